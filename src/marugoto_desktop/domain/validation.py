@@ -1,0 +1,256 @@
+"""Validation of records: required fields, known codes, real dates, bounded lengths, references.
+
+Every error names the record and the field, so a person (or an import) can find it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from .ids import is_record_id
+from .records import Record, is_empty
+from .schema import SCHEMAS, FieldSpec, Kind, RecordSchema
+from .vocabularies import AREAS
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+ENVELOPE = ("type", "id", "area", "parent_id")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    record_id: str
+    record_type: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_id}: {self.field}: {self.message}"
+
+
+class RecordInvalid(ValueError):
+    """A record failed validation; `errors` says where."""
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+class References(Protocol):
+    """What validation needs to know about other records."""
+
+    def lookup(self, record_id: str) -> tuple[str, str | None] | None:
+        """(type, area) of a live record, or None if there is none."""
+        ...
+
+    def consents_of(self, household_id: str) -> Iterable[Record]:
+        """Live consent records of a household."""
+        ...
+
+
+def parse_date(value: str) -> date | None:
+    """A real calendar date from YYYY-MM-DD, or None."""
+    if not _DATE_RE.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _value_error(spec: FieldSpec, value: Any) -> str | None:
+    """Why `value` is not acceptable for `spec`, or None."""
+    kind = spec.kind
+    if kind is Kind.TEXT:
+        if not isinstance(value, str):
+            return "must be text"
+        if len(value) > spec.max_length:
+            return f"is longer than {spec.max_length} characters"
+        if "\x00" in value:
+            return "contains a NUL character"
+        return None
+    if kind is Kind.DATE:
+        if not isinstance(value, str) or parse_date(value) is None:
+            return f"is not a real date in YYYY-MM-DD form: {value!r}"
+        return None
+    if kind is Kind.TIME:
+        if not isinstance(value, str) or not _TIME_RE.match(value):
+            return f"is not a time in HH:MM form: {value!r}"
+        return None
+    if kind is Kind.INT:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be a whole number"
+        if not spec.minimum <= value <= spec.maximum:
+            return f"must be between {spec.minimum} and {spec.maximum}"
+        return None
+    if kind is Kind.BOOL:
+        return None if isinstance(value, bool) else "must be true or false"
+    if kind is Kind.CODE:
+        assert spec.vocabulary is not None
+        if not isinstance(value, str) or value not in spec.vocabulary:
+            return f"unknown code {value!r} (expected one of {', '.join(spec.vocabulary)})"
+        return None
+    # The list kinds.
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return "must be a list of strings"
+    if len(value) > spec.max_items:
+        return f"has more than {spec.max_items} items"
+    if len(set(value)) != len(value):
+        return "lists an item twice"
+    if kind is Kind.CODES:
+        assert spec.vocabulary is not None
+        unknown = [item for item in value if item not in spec.vocabulary]
+        return f"unknown codes {unknown!r}" if unknown else None
+    bad = [item for item in value if not is_record_id(item)]
+    return f"not record ids: {bad!r}" if bad else None
+
+
+def _check_reference(
+    record: Record, spec_name: str, target: str, want: str, refs: References | None
+) -> str | None:
+    if not is_record_id(target):
+        return f"is not a record id: {target!r}"
+    if refs is None:
+        return None
+    found = refs.lookup(target)
+    if found is None:
+        return f"refers to {want} {target}, which does not exist"
+    if found[0] != want:
+        return f"refers to {target}, which is a {found[0]}, not a {want}"
+    return None
+
+
+def record_errors(record: Record, refs: References | None = None) -> list[FieldError]:
+    """Every problem with one record. With `refs`, references are checked too."""
+    errors: list[FieldError] = []
+
+    def err(name: str, message: str) -> None:
+        errors.append(FieldError(record.id, record.type, name, message))
+
+    schema: RecordSchema | None = SCHEMAS.get(record.type)
+    if schema is None:
+        err("type", f"unknown record type {record.type!r}")
+        return errors
+    if not is_record_id(record.id):
+        err("id", f"is not a UUID: {record.id!r}")
+
+    if record.area is None:
+        if schema.area_required:
+            err("area", "is required")
+    elif record.area not in AREAS:
+        err("area", f"unknown area {record.area!r} (expected one of {', '.join(AREAS)})")
+
+    if schema.parent_type is None:
+        if record.parent_id is not None:
+            err("parent_id", f"a {record.type} has no parent")
+    elif record.parent_id is None:
+        if schema.parent_required:
+            err("parent_id", f"is required (the {schema.parent_type})")
+    else:
+        problem = _check_reference(
+            record, "parent_id", record.parent_id, schema.parent_type, refs
+        )
+        if problem:
+            err("parent_id", problem)
+        elif refs is not None:
+            found = refs.lookup(record.parent_id)
+            if found is not None and found[1] != record.area:
+                err("area", f"must be the area of its {schema.parent_type} ({found[1]})")
+
+    known = set(schema.field_names)
+    for name in record.fields:
+        if name not in known:
+            err(name, f"is not a field of {record.type}")
+    for spec in schema.fields:
+        value = record.fields.get(spec.name)
+        if is_empty(value):
+            if spec.required:
+                err(spec.name, f"({spec.label}) is required")
+            continue
+        problem = _value_error(spec, value)
+        if problem:
+            err(spec.name, f"({spec.label}) {problem}")
+            continue
+        if spec.kind is Kind.REF:
+            assert spec.ref_type is not None
+            problem = _check_reference(record, spec.name, value, spec.ref_type, refs)
+        elif spec.kind is Kind.REFS:
+            assert spec.ref_type is not None
+            for item in value:
+                problem = _check_reference(record, spec.name, item, spec.ref_type, refs)
+                if problem:
+                    break
+        if problem:
+            err(spec.name, f"({spec.label}) {problem}")
+
+    errors.extend(_cross_field_errors(record))
+    if refs is not None and not errors:
+        errors.extend(_consent_errors(record, refs))
+    return errors
+
+
+def _cross_field_errors(record: Record) -> list[FieldError]:
+    """Rules that tie two fields of one record together."""
+    pairs = {
+        "issue": ("identified_on", "resolved_on"),
+        "consent": ("granted_on", "withdrawn_on"),
+        "activity": ("date", "next_date"),
+        "meeting": ("date", "next_date"),
+        "referral": ("date", "follow_up_on"),
+    }
+    pair = pairs.get(record.type)
+    if pair is None:
+        return []
+    first, second = (record.fields.get(name) for name in pair)
+    if isinstance(first, str) and isinstance(second, str) and second < first:
+        return [FieldError(record.id, record.type, pair[1], f"is before {pair[0]} ({first})")]
+    return []
+
+
+def has_valid_consent(consents: Iterable[Record], purpose: str, on: str) -> bool:
+    """True if some consent covers `purpose` on day `on` (granted, not yet withdrawn)."""
+    for consent in consents:
+        granted = consent.fields.get("granted_on")
+        withdrawn = consent.fields.get("withdrawn_on")
+        if consent.deleted or not isinstance(granted, str) or granted > on:
+            continue
+        if isinstance(withdrawn, str) and withdrawn <= on:
+            continue
+        if purpose in consent.fields.get("purposes", []):
+            return True
+    return False
+
+
+def _consent_errors(record: Record, refs: References) -> list[FieldError]:
+    """A 重層的支援会議 may only discuss households whose person concerned has consented."""
+    if record.type != "meeting" or record.fields.get("legal_basis") != "multilayer_meeting":
+        return []
+    on = record.fields["date"]
+    missing = [
+        household_id
+        for household_id in record.fields.get("household_ids", [])
+        if not has_valid_consent(refs.consents_of(household_id), "multilayer_meeting", on)
+    ]
+    if not missing:
+        return []
+    return [
+        FieldError(
+            record.id,
+            record.type,
+            "household_ids",
+            "a multilayer_meeting (重層的支援会議) needs valid consent for the purpose "
+            f"multilayer_meeting from each household discussed; none on {on} for "
+            + ", ".join(missing),
+        )
+    ]
+
+
+def validate(record: Record, refs: References | None = None) -> None:
+    """Raise RecordInvalid if the record has any problem."""
+    errors = record_errors(record, refs)
+    if errors:
+        raise RecordInvalid(errors)

@@ -1,0 +1,23 @@
+"""The encrypted local store: a vault on SQLite whose personal data is ciphertext (DESIGN §4)."""
+
+from .errors import (
+    VaultCorrupted,
+    VaultError,
+    VaultExists,
+    VaultLocked,
+    VaultNotFound,
+    WrongPassphrase,
+)
+from .keyslots import KdfParams
+from .store import Vault
+
+__all__ = [
+    "KdfParams",
+    "Vault",
+    "VaultCorrupted",
+    "VaultError",
+    "VaultExists",
+    "VaultLocked",
+    "VaultNotFound",
+    "WrongPassphrase",
+]

@@ -1,0 +1,545 @@
+"""The vault: an encrypted record store on SQLite that is also a sync replica.
+
+Every write stores the record and its per-field changes (the outbox) in one transaction, with
+hybrid-logical-clock stamps, so sync can push them later. Reads decrypt into memory; search works
+on that in-memory copy and is forgotten on lock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from marugoto_sync.changes import DELETED, PARENT, Change
+from marugoto_sync.hlc import HybridClock
+
+from ..domain.ids import new_id
+from ..domain.records import Record, is_empty
+from ..domain.schema import SCHEMAS
+from ..domain.validation import FieldError, RecordInvalid, References, record_errors
+from . import keyslots
+from .crypto import DataKey, place
+from .errors import VaultCorrupted, VaultExists, VaultLocked, VaultNotFound
+from .keyslots import KdfParams, Slot
+from .migrations import migrate
+
+DB_FILE = "vault.sqlite3"
+FORMAT_VERSION = 1
+RECORD_VERSION = 1
+SEARCH_FIELDS = ("name", "kana", "address", "phone", "district")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly one
+    # logical write (record + outbox + clock).
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA secure_delete=ON")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    return conn
+
+
+class _Overlay:
+    """References seen through a batch being written: the batch first, then the vault."""
+
+    def __init__(self, vault: Vault, batch: Sequence[Record]) -> None:
+        self._vault = vault
+        self._batch = {r.id: r for r in batch}
+
+    def lookup(self, record_id: str) -> tuple[str, str | None] | None:
+        record = self._batch.get(record_id)
+        if record is not None:
+            return None if record.deleted else (record.type, record.area)
+        return self._vault.lookup(record_id)
+
+    def consents_of(self, household_id: str) -> Iterable[Record]:
+        seen = {r.id for r in self._batch.values()}
+        stored = [c for c in self._vault.consents_of(household_id) if c.id not in seen]
+        fresh = [
+            r
+            for r in self._batch.values()
+            if r.type == "consent" and r.parent_id == household_id and not r.deleted
+        ]
+        return stored + fresh
+
+
+class Vault:
+    """An unlocked vault. Create with `Vault.create`, open with `Vault.open`; `close` locks."""
+
+    def __init__(self, folder: Path, conn: sqlite3.Connection, key: DataKey) -> None:
+        self.folder = folder
+        self._conn: sqlite3.Connection | None = conn
+        self._key: DataKey | None = key
+        self._lock = threading.RLock()
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        self.vault_id: str = meta["vault_id"]
+        self.site: str = meta["site"]
+        self._clock = HybridClock(int(meta["clock"]))
+        self._cache: dict[str, Record] | None = None
+
+    # -- opening and closing ---------------------------------------------------------------
+
+    @staticmethod
+    def exists(folder: Path | str) -> bool:
+        return (Path(folder) / DB_FILE).is_file()
+
+    @classmethod
+    def create(
+        cls,
+        folder: Path | str,
+        passphrase: str,
+        *,
+        office_public: X25519PublicKey | None = None,
+        kdf: KdfParams | None = None,
+    ) -> Vault:
+        """A new, empty vault in `folder` (created if missing), unlocked."""
+        folder = Path(folder)
+        if cls.exists(folder):
+            raise VaultExists(f"a vault already exists in {folder}")
+        if not passphrase:
+            raise ValueError("the passphrase must not be empty")
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+        kdf = kdf or keyslots.calibrate()
+        key = DataKey.generate()
+        vault_id = str(uuid.uuid4())
+        slots = [keyslots.passphrase_slot(vault_id, key.raw, passphrase, kdf)]
+        if office_public is not None:
+            slots.append(keyslots.recovery_slot(vault_id, key.raw, office_public))
+        conn = _connect(folder / DB_FILE)
+        try:
+            migrate(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("format_version", str(FORMAT_VERSION)),
+                    ("vault_id", vault_id),
+                    ("site", uuid.uuid4().hex),
+                    ("clock", "0"),
+                ],
+            )
+            for slot in slots:
+                _store_slot(conn, slot)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.close()
+            raise
+        return cls(folder, conn, key)
+
+    @classmethod
+    def _open_with(cls, folder: Path | str, unwrap: Any) -> Vault:
+        folder = Path(folder)
+        if not cls.exists(folder):
+            raise VaultNotFound(f"no vault in {folder}")
+        conn = _connect(folder / DB_FILE)
+        try:
+            migrate(conn)
+            vault_id = _meta(conn, "vault_id")
+            raw = unwrap(conn, vault_id)
+            return cls(folder, conn, DataKey(raw))
+        except BaseException:
+            conn.close()
+            raise
+
+    @classmethod
+    def open(cls, folder: Path | str, passphrase: str) -> Vault:
+        """Unlock with the passphrase; WrongPassphrase if it does not fit."""
+
+        def unwrap(conn: sqlite3.Connection, vault_id: str) -> bytes:
+            slot = _load_slot(conn, "passphrase")
+            return keyslots.open_passphrase_slot(vault_id, slot, passphrase)
+
+        return cls._open_with(folder, unwrap)
+
+    @classmethod
+    def open_with_recovery_key(cls, folder: Path | str, office_private: X25519PrivateKey) -> Vault:
+        """Unlock with the office's recovery key (for a forgotten passphrase)."""
+
+        def unwrap(conn: sqlite3.Connection, vault_id: str) -> bytes:
+            slot = _load_slot(conn, "recovery")
+            return keyslots.open_recovery_slot(vault_id, slot, office_private)
+
+        return cls._open_with(folder, unwrap)
+
+    def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
+        """Rewrap the data key under a new passphrase. Data blobs are not touched."""
+        slot = keyslots.passphrase_slot(
+            self.vault_id, self._data_key.raw, new_passphrase, kdf or keyslots.calibrate()
+        )
+        with self._transaction() as conn:
+            _store_slot(conn, slot)
+
+    def has_recovery_slot(self) -> bool:
+        row = self._db.execute("SELECT 1 FROM key_slots WHERE slot_id = 'recovery'").fetchone()
+        return row is not None
+
+    def set_recovery_key(self, office_public: X25519PublicKey) -> None:
+        slot = keyslots.recovery_slot(self.vault_id, self._data_key.raw, office_public)
+        with self._transaction() as conn:
+            _store_slot(conn, slot)
+
+    def close(self) -> None:
+        """Lock: checkpoint the WAL into the database, forget the key and every decrypted value."""
+        with self._lock:
+            if self._conn is None:
+                return
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+            self._conn = None
+            self._key = None
+            self._cache = None
+
+    lock = close
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals -------------------------------------------------------------------------
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise VaultLocked("the vault is locked")
+        return self._conn
+
+    @property
+    def _data_key(self) -> DataKey:
+        if self._key is None:
+            raise VaultLocked("the vault is locked")
+        return self._key
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._db
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def _decode(self, row: tuple[Any, ...]) -> tuple[Record, dict[str, list[Any]]]:
+        record_id, rtype, area, parent_id, deleted, body = row
+        data = self._data_key.open_json(body, place("records", record_id, "body"))
+        record = Record(record_id, rtype, area, parent_id, data["f"], bool(deleted))
+        return record, data["c"]
+
+    _COLUMNS = "id, type, area, parent_id, deleted, body"
+
+    def _all(self) -> dict[str, Record]:
+        """Every record, decrypted once after unlock and kept in memory until lock."""
+        with self._lock:
+            if self._cache is None:
+                rows = self._db.execute(f"SELECT {self._COLUMNS} FROM records").fetchall()
+                self._cache = {row[0]: self._decode(row)[0] for row in rows}
+            return self._cache
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, record_id: str, *, include_deleted: bool = False) -> Record | None:
+        with self._lock:
+            if self._cache is not None:
+                record = self._cache.get(record_id)
+            else:
+                row = self._db.execute(
+                    f"SELECT {self._COLUMNS} FROM records WHERE id = ?", (record_id,)
+                ).fetchone()
+                record = self._decode(row)[0] if row else None
+        if record is None or (record.deleted and not include_deleted):
+            return None
+        return record
+
+    def records(
+        self,
+        record_type: str | None = None,
+        *,
+        area: str | None = None,
+        parent_id: str | None = None,
+        include_deleted: bool = False,
+    ) -> list[Record]:
+        """Records by type, area and parent, oldest id first."""
+        found = [
+            r
+            for r in self._all().values()
+            if (record_type is None or r.type == record_type)
+            and (area is None or r.area == area)
+            and (parent_id is None or r.parent_id == parent_id)
+            and (include_deleted or not r.deleted)
+        ]
+        found.sort(key=lambda r: r.id)
+        return found
+
+    def count(self, record_type: str | None = None, *, include_deleted: bool = False) -> int:
+        sql = "SELECT count(*) FROM records WHERE 1=1"
+        args: list[Any] = []
+        if record_type is not None:
+            sql += " AND type = ?"
+            args.append(record_type)
+        if not include_deleted:
+            sql += " AND deleted = 0"
+        with self._lock:
+            return int(self._db.execute(sql, args).fetchone()[0])
+
+    def search(self, text: str, record_type: str = "household") -> list[Record]:
+        """Live records whose name, kana, address, phone or district contain `text`.
+
+        Households also match on their members' names and kana.
+        """
+        needle = text.strip().casefold()
+        candidates = self.records(record_type)
+        if not needle:
+            return candidates
+
+        def hit(record: Record) -> bool:
+            return any(
+                needle in str(record.fields.get(name, "")).casefold() for name in SEARCH_FIELDS
+            )
+
+        matched = {r.id for r in candidates if hit(r)}
+        if record_type == "household":
+            for person in self.records("person"):
+                if person.parent_id and hit(person):
+                    matched.add(person.parent_id)
+        return [r for r in candidates if r.id in matched]
+
+    def lookup(self, record_id: str) -> tuple[str, str | None] | None:
+        """(type, area) of a live record; part of the References protocol of validation."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT type, area FROM records WHERE id = ? AND deleted = 0", (record_id,)
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def consents_of(self, household_id: str) -> list[Record]:
+        return self.records("consent", parent_id=household_id)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def new_record(
+        self,
+        record_type: str,
+        area: str | None,
+        parent_id: str | None = None,
+        **fields: Any,
+    ) -> Record:
+        """Validate and store a new record with a fresh id."""
+        clean = {k: v for k, v in fields.items() if not is_empty(v)}
+        return self.put(Record(new_id(), record_type, area, parent_id, clean))
+
+    def put(self, record: Record, refs: References | None = None) -> Record:
+        """Create or update one record (validated); returns it as stored."""
+        return self.put_many([record], refs)[0]
+
+    def put_many(self, records: Sequence[Record], refs: References | None = None) -> list[Record]:
+        """Create or update records in one transaction: all are stored, or none.
+
+        Each record is validated first (against `refs`, by default this vault plus the batch);
+        an update records only the fields that changed, as edits.
+        """
+        refs = refs or _Overlay(self, records)
+        errors: list[FieldError] = []
+        for record in records:
+            errors.extend(record_errors(record, refs))
+        if errors:
+            raise RecordInvalid(errors)
+        stored: list[Record] = []
+        with self._transaction() as conn:
+            for record in records:
+                stored.append(self._write(conn, record))
+            self._save_clock(conn)
+        return stored
+
+    def delete(self, record_id: str) -> list[str]:
+        """Soft-delete a record and the records that belong to it; returns the ids deleted."""
+        with self._transaction() as conn:
+            ids = [record_id]
+            ids += [
+                row[0]
+                for row in conn.execute(
+                    "SELECT id FROM records WHERE parent_id = ? AND deleted = 0", (record_id,)
+                )
+            ]
+            deleted = []
+            for rid in ids:
+                row = conn.execute(
+                    f"SELECT {self._COLUMNS} FROM records WHERE id = ?", (rid,)
+                ).fetchone()
+                if row is None:
+                    if rid == record_id:
+                        raise KeyError(f"no record {record_id}")
+                    continue
+                record, clocks = self._decode(row)
+                if record.deleted:
+                    continue
+                gone = Record(
+                    record.id, record.type, record.area, record.parent_id, record.fields, True
+                )
+                self._store(conn, gone, clocks, {DELETED: True})
+                deleted.append(rid)
+            self._save_clock(conn)
+        return deleted
+
+    def _write(self, conn: sqlite3.Connection, record: Record) -> Record:
+        row = conn.execute(
+            f"SELECT {self._COLUMNS} FROM records WHERE id = ?", (record.id,)
+        ).fetchone()
+        fields = {k: v for k, v in record.fields.items() if not is_empty(v)}
+        changed: dict[str, Any] = {}
+        if row is None:
+            clocks: dict[str, list[Any]] = {}
+            old_fields: dict[str, Any] = {}
+            if record.parent_id is not None:
+                changed[PARENT] = record.parent_id
+        else:
+            old, clocks = self._decode(row)
+            for name, now, then in (
+                ("type", record.type, old.type),
+                ("area", record.area, old.area),
+                ("parent_id", record.parent_id, old.parent_id),
+            ):
+                if now != then:
+                    raise RecordInvalid(
+                        [
+                            FieldError(
+                                record.id, record.type, name, f"cannot change from {then!r}"
+                            )
+                        ]
+                    )
+            old_fields = dict(old.fields)
+            if old.deleted:
+                changed[DELETED] = False
+        for name in SCHEMAS[record.type].field_names:
+            if fields.get(name) != old_fields.get(name):
+                changed[name] = fields.get(name)
+        result = Record(record.id, record.type, record.area, record.parent_id, fields, False)
+        if changed:
+            self._store(conn, result, clocks, changed)
+        return result
+
+    def _store(
+        self,
+        conn: sqlite3.Connection,
+        record: Record,
+        clocks: dict[str, list[Any]],
+        changed: dict[str, Any],
+    ) -> None:
+        """Write the record row and one outbox row per changed field, stamped now."""
+        key = self._data_key
+        stamp = self._clock.tick()
+        outbox = []
+        for name, value in changed.items():
+            base = clocks.get(name, [0, ""])[0]
+            clocks[name] = [stamp, self.site]
+            change_id = new_id()
+            payload = key.seal_json(
+                {"field": name, "value": value}, place("outbox", change_id, "payload")
+            )
+            outbox.append(
+                (change_id, record.type, record.id, record.area, stamp, base, self.site, payload)
+            )
+        body = key.seal_json(
+            {"f": dict(record.fields), "c": clocks}, place("records", record.id, "body")
+        )
+        conn.execute(
+            "INSERT INTO records (id, type, area, parent_id, deleted, hlc, v, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "deleted = excluded.deleted, hlc = excluded.hlc, v = excluded.v, body = excluded.body",
+            (
+                record.id,
+                record.type,
+                record.area,
+                record.parent_id,
+                int(record.deleted),
+                stamp,
+                RECORD_VERSION,
+                body,
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO outbox (change_id, type, record_id, area, hlc, base_hlc, site, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            outbox,
+        )
+        if self._cache is not None:
+            self._cache[record.id] = record
+
+    def _save_clock(self, conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'clock'", (str(self._clock.last),))
+
+    # -- the outbox ------------------------------------------------------------------------
+
+    def pending_changes(self, limit: int = 1000) -> list[Change]:
+        """The oldest changes not yet acknowledged by the server, decrypted."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT change_id, type, record_id, area, hlc, base_hlc, site, payload "
+                "FROM outbox ORDER BY seq LIMIT ?",
+                (limit,),
+            ).fetchall()
+            key = self._data_key
+        changes = []
+        for change_id, rtype, record_id, area, hlc, base, site, payload in rows:
+            data = key.open_json(payload, place("outbox", change_id, "payload"))
+            changes.append(
+                Change(change_id, rtype, record_id, area, data["field"], data["value"], hlc, base, site)
+            )
+        return changes
+
+    def outbox_size(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+    def integrity_check(self) -> None:
+        """Decrypt every blob; VaultCorrupted names the first one that fails."""
+        with self._lock:
+            for row in self._db.execute(f"SELECT {self._COLUMNS} FROM records"):
+                self._decode(row)
+        self.pending_changes(limit=-1)
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        raise VaultCorrupted(f"the vault has no {key}")
+    return str(row[0])
+
+
+def _store_slot(conn: sqlite3.Connection, slot: Slot) -> None:
+    conn.execute(
+        "INSERT INTO key_slots (slot_id, kind, params, wrapped) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (slot_id) DO UPDATE SET kind = excluded.kind, params = excluded.params, "
+        "wrapped = excluded.wrapped",
+        (slot.slot_id, slot.kind, json.dumps(slot.params, sort_keys=True), slot.wrapped),
+    )
+
+
+def _load_slot(conn: sqlite3.Connection, slot_id: str) -> Slot:
+    row = conn.execute(
+        "SELECT slot_id, kind, params, wrapped FROM key_slots WHERE slot_id = ?", (slot_id,)
+    ).fetchone()
+    if row is None:
+        raise VaultCorrupted(f"the vault has no {slot_id} key slot")
+    try:
+        params = json.loads(row[2])
+    except ValueError:
+        raise VaultCorrupted(f"the {slot_id} key slot is unreadable") from None
+    return Slot(row[0], row[1], params, bytes(row[3]))

@@ -1,0 +1,1 @@
+"""The 総合センター sync server (DESIGN §5)."""
