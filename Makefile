@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck contracts pytest bench clean venv
+.PHONY: run test lint typecheck contracts pytest bench clean venv i18n
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/marugoto-desktop gui
+	$(BIN)/python -m marugoto_desktop.ui
 
 lint: $(STAMP)
 	$(BIN)/ruff check src sync tests bench
@@ -39,3 +39,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+
+# Refresh the translation source from the UI code, then compile it (edit the .ts with Qt Linguist).
+i18n: $(STAMP)
+	$(BIN)/pyside6-lupdate src/marugoto_desktop/ui/*.py -ts resources/i18n/marugoto_ja.ts
+	$(BIN)/pyside6-lrelease resources/i18n/marugoto_ja.ts -qm resources/i18n/marugoto_ja.qm

@@ -1,29 +1,27 @@
-"""Typed vault errors. Each carries a plain Japanese message for people (`message_ja`)."""
+"""Typed vault errors. The faces turn each type into a plain message for people."""
 
 from __future__ import annotations
 
 
 class VaultError(Exception):
-    message_ja = "記録の保管庫でエラーが発生しました。"
+    """Anything the vault refuses to do."""
 
 
 class WrongPassphrase(VaultError):
-    message_ja = "パスフレーズが違います。"
+    """The passphrase (or recovery key) does not open this vault."""
 
 
 class VaultCorrupted(VaultError):
     """Ciphertext, a key slot or the database failed an integrity check."""
 
-    message_ja = "保管庫のデータが壊れているか、改ざんされています。管理者に連絡してください。"
-
 
 class VaultLocked(VaultError):
-    message_ja = "保管庫はロックされています。パスフレーズで開いてください。"
+    """The vault has been locked; unlock it again to read or write."""
 
 
 class VaultNotFound(VaultError):
-    message_ja = "指定したフォルダに保管庫がありません。"
+    """There is no vault in the folder."""
 
 
 class VaultExists(VaultError):
-    message_ja = "そのフォルダにはすでに保管庫があります。"
+    """A vault already exists where a new one was to be created."""

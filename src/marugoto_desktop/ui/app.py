@@ -1,0 +1,71 @@
+"""The desktop application: unlock a vault, then see and search its households.
+
+This is the first, minimal face; the full desktop UI comes in its own issue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from ..paths import fonts_dir, translations_dir
+from .windows import MainWindow
+
+UI_FONT_FILES = ("BIZUDPGothic-Regular.ttf", "BIZUDPGothic-Bold.ttf")
+
+
+def register_fonts() -> str | None:
+    """Register the bundled BIZ UDPGothic so Japanese renders the same everywhere."""
+    family = None
+    for name in UI_FONT_FILES:
+        font_id = QFontDatabase.addApplicationFont(str(fonts_dir() / name))
+        if font_id >= 0 and family is None:
+            families = QFontDatabase.applicationFontFamilies(font_id)
+            family = families[0] if families else None
+    return family
+
+
+def install_translations(app: QApplication, language: str = "ja") -> list[QTranslator]:
+    """Qt's own Japanese (qtbase_ja) plus ours; kept alive by the caller."""
+    installed = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name, folder in ((f"qtbase_{language}", qt_dir), (f"marugoto_{language}", None)):
+        translator = QTranslator(app)
+        where = str(translations_dir()) if folder is None else folder
+        if translator.load(name, where):
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed
+
+
+def create_application(argv: Sequence[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(list(argv))
+    assert isinstance(app, QApplication)
+    app.setApplicationName("marugoto-desktop")
+    app.setOrganizationName("Takamatsu City")
+    QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
+    family = register_fonts()
+    if family:
+        app.setFont(QFont(family, 10))
+    app.setProperty("_marugoto_translators", install_translations(app))
+    return app
+
+
+def run(vault: Path | None = None, argv: Sequence[str] = ()) -> int:
+    app = create_application(argv or sys.argv[:1])
+    window = MainWindow(default_vault=vault)
+    window.show()
+    return app.exec()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="marugoto-desktop-gui")
+    parser.add_argument("--vault", type=Path, metavar="DIR")
+    args = parser.parse_args(argv)
+    return run(args.vault)
