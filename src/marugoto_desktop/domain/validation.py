@@ -94,6 +94,8 @@ def _value_error(spec: FieldSpec, value: Any) -> str | None:
         if not isinstance(value, str) or value not in spec.vocabulary:
             return f"unknown code {value!r} (expected one of {', '.join(spec.vocabulary)})"
         return None
+    if kind is Kind.REF:
+        return None if isinstance(value, str) else "must be a record id (text)"
     # The list kinds.
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return "must be a list of strings"

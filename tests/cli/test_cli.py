@@ -1,0 +1,173 @@
+"""The command line: every command, its exit codes, and that errors change nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from marugoto_desktop.cli import main
+from marugoto_desktop.vault import Vault
+from marugoto_desktop.vault.store import DB_FILE
+
+from ..conftest import PASSPHRASE
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    path = tmp_path / "passphrase.txt"
+    path.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def vault_dir(tmp_path: Path, secret_file: Path) -> Path:
+    folder = tmp_path / "vault"
+    assert main(["init", "--vault", str(folder), "--passphrase-file", str(secret_file)]) == 0
+    return folder
+
+
+def run(*args: str | Path) -> int:
+    return main([str(a) for a in args])
+
+
+def digest(folder: Path) -> str:
+    return hashlib.sha256((folder / DB_FILE).read_bytes()).hexdigest()
+
+
+HOUSEHOLD_LINE = {
+    "type": "household",
+    "id": "01900000-0000-7000-8000-000000000001",
+    "area": "mure",
+    "name": "牟礼家",
+    "status": "active",
+}
+
+
+def test_init_refuses_an_existing_vault(vault_dir, secret_file, capsys) -> None:
+    capsys.readouterr()
+    assert run("init", "--vault", vault_dir, "--passphrase-file", secret_file) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("marugoto-desktop: error:") and "already exists" in err
+    assert err.count("\n") == 1
+
+
+def test_init_refuses_a_short_passphrase(tmp_path, capsys) -> None:
+    short = tmp_path / "short.txt"
+    short.write_text("abc", encoding="utf-8")
+    assert run("init", "--vault", tmp_path / "v", "--passphrase-file", short) == 1
+    assert "at least 8" in capsys.readouterr().err
+    assert not (tmp_path / "v" / DB_FILE).exists()
+
+
+def test_import_export_round_trip(vault_dir, secret_file, tmp_path, capsys) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(HOUSEHOLD_LINE, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run("import", "--vault", vault_dir, "--passphrase-file", secret_file, source) == 0
+    assert "1 created" in capsys.readouterr().out
+    out = tmp_path / "out.jsonl"
+    assert run("export", "--vault", vault_dir, "--passphrase-file", secret_file, "--out", out) == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == HOUSEHOLD_LINE
+    assert out.stat().st_mode & 0o077 == 0  # personal data: readable by its owner only
+    capsys.readouterr()
+    assert run("export", "--vault", vault_dir, "--passphrase-file", secret_file) == 0
+    assert capsys.readouterr().out == out.read_text(encoding="utf-8")
+
+
+def test_a_bad_import_changes_nothing(vault_dir, secret_file, tmp_path, capsys) -> None:
+    bad = dict(HOUSEHOLD_LINE, status="gone")
+    source = tmp_path / "bad.jsonl"
+    source.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    before = digest(vault_dir)
+    assert run("import", "--vault", vault_dir, "--passphrase-file", secret_file, source) == 1
+    err = capsys.readouterr().err
+    assert "line 1" in err and "status" in err and err.count("\n") == 1
+    assert digest(vault_dir) == before
+
+
+def test_passphrase_from_the_environment(vault_dir, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("MARUGOTO_PASSPHRASE", PASSPHRASE)
+    assert run("export", "--vault", vault_dir) == 0
+    monkeypatch.setenv("MARUGOTO_PASSPHRASE", "wrong passphrase")
+    assert run("export", "--vault", vault_dir) == 1
+    assert "wrong passphrase" in capsys.readouterr().err
+
+
+def test_no_passphrase_and_no_terminal_is_a_clear_error(vault_dir, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", open(os.devnull))  # noqa: SIM115
+    assert run("export", "--vault", vault_dir) == 2
+    assert "--passphrase-file" in capsys.readouterr().err
+
+
+def test_passwd_then_recover(vault_dir, secret_file, tmp_path, capsys) -> None:
+    new = tmp_path / "new.txt"
+    new.write_text("another good passphrase", encoding="utf-8")
+    assert run("passwd", "--vault", vault_dir, "--passphrase-file", secret_file,
+               "--new-passphrase-file", new) == 0  # fmt: skip
+    assert run("export", "--vault", vault_dir, "--passphrase-file", secret_file) == 1
+    assert run("export", "--vault", vault_dir, "--passphrase-file", new) == 0
+
+
+def test_recovery_key_flow(tmp_path, secret_file, capsys) -> None:
+    keys = tmp_path / "office"
+    assert run("recovery-key", "--out", keys) == 0
+    private = keys / "office-recovery-key.pem"
+    assert private.stat().st_mode & 0o077 == 0
+    assert run("recovery-key", "--out", keys) == 1  # never overwrites a key
+    folder = tmp_path / "vault"
+    assert run("init", "--vault", folder, "--passphrase-file", secret_file,
+               "--recovery-public-key", keys / "office-recovery-public.pem") == 0  # fmt: skip
+    forgotten = tmp_path / "forgotten.txt"
+    forgotten.write_text("the passphrase after recovery", encoding="utf-8")
+    assert run("recover", "--vault", folder, "--recovery-key", private,
+               "--new-passphrase-file", forgotten) == 0  # fmt: skip
+    assert run("export", "--vault", folder, "--passphrase-file", forgotten) == 0
+    assert run("recover", "--vault", folder, "--recovery-key",
+               keys / "office-recovery-public.pem", "--new-passphrase-file", forgotten) == 1  # fmt: skip
+
+
+def test_init_without_recovery_key_warns(tmp_path, secret_file, capsys) -> None:
+    assert run("init", "--vault", tmp_path / "v", "--passphrase-file", secret_file) == 0
+    assert "no office recovery key" in capsys.readouterr().err
+
+
+def test_demo_fills_a_new_vault_and_is_deterministic(tmp_path, secret_file, capsys) -> None:
+    for name in ("a", "b"):
+        assert run("demo", "--vault", tmp_path / name, "--passphrase-file", secret_file,
+                   "--households", "20", "--seed", "7") == 0  # fmt: skip
+        assert run("export", "--vault", tmp_path / name, "--passphrase-file", secret_file,
+                   "--out", tmp_path / f"{name}.jsonl") == 0  # fmt: skip
+    first = (tmp_path / "a.jsonl").read_bytes()
+    assert first == (tmp_path / "b.jsonl").read_bytes()
+    types = {json.loads(line)["type"] for line in first.decode().splitlines()}
+    assert {"household", "person", "activity", "meeting"} <= types
+    with Vault.open(tmp_path / "a", PASSPHRASE) as vault:
+        assert vault.count("household") == 20
+
+
+def test_the_installed_command_runs(tmp_path, secret_file) -> None:
+    """The console script works as a person would call it, in a real process."""
+    exe = Path(sys.executable).parent / "marugoto-desktop"
+    folder = tmp_path / "v"
+    done = subprocess.run(
+        [exe, "init", "--vault", folder, "--passphrase-file", secret_file],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        [exe, "export", "--vault", folder],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "MARUGOTO_PASSPHRASE": "nope nope nope"},
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "marugoto-desktop: error: wrong passphrase"

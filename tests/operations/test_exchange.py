@@ -1,0 +1,144 @@
+"""Import and export in the JSON Lines exchange format (DESIGN §3)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from marugoto_desktop.domain.ids import new_id
+from marugoto_desktop.operations.exchange import (
+    ImportFailed,
+    export_to,
+    import_file,
+    import_records,
+)
+from marugoto_desktop.reports.export import export_lines
+from marugoto_desktop.vault import KdfParams, Vault
+
+from ..conftest import PASSPHRASE
+
+AGENCY = new_id()
+HOUSEHOLD = new_id()
+PERSON = new_id()
+REFERRAL = new_id()
+MEETING = new_id()
+
+
+def sample_lines() -> list[dict]:
+    return [
+        {"type": "agency", "id": AGENCY, "area": "shoga", "name": "勝賀地域包括支援センター",
+         "agency_type": "chiiki_houkatsu"},
+        {"type": "household", "id": HOUSEHOLD, "area": "shoga", "name": "高松家",
+         "status": "active", "address": "高松市鬼無町0-0", "how_found": "minsei"},
+        {"type": "person", "id": PERSON, "area": "shoga", "parent_id": HOUSEHOLD,
+         "name": "高松 一郎", "kana": "たかまつ いちろう", "birth_date": "1941-02-03",
+         "lives_with_household": True, "care_level": "care_2"},
+        {"type": "referral", "id": REFERRAL, "area": "shoga", "parent_id": HOUSEHOLD,
+         "agency_id": AGENCY, "direction": "out", "date": "2025-06-01", "status": "open"},
+        {"type": "meeting", "id": MEETING, "date": "2025-07-01", "meeting_type": "project_team",
+         "attendee_agency_ids": [AGENCY]},
+    ]  # fmt: skip
+
+
+def as_jsonl(objs: list[dict]) -> str:
+    return "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objs)
+
+
+def state(vault: Vault) -> tuple[list[str], int]:
+    return list(export_lines(vault)), vault.outbox_size()
+
+
+def test_export_import_export_is_identical(vault: Vault, tmp_path: Path) -> None:
+    result = import_records(vault, io.StringIO(as_jsonl(sample_lines())))
+    assert (result.created, result.updated, result.unchanged) == (5, 0, 0)
+    first = tmp_path / "first.jsonl"
+    assert export_to(vault, first) == 5
+    with Vault.create(tmp_path / "other", PASSPHRASE, kdf=KdfParams()) as other:
+        import_file(other, first)
+        second = tmp_path / "second.jsonl"
+        export_to(other, second)
+    assert first.read_bytes() == second.read_bytes()
+    lines = first.read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0])["type"] == "agency"  # referenced records come first
+    assert "高松 一郎" in first.read_text(encoding="utf-8")  # readable UTF-8, not \u escapes
+
+
+def test_a_bad_line_imports_nothing_and_names_line_and_field(vault: Vault) -> None:
+    vault.new_record("household", "mure", name="既存", status="active")
+    before = state(vault)
+    objs = sample_lines()
+    objs[2]["birth_date"] = "1941-02-30"
+    with pytest.raises(ImportFailed) as failure:
+        import_records(vault, io.StringIO(as_jsonl(objs)))
+    message = str(failure.value)
+    assert "line 3" in message and "birth_date" in message
+    assert state(vault) == before
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda o: o[1].update(status="unknown_status"), ["line 2", "status"]),
+        (lambda o: o[1].update(colour="blue"), ["line 2", "colour"]),
+        (lambda o: o[3].update(agency_id=HOUSEHOLD), ["line 4", "agency_id", "household"]),
+        (lambda o: o[3].update(agency_id=new_id()), ["line 4", "agency_id", "does not exist"]),
+        (lambda o: o[2].update(area="mure"), ["line 3", "area"]),
+        (lambda o: o[4].update(id=AGENCY), ["line 5", "id", "line 1"]),
+        (lambda o: o[0].pop("name"), ["line 1", "name", "required"]),
+        (lambda o: o[1].update(type="family"), ["line 2", "type"]),
+        (lambda o: o[1].update(phone=None), ["line 2", "phone", "null"]),
+    ],
+)
+def test_each_kind_of_bad_line_is_refused(vault: Vault, mutate, expected) -> None:
+    objs = sample_lines()
+    mutate(objs)
+    with pytest.raises(ImportFailed) as failure:
+        import_records(vault, io.StringIO(as_jsonl(objs)))
+    for part in expected:
+        assert part in str(failure.value)
+    assert vault.count() == 0 and vault.outbox_size() == 0
+
+
+def test_not_json_is_refused_with_its_line(vault: Vault) -> None:
+    text = as_jsonl(sample_lines()[:1]) + "{not json\n"
+    with pytest.raises(ImportFailed, match="line 2"):
+        import_records(vault, io.StringIO(text))
+
+
+def test_an_existing_id_is_updated_as_edits(vault: Vault) -> None:
+    import_records(vault, io.StringIO(as_jsonl(sample_lines())))
+    before = vault.outbox_size()
+    objs = sample_lines()
+    objs[1]["status"] = "watching"
+    del objs[1]["address"]  # a field left out is empty
+    result = import_records(vault, io.StringIO("\ufeff" + as_jsonl(objs) + "\n"))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 4)
+    household = vault.get(HOUSEHOLD)
+    assert household.fields["status"] == "watching" and "address" not in household.fields
+    edits = vault.pending_changes(limit=10_000)[before:]
+    assert sorted((c.record_id, c.field, c.value) for c in edits) == [
+        (HOUSEHOLD, "address", None),
+        (HOUSEHOLD, "status", "watching"),
+    ]
+    assert all(c.base_hlc > 0 for c in edits)  # edits of fields seen before
+
+
+def test_import_refuses_to_change_a_records_type(vault: Vault) -> None:
+    import_records(vault, io.StringIO(as_jsonl(sample_lines())))
+    objs = sample_lines()[:1]
+    objs[0].update(type="household", id=HOUSEHOLD, name="x", status="active")
+    del objs[0]["agency_type"]
+    objs[0]["id"] = AGENCY
+    with pytest.raises(ImportFailed, match="line 1.*type"):
+        import_records(vault, io.StringIO(as_jsonl(objs)))
+
+
+def test_export_leaves_out_deleted_records(vault: Vault, tmp_path: Path) -> None:
+    import_records(vault, io.StringIO(as_jsonl(sample_lines())))
+    vault.delete(HOUSEHOLD)  # takes its person and referral with it
+    ids = [json.loads(line)["id"] for line in export_lines(vault)]
+    assert HOUSEHOLD not in ids and PERSON not in ids and REFERRAL not in ids
+    assert AGENCY in ids
