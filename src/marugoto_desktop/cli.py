@@ -18,8 +18,8 @@ from .domain.validation import RecordInvalid
 from .operations import demo, exchange, vaults
 from .vault import Vault, VaultError
 
-PASSPHRASE_ENV = "MARUGOTO_PASSPHRASE"
-NEW_PASSPHRASE_ENV = "MARUGOTO_NEW_PASSPHRASE"
+PASSPHRASE_ENV = "MARUGOTO_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
+NEW_PASSPHRASE_ENV = "MARUGOTO_NEW_PASSPHRASE"  # noqa: S105
 
 
 class UsageError(Exception):
@@ -34,9 +34,7 @@ def _read_secret_file(path: str) -> str:
 
 def _prompt(label: str) -> str:
     if not sys.stdin.isatty():
-        raise UsageError(
-            f"no passphrase given: use --passphrase-file FILE or set {PASSPHRASE_ENV}"
-        )
+        raise UsageError(f"no passphrase given: use --passphrase-file FILE or set {PASSPHRASE_ENV}")
     return getpass.getpass(label)
 
 
@@ -95,7 +93,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             count = exchange.export_to(vault, args.out)
             print(f"exported {count} records to {args.out}", file=sys.stderr)
         else:
-            exchange.write_export(vault, sys.stdout)
+            exchange.export_lines_to(vault, sys.stdout)
     return 0
 
 
@@ -103,7 +101,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if Vault.exists(args.vault):
         vault = Vault.open(args.vault, passphrase(args))
     else:
-        vault = vaults.init_vault(args.vault, new_passphrase(args, "passphrase_file", PASSPHRASE_ENV))
+        vault = vaults.init_vault(
+            args.vault, new_passphrase(args, "passphrase_file", PASSPHRASE_ENV)
+        )
     with vault:
 
         def progress(done: int, total: int) -> None:

@@ -1,19 +1,33 @@
-"""The unit of replication: one field of one record (DESIGN §5).
+"""The unit of replication: one field of one record (DESIGN §5), and its wire form.
 
 This module is the only definition of a change; the vault's outbox, the client and the server
-all speak it.
+all speak it. `change_from_wire` validates untrusted input and bounds its size.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
-# Deleting (or re-creating) a record is a change of this pseudo-field: value True or False.
+# Deleting (or restoring) a record is a change of this pseudo-field: value True or False.
+# Its base_hlc is the record's clock as the deleter saw it, so a delete that did not see a
+# later edit of any field is detected as concurrent.
 DELETED = "_deleted"
-# The record's parent and type travel as pseudo-fields too, so a replica can build the envelope
-# from changes alone.
+# A record's parent travels as a pseudo-field, set once when the record is created.
 PARENT = "_parent_id"
+
+MAX_CHANGES_PER_PUSH = 1000
+MAX_VALUE_BYTES = 64 * 1024
+MAX_HLC = (1 << 63) - 1
+_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_NAME_RE = re.compile(r"^_?[a-z][a-z0-9_]{0,63}$")
+_SITE_RE = re.compile(r"^[0-9a-f]{8,64}$")
+
+
+class ChangeInvalid(ValueError):
+    """A change on the wire is malformed; the message names the field."""
 
 
 @dataclass(frozen=True)
@@ -27,8 +41,70 @@ class Change:
     hlc: int
     base_hlc: int
     site: str
+    # The conflict this change settles, if it is a person's resolution of one.
+    resolves: str | None = None
 
     @property
     def order(self) -> tuple[int, str]:
         """The total order of changes, identical on every replica."""
         return (self.hlc, self.site)
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {
+            "change_id": self.change_id,
+            "type": self.type,
+            "record_id": self.record_id,
+            "area": self.area,
+            "field": self.field,
+            "value": self.value,
+            "hlc": self.hlc,
+            "base_hlc": self.base_hlc,
+            "site": self.site,
+        }
+        if self.resolves is not None:
+            wire["resolves"] = self.resolves
+        return wire
+
+
+def _text(obj: dict[str, Any], name: str, pattern: re.Pattern[str]) -> str:
+    value = obj.get(name)
+    if not isinstance(value, str) or not pattern.match(value):
+        raise ChangeInvalid(f"{name}: malformed ({value!r})")
+    return value
+
+
+def _stamp(obj: dict[str, Any], name: str) -> int:
+    value = obj.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_HLC:
+        raise ChangeInvalid(f"{name}: must be a clock stamp (non-negative integer)")
+    return value
+
+
+def change_from_wire(obj: Any) -> Change:
+    """A validated Change from its JSON object form."""
+    if not isinstance(obj, dict):
+        raise ChangeInvalid("a change must be a JSON object")
+    area = obj.get("area")
+    if area is not None and (not isinstance(area, str) or not _NAME_RE.match(area)):
+        raise ChangeInvalid(f"area: malformed ({area!r})")
+    value = obj.get("value")
+    if len(json.dumps(value, ensure_ascii=False).encode()) > MAX_VALUE_BYTES:
+        raise ChangeInvalid(f"value: larger than {MAX_VALUE_BYTES} bytes")
+    resolves = obj.get("resolves")
+    if resolves is not None and (not isinstance(resolves, str) or not _ID_RE.match(resolves)):
+        raise ChangeInvalid("resolves: malformed conflict id")
+    hlc, base = _stamp(obj, "hlc"), _stamp(obj, "base_hlc")
+    if base >= hlc:
+        raise ChangeInvalid("base_hlc: must be earlier than hlc")
+    return Change(
+        change_id=_text(obj, "change_id", _ID_RE),
+        type=_text(obj, "type", _NAME_RE),
+        record_id=_text(obj, "record_id", _ID_RE),
+        area=area,
+        field=_text(obj, "field", _NAME_RE),
+        value=value,
+        hlc=hlc,
+        base_hlc=base,
+        site=_text(obj, "site", _SITE_RE),
+        resolves=resolves,
+    )

@@ -127,8 +127,9 @@ def test_recovery_key_flow(tmp_path, secret_file, capsys) -> None:
     assert run("recover", "--vault", folder, "--recovery-key", private,
                "--new-passphrase-file", forgotten) == 0  # fmt: skip
     assert run("export", "--vault", folder, "--passphrase-file", forgotten) == 0
-    assert run("recover", "--vault", folder, "--recovery-key",
-               keys / "office-recovery-public.pem", "--new-passphrase-file", forgotten) == 1  # fmt: skip
+    public = keys / "office-recovery-public.pem"
+    assert run("recover", "--vault", folder, "--recovery-key", public,
+               "--new-passphrase-file", forgotten) == 1  # fmt: skip
 
 
 def test_init_without_recovery_key_warns(tmp_path, secret_file, capsys) -> None:

@@ -132,7 +132,7 @@ def test_import_refuses_to_change_a_records_type(vault: Vault) -> None:
     objs[0].update(type="household", id=HOUSEHOLD, name="x", status="active")
     del objs[0]["agency_type"]
     objs[0]["id"] = AGENCY
-    with pytest.raises(ImportFailed, match="line 1.*type"):
+    with pytest.raises(ImportFailed, match=r"line 1.*type"):
         import_records(vault, io.StringIO(as_jsonl(objs)))
 
 

@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 
 from marugoto_desktop.vault import KdfParams, Vault, VaultCorrupted, WrongPassphrase
-from marugoto_desktop.vault.keyslots import generate_office_key, load_office_private
-from marugoto_desktop.vault.keyslots import load_office_public
+from marugoto_desktop.vault.keyslots import (
+    generate_office_key,
+    load_office_private,
+    load_office_public,
+)
 from marugoto_desktop.vault.store import DB_FILE
 
 from ..conftest import PASSPHRASE
@@ -90,7 +93,8 @@ def test_no_file_the_vault_writes_holds_personal_data(tmp_path: Path) -> None:
         vault.put(person.with_fields(note=CANARIES[5]))
         doomed = vault.new_record("household", "mure", name=CANARIES[6], status="closed")
         vault.delete(doomed.id)
-        assert [r.id for r in vault.search("b41E-addr")] == [household.id]  # search works, in memory
+        # Search works, on the decrypted copy in memory.
+        assert [r.id for r in vault.search("b41E-addr")] == [household.id]
 
     # A second process is killed while it writes a large transaction.
     env = {**os.environ, "TMPDIR": str(scratch)}
@@ -152,7 +156,8 @@ def two_households(vault_dir: Path) -> tuple[str, str]:
 def test_a_flipped_bit_is_refused(vault_dir, two_households, where, offset) -> None:
     first, _ = two_households
     with _raw(vault_dir) as conn:
-        body = bytearray(conn.execute("SELECT body FROM records WHERE id=?", (first,)).fetchone()[0])
+        row = conn.execute("SELECT body FROM records WHERE id=?", (first,)).fetchone()
+        body = bytearray(row[0])
         body[offset] ^= 0x01
         conn.execute("UPDATE records SET body=? WHERE id=?", (bytes(body), first))
     with Vault.open(vault_dir, PASSPHRASE) as vault, pytest.raises(VaultCorrupted):
@@ -237,9 +242,10 @@ def test_downgraded_parameters_are_called_tampering(vault_dir, two_households) -
 
 def _data_tables(folder: Path) -> list[tuple[object, ...]]:
     with _raw(folder) as conn:
-        return conn.execute("SELECT * FROM records ORDER BY id").fetchall() + conn.execute(
-            "SELECT * FROM outbox ORDER BY seq"
-        ).fetchall()
+        return (
+            conn.execute("SELECT * FROM records ORDER BY id").fetchall()
+            + conn.execute("SELECT * FROM outbox ORDER BY seq").fetchall()
+        )
 
 
 def test_changing_the_passphrase_rewrites_only_the_slot(vault_dir, two_households) -> None:

@@ -48,7 +48,7 @@ def from_line(text: str, line: int) -> Record | LineError:
         return LineError(line, "-", f"line is longer than {MAX_LINE_BYTES} bytes")
     try:
         obj = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return LineError(line, "-", f"not valid JSON ({exc.msg} at column {exc.colno})")
     if not isinstance(obj, dict):
         return LineError(line, "-", "a line must be a JSON object")

@@ -153,9 +153,7 @@ def record_errors(record: Record, refs: References | None = None) -> list[FieldE
         if schema.parent_required:
             err("parent_id", f"is required (the {schema.parent_type})")
     else:
-        problem = _check_reference(
-            record, "parent_id", record.parent_id, schema.parent_type, refs
-        )
+        problem = _check_reference(record, "parent_id", record.parent_id, schema.parent_type, refs)
         if problem:
             err("parent_id", problem)
         elif refs is not None:
@@ -178,10 +176,10 @@ def record_errors(record: Record, refs: References | None = None) -> list[FieldE
             err(spec.name, f"({spec.label}) {problem}")
             continue
         if spec.kind is Kind.REF:
-            assert spec.ref_type is not None
+            assert spec.ref_type is not None and isinstance(value, str)
             problem = _check_reference(record, spec.name, value, spec.ref_type, refs)
         elif spec.kind is Kind.REFS:
-            assert spec.ref_type is not None
+            assert spec.ref_type is not None and isinstance(value, list)
             for item in value:
                 problem = _check_reference(record, spec.name, item, spec.ref_type, refs)
                 if problem:

@@ -92,6 +92,11 @@ def import_file(vault: Vault, path: Path) -> ImportResult:
         return import_records(vault, source)
 
 
+def export_lines_to(vault: Vault, out: TextIO) -> int:
+    """Write the export to an open text stream (standard output, say)."""
+    return write_export(vault, out)
+
+
 def export_to(vault: Vault, out: Path) -> int:
     """Write the export to a file, atomically and readable by its owner only."""
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -168,14 +169,12 @@ class MainWindow(QMainWindow):
         """Forget every decrypted value and close the vault."""
         self.households_page.forget()
         if self.vault is not None:
-            try:
+            with contextlib.suppress(VaultLocked):
                 self.vault.close()
-            except VaultLocked:
-                pass
             self.vault = None
         self.pages.setCurrentWidget(self.unlock_page)
         self.unlock_page.passphrase.setFocus()
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+    def closeEvent(self, event: Any) -> None:
         self.lock()
         super().closeEvent(event)

@@ -61,7 +61,34 @@ def _initial(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (("0001_initial", _initial),)
+def _sync_state(conn: sqlite3.Connection) -> None:
+    # Conflicts arrive from the server's log; their values are personal data, so the whole
+    # conflict lives in the encrypted payload. Status is clear so the UI can count open ones.
+    conn.execute(
+        """CREATE TABLE conflicts (
+            conflict_id TEXT PRIMARY KEY,
+            record_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            area TEXT,
+            status TEXT NOT NULL,
+            payload BLOB NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX conflicts_status ON conflicts (status)")
+    # Sync settings (server address, device token, areas): encrypted, one blob per key.
+    conn.execute(
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value BLOB NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX outbox_area ON outbox (area)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    ("0001_initial", _initial),
+    ("0002_sync_state", _sync_state),
+)
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
 from marugoto_sync.changes import DELETED, PARENT, Change
 from marugoto_sync.hlc import HybridClock
 
@@ -418,11 +419,7 @@ class Vault:
             ):
                 if now != then:
                     raise RecordInvalid(
-                        [
-                            FieldError(
-                                record.id, record.type, name, f"cannot change from {then!r}"
-                            )
-                        ]
+                        [FieldError(record.id, record.type, name, f"cannot change from {then!r}")]
                     )
             old_fields = dict(old.fields)
             if old.deleted:
@@ -441,28 +438,45 @@ class Vault:
         record: Record,
         clocks: dict[str, list[Any]],
         changed: dict[str, Any],
+        resolves: str | None = None,
     ) -> None:
         """Write the record row and one outbox row per changed field, stamped now."""
         key = self._data_key
         stamp = self._clock.tick()
+        record_clock = max((c[0] for c in clocks.values()), default=0)
         outbox = []
         for name, value in changed.items():
-            base = clocks.get(name, [0, ""])[0]
+            # A delete's base is the whole record's clock: a delete that did not see some
+            # later edit is then recognised as concurrent with it.
+            base = record_clock if name == DELETED else clocks.get(name, [0, ""])[0]
             clocks[name] = [stamp, self.site]
             change_id = new_id()
-            payload = key.seal_json(
-                {"field": name, "value": value}, place("outbox", change_id, "payload")
-            )
+            content: dict[str, Any] = {"field": name, "value": value}
+            if resolves is not None:
+                content["resolves"] = resolves
+            payload = key.seal_json(content, place("outbox", change_id, "payload"))
             outbox.append(
                 (change_id, record.type, record.id, record.area, stamp, base, self.site, payload)
             )
-        body = key.seal_json(
+        self._write_row(conn, record, clocks, stamp)
+        conn.executemany(
+            "INSERT INTO outbox (change_id, type, record_id, area, hlc, base_hlc, site, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            outbox,
+        )
+
+    def _write_row(
+        self, conn: sqlite3.Connection, record: Record, clocks: dict[str, list[Any]], stamp: int
+    ) -> None:
+        """Encrypt and upsert one record row (and keep the in-memory copy current)."""
+        body = self._data_key.seal_json(
             {"f": dict(record.fields), "c": clocks}, place("records", record.id, "body")
         )
         conn.execute(
             "INSERT INTO records (id, type, area, parent_id, deleted, hlc, v, body) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "deleted = excluded.deleted, hlc = excluded.hlc, v = excluded.v, body = excluded.body",
+            "parent_id = excluded.parent_id, deleted = excluded.deleted, hlc = excluded.hlc, "
+            "v = excluded.v, body = excluded.body",
             (
                 record.id,
                 record.type,
@@ -474,11 +488,6 @@ class Vault:
                 body,
             ),
         )
-        conn.executemany(
-            "INSERT INTO outbox (change_id, type, record_id, area, hlc, base_hlc, site, payload) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            outbox,
-        )
         if self._cache is not None:
             self._cache[record.id] = record
 
@@ -487,22 +496,47 @@ class Vault:
 
     # -- the outbox ------------------------------------------------------------------------
 
-    def pending_changes(self, limit: int = 1000) -> list[Change]:
-        """The oldest changes not yet acknowledged by the server, decrypted."""
+    def pending_changes(self, limit: int = 1000, exclude_areas: Sequence[str] = ()) -> list[Change]:
+        """The oldest changes not yet acknowledged by the server, decrypted.
+
+        Changes of `exclude_areas` (areas this user may no longer write) stay in the outbox.
+        """
+        sql = "SELECT change_id, type, record_id, area, hlc, base_hlc, site, payload FROM outbox"
+        args: list[Any] = []
+        if exclude_areas:
+            marks = ", ".join("?" for _ in exclude_areas)
+            sql += f" WHERE area IS NULL OR area NOT IN ({marks})"
+            args.extend(exclude_areas)
+        sql += " ORDER BY seq LIMIT ?"
+        args.append(limit)
         with self._lock:
-            rows = self._db.execute(
-                "SELECT change_id, type, record_id, area, hlc, base_hlc, site, payload "
-                "FROM outbox ORDER BY seq LIMIT ?",
-                (limit,),
-            ).fetchall()
+            rows = self._db.execute(sql, args).fetchall()
             key = self._data_key
         changes = []
         for change_id, rtype, record_id, area, hlc, base, site, payload in rows:
             data = key.open_json(payload, place("outbox", change_id, "payload"))
             changes.append(
-                Change(change_id, rtype, record_id, area, data["field"], data["value"], hlc, base, site)
+                Change(
+                    change_id,
+                    rtype,
+                    record_id,
+                    area,
+                    data["field"],
+                    data["value"],
+                    hlc,
+                    base,
+                    site,
+                    data.get("resolves"),
+                )
             )
         return changes
+
+    def acknowledge(self, change_ids: Sequence[str]) -> None:
+        """The server has these changes: they leave the outbox."""
+        with self._transaction() as conn:
+            conn.executemany(
+                "DELETE FROM outbox WHERE change_id = ?", [(cid,) for cid in change_ids]
+            )
 
     def outbox_size(self) -> int:
         with self._lock:

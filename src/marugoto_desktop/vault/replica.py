@@ -1,0 +1,264 @@
+"""The vault as a sync replica: applies pulled pages, keeps conflicts and sync settings.
+
+Everything here runs inside the vault's transactions and encrypts like the rest of the vault:
+conflict values and the device token are ciphertext; cursors are clear (they are numbers).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from marugoto_sync.changes import DELETED, PARENT, Change, change_from_wire
+from marugoto_sync.merge import Conflict, FieldState, conflict_from_wire, merge_field
+
+from ..domain.records import Record, is_empty
+from ..domain.validation import FieldError, RecordInvalid, record_errors
+from .crypto import place
+from .errors import VaultError
+from .store import DB_FILE, Vault
+
+
+class ConflictNotFound(VaultError):
+    """No open conflict has this id."""
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    conflict: Conflict
+    status: str  # "open" or "resolved"
+
+
+def _cursor_key(name: str) -> str:
+    return f"cursor:{name}"
+
+
+class VaultReplica:
+    """Adapter that lets marugoto_sync.client sync a Vault (the Replica protocol)."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.site = vault.site
+
+    # -- outbox ----------------------------------------------------------------------------
+
+    def pending_changes(self, limit: int = 1000, exclude_areas: Sequence[str] = ()) -> list[Change]:
+        return self.vault.pending_changes(limit, exclude_areas)
+
+    def acknowledge(self, change_ids: Sequence[str]) -> None:
+        self.vault.acknowledge(change_ids)
+
+    # -- cursors, areas, settings ----------------------------------------------------------
+
+    def cursor(self, cursor_name: str = "main") -> int:
+        row = self.vault._db.execute(
+            "SELECT value FROM meta WHERE key = ?", (_cursor_key(cursor_name),)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def get_setting(self, key: str) -> Any:
+        row = self.vault._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        return self.vault._data_key.open_json(row[0], place("settings", key, "value"))
+
+    def set_setting(self, key: str, value: Any) -> None:
+        blob = self.vault._data_key.seal_json(value, place("settings", key, "value"))
+        with self.vault._transaction() as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, blob),
+            )
+
+    def synced_areas(self) -> list[str] | None:
+        areas = self.get_setting("synced_areas")
+        return None if areas is None else [str(a) for a in areas]
+
+    def set_synced_areas(self, areas: Sequence[str]) -> None:
+        self.set_setting("synced_areas", sorted(areas))
+
+    # -- applying pulled pages -------------------------------------------------------------
+
+    def apply_page(
+        self, items: Sequence[Mapping[str, Any]], cursor: int, cursor_name: str = "main"
+    ) -> None:
+        """Apply a page of the server's log and move the cursor, all in one transaction."""
+        changes: dict[str, list[Change]] = {}
+        conflicts: list[Conflict] = []
+        for item in items:
+            if item.get("kind") == "conflict":
+                body = item.get("value") if "loser" not in item else item
+                conflicts.append(conflict_from_wire(dict(body or {})))
+            else:
+                change = change_from_wire(dict(item))
+                changes.setdefault(change.record_id, []).append(change)
+        vault = self.vault
+        with vault._transaction() as conn:
+            if cursor < self.cursor(cursor_name):
+                raise ValueError("a sync cursor never moves backwards")
+            latest = 0
+            for record_id, record_changes in changes.items():
+                latest = max(latest, self._apply_record(conn, record_id, record_changes))
+            for conflict in conflicts:
+                self._store_conflict(conn, conflict)
+            if latest:
+                vault._clock.observe(latest)
+                vault._save_clock(conn)
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (_cursor_key(cursor_name), str(cursor)),
+            )
+
+    def _apply_record(self, conn: sqlite3.Connection, record_id: str, changes: list[Change]) -> int:
+        """Merge one record's changes of a page; returns the latest clock seen."""
+        vault = self.vault
+        row = conn.execute(
+            f"SELECT {vault._COLUMNS} FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None:
+            first = changes[0]
+            rtype, area, parent_id, deleted = first.type, first.area, None, False
+            fields: dict[str, Any] = {}
+            clocks: dict[str, list[Any]] = {}
+        else:
+            old, clocks = vault._decode(row)
+            rtype, area, parent_id, deleted = old.type, old.area, old.parent_id, old.deleted
+            fields = dict(old.fields)
+        touched = False
+        for change in changes:
+            clock = clocks.get(change.field)
+            current = None if clock is None else FieldState(None, clock[0], clock[1], "")
+            if change.resolves:
+                conn.execute(
+                    "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?",
+                    (change.resolves,),
+                )
+            if not merge_field(current, change).applied:
+                continue
+            touched = True
+            clocks[change.field] = [change.hlc, change.site]
+            if change.field == DELETED:
+                deleted = bool(change.value)
+            elif change.field == PARENT:
+                parent_id = change.value if isinstance(change.value, str) else None
+            elif is_empty(change.value):
+                fields.pop(change.field, None)
+            else:
+                fields[change.field] = change.value
+        latest = max(c.hlc for c in changes)
+        if touched:
+            record = Record(record_id, rtype, area, parent_id, fields, deleted)
+            stamp = max(c[0] for c in clocks.values())
+            vault._write_row(conn, record, clocks, stamp)
+        return latest
+
+    def _store_conflict(self, conn: sqlite3.Connection, conflict: Conflict) -> None:
+        blob = self.vault._data_key.seal_json(
+            conflict.to_wire(), place("conflicts", conflict.conflict_id, "payload")
+        )
+        conn.execute(
+            "INSERT INTO conflicts (conflict_id, record_id, type, area, status, payload) "
+            "VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT (conflict_id) DO NOTHING",
+            (conflict.conflict_id, conflict.record_id, conflict.type, conflict.area, blob),
+        )
+
+    # -- conflicts -------------------------------------------------------------------------
+
+    def conflicts(self, *, include_resolved: bool = False) -> list[ConflictView]:
+        sql = "SELECT conflict_id, status, payload FROM conflicts"
+        if not include_resolved:
+            sql += " WHERE status = 'open'"
+        key = self.vault._data_key
+        views = []
+        for conflict_id, status, payload in self.vault._db.execute(sql + " ORDER BY conflict_id"):
+            wire = key.open_json(payload, place("conflicts", conflict_id, "payload"))
+            views.append(ConflictView(conflict_from_wire(wire), status))
+        return views
+
+    def resolve(self, conflict_id: str, value: Any) -> Record:
+        """Settle a conflict with a value (either side's, or a new one): an edit that syncs."""
+        found = [v for v in self.conflicts() if v.conflict.conflict_id == conflict_id]
+        if not found:
+            raise ConflictNotFound(f"no open conflict {conflict_id}")
+        conflict = found[0].conflict
+        vault = self.vault
+        with vault._transaction() as conn:
+            row = conn.execute(
+                f"SELECT {vault._COLUMNS} FROM records WHERE id = ?", (conflict.record_id,)
+            ).fetchone()
+            if row is None:
+                raise ConflictNotFound(f"the record of conflict {conflict_id} is not here")
+            record, clocks = vault._decode(row)
+            if conflict.field == DELETED:
+                result = Record(
+                    record.id, record.type, record.area, record.parent_id, record.fields,
+                    bool(value),
+                )  # fmt: skip
+                changed: dict[str, Any] = {DELETED: bool(value)}
+            else:
+                result = record.with_fields(**{conflict.field: value})
+                errors = [e for e in record_errors(result, vault) if e.field == conflict.field]
+                if errors:
+                    raise RecordInvalid(errors)
+                changed = {conflict.field: result.fields.get(conflict.field)}
+            vault._store(conn, result, clocks, changed, resolves=conflict_id)
+            vault._save_clock(conn)
+            conn.execute(
+                "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?", (conflict_id,)
+            )
+        return result
+
+    # -- scope and revocation --------------------------------------------------------------
+
+    def remove_area(self, area: str) -> int:
+        """Erase an area's records and conflicts from this device (access was withdrawn).
+
+        Unsent changes of the area stay in the (encrypted) outbox: they are what a person
+        wrote, and an administrator may grant the area again.
+        """
+        vault = self.vault
+        with vault._transaction() as conn:
+            removed = conn.execute("DELETE FROM records WHERE area = ?", (area,)).rowcount
+            conn.execute("DELETE FROM conflicts WHERE area = ?", (area,))
+        with vault._lock:
+            vault._cache = None
+        return int(removed)
+
+    def wipe(self) -> None:
+        """Destroy this vault: key slots overwritten first, then the files removed.
+
+        Without its key slots the data key is gone, so even copies of the old sectors that
+        the file system keeps cannot be decrypted.
+        """
+        vault = self.vault
+        folder = vault.folder
+        with vault._transaction() as conn:
+            conn.execute("UPDATE key_slots SET wrapped = zeroblob(length(wrapped))")
+            conn.execute("DELETE FROM key_slots")
+            conn.execute("DELETE FROM settings")
+        vault.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            (folder / (DB_FILE + suffix)).unlink(missing_ok=True)
+
+
+def describe_value(value: Any) -> str:
+    """A one-line rendering of a field value for conflict listings."""
+    if value is None:
+        return "(empty)"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+__all__ = [
+    "ConflictNotFound",
+    "ConflictView",
+    "FieldError",
+    "VaultReplica",
+    "describe_value",
+]

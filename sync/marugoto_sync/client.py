@@ -1,0 +1,269 @@
+"""The sync client: push the outbox, then pull the server's log, over HTTPS (DESIGN §5).
+
+Safe to interrupt anywhere: outbox rows leave only after the server acknowledged them (a
+retry resends the same change ids, which the server acknowledges again without applying
+them twice), and each pulled page is applied together with its cursor.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import truststore
+
+from .changes import MAX_CHANGES_PER_PUSH
+from .replica import Replica
+
+SCHEMA_VERSION = "1"
+PAGE_SIZE = 1000
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+Progress = Callable[[str, int, int | None], None]
+
+
+class SyncError(Exception):
+    """The server refused, or could not be reached. `code` is the protocol's error code."""
+
+    def __init__(self, code: str, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+class DeviceRevoked(SyncError):
+    pass
+
+
+class UpgradeRequired(SyncError):
+    pass
+
+
+class Cancelled(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    server: str
+    device_id: str
+    token: str
+    user: str
+    role: str
+    areas: list[str]
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    pulled: int = 0
+    conflicts: int = 0
+    backfilled: dict[str, int] = field(default_factory=dict)
+    removed_areas: list[str] = field(default_factory=list)
+    held_back: int = 0  # changes of areas this user may no longer write
+
+
+def ssl_context(ca_file: Path | str | None = None) -> ssl.SSLContext:
+    """The OS certificate store (truststore), plus the city's own CA when given."""
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_file is not None:
+        context.load_verify_locations(cafile=str(ca_file))
+    return context
+
+
+def check_server_url(url: str) -> str:
+    """HTTPS only; plain HTTP is accepted for a loopback development server alone."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return url.rstrip("/")
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        return url.rstrip("/")
+    raise SyncError("insecure_url", f"the server address must start with https:// ({url})")
+
+
+def _error_from(response: httpx.Response) -> SyncError:
+    try:
+        body = response.json()
+        code, message = str(body.get("code", "error")), str(body.get("message", ""))
+    except ValueError:
+        code, message = "error", response.text[:200]
+    message = message or f"HTTP {response.status_code}"
+    if code == "device_revoked":
+        return DeviceRevoked(code, message, response.status_code)
+    if response.status_code == 426 or code == "upgrade_required":
+        return UpgradeRequired(code, message, response.status_code)
+    return SyncError(code, message, response.status_code)
+
+
+class SyncClient:
+    def __init__(
+        self,
+        server: str,
+        *,
+        token: str | None = None,
+        ca_file: Path | str | None = None,
+        app_version: str = "0.0.0",
+        timeout: float = 60.0,
+    ) -> None:
+        self.server = check_server_url(server)
+        headers = {"X-Marugoto-Schema": SCHEMA_VERSION, "X-Marugoto-App": app_version}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        # trust_env: proxies come from the environment, as on any office PC.
+        self._http = httpx.Client(
+            base_url=self.server,
+            headers=headers,
+            verify=ssl_context(ca_file),
+            timeout=timeout,
+            trust_env=True,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise SyncError("unreachable", f"cannot reach {self.server}: {exc}") from exc
+        if response.status_code >= 400:
+            raise _error_from(response)
+        return response.json()
+
+    # -- the calls -------------------------------------------------------------------------
+
+    def enroll(self, user: str, password: str, device_name: str) -> Enrollment:
+        body = self._call(
+            "POST",
+            "/v1/enroll",
+            json={"user": user, "password": password, "device_name": device_name},
+        )
+        return Enrollment(
+            self.server,
+            str(body["device_id"]),
+            str(body["token"]),
+            str(body["user"]),
+            str(body["role"]),
+            [str(a) for a in body["areas"]],
+        )
+
+    def status(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/v1/status")
+        return result
+
+    def push(self, changes: Sequence[Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._call(
+            "POST", "/v1/push", json={"changes": [c.to_wire() for c in changes]}
+        )
+        return result
+
+    def pull(
+        self, after: int, limit: int = PAGE_SIZE, area: str | None = None, until: int | None = None
+    ) -> dict[str, Any]:
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        if area is not None:
+            params["area"] = area
+        if until is not None:
+            params["until"] = until
+        result: dict[str, Any] = self._call("GET", "/v1/changes", params=params)
+        return result
+
+    # -- the whole sync --------------------------------------------------------------------
+
+    def sync(
+        self,
+        replica: Replica,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SyncReport:
+        """Push everything pending, settle the areas, then pull to the head of the log."""
+
+        def step(stage: str, done: int, total: int | None = None) -> None:
+            if cancelled is not None and cancelled():
+                raise Cancelled(stage)
+            if progress is not None:
+                progress(stage, done, total)
+
+        report = SyncReport()
+        try:
+            status = self.status()
+        except DeviceRevoked:
+            replica.wipe()
+            raise
+        granted = set(status["areas"])
+        known = replica.synced_areas()
+        lost = sorted(set(known or []) - granted)
+        step("push", 0)
+        self._push_all(replica, lost, report, step)
+        for area in lost:
+            replica.remove_area(area)
+            report.removed_areas.append(area)
+        cursor = replica.cursor()
+        # Areas gained after the first sync: their history lies before our cursor.
+        gained = sorted(granted - set(known)) if known is not None else []
+        for area in gained:
+            report.backfilled[area] = self._pull_range(
+                replica, f"backfill:{area}", step, area=area, until=cursor
+            )
+        if known is None or gained or lost:
+            replica.set_synced_areas(sorted(granted))
+        report.pulled = self._pull_range(replica, "main", step)
+        return report
+
+    def _push_all(
+        self,
+        replica: Replica,
+        lost: Sequence[str],
+        report: SyncReport,
+        step: Callable[[str, int, int | None], None],
+    ) -> None:
+        while True:
+            batch = replica.pending_changes(MAX_CHANGES_PER_PUSH, exclude_areas=lost)
+            if not batch:
+                return
+            try:
+                answer = self.push(batch)
+            except DeviceRevoked:
+                replica.wipe()
+                raise
+            replica.acknowledge([str(cid) for cid in answer["acknowledged"]])
+            report.pushed += len(batch)
+            report.conflicts += int(answer.get("conflicts", 0))
+            step("push", report.pushed, None)
+
+    def _pull_range(
+        self,
+        replica: Replica,
+        cursor_name: str,
+        step: Callable[[str, int, int | None], None],
+        area: str | None = None,
+        until: int | None = None,
+    ) -> int:
+        pulled = 0
+        after = replica.cursor(cursor_name)
+        while True:
+            try:
+                page = self.pull(after, PAGE_SIZE, area=area, until=until)
+            except DeviceRevoked:
+                replica.wipe()
+                raise
+            items = page["items"]
+            next_cursor = int(page["next"])
+            if items or next_cursor != after:
+                replica.apply_page(items, next_cursor, cursor_name)
+            pulled += len(items)
+            step("pull" if area is None else f"backfill:{area}", pulled, None)
+            if not page.get("has_more") or next_cursor == after:
+                return pulled
+            after = next_cursor

@@ -1,0 +1,162 @@
+"""The merge rule (DESIGN §5), written once and used by the server and every client.
+
+A field's state is the change that last won it. An incoming change:
+- that is the current winner (same change id) changes nothing: replays are harmless;
+- that is later in the total order `(hlc, site)` wins the field;
+- otherwise loses, and the field keeps its value.
+Whether two edits were *concurrent* is decided where changes are serialised, at the server:
+an edit whose `base_hlc` (the field clock its author saw) is not the field's current clock did
+not see the current value. The loser of such a pair is kept in the conflict log under an id
+derived from the incoming change and the kind of conflict; the server computes it once, in
+its commit order, and every replica receives the same conflict record from the server's log.
+A sequential overwrite (base_hlc == current clock) is no conflict.
+
+An update to a record that is deleted, and a delete that did not see the record's latest
+edit, are conflicts too: the delete stands, the update's value is kept in the (soft-deleted)
+record and in the conflict log, and a person can restore the record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from .changes import DELETED, Change
+
+CONFLICT_NAMESPACE = uuid.UUID("5b0c1f6e-3a52-4f0e-9a7e-6d1f3c2a8b40")
+
+
+@dataclass(frozen=True)
+class FieldState:
+    """The change that currently holds a field."""
+
+    value: Any
+    hlc: int
+    site: str
+    change_id: str
+
+    @property
+    def order(self) -> tuple[int, str]:
+        return (self.hlc, self.site)
+
+    @classmethod
+    def of(cls, change: Change) -> FieldState:
+        return cls(change.value, change.hlc, change.site, change.change_id)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A value that lost to a concurrent edit, kept for a person to review."""
+
+    conflict_id: str
+    record_id: str
+    type: str
+    area: str | None
+    field: str
+    kind: str  # "concurrent_edit", "edit_of_deleted", "delete_of_edited"
+    loser: FieldState
+    winner: FieldState
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "conflict_id": self.conflict_id,
+            "record_id": self.record_id,
+            "type": self.type,
+            "area": self.area,
+            "field": self.field,
+            "kind": self.kind,
+            "loser": _state_wire(self.loser),
+            "winner": _state_wire(self.winner),
+        }
+
+
+def _state_wire(state: FieldState) -> dict[str, Any]:
+    return {
+        "value": state.value,
+        "hlc": state.hlc,
+        "site": state.site,
+        "change_id": state.change_id,
+    }
+
+
+def conflict_from_wire(obj: dict[str, Any]) -> Conflict:
+    def state(o: dict[str, Any]) -> FieldState:
+        return FieldState(o["value"], int(o["hlc"]), str(o["site"]), str(o["change_id"]))
+
+    return Conflict(
+        conflict_id=str(obj["conflict_id"]),
+        record_id=str(obj["record_id"]),
+        type=str(obj["type"]),
+        area=obj.get("area"),
+        field=str(obj["field"]),
+        kind=str(obj["kind"]),
+        loser=state(obj["loser"]),
+        winner=state(obj["winner"]),
+    )
+
+
+def conflict_id_for(change_id: str, kind: str) -> str:
+    """Deterministic: a retried or replayed change names its conflict the same way."""
+    return str(uuid.uuid5(CONFLICT_NAMESPACE, f"{kind}:{change_id}"))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: FieldState | None  # the field's state after the change
+    applied: bool  # the change now holds the field
+    conflict: Conflict | None = None
+
+
+def merge_field(current: FieldState | None, change: Change) -> Outcome:
+    """Apply one change to one field: the value rule and the concurrency test."""
+    if current is not None and current.change_id == change.change_id:
+        return Outcome(current, applied=False)
+    if current is None or change.order > current.order:
+        incoming = FieldState.of(change)
+        conflict = None
+        if current is not None and change.base_hlc != current.hlc:
+            conflict = _conflict(change, "concurrent_edit", loser=current, winner=incoming)
+        return Outcome(incoming, applied=True, conflict=conflict)
+    # An older change arriving after a newer one: its author cannot have seen the current
+    # value (a change made after seeing it would carry a later clock), so it was concurrent.
+    loser = FieldState.of(change)
+    return Outcome(
+        current,
+        applied=False,
+        conflict=_conflict(change, "concurrent_edit", loser=loser, winner=current),
+    )
+
+
+def _conflict(change: Change, kind: str, *, loser: FieldState, winner: FieldState) -> Conflict:
+    return Conflict(
+        conflict_id=conflict_id_for(change.change_id, kind),
+        record_id=change.record_id,
+        type=change.type,
+        area=change.area,
+        field=change.field,
+        kind=kind,
+        loser=loser,
+        winner=winner,
+    )
+
+
+def deletion_conflict(
+    change: Change, deleted: FieldState | None, record_clock: int
+) -> Conflict | None:
+    """The record-level rule: edits and deletes that did not see each other.
+
+    `deleted` is the state of the record's `_deleted` field; `record_clock` is the latest
+    clock of any of its fields before `change`.
+    """
+    if change.field == DELETED:
+        if change.value is True and record_clock and change.base_hlc < record_clock:
+            # The deleter did not see the latest edit: keep the delete, flag it for review.
+            edited = FieldState(None, record_clock, "", "")
+            return _conflict(change, "delete_of_edited", loser=edited, winner=FieldState.of(change))
+        return None
+    if deleted is not None and deleted.value is True:
+        # An edit of a record someone deleted without the editor knowing: the delete stands,
+        # the edited value is kept (in the soft-deleted record and here).
+        return _conflict(change, "edit_of_deleted", loser=FieldState.of(change), winner=deleted)
+    return None

@@ -1,0 +1,45 @@
+"""What the sync client needs from a replica (the desktop vault implements it).
+
+Defined here, in the pure core, so the client knows nothing of households or of SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from .changes import Change
+
+
+class Replica(Protocol):
+    site: str
+
+    def pending_changes(self, limit: int = 1000, exclude_areas: Sequence[str] = ()) -> list[Change]:
+        """The oldest changes not yet acknowledged, leaving out those of `exclude_areas`."""
+        ...
+
+    def acknowledge(self, change_ids: Sequence[str]) -> None:
+        """The server has these; drop them from the outbox."""
+        ...
+
+    def apply_page(
+        self, items: Sequence[Mapping[str, Any]], cursor: int, cursor_name: str = "main"
+    ) -> None:
+        """Apply pulled log items and store the cursor, in one transaction."""
+        ...
+
+    def cursor(self, cursor_name: str = "main") -> int: ...
+
+    def synced_areas(self) -> list[str] | None:
+        """The areas this replica last synced, or None before its first sync."""
+        ...
+
+    def set_synced_areas(self, areas: Sequence[str]) -> None: ...
+
+    def remove_area(self, area: str) -> int:
+        """Erase every record of an area from this device; returns how many."""
+        ...
+
+    def wipe(self) -> None:
+        """Destroy the local store (this device was revoked)."""
+        ...

@@ -1,0 +1,178 @@
+"""The vault as a sync replica: applying pulled pages, cursors, conflicts, scope, wipe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from marugoto_desktop.vault import KdfParams, Vault, VaultNotFound
+from marugoto_desktop.vault.replica import ConflictNotFound, VaultReplica
+from marugoto_desktop.vault.store import DB_FILE
+from marugoto_sync.changes import Change
+from marugoto_sync.hlc import wall_millis
+from marugoto_sync.merge import Conflict, FieldState, conflict_id_for
+
+from ..conftest import PASSPHRASE
+
+
+@pytest.fixture
+def other(tmp_path: Path):
+    v = Vault.create(tmp_path / "other", PASSPHRASE, kdf=KdfParams())
+    yield v
+    if v.is_open:
+        v.close()
+
+
+def log_items(changes: list[Change], start: int = 0) -> list[dict]:
+    return [{"seq": start + i + 1, "kind": "change", **c.to_wire()} for i, c in enumerate(changes)]
+
+
+def test_a_page_from_another_replica_rebuilds_the_records(vault: Vault, other: Vault) -> None:
+    household = vault.new_record("household", "mure", name="牟礼家", status="active")
+    person = vault.new_record("person", "mure", household.id, name="牟礼 花子")
+    changes = vault.pending_changes()
+    replica = VaultReplica(other)
+    replica.apply_page(log_items(changes), cursor=len(changes))
+    assert other.get(household.id) == household
+    assert other.get(person.id) == person
+    assert replica.cursor() == len(changes)
+    assert other.outbox_size() == 0  # applied changes are not pushed back
+    # The receiving clock moved past every stamp it saw.
+    assert other._clock.last >= max(c.hlc for c in changes)
+
+
+def test_replaying_a_page_changes_nothing(vault: Vault, other: Vault) -> None:
+    vault.new_record("household", "mure", name="一", status="active")
+    items = log_items(vault.pending_changes())
+    replica = VaultReplica(other)
+    replica.apply_page(items, cursor=len(items))
+    rows = other._db.execute("SELECT id, hlc, deleted FROM records").fetchall()
+    replica.apply_page(items, cursor=len(items))
+    assert other._db.execute("SELECT id, hlc, deleted FROM records").fetchall() == rows
+
+
+def test_an_older_change_does_not_override_a_newer_one(vault: Vault, other: Vault) -> None:
+    household = vault.new_record("household", "mure", name="一", status="active")
+    replica = VaultReplica(other)
+    replica.apply_page(log_items(vault.pending_changes()), cursor=2)
+    vault.acknowledge([c.change_id for c in vault.pending_changes()])
+    vault.put(household.with_fields(status="watching"))  # older edit from the first replica
+    other._clock._now = lambda: wall_millis() + 10_000  # this laptop's clock runs ahead
+    edited = other.put(other.get(household.id).with_fields(status="closed"))  # newer, local
+    older = vault.pending_changes()
+    assert older[0].hlc < other.pending_changes()[0].hlc
+    replica.apply_page(log_items(older, start=2), cursor=3)
+    assert other.get(household.id).fields["status"] == edited.fields["status"] == "closed"
+
+
+def test_the_cursor_never_moves_backwards(other: Vault) -> None:
+    replica = VaultReplica(other)
+    replica.apply_page([], cursor=10)
+    with pytest.raises(ValueError, match="backwards"):
+        replica.apply_page([], cursor=5)
+    assert replica.cursor() == 10
+
+
+def test_deletes_and_restores_travel(vault: Vault, other: Vault) -> None:
+    household = vault.new_record("household", "kagawa", name="香川家", status="active")
+    vault.delete(household.id)
+    replica = VaultReplica(other)
+    replica.apply_page(log_items(vault.pending_changes()), cursor=99)
+    assert other.get(household.id) is None
+    assert other.get(household.id, include_deleted=True).deleted
+
+
+def make_conflict(vault: Vault) -> Conflict:
+    household = vault.new_record("household", "mure", name="衝突家", status="active")
+    loser = FieldState("watching", 100, "aaaaaaaa", "01900000-0000-7000-8000-000000000011")
+    winner = FieldState("closed", 200, "bbbbbbbb", "01900000-0000-7000-8000-000000000012")
+    return Conflict(
+        conflict_id_for(winner.change_id, "concurrent_edit"),
+        household.id,
+        "household",
+        "mure",
+        "status",
+        "concurrent_edit",
+        loser,
+        winner,
+    )
+
+
+def test_conflicts_are_kept_encrypted_and_resolving_one_is_an_edit(vault: Vault) -> None:
+    conflict = make_conflict(vault)
+    replica = VaultReplica(vault)
+    item = {"seq": 1, "kind": "conflict", "value": conflict.to_wire()}
+    replica.apply_page([item], cursor=1)
+    replica.apply_page([item], cursor=1)  # replayed: still one conflict
+    [view] = replica.conflicts()
+    assert view.conflict == conflict and view.status == "open"
+    raw = (vault.folder / DB_FILE).read_bytes() + (vault.folder / f"{DB_FILE}-wal").read_bytes()
+    assert "衝突家".encode() not in raw and b"watching" not in raw
+
+    before = vault.outbox_size()
+    resolved = replica.resolve(conflict.conflict_id, "watching")
+    assert resolved.fields["status"] == "watching"
+    [change] = vault.pending_changes(limit=10_000)[before:]
+    assert (change.field, change.value, change.resolves) == (
+        "status",
+        "watching",
+        conflict.conflict_id,
+    )
+    assert replica.conflicts() == []
+    assert replica.conflicts(include_resolved=True)[0].status == "resolved"
+    with pytest.raises(ConflictNotFound):
+        replica.resolve(conflict.conflict_id, "closed")
+
+
+def test_a_resolution_from_elsewhere_closes_the_conflict(vault: Vault, other: Vault) -> None:
+    conflict = make_conflict(vault)
+    item = {"seq": 1, "kind": "conflict", "value": conflict.to_wire()}
+    mine, theirs = VaultReplica(vault), VaultReplica(other)
+    theirs.apply_page(log_items(vault.pending_changes()) + [item], cursor=5)
+    mine.apply_page([item], cursor=5)
+    mine.resolve(conflict.conflict_id, "closed")
+    resolution = vault.pending_changes(limit=10_000)[-1:]
+    theirs.apply_page(log_items(resolution, start=5), cursor=6)
+    assert theirs.conflicts() == []
+    assert other.get(conflict.record_id).fields["status"] == "closed"
+
+
+def test_a_resolution_is_validated(vault: Vault) -> None:
+    conflict = make_conflict(vault)
+    replica = VaultReplica(vault)
+    replica.apply_page([{"seq": 1, "kind": "conflict", "value": conflict.to_wire()}], cursor=1)
+    with pytest.raises(ValueError, match="status"):
+        replica.resolve(conflict.conflict_id, "not_a_status")
+    assert replica.conflicts()[0].status == "open"
+
+
+def test_removing_an_area_erases_its_records_but_keeps_unsent_work(vault: Vault) -> None:
+    kept = vault.new_record("household", "shoga", name="勝賀家", status="active")
+    gone = vault.new_record("household", "mure", name="牟礼家", status="active")
+    pending = vault.outbox_size()
+    replica = VaultReplica(vault)
+    assert replica.remove_area("mure") == 1
+    assert vault.get(gone.id, include_deleted=True) is None
+    assert vault.get(kept.id) is not None
+    assert vault.outbox_size() == pending
+    assert all(c.area != "mure" for c in vault.pending_changes(exclude_areas=["mure"]))
+
+
+def test_wipe_destroys_the_vault(vault: Vault) -> None:
+    folder = vault.folder
+    vault.new_record("household", "mure", name="消去", status="active")
+    VaultReplica(vault).wipe()
+    assert not vault.is_open
+    assert not any(folder.glob(DB_FILE + "*"))
+    with pytest.raises(VaultNotFound):
+        Vault.open(folder, PASSPHRASE)
+
+
+def test_settings_are_encrypted(vault: Vault) -> None:
+    replica = VaultReplica(vault)
+    replica.set_setting("token", "SECRET-TOKEN-canary-41")
+    assert replica.get_setting("token") == "SECRET-TOKEN-canary-41"
+    vault.close()
+    data = b"".join(p.read_bytes() for p in vault.folder.iterdir())
+    assert b"SECRET-TOKEN-canary-41" not in data
