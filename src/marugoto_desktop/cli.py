@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from marugoto_sync.client import Cancelled, DeviceRevoked, SyncError
+
 from . import __version__
 from .domain.validation import RecordInvalid
 from .operations import demo, exchange, vaults
+from .operations import sync as syncing
 from .vault import Vault, VaultError
+from .vault.replica import ConflictNotFound
 
 PASSPHRASE_ENV = "MARUGOTO_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
 NEW_PASSPHRASE_ENV = "MARUGOTO_NEW_PASSPHRASE"  # noqa: S105
@@ -139,6 +144,80 @@ def cmd_recovery_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_enroll(args: argparse.Namespace) -> int:
+    with Vault.open(args.vault, passphrase(args)) as vault:
+        if args.password_file:
+            password = _read_secret_file(args.password_file)
+        else:
+            password = _prompt(f"Password of {args.user} on {args.server}: ")
+        enrollment = syncing.enroll(
+            vault,
+            args.server,
+            args.user,
+            password,
+            ca_file=args.ca_file,
+            device_name=args.device_name,
+        )
+    areas = ", ".join(enrollment.areas) or "none"
+    print(
+        f"enrolled as {enrollment.user} ({enrollment.role}), device {enrollment.device_id}; "
+        f"areas: {areas}"
+    )
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    def progress(stage: str, done: int, total: int | None) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{stage}: {done}", end="   ", file=sys.stderr, flush=True)
+
+    with Vault.open(args.vault, passphrase(args)) as vault:
+        report = syncing.sync(vault, progress)
+        open_conflicts = len(syncing.conflict_rows(vault))
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"sent {report.pushed} changes, received {report.pulled}")
+    for area, count in report.backfilled.items():
+        print(f"new area {area}: received {count} changes")
+    for area in report.removed_areas:
+        print(f"area {area} is no longer yours: its records were removed from this laptop")
+    if report.held_back:
+        print(f"{report.held_back} changes of areas you may no longer write were kept unsent")
+    if open_conflicts:
+        print(f"{open_conflicts} conflicts to review: marugoto-desktop conflicts --vault DIR")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    with Vault.open(args.vault, passphrase(args)) as vault:
+        rows = syncing.conflict_rows(vault, include_resolved=args.all)
+    if args.json:
+        print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print("no open conflicts")
+    for row in rows:
+        print(
+            f"{row.conflict_id}  {row.record_type} {row.record_label or row.record_id}  "
+            f"{row.field_label} ({row.field}), {row.kind}, {row.status}\n"
+            f"    kept:  {row.kept}\n    other: {row.other}"
+        )
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    with Vault.open(args.vault, passphrase(args)) as vault:
+        if args.other:
+            value = syncing.losing_value(vault, args.conflict_id)
+        elif args.value is not None:
+            value = args.value
+        else:
+            value = syncing.kept_value(vault, args.conflict_id)
+        syncing.resolve_conflict(vault, args.conflict_id, value)
+    print("conflict resolved; the resolution is sent with the next sync")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marugoto-desktop",
@@ -189,6 +268,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("recovery-key", cmd_recovery_key, "create the office recovery key pair")
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
 
+    p = command("enroll", cmd_enroll, "register this laptop with the 総合センター server")
+    vault_args(p)
+    p.add_argument("--server", required=True, metavar="URL", help="https://…")
+    p.add_argument("--user", required=True, metavar="NAME")
+    p.add_argument("--ca-file", type=Path, metavar="FILE", help="the city's own CA certificate")
+    p.add_argument("--password-file", metavar="FILE", help="else a prompt")
+    p.add_argument("--device-name", metavar="NAME", help="default: this computer's name")
+
+    p = command("sync", cmd_sync, "send this laptop's changes and receive everyone else's")
+    vault_args(p)
+
+    p = command("conflicts", cmd_conflicts, "list conflicts between edits, with both values")
+    vault_args(p)
+    p.add_argument("--all", action="store_true", help="resolved ones too")
+    p.add_argument("--json", action="store_true")
+
+    p = command("resolve", cmd_resolve, "settle a conflict (default: keep the current value)")
+    vault_args(p)
+    p.add_argument("conflict_id", metavar="CONFLICT_ID")
+    choice = p.add_mutually_exclusive_group()
+    choice.add_argument("--keep", action="store_true", help="keep the current value")
+    choice.add_argument("--other", action="store_true", help="take the value that lost")
+    choice.add_argument("--value", metavar="TEXT", help="write a new value")
     return parser
 
 
@@ -199,13 +301,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--households must be at least 1")
     try:
         return int(args.handler(args))
-    except (VaultError, RecordInvalid, exchange.ImportFailed, vaults.WeakPassphrase) as exc:
+    except DeviceRevoked as exc:
+        print(
+            f"marugoto-desktop: error: {exc}; this laptop was revoked and its vault erased",
+            file=sys.stderr,
+        )
+        return 1
+    except Cancelled:
+        print("marugoto-desktop: sync cancelled; run it again to continue", file=sys.stderr)
+        return 1
+    except (
+        VaultError,
+        RecordInvalid,
+        exchange.ImportFailed,
+        vaults.WeakPassphrase,
+        SyncError,
+        ConflictNotFound,
+    ) as exc:
         print(f"marugoto-desktop: error: {exc}", file=sys.stderr)
         return 1
     except UsageError as exc:
         print(f"marugoto-desktop: error: {exc}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, KeyError) as exc:
         print(f"marugoto-desktop: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

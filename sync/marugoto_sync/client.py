@@ -205,6 +205,9 @@ class SyncClient:
         known = replica.synced_areas()
         lost = sorted(set(known or []) - granted)
         step("push", 0)
+        if lost:
+            held = replica.pending_changes(1_000_000_000)
+            report.held_back = sum(1 for c in held if c.area in lost)
         self._push_all(replica, lost, report, step)
         for area in lost:
             replica.remove_area(area)

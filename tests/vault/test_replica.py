@@ -129,7 +129,7 @@ def test_a_resolution_from_elsewhere_closes_the_conflict(vault: Vault, other: Va
     conflict = make_conflict(vault)
     item = {"seq": 1, "kind": "conflict", "value": conflict.to_wire()}
     mine, theirs = VaultReplica(vault), VaultReplica(other)
-    theirs.apply_page(log_items(vault.pending_changes()) + [item], cursor=5)
+    theirs.apply_page([*log_items(vault.pending_changes()), item], cursor=5)
     mine.apply_page([item], cursor=5)
     mine.resolve(conflict.conflict_id, "closed")
     resolution = vault.pending_changes(limit=10_000)[-1:]

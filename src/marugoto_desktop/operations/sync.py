@@ -1,0 +1,146 @@
+"""Enrolling this laptop with the 総合センター server, syncing, and settling conflicts."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from marugoto_sync.client import Enrollment, Progress, SyncClient, SyncError, SyncReport
+
+from .. import __version__
+from ..domain.schema import SCHEMAS
+from ..vault import Vault
+from ..vault.replica import ConflictView, VaultReplica, describe_value
+
+SERVER_KEY = "sync.server"
+
+
+class NotEnrolled(SyncError):
+    def __init__(self) -> None:
+        super().__init__(
+            "not_enrolled", "this vault is not enrolled with a server yet: run enroll first"
+        )
+
+
+def enroll(
+    vault: Vault,
+    server: str,
+    user: str,
+    password: str,
+    *,
+    ca_file: Path | None = None,
+    device_name: str | None = None,
+) -> Enrollment:
+    """Register this laptop with the server once; the device token is kept in the vault."""
+    name = device_name or platform.node() or "laptop"
+    with SyncClient(server, ca_file=ca_file, app_version=__version__) as client:
+        enrollment = client.enroll(user, password, name)
+    VaultReplica(vault).set_setting(
+        SERVER_KEY,
+        {
+            "server": enrollment.server,
+            "device_id": enrollment.device_id,
+            "token": enrollment.token,
+            "user": enrollment.user,
+            "role": enrollment.role,
+            "ca_file": str(ca_file.resolve()) if ca_file else None,
+        },
+    )
+    return enrollment
+
+
+def server_settings(vault: Vault) -> dict[str, Any]:
+    settings = VaultReplica(vault).get_setting(SERVER_KEY)
+    if not settings:
+        raise NotEnrolled()
+    return dict(settings)
+
+
+def sync(
+    vault: Vault,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> SyncReport:
+    """Push this laptop's changes and pull everyone else's. Safe to interrupt and rerun.
+
+    If the server says this device was revoked, the vault is wiped before the error is raised.
+    """
+    settings = server_settings(vault)
+    with SyncClient(
+        settings["server"],
+        token=settings["token"],
+        ca_file=settings.get("ca_file"),
+        app_version=__version__,
+    ) as client:
+        return client.sync(VaultReplica(vault), progress, cancelled)
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    conflict_id: str
+    record_id: str
+    record_type: str
+    record_label: str
+    field: str
+    field_label: str
+    kind: str
+    kept: str  # the value the record holds now
+    other: str  # the value that lost
+    status: str
+
+
+def _field_label(record_type: str, field: str) -> str:
+    schema = SCHEMAS.get(record_type)
+    if schema is None or field.startswith("_"):
+        return field
+    try:
+        return schema.field(field).label
+    except KeyError:
+        return field
+
+
+def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[ConflictRow]:
+    rows = []
+    views: list[ConflictView] = VaultReplica(vault).conflicts(include_resolved=include_resolved)
+    for view in views:
+        c = view.conflict
+        record = vault.get(c.record_id, include_deleted=True)
+        label = str(record.fields.get("name", "")) if record else ""
+        rows.append(
+            ConflictRow(
+                conflict_id=c.conflict_id,
+                record_id=c.record_id,
+                record_type=c.type,
+                record_label=label,
+                field=c.field,
+                field_label=_field_label(c.type, c.field),
+                kind=c.kind,
+                kept=describe_value(c.winner.value),
+                other=describe_value(c.loser.value),
+                status=view.status,
+            )
+        )
+    return rows
+
+
+def resolve_conflict(vault: Vault, conflict_id: str, value: Any) -> None:
+    """Settle a conflict with a value; the resolution syncs and closes it everywhere."""
+    VaultReplica(vault).resolve(conflict_id, value)
+
+
+def losing_value(vault: Vault, conflict_id: str) -> Any:
+    for view in VaultReplica(vault).conflicts():
+        if view.conflict.conflict_id == conflict_id:
+            return view.conflict.loser.value
+    raise KeyError(conflict_id)
+
+
+def kept_value(vault: Vault, conflict_id: str) -> Any:
+    for view in VaultReplica(vault).conflicts():
+        if view.conflict.conflict_id == conflict_id:
+            record = vault.get(view.conflict.record_id, include_deleted=True)
+            return None if record is None else record.fields.get(view.conflict.field)
+    raise KeyError(conflict_id)
