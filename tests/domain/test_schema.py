@@ -144,7 +144,8 @@ def test_every_field_kind_is_fully_specified() -> None:
         for spec in schema.fields:
             where = f"{schema.type}.{spec.name}"
             if spec.kind in (Kind.CODE, Kind.CODES):
-                assert spec.vocabulary is not None and len(spec.vocabulary) > 0, where
+                assert spec.vocabulary is not None, where
+                assert len(spec.vocabulary) > 0, where
             else:
                 assert spec.vocabulary is None, where
             if spec.kind in (Kind.REF, Kind.REFS):

@@ -227,7 +227,8 @@ def test_the_module_has_the_vocabularies_the_schemas_use() -> None:
 def test_codes_are_stable_ascii_and_labels_distinct(vocabulary: Vocabulary) -> None:
     assert len(vocabulary) > 0
     for code in vocabulary:
-        assert code.isascii() and _CODE_RE.match(code), code
+        assert code.isascii(), code
+        assert _CODE_RE.match(code), code
         assert vocabulary.label(code).strip(), code
     labels = list(vocabulary.values())
     assert len(set(labels)) == len(labels), "two codes would look the same on screen"

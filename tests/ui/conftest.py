@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+# Headless everywhere (CI, a developer's ssh session): set before Qt is first imported.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication

@@ -7,7 +7,7 @@ import re
 import time
 import uuid
 
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def uuid7_from(unix_ms: int, rand: bytes) -> str:
@@ -30,4 +30,4 @@ def new_id() -> str:
 
 def is_record_id(value: object) -> bool:
     """True for a canonical lower-case UUID string."""
-    return isinstance(value, str) and _UUID_RE.match(value) is not None
+    return isinstance(value, str) and _UUID_RE.fullmatch(value) is not None

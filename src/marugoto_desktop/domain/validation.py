@@ -13,11 +13,12 @@ from typing import Any, Protocol
 
 from .ids import is_record_id
 from .records import Record, is_empty
-from .schema import SCHEMAS, FieldSpec, Kind, RecordSchema
+from .schema import SCHEMAS, FieldSpec, Kind
 from .vocabularies import AREAS
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# fullmatch and [0-9]: "$" would accept a trailing newline and \d full-width digits.
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 ENVELOPE = ("type", "id", "area", "parent_id")
 
 
@@ -54,7 +55,7 @@ class References(Protocol):
 
 def parse_date(value: str) -> date | None:
     """A real calendar date from YYYY-MM-DD, or None."""
-    if not _DATE_RE.match(value):
+    if not _DATE_RE.fullmatch(value):
         return None
     try:
         return date.fromisoformat(value)
@@ -78,7 +79,7 @@ def _value_error(spec: FieldSpec, value: Any) -> str | None:
             return f"is not a real date in YYYY-MM-DD form: {value!r}"
         return None
     if kind is Kind.TIME:
-        if not isinstance(value, str) or not _TIME_RE.match(value):
+        if not isinstance(value, str) or not _TIME_RE.fullmatch(value):
             return f"is not a time in HH:MM form: {value!r}"
         return None
     if kind is Kind.INT:
@@ -133,7 +134,7 @@ def record_errors(record: Record, refs: References | None = None) -> list[FieldE
     def err(name: str, message: str) -> None:
         errors.append(FieldError(record.id, record.type, name, message))
 
-    schema: RecordSchema | None = SCHEMAS.get(record.type)
+    schema = SCHEMAS.get(record.type) if isinstance(record.type, str) else None
     if schema is None:
         err("type", f"unknown record type {record.type!r}")
         return errors
@@ -143,7 +144,7 @@ def record_errors(record: Record, refs: References | None = None) -> list[FieldE
     if record.area is None:
         if schema.area_required:
             err("area", "is required")
-    elif record.area not in AREAS:
+    elif not isinstance(record.area, str) or record.area not in AREAS:
         err("area", f"unknown area {record.area!r} (expected one of {', '.join(AREAS)})")
 
     if schema.parent_type is None:
@@ -206,7 +207,11 @@ def _cross_field_errors(record: Record) -> list[FieldError]:
     if pair is None:
         return []
     first, second = (record.fields.get(name) for name in pair)
-    if isinstance(first, str) and isinstance(second, str) and second < first:
+    if not (isinstance(first, str) and isinstance(second, str)):
+        return []
+    if parse_date(first) is None or parse_date(second) is None:
+        return []  # an impossible date is reported on its own field, not on its partner
+    if second < first:
         return [FieldError(record.id, record.type, pair[1], f"is before {pair[0]} ({first})")]
     return []
 

@@ -227,6 +227,7 @@ class VaultReplica:
             conn.execute("DELETE FROM conflicts WHERE area = ?", (area,))
         with vault._lock:
             vault._cache = None
+            vault._search_index.clear()
         return int(removed)
 
     def wipe(self) -> None:

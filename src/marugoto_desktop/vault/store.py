@@ -86,6 +86,7 @@ class Vault:
         self.site: str = meta["site"]
         self._clock = HybridClock(int(meta["clock"]))
         self._cache: dict[str, Record] | None = None
+        self._search_index: dict[str, dict[str, str]] = {}
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -199,6 +200,7 @@ class Vault:
             self._conn = None
             self._key = None
             self._cache = None
+            self._search_index = {}
 
     lock = close
 
@@ -303,24 +305,35 @@ class Vault:
     def search(self, text: str, record_type: str = "household") -> list[Record]:
         """Live records whose name, kana, address, phone or district contain `text`.
 
-        Households also match on their members' names and kana.
+        Households also match on their members' names and kana. Matching runs over a
+        case-folded text per record, built once after unlock (or after a write) and kept in
+        memory only.
         """
         needle = text.strip().casefold()
         candidates = self.records(record_type)
         if not needle:
             return candidates
+        index = self._search_index_of(record_type)
+        return [r for r in candidates if needle in index.get(r.id, "")]
 
-        def hit(record: Record) -> bool:
-            return any(
-                needle in str(record.fields.get(name, "")).casefold() for name in SEARCH_FIELDS
-            )
+    def _search_index_of(self, record_type: str) -> dict[str, str]:
+        with self._lock:
+            index = self._search_index.get(record_type)
+            if index is not None:
+                return index
+            records = self._all().values()
 
-        matched = {r.id for r in candidates if hit(r)}
-        if record_type == "household":
-            for person in self.records("person"):
-                if person.parent_id and hit(person):
-                    matched.add(person.parent_id)
-        return [r for r in candidates if r.id in matched]
+            def text_of(record: Record) -> str:
+                return "\x1f".join(str(record.fields.get(name, "")) for name in SEARCH_FIELDS)
+
+            index = {r.id: text_of(r) for r in records if r.type == record_type}
+            if record_type == "household":
+                for person in records:
+                    if person.type == "person" and person.parent_id in index and not person.deleted:
+                        index[person.parent_id] += "\x1f" + text_of(person)
+            index = {rid: text.casefold() for rid, text in index.items()}
+            self._search_index[record_type] = index
+            return index
 
     def lookup(self, record_id: str) -> tuple[str, str | None] | None:
         """(type, area) of a live record; part of the References protocol of validation."""
@@ -490,6 +503,7 @@ class Vault:
         )
         if self._cache is not None:
             self._cache[record.id] = record
+        self._search_index.clear()
 
     def _save_clock(self, conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'clock'", (str(self._clock.last),))
