@@ -73,6 +73,10 @@ def _value_error(spec: FieldSpec, value: Any) -> str | None:
             return f"is longer than {spec.max_length} characters"
         if "\x00" in value:
             return "contains a NUL character"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "is not valid Unicode text"
         return None
     if kind is Kind.DATE:
         if not isinstance(value, str) or parse_date(value) is None:
