@@ -1,0 +1,146 @@
+"""The merge rule: the value rule converges, and nothing a person wrote is silently lost."""
+
+from __future__ import annotations
+
+import uuid
+from itertools import count
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from marugoto_sync.changes import DELETED, Change
+from marugoto_sync.merge import (
+    Conflict,
+    FieldState,
+    deletion_conflict,
+    merge_field,
+)
+
+_ids = count(1)
+RECORD = "01900000-0000-7000-8000-0000000000aa"
+
+
+def change(value: object, hlc: int, base: int, site: str = "aaaa0001", field: str = "status"):
+    return Change(
+        str(uuid.UUID(int=next(_ids))), "household", RECORD, "mure", field, value, hlc, base, site
+    )
+
+
+def test_first_write_wins_the_empty_field() -> None:
+    c = change("active", 100, 0)
+    outcome = merge_field(None, c)
+    assert outcome.applied and outcome.conflict is None
+    assert outcome.state == FieldState.of(c)
+
+
+def test_a_sequential_overwrite_is_no_conflict() -> None:
+    first = change("active", 100, 0)
+    second = change("watching", 200, 100, site="bbbb0002")
+    outcome = merge_field(FieldState.of(first), second)
+    assert outcome.applied and outcome.conflict is None
+
+
+def test_concurrent_later_edit_wins_and_keeps_the_other_value() -> None:
+    base = FieldState("active", 100, "aaaa0001", "c0")
+    ken = change("closed", 250, 100, site="bbbb0002")
+    aiko = change("watching", 200, 100, site="aaaa0001")
+    after_ken = merge_field(base, ken)
+    assert after_ken.conflict is None
+    outcome = merge_field(after_ken.state, aiko)
+    assert not outcome.applied
+    assert outcome.state.value == "closed"
+    assert outcome.conflict is not None
+    assert outcome.conflict.loser.value == "watching"
+    assert outcome.conflict.winner.value == "closed"
+
+
+def test_replaying_the_current_winner_changes_nothing() -> None:
+    c = change("active", 100, 0)
+    state = FieldState.of(c)
+    outcome = merge_field(state, c)
+    assert outcome.state == state and not outcome.applied and outcome.conflict is None
+
+
+def test_ties_on_the_clock_are_broken_by_site() -> None:
+    a = change("a", 100, 0, site="aaaa0001")
+    b = change("b", 100, 0, site="bbbb0002")
+    assert merge_field(FieldState.of(a), b).state.value == "b"
+    assert merge_field(FieldState.of(b), a).state.value == "b"
+
+
+def test_conflict_ids_are_deterministic() -> None:
+    base = FieldState("x", 100, "s", "c0")
+    c = change("y", 200, 50)
+    assert merge_field(base, c).conflict == merge_field(base, c).conflict
+
+
+def test_update_of_a_deleted_record_is_a_conflict() -> None:
+    deleted = FieldState(True, 300, "bbbb0002", "d")
+    edit = change("watching", 250, 100)
+    conflict = deletion_conflict(edit, deleted, record_clock=300)
+    assert conflict is not None and conflict.kind == "edit_of_deleted"
+    assert conflict.loser.value == "watching"
+
+
+def test_delete_that_did_not_see_an_edit_is_a_conflict() -> None:
+    delete = change(True, 300, 150, field=DELETED)
+    assert deletion_conflict(delete, None, record_clock=200).kind == "delete_of_edited"
+    assert deletion_conflict(change(True, 300, 200, field=DELETED), None, 200) is None
+
+
+# -- a serialising server, in miniature ---------------------------------------------------
+
+
+def serve(arrivals: list[Change]) -> tuple[FieldState | None, list[Conflict]]:
+    state: FieldState | None = None
+    conflicts = []
+    for c in arrivals:
+        outcome = merge_field(state, c)
+        state = outcome.state
+        if outcome.conflict:
+            conflicts.append(outcome.conflict)
+    return state, conflicts
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[Change]:
+    """Edits of one field by several laptops, each editing on top of what it had seen."""
+    edits: list[Change] = []
+    clock = 100
+    for _ in range(draw(st.integers(1, 8))):
+        clock += draw(st.integers(1, 50))
+        seen = draw(st.sampled_from([0] + [e.hlc for e in edits]))
+        site = draw(st.sampled_from(["aaaa0001", "bbbb0002", "cccc0003"]))
+        edits.append(change(f"v{clock}", clock, seen, site=site))
+    return edits
+
+
+@given(history=histories(), data=st.data())
+def test_every_arrival_order_converges_to_the_latest_edit(history, data) -> None:
+    arrivals = data.draw(st.permutations(history))
+    state, _ = serve(arrivals)
+    assert state is not None
+    assert state.change_id == max(history, key=lambda c: c.order).change_id
+
+
+@given(history=histories(), data=st.data())
+def test_no_edit_is_silently_lost(history, data) -> None:
+    """Every edit is the current value, in the conflict log, or knowingly overwritten."""
+    arrivals = data.draw(st.permutations(history))
+    state, conflicts = serve(arrivals)
+    kept = {state.change_id} | {c.loser.change_id for c in conflicts}
+    for edit in history:
+        overwritten_knowingly = any(
+            later.base_hlc == edit.hlc and later.order > edit.order for later in history
+        )
+        assert edit.change_id in kept or overwritten_knowingly
+
+
+@given(history=histories(), data=st.data())
+def test_replaying_the_winner_changes_nothing(history, data) -> None:
+    state, _ = serve(data.draw(st.permutations(history)))
+    winner = next(c for c in history if c.change_id == state.change_id)
+    again = merge_field(state, winner)
+    assert again.state == state
+    assert not again.applied
+    assert again.conflict is None
