@@ -296,4 +296,4 @@ def test_lock_checkpoints_the_wal_and_forgets_the_key(vault_dir) -> None:
     vault.close()
     wal = vault_dir / (DB_FILE + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
-    assert vault._key is None and vault._cache is None
+    assert vault._key is None and vault._cache == {}

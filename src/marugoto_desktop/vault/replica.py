@@ -226,7 +226,7 @@ class VaultReplica:
             removed = conn.execute("DELETE FROM records WHERE area = ?", (area,)).rowcount
             conn.execute("DELETE FROM conflicts WHERE area = ?", (area,))
         with vault._lock:
-            vault._cache = None
+            vault._cache.clear()
             vault._search_index.clear()
         return int(removed)
 

@@ -63,8 +63,7 @@ class _Overlay:
         return self._vault.lookup(record_id)
 
     def consents_of(self, household_id: str) -> Iterable[Record]:
-        seen = {r.id for r in self._batch.values()}
-        stored = [c for c in self._vault.consents_of(household_id) if c.id not in seen]
+        stored = [c for c in self._vault.consents_of(household_id) if c.id not in self._batch]
         fresh = [
             r
             for r in self._batch.values()
@@ -85,7 +84,7 @@ class Vault:
         self.vault_id: str = meta["vault_id"]
         self.site: str = meta["site"]
         self._clock = HybridClock(int(meta["clock"]))
-        self._cache: dict[str, Record] | None = None
+        self._cache: dict[str, Record] = {}
         self._search_index: dict[str, dict[str, str]] = {}
 
     # -- opening and closing ---------------------------------------------------------------
@@ -199,7 +198,7 @@ class Vault:
             self._conn.close()
             self._conn = None
             self._key = None
-            self._cache = None
+            self._cache = {}
             self._search_index = {}
 
     lock = close
@@ -248,25 +247,31 @@ class Vault:
 
     _COLUMNS = "id, type, area, parent_id, deleted, body"
 
-    def _all(self) -> dict[str, Record]:
-        """Every record, decrypted once after unlock and kept in memory until lock."""
-        with self._lock:
-            if self._cache is None:
-                rows = self._db.execute(f"SELECT {self._COLUMNS} FROM records").fetchall()
-                self._cache = {row[0]: self._decode(row)[0] for row in rows}
-            return self._cache
+    def _decrypted(self, rows: list[tuple[Any, ...]]) -> list[Record]:
+        """Records of the given rows, decrypting each at most once after unlock.
+
+        The decrypted copies live in memory only and are forgotten on lock.
+        """
+        cache = self._cache
+        found = []
+        for row in rows:
+            record = cache.get(row[0])
+            if record is None:
+                record = self._decode(row)[0]
+                cache[record.id] = record
+            found.append(record)
+        return found
 
     # -- reading ---------------------------------------------------------------------------
 
     def get(self, record_id: str, *, include_deleted: bool = False) -> Record | None:
         with self._lock:
-            if self._cache is not None:
-                record = self._cache.get(record_id)
-            else:
-                row = self._db.execute(
+            record = self._cache.get(record_id)
+            if record is None:
+                rows = self._db.execute(
                     f"SELECT {self._COLUMNS} FROM records WHERE id = ?", (record_id,)
-                ).fetchone()
-                record = self._decode(row)[0] if row else None
+                ).fetchall()
+                record = self._decrypted(rows)[0] if rows else None
         if record is None or (record.deleted and not include_deleted):
             return None
         return record
@@ -279,17 +284,17 @@ class Vault:
         parent_id: str | None = None,
         include_deleted: bool = False,
     ) -> list[Record]:
-        """Records by type, area and parent, oldest id first."""
-        found = [
-            r
-            for r in self._all().values()
-            if (record_type is None or r.type == record_type)
-            and (area is None or r.area == area)
-            and (parent_id is None or r.parent_id == parent_id)
-            and (include_deleted or not r.deleted)
-        ]
-        found.sort(key=lambda r: r.id)
-        return found
+        """Records by type, area and parent (indexed in SQL), in id order."""
+        sql = f"SELECT {self._COLUMNS} FROM records WHERE 1=1"
+        args: list[Any] = []
+        for column, value in (("type", record_type), ("area", area), ("parent_id", parent_id)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                args.append(value)
+        if not include_deleted:
+            sql += " AND deleted = 0"
+        with self._lock:
+            return self._decrypted(self._db.execute(sql + " ORDER BY id", args).fetchall())
 
     def count(self, record_type: str | None = None, *, include_deleted: bool = False) -> int:
         sql = "SELECT count(*) FROM records WHERE 1=1"
@@ -321,16 +326,16 @@ class Vault:
             index = self._search_index.get(record_type)
             if index is not None:
                 return index
-            records = self._all().values()
+            records = self.records(record_type)
+            members = self.records("person") if record_type == "household" else []
 
             def text_of(record: Record) -> str:
                 return "\x1f".join(str(record.fields.get(name, "")) for name in SEARCH_FIELDS)
 
-            index = {r.id: text_of(r) for r in records if r.type == record_type}
-            if record_type == "household":
-                for person in records:
-                    if person.type == "person" and person.parent_id in index and not person.deleted:
-                        index[person.parent_id] += "\x1f" + text_of(person)
+            index = {r.id: text_of(r) for r in records}
+            for person in members:
+                if person.parent_id in index:
+                    index[person.parent_id] += "\x1f" + text_of(person)
             index = {rid: text.casefold() for rid, text in index.items()}
             self._search_index[record_type] = index
             return index
@@ -369,7 +374,8 @@ class Vault:
         Each record is validated first (against `refs`, by default this vault plus the batch);
         an update records only the fields that changed, as edits.
         """
-        refs = refs or _Overlay(self, records)
+        if refs is None:
+            refs = _Overlay(self, records)
         errors: list[FieldError] = []
         for record in records:
             errors.extend(record_errors(record, refs))
@@ -501,8 +507,7 @@ class Vault:
                 body,
             ),
         )
-        if self._cache is not None:
-            self._cache[record.id] = record
+        self._cache[record.id] = record
         self._search_index.clear()
 
     def _save_clock(self, conn: sqlite3.Connection) -> None:
