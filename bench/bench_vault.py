@@ -13,7 +13,7 @@ import sqlite_utils
 from marugoto_desktop.domain.ids import new_id
 from marugoto_desktop.domain.records import Record
 from marugoto_desktop.operations.demo import demo_records, write_demo
-from marugoto_desktop.operations.households import household_rows
+from marugoto_desktop.operations.households import household_rows, prepare_search
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.keyslots import calibrate
 
@@ -104,7 +104,10 @@ def bench_demo_and_list(folder: Path, households: int = 10_000) -> None:
            statistics.median(timings), "s", "<= 0.5 s")  # fmt: skip
 
     with Vault.open(folder / "big", PASSPHRASE) as v:
-        household_rows(v)  # warm: decrypted after unlock
+        household_rows(v)
+        start = time.perf_counter()
+        prepare_search(v)  # the app does this in the background after unlock
+        report("prepare search after unlock (members decrypted)", time.perf_counter() - start, "s")
         keystrokes = ["山", "山田", "やまだ", "牟礼", "087-000-1"]
         per_key = [median_seconds(lambda q=q: household_rows(v, q), repeat=5) for q in keystrokes]
     report("search per keystroke (median over queries)", statistics.median(per_key) * 1e3, "ms",

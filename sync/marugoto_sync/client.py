@@ -109,22 +109,25 @@ class SyncClient:
         ca_file: Path | str | None = None,
         app_version: str = "0.0.0",
         timeout: float = 60.0,
+        http: httpx.Client | None = None,
     ) -> None:
-        self.server = check_server_url(server)
-        headers = {"X-Marugoto-Schema": SCHEMA_VERSION, "X-Marugoto-App": app_version}
+        """`http` lets tests talk to an in-process server; real use always builds its own."""
+        self.server = server.rstrip("/") if http is not None else check_server_url(server)
+        self._headers = {"X-Marugoto-Schema": SCHEMA_VERSION, "X-Marugoto-App": app_version}
         if token:
-            headers["Authorization"] = f"Bearer {token}"
+            self._headers["Authorization"] = f"Bearer {token}"
         # trust_env: proxies come from the environment, as on any office PC.
-        self._http = httpx.Client(
+        self._http = http or httpx.Client(
             base_url=self.server,
-            headers=headers,
             verify=ssl_context(ca_file),
             timeout=timeout,
             trust_env=True,
         )
+        self._owns_http = http is None
 
     def close(self) -> None:
-        self._http.close()
+        if self._owns_http:
+            self._http.close()
 
     def __enter__(self) -> SyncClient:
         return self
@@ -134,7 +137,7 @@ class SyncClient:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
-            response = self._http.request(method, path, **kwargs)
+            response = self._http.request(method, path, headers=self._headers, **kwargs)
         except httpx.HTTPError as exc:
             raise SyncError("unreachable", f"cannot reach {self.server}: {exc}") from exc
         if response.status_code >= 400:

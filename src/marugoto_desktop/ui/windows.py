@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..operations.households import household_rows
+from ..operations.households import household_rows, prepare_search
 from ..operations.vaults import open_vault
 from ..vault import Vault, VaultCorrupted, VaultLocked, VaultNotFound, WrongPassphrase
 from .background import run_in_background
@@ -131,6 +131,9 @@ class HouseholdsPage(QWidget):
         self.search.clear()
         self.refresh()
         self.search.setFocus()
+        # Decrypting the members for search takes a moment on a big vault: do it off the GUI
+        # thread so the first keystroke is as quick as the rest.
+        self._warming = run_in_background(lambda: prepare_search(vault), _ignore, _ignore)
 
     def refresh(self, *_: Any) -> None:
         if self.vault is None:
@@ -145,6 +148,10 @@ class HouseholdsPage(QWidget):
         self.search.clear()
         self.model.set_rows([])
         self.count.clear()
+
+
+def _ignore(_: object) -> None:
+    """Warming the search is best effort; a failure shows up on the real search."""
 
 
 class MainWindow(QMainWindow):

@@ -228,6 +228,7 @@ class VaultReplica:
         with vault._lock:
             vault._cache.clear()
             vault._search_index.clear()
+            vault._derived.clear()
         return int(removed)
 
     def wipe(self) -> None:

@@ -86,6 +86,9 @@ class Vault:
         self._clock = HybridClock(int(meta["clock"]))
         self._cache: dict[str, Record] = {}
         self._search_index: dict[str, dict[str, str]] = {}
+        # Views derived from the decrypted records (live records per type, child counts);
+        # dropped on every write, kept in memory only.
+        self._derived: dict[tuple[str, str | None], Any] = {}
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -200,6 +203,7 @@ class Vault:
             self._key = None
             self._cache = {}
             self._search_index = {}
+            self._derived = {}
 
     lock = close
 
@@ -285,6 +289,12 @@ class Vault:
         include_deleted: bool = False,
     ) -> list[Record]:
         """Records by type, area and parent (indexed in SQL), in id order."""
+        plain = record_type is not None and area is None and parent_id is None
+        if plain and not include_deleted:
+            with self._lock:
+                cached = self._derived.get(("live", record_type))
+                if cached is not None:
+                    return list(cached)
         sql = f"SELECT {self._COLUMNS} FROM records WHERE 1=1"
         args: list[Any] = []
         for column, value in (("type", record_type), ("area", area), ("parent_id", parent_id)):
@@ -294,7 +304,25 @@ class Vault:
         if not include_deleted:
             sql += " AND deleted = 0"
         with self._lock:
-            return self._decrypted(self._db.execute(sql + " ORDER BY id", args).fetchall())
+            found = self._decrypted(self._db.execute(sql + " ORDER BY id", args).fetchall())
+            if plain and not include_deleted:
+                self._derived[("live", record_type)] = found
+            return list(found)
+
+    def child_counts(self, record_type: str) -> dict[str, int]:
+        """How many live records of a type each parent has (members per household, say)."""
+        with self._lock:
+            key = ("children", record_type)
+            counts = self._derived.get(key)
+            if counts is None:
+                rows = self._db.execute(
+                    "SELECT parent_id, count(*) FROM records WHERE type = ? AND deleted = 0 "
+                    "AND parent_id IS NOT NULL GROUP BY parent_id",
+                    (record_type,),
+                ).fetchall()
+                counts = {parent: int(n) for parent, n in rows}
+                self._derived[key] = counts
+            return dict(counts)
 
     def count(self, record_type: str | None = None, *, include_deleted: bool = False) -> int:
         sql = "SELECT count(*) FROM records WHERE 1=1"
@@ -319,7 +347,7 @@ class Vault:
         if not needle:
             return candidates
         index = self._search_index_of(record_type)
-        return [r for r in candidates if needle in index.get(r.id, "")]
+        return [r for r in candidates if needle in index[r.id]]
 
     def _search_index_of(self, record_type: str) -> dict[str, str]:
         with self._lock:
@@ -509,6 +537,7 @@ class Vault:
         )
         self._cache[record.id] = record
         self._search_index.clear()
+        self._derived.clear()
 
     def _save_clock(self, conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'clock'", (str(self._clock.last),))
