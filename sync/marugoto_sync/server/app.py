@@ -1,0 +1,272 @@
+"""The HTTP API of the sync server (docs/sync-protocol.md): enroll, status, push, changes.
+
+Routes are plain functions run in FastAPI's thread pool; each storage call is one
+transaction. Errors are raised as ApiError and answered as `{"code", "message"}`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal, cast
+
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ..changes import MAX_HLC
+from . import admission
+from .errors import ApiError, install_error_handlers
+from .middleware import MAX_BODY_BYTES, BodySizeLimit, ClientVersionCheck
+from .models import (
+    ChangesPage,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorBody,
+    PushRequest,
+    PushResponse,
+    StatusResponse,
+)
+from .passwords import verify_password
+from .storage import AreaForbidden, ChangeRejected, DeviceIdentity, Storage
+from .tokens import new_device_token, token_digest
+from .versions import (
+    APP_HEADER,
+    APP_VERSION_PATTERN,
+    SCHEMA_HEADER,
+    parse_app_version,
+)
+from .vocabulary import AreaCode, Role
+
+MAX_PAGE = 10_000
+# Writing last_seen on every request would make every pull a write; once a minute is plenty.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Server:
+    """What the routes share: the storage and the clock (replaceable in tests)."""
+
+    storage: Storage
+    clock: Callable[[], float]
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC)
+
+    def now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+
+def _server(request: Request) -> Server:
+    server: Server = request.app.state.server
+    return server
+
+
+def _client_headers(
+    _schema: Annotated[
+        Literal["1"],
+        Header(alias=SCHEMA_HEADER, description="The sync schema the client speaks"),
+    ],
+    _app: Annotated[
+        str,
+        Header(alias=APP_HEADER, pattern=APP_VERSION_PATTERN, description="App version"),
+    ],
+) -> None:
+    """Checked by ClientVersionCheck before routing; declared so that OpenAPI lists them."""
+
+
+_bearer = HTTPBearer(auto_error=False, description="The device token from /v1/enroll")
+
+
+def _device(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> DeviceIdentity:
+    if credentials is None:
+        raise ApiError(
+            401, "unauthorized", "Send the device token as 'Authorization: Bearer <token>'."
+        )
+    server = _server(request)
+    device = server.storage.device_for_token(token_digest(credentials.credentials))
+    if device is None:
+        raise ApiError(401, "unauthorized", "This device token is not known to the server.")
+    if device.revoked:
+        raise ApiError(
+            401,
+            "device_revoked",
+            "This device was revoked by the office; its local data must be erased.",
+        )
+    at = server.now()
+    if device.last_seen_at is None or at - device.last_seen_at >= LAST_SEEN_RESOLUTION:
+        server.storage.touch_device(device.device_id, at)
+    return device
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    described = {
+        400: "Malformed request (bad_request, too_many_changes, clock_skew)",
+        401: "Unknown, missing or revoked device token (unauthorized, device_revoked), or "
+        "wrong password (bad_credentials)",
+        403: "Area not granted to the user (area_forbidden)",
+        413: "Request body too large (payload_too_large)",
+        426: "Client too old (upgrade_required)",
+        429: "Too many failed logins (too_many_attempts, with retry_after)",
+    }
+    return {c: {"model": ErrorBody, "description": described[c]} for c in codes}
+
+
+router = APIRouter(
+    prefix="/v1", dependencies=[Depends(_client_headers)], responses=_errors(400, 413, 426)
+)
+
+
+@router.post("/enroll", responses=_errors(401, 429))
+def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
+    """Enrol a device with a user's password; the answer holds the device token, once."""
+    server = _server(request)
+    storage, at = server.storage, server.now()
+    address = request.client.host if request.client else "unknown"
+    blocked_until = storage.login_blocked_until(body.user, address)
+    if blocked_until is not None and blocked_until > at:
+        wait = math.ceil((blocked_until - at).total_seconds())
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            f"Too many failed logins; try again in {wait} seconds.",
+            retry_after=wait,
+        )
+    candidate = storage.login_candidate(body.user)
+    # An unknown name is checked against a dummy hash: the answer takes as long either way.
+    password_ok = verify_password(body.password, candidate.password_hash if candidate else None)
+    if candidate is None or not password_ok:
+        storage.record_login_failure(body.user, address, at)
+        raise ApiError(401, "bad_credentials", "The user name or the password is wrong.")
+    storage.record_login_success(candidate.user_id, address)
+    token = new_device_token()
+    device_id = storage.add_device(candidate.user_id, body.device_name, token_digest(token), at)
+    return EnrollResponse(
+        device_id=device_id,
+        token=token,
+        user=candidate.name,
+        role=cast(Role, candidate.role),  # checked when the user was added
+        areas=[cast(AreaCode, a) for a in candidate.areas],
+    )
+
+
+@router.get("/status", responses=_errors(401))
+def status(request: Request, device: Annotated[DeviceIdentity, Depends(_device)]) -> StatusResponse:
+    """Who this device belongs to, the user's areas, the server's clock and log head."""
+    server = _server(request)
+    return StatusResponse(
+        user=device.user,
+        role=cast(Role, device.role),
+        areas=[cast(AreaCode, a) for a in device.areas],
+        device_id=device.device_id,
+        server_time=server.now_ms(),
+        head=server.storage.head(),
+    )
+
+
+@router.post("/push", response_model=PushResponse, responses=_errors(401, 403))
+def push(
+    body: PushRequest, request: Request, device: Annotated[DeviceIdentity, Depends(_device)]
+) -> JSONResponse:
+    """Apply up to 1,000 changes in one transaction; refused whole or taken whole."""
+    server = _server(request)
+    changes = admission.parsed_changes(body.changes)
+    admission.refuse_clock_skew(changes, server.now_ms())
+    try:
+        result = server.storage.push(device.user_id, device.device_id, changes, server.now())
+    except AreaForbidden as e:
+        raise ApiError(403, "area_forbidden", str(e)) from None
+    except ChangeRejected as e:
+        raise ApiError(400, "bad_request", str(e)) from None
+    # Answered as plain JSON: validating 1,000 ids through the model would only cost time.
+    return JSONResponse({"acknowledged": result.acknowledged, "conflicts": result.conflicts})
+
+
+@router.get("/changes", response_model=ChangesPage, responses=_errors(401, 403))
+def changes(
+    request: Request,
+    device: Annotated[DeviceIdentity, Depends(_device)],
+    after: Annotated[int, Query(ge=0, le=MAX_HLC, description="Cursor: the last seq seen")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
+    area: Annotated[AreaCode | None, Query(description="Backfill this area only")] = None,
+    until: Annotated[int | None, Query(ge=0, le=MAX_HLC, description="Backfill bound")] = None,
+) -> JSONResponse:
+    """The log after a cursor, in commit order: changes and conflicts of the user's areas."""
+    if area is not None and area not in device.areas:
+        raise ApiError(403, "area_forbidden", f"Area {area} is not granted to this user.")
+    page = _server(request).storage.changes_page(device.areas, after, limit, area=area, until=until)
+    return JSONResponse(
+        {
+            "items": page.items,
+            "next": page.next,
+            "has_more": page.has_more,
+            "areas": list(device.areas),
+        }
+    )
+
+
+def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """The generated schema, with validation errors documented as they are answered (400)."""
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    operation.get("responses", {}).pop("422", None)
+            components = schema.get("components", {}).get("schemas", {})
+            components.pop("HTTPValidationError", None)
+            components.pop("ValidationError", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return build
+
+
+def create_app(
+    database_url: str,
+    *,
+    min_app_version: str = "0.1.0",
+    now: Callable[[], float] = time.time,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """The sync server's ASGI app on `database_url` (migrated to the latest schema first).
+
+    `now` gives the time as unix seconds; tests pass a clock they can move.
+    """
+    parse_app_version(min_app_version)  # a typo must stop the start, not the first request
+    storage = Storage.open(database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        storage.close()
+
+    app = FastAPI(
+        title="marugoto sync",
+        version="1",
+        description="The 総合センター sync server of marugoto-desktop (docs/sync-protocol.md).",
+        docs_url=None,  # the office may have no internet; the UI would load scripts from a CDN
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.server = Server(storage, now)
+    install_error_handlers(app)
+    app.include_router(router)
+    app.openapi = _openapi(app)  # type: ignore[method-assign]
+    app.add_middleware(ClientVersionCheck, min_app_version=min_app_version)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    return app

@@ -1,0 +1,343 @@
+"""`marugoto-sync`: run the 総合センター sync server and administer its users and devices.
+
+Every command that touches the database takes `--database URL` (a SQLite file path or URL,
+or `postgresql://user@host:port/db`; default: $MARUGOTO_SYNC_DATABASE). Errors are one line
+on stderr and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import ipaddress
+import json
+import os
+import ssl
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic.util.exc import CommandError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from .certs import CertificateError, write_dev_certificates
+from .database import DatabaseUrlInvalid
+from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
+from .storage import DeviceInfo, Storage, StorageError, UserInfo
+from .vocabulary import AREAS, ROLES, UnknownCode, checked_areas, checked_role, checked_user_name
+
+PROG = "marugoto-sync"
+DATABASE_ENV = "MARUGOTO_SYNC_DATABASE"
+LOOPBACK_NAMES = ("localhost",)
+
+
+class CliError(Exception):
+    """A problem to report on one line; the command exits with status 1."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _open(args: argparse.Namespace) -> Storage:
+    if not args.database:
+        raise CliError(f"give --database URL (or set {DATABASE_ENV})")
+    return Storage.open(args.database)
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+# -- serve ------------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if not args.database:
+        raise CliError(f"give --database URL (or set {DATABASE_ENV})")
+    tls = args.tls_cert is not None or args.tls_key is not None
+    if args.insecure_dev_http:
+        if tls:
+            raise CliError("--insecure-dev-http cannot be combined with --tls-cert/--tls-key")
+        if not _is_loopback(args.host):
+            raise CliError(
+                f"plain HTTP is allowed only on a loopback address (127.0.0.1, ::1, localhost), "
+                f"not on {args.host}; give --tls-cert and --tls-key for HTTPS"
+            )
+    else:
+        if args.tls_cert is None or args.tls_key is None:
+            raise CliError(
+                "HTTPS needs both --tls-cert and --tls-key (for development only: "
+                "--insecure-dev-http on 127.0.0.1)"
+            )
+        try:
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+                args.tls_cert, args.tls_key
+            )
+        except (OSError, ssl.SSLError) as e:
+            raise CliError(f"cannot use {args.tls_cert} with {args.tls_key}: {e}") from None
+    import uvicorn
+
+    from .app import create_app
+
+    app = create_app(args.database, min_app_version=args.min_app_version)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+        server_header=False,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+# -- users ------------------------------------------------------------------------------------
+
+
+def _read_password(password_file: Path | None) -> str:
+    if password_file is not None:
+        try:
+            lines = password_file.read_text(encoding="utf-8").splitlines()
+        except OSError as e:
+            raise CliError(
+                f"cannot read the password file: {e.strerror} ({password_file})"
+            ) from None
+        password = lines[0] if lines else ""
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            raise CliError("the two passwords differ; nothing was changed")
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise CliError(
+            f"a password needs {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters"
+        )
+    return password
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    name = checked_user_name(args.name)
+    role = checked_role(args.role)
+    areas = checked_areas(args.area or [])
+    storage = _open(args)  # before the prompt: a wrong --database should not cost a password
+    try:
+        password = _read_password(args.password_file)
+        user = storage.add_user(name, role, areas, hash_password(password), datetime.now(UTC))
+    finally:
+        storage.close()
+    print(f"Added {user.role} {user.name} with areas: {', '.join(user.areas) or '(none)'}.")
+    return 0
+
+
+def _user_json(user: UserInfo) -> dict[str, Any]:
+    return {
+        "name": user.name,
+        "role": user.role,
+        "areas": list(user.areas),
+        "active_devices": user.active_devices,
+        "created_at": _when(user.created_at),
+    }
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    storage = _open(args)
+    try:
+        users = storage.users()
+    finally:
+        storage.close()
+    if args.json:
+        print(json.dumps([_user_json(u) for u in users], ensure_ascii=False, indent=2))
+    elif users:
+        rows = [["NAME", "ROLE", "AREAS", "DEVICES"]]
+        rows += [[u.name, u.role, ",".join(u.areas) or "-", str(u.active_devices)] for u in users]
+        print(_table(rows))
+    else:
+        print("No users yet; add one with: marugoto-sync user add NAME --role ROLE --area CODE")
+    return 0
+
+
+def _user_areas(args: argparse.Namespace) -> int:
+    areas = checked_areas(args.area)
+    storage = _open(args)
+    try:
+        gained, lost = storage.set_user_areas(args.name, areas)
+    finally:
+        storage.close()
+    print(
+        f"{args.name} now has areas: {', '.join(areas)} "
+        f"(gained: {', '.join(gained) or 'none'}; lost: {', '.join(lost) or 'none'}). "
+        "Laptops pick this up at their next sync."
+    )
+    return 0
+
+
+# -- devices ----------------------------------------------------------------------------------
+
+
+def _device_json(device: DeviceInfo) -> dict[str, Any]:
+    return {
+        "id": device.id,
+        "user": device.user,
+        "name": device.name,
+        "created_at": _when(device.created_at),
+        "last_seen_at": _when(device.last_seen_at),
+        "revoked_at": _when(device.revoked_at),
+    }
+
+
+def _device_list(args: argparse.Namespace) -> int:
+    storage = _open(args)
+    try:
+        devices = storage.devices()
+    finally:
+        storage.close()
+    if args.json:
+        print(json.dumps([_device_json(d) for d in devices], ensure_ascii=False, indent=2))
+    elif devices:
+        rows = [["ID", "USER", "NAME", "LAST SEEN", "REVOKED"]]
+        rows += [
+            [d.id, d.user, d.name, _when(d.last_seen_at) or "-", _when(d.revoked_at) or "-"]
+            for d in devices
+        ]
+        print(_table(rows))
+    else:
+        print("No devices have enrolled yet.")
+    return 0
+
+
+def _device_revoke(args: argparse.Namespace) -> int:
+    storage = _open(args)
+    try:
+        device = storage.revoke_device(args.id, datetime.now(UTC))
+    finally:
+        storage.close()
+    print(
+        f"Device {device.id} ({device.name}, user {device.user}) is revoked since "
+        f"{_when(device.revoked_at)}; at its next contact the app erases its local data."
+    )
+    return 0
+
+
+# -- certificates -----------------------------------------------------------------------------
+
+
+def _dev_cert(args: argparse.Namespace) -> int:
+    files = write_dev_certificates(args.out, args.host, overwrite=args.force)
+    print(f"Wrote {files.ca}, {files.server} and {files.server_key}.")
+    print(
+        f"Serve with --tls-cert {files.server} --tls-key {files.server_key}; give {files.ca} "
+        "to the desktop app (--ca-file)."
+    )
+    return 0
+
+
+# -- the parser -------------------------------------------------------------------------------
+
+
+def _database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        default=os.environ.get(DATABASE_ENV),
+        metavar="URL",
+        help=f"SQLite file path or URL, or postgresql://user@host:port/db (${DATABASE_ENV})",
+    )
+
+
+def _command(
+    subparsers: Any, name: str, run: Callable[[argparse.Namespace], int], help_text: str
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="The 総合センター sync server.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = _command(commands, "serve", _serve, "run the server (HTTPS)")
+    _database_option(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--tls-cert", type=Path, metavar="FILE", help="server certificate (PEM)")
+    serve.add_argument("--tls-key", type=Path, metavar="FILE", help="its private key (PEM)")
+    serve.add_argument(
+        "--insecure-dev-http",
+        action="store_true",
+        help="plain HTTP, for development on a loopback address only",
+    )
+    serve.add_argument("--min-app-version", default="0.1.0", metavar="VERSION")
+    serve.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+
+    user = _command(commands, "user", lambda _a: 0, "add and list users, set their areas")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="COMMAND")
+    add = _command(user_commands, "add", _user_add, "add a user")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--area", nargs="+", action="extend", metavar="CODE", help=" ".join(AREAS))
+    add.add_argument("--password-file", type=Path, metavar="FILE", help="else: asked twice")
+    _database_option(add)
+    listing = _command(user_commands, "list", _user_list, "list users")
+    listing.add_argument("--json", action="store_true")
+    _database_option(listing)
+    areas = _command(user_commands, "areas", _user_areas, "set the areas a user may sync")
+    areas.add_argument("name")
+    areas.add_argument(
+        "--area", nargs="+", action="extend", required=True, metavar="CODE", help=" ".join(AREAS)
+    )
+    _database_option(areas)
+
+    device = _command(commands, "device", lambda _a: 0, "list and revoke devices")
+    device_commands = device.add_subparsers(dest="device_command", required=True, metavar="COMMAND")
+    listing = _command(device_commands, "list", _device_list, "list enrolled devices")
+    listing.add_argument("--json", action="store_true")
+    _database_option(listing)
+    revoke = _command(device_commands, "revoke", _device_revoke, "revoke a device")
+    revoke.add_argument("id")
+    _database_option(revoke)
+
+    cert = _command(commands, "dev-cert", _dev_cert, "write a pilot CA and server certificate")
+    cert.add_argument("--out", type=Path, required=True, metavar="DIR")
+    cert.add_argument("--host", required=True, help="the server's host name or IP address")
+    cert.add_argument("--force", action="store_true", help="replace existing files")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except (CliError, StorageError, UnknownCode, DatabaseUrlInvalid, CertificateError) as e:
+        print(f"{PROG}: {e}", file=sys.stderr)
+        return 1
+    except CommandError as e:
+        # Alembic: typically a database migrated by a newer marugoto-sync than this one.
+        print(f"{PROG}: cannot migrate the database: {e}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as e:
+        # e.g. PostgreSQL unreachable: the driver's first line says why.
+        cause = e.orig if isinstance(e, DBAPIError) else e
+        reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+        print(f"{PROG}: database error: {reason}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return status

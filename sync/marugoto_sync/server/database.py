@@ -1,0 +1,115 @@
+"""Connecting to the server's database: a SQLite file (default) or PostgreSQL.
+
+URLs are accepted as a person types them: a file path or `sqlite:///…` for SQLite, and
+`postgresql://user@host:port/db` for PostgreSQL, which is sent to the psycopg 3 driver.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+# Set on a connection (`execution_options(sqlite_begin="IMMEDIATE")`) before a write
+# transaction, so SQLite takes its write lock at BEGIN instead of failing on lock upgrade.
+SQLITE_BEGIN = "sqlite_begin"
+# How long a statement waits for another writer of the SQLite file before giving up.
+SQLITE_BUSY_SECONDS = 30.0
+
+
+class DatabaseUrlInvalid(ValueError):
+    """The database URL names no database this server can use."""
+
+
+def normalized_url(text: str) -> URL:
+    """The SQLAlchemy URL for what an operator typed: a path, sqlite:// or postgresql://."""
+    text = text.strip()
+    if not text:
+        raise DatabaseUrlInvalid("the database URL is empty")
+    if "://" not in text:
+        return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+    try:
+        url = make_url(text)
+    except ArgumentError as e:
+        raise DatabaseUrlInvalid(f"cannot read the database URL ({e})") from None
+    backend, _, driver = url.drivername.partition("+")
+    if backend in ("postgresql", "postgres"):
+        if driver not in ("", "psycopg"):
+            raise DatabaseUrlInvalid(
+                f"the PostgreSQL driver {driver!r} is not installed; use postgresql://…"
+            )
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if driver not in ("", "pysqlite"):
+            raise DatabaseUrlInvalid(f"the SQLite driver {driver!r} is not supported")
+        if not url.database or url.database == ":memory:":
+            # Each connection of a pool would get its own empty in-memory database.
+            raise DatabaseUrlInvalid("SQLite needs a file: sqlite:///path/to/server.db")
+        return url.set(drivername="sqlite")
+    raise DatabaseUrlInvalid(
+        f"unsupported database {backend!r}: use a SQLite file path or a postgresql:// URL"
+    )
+
+
+def display_url(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def create_database_engine(text: str) -> Engine:
+    url = normalized_url(text)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    # hide_parameters: errors in the log must not carry record values or token digests.
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL (it stays so), so that pulls never wait for a push.
+
+    The switch needs the file to itself and SQLite does not wait for that, so servers
+    opening a new file at the same moment retry here for a while.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    assert url.database is not None
+    Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
+        hide_parameters=True,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (see below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        _use_wal(cursor)
+        # A push is acknowledged only once durable: the laptop then forgets its outbox rows.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+        assert mode in ("DEFERRED", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine

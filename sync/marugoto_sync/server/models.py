@@ -1,0 +1,150 @@
+"""The JSON bodies of the HTTP API (docs/sync-protocol.md), as Pydantic models.
+
+They make /openapi.json describe every request and answer exactly. The authority on what a
+change is remains `marugoto_sync.changes.change_from_wire`, which every pushed change also
+passes; the patterns here are the same ones.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..changes import _ID_RE, _NAME_RE, _SITE_RE, MAX_CHANGES_PER_PUSH, MAX_HLC
+from .passwords import MAX_PASSWORD_LENGTH
+from .vocabulary import USER_NAME_PATTERN, AreaCode, Role
+
+Id = Annotated[
+    str, Field(pattern=_ID_RE.pattern, examples=["01932b6e-7a40-7c1e-9d0a-3f1c2b4a5d6e"])
+]
+Name = Annotated[str, Field(pattern=_NAME_RE.pattern)]
+Site = Annotated[str, Field(pattern=_SITE_RE.pattern)]
+Stamp = Annotated[
+    int, Field(ge=0, le=MAX_HLC, description="HLC stamp: (unix_millis << 16) | counter")
+]
+# Printable text: no control characters (PostgreSQL refuses NUL in text).
+DEVICE_NAME_PATTERN = r"^[^\x00-\x1f\x7f]{1,100}$"
+Seq = Annotated[int, Field(ge=0, le=MAX_HLC)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["area_forbidden"])
+    message: str
+    retry_after: int | None = Field(
+        default=None, description="Seconds to wait (with too_many_attempts)"
+    )
+
+
+class EnrollRequest(_Strict):
+    user: Annotated[str, Field(pattern=USER_NAME_PATTERN)]
+    password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+    device_name: Annotated[str, Field(pattern=DEVICE_NAME_PATTERN, examples=["Aiko's laptop"])]
+
+
+class EnrollResponse(BaseModel):
+    device_id: str
+    token: str = Field(description="Shown once; send as 'Authorization: Bearer <token>'")
+    user: str
+    role: Role
+    areas: list[AreaCode]
+
+
+class StatusResponse(BaseModel):
+    user: str
+    role: Role
+    areas: list[AreaCode]
+    device_id: str
+    server_time: int = Field(description="The server's clock, unix milliseconds")
+    head: Seq = Field(description="The highest log sequence number")
+
+
+class ChangeIn(_Strict):
+    """One field of one record (marugoto_sync.changes.Change)."""
+
+    change_id: Id
+    type: Name
+    record_id: Id
+    area: AreaCode | None = Field(description="null only for a city-wide record")
+    field: Name
+    value: Any = Field(description="Any JSON value, at most 64 KiB")
+    hlc: Stamp
+    base_hlc: Stamp = Field(description="The field's clock as the author saw it; below hlc")
+    site: Site
+    resolves: Id | None = Field(default=None, description="The conflict this change settles")
+
+
+class PushRequest(_Strict):
+    changes: Annotated[list[ChangeIn], Field(max_length=MAX_CHANGES_PER_PUSH)]
+
+
+class PushResponse(BaseModel):
+    acknowledged: list[str] = Field(description="The change ids now in the server's log")
+    conflicts: int = Field(ge=0, description="Conflicts this push created")
+
+
+class FieldStateOut(BaseModel):
+    value: Any
+    hlc: Stamp
+    site: str
+    change_id: str
+
+
+class ConflictOut(BaseModel):
+    """A value that lost to a concurrent edit (marugoto_sync.merge.Conflict)."""
+
+    conflict_id: str
+    record_id: str
+    type: str
+    area: AreaCode | None
+    field: str
+    kind: Literal["concurrent_edit", "edit_of_deleted", "delete_of_edited"]
+    loser: FieldStateOut
+    winner: FieldStateOut
+
+
+class ChangeItem(BaseModel):
+    """A change in the log: its sequence number and its wire fields."""
+
+    seq: Seq
+    kind: Literal["change"]
+    change_id: str
+    type: str
+    record_id: str
+    area: AreaCode | None
+    field: str
+    value: Any
+    hlc: Stamp
+    base_hlc: Stamp
+    site: str
+    resolves: str | None = Field(default=None, description="Present when it settles a conflict")
+
+
+class ConflictItem(BaseModel):
+    """A conflict in the log; `change_id` is the conflict's id, `value` the conflict."""
+
+    seq: Seq
+    kind: Literal["conflict"]
+    change_id: str
+    type: str
+    record_id: str
+    area: AreaCode | None
+    field: str
+    value: ConflictOut
+    hlc: Stamp = Field(description="Of the change that caused the conflict")
+    base_hlc: Stamp
+    site: str
+
+
+LogItem = Annotated[ChangeItem | ConflictItem, Field(discriminator="kind")]
+
+
+class ChangesPage(BaseModel):
+    items: list[LogItem]
+    next: Seq = Field(description="The cursor to send as `after` next time")
+    has_more: bool
+    areas: list[AreaCode] = Field(description="The areas granted to the user now")

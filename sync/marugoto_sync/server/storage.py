@@ -1,0 +1,666 @@
+"""All SQL of the sync server: users and devices, the change log, and the merge state.
+
+Every method is one transaction. Writes on SQLite begin IMMEDIATE (the write lock is taken at
+BEGIN, so two writers queue instead of failing); pushes on PostgreSQL begin with a
+transaction-scoped advisory lock, so log sequence numbers are handed out in commit order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
+
+from ..changes import DELETED, Change
+from ..merge import FieldState, deletion_conflict, merge_field
+from .database import SQLITE_BEGIN, create_database_engine
+from .log_entries import change_row, conflict_row, pulled_item, to_json
+from .migrations import upgrade_to_head
+from .tables import devices, field_state, log, login_throttle, records, user_areas, users
+from .throttle import PER_ADDRESS, PER_USER, Backoff
+
+# The transaction-scoped advisory lock every push takes first on PostgreSQL: a constant of
+# this application ("marupush"), shared by every server process on the database.
+PUSH_LOCK = 0x6D61_7275_7075_7368
+# Well under every driver's limit on bound parameters per statement.
+_IN_CHUNK = 500
+
+# SQLite lets one writer in at a time, and a writer that finds the file locked polls with
+# sleeps of up to 100 ms. Writers of one process queue on a lock per file instead, which
+# keeps a busy office's pushes in milliseconds.
+_sqlite_writers: dict[str, threading.Lock] = {}
+_sqlite_writers_guard = threading.Lock()
+
+
+def _sqlite_writer_lock(engine: Engine) -> threading.Lock | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    path = os.path.realpath(str(engine.url.database))
+    with _sqlite_writers_guard:
+        return _sqlite_writers.setdefault(path, threading.Lock())
+
+
+class StorageError(Exception):
+    """A request the data does not allow; the message is for a person."""
+
+
+class UserExists(StorageError):
+    pass
+
+
+class UnknownUser(StorageError):
+    pass
+
+
+class UnknownDevice(StorageError):
+    pass
+
+
+class AreaForbidden(StorageError):
+    """A push touches an area the user is not granted; nothing of it was stored."""
+
+
+class ChangeRejected(StorageError):
+    """A change contradicts what the server knows of its record; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    name: str
+    role: str
+    areas: tuple[str, ...]
+    created_at: datetime
+    active_devices: int
+
+
+@dataclass(frozen=True)
+class LoginCandidate:
+    user_id: int
+    name: str
+    role: str
+    password_hash: str
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    id: str
+    user: str
+    name: str
+    created_at: datetime
+    last_seen_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DeviceIdentity:
+    """Who is behind a device token, as of this request."""
+
+    device_id: str
+    device_name: str
+    user_id: int
+    user: str
+    role: str
+    areas: tuple[str, ...]
+    revoked: bool
+    last_seen_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PushResult:
+    acknowledged: list[str]
+    conflicts: int  # conflicts this push created (a retried push creates none)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]  # {"seq", "kind", "change" | "conflict"}, by seq
+    next: int
+    has_more: bool
+
+
+@dataclass
+class _Record:
+    type: str
+    area: str | None
+    hlc: int
+    dirty: bool = False
+
+
+@dataclass
+class _Batch:
+    """The merge state of the records one push touches, and what it will write."""
+
+    records: dict[str, _Record] = field(default_factory=dict)
+    states: dict[tuple[str, str], FieldState] = field(default_factory=dict)
+    dirty_states: set[tuple[str, str]] = field(default_factory=set)
+    log_rows: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: int = 0
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes; everything this server stores is UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc_required(value: datetime) -> datetime:
+    result = _utc(value)
+    assert result is not None
+    return result
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _IN_CHUNK):
+        yield items[start : start + _IN_CHUNK]
+
+
+class Storage:
+    """The server's database. Open with `Storage.open(url)`; close when done."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._postgresql = engine.dialect.name == "postgresql"
+        self._writer_lock = _sqlite_writer_lock(engine)
+
+    @classmethod
+    def open(cls, database_url: str, *, migrate: bool = True) -> Storage:
+        engine = create_database_engine(database_url)
+        if migrate:
+            try:
+                upgrade_to_head(engine)
+            except BaseException:
+                engine.dispose()
+                raise
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._writer_lock or nullcontext(), self.engine.connect() as conn:
+            conn.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A read-only transaction that sees one snapshot (pulls need a consistent head)."""
+        with self.engine.connect() as conn:
+            if self._postgresql:
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin():
+                yield conn
+
+    def _upsert(self, conn: Connection, table: Any, keys: list[str]) -> Any:
+        dialect_insert = postgresql.insert if self._postgresql else sqlite.insert
+        statement = dialect_insert(table)
+        return statement.on_conflict_do_update(
+            index_elements=keys,
+            set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys},
+        )
+
+    # -- users -------------------------------------------------------------------------------
+
+    def add_user(
+        self, name: str, role: str, areas: Sequence[str], password_hash: str, at: datetime
+    ) -> UserInfo:
+        with self._write() as conn:
+            if conn.execute(select(users.c.id).where(users.c.name == name)).first():
+                raise UserExists(f"A user named {name!r} already exists.")
+            try:
+                user_id = conn.execute(
+                    insert(users).returning(users.c.id),
+                    {"name": name, "role": role, "password_hash": password_hash, "created_at": at},
+                ).scalar_one()
+            except IntegrityError:
+                raise UserExists(f"A user named {name!r} already exists.") from None
+            if areas:
+                conn.execute(insert(user_areas), [{"user_id": user_id, "area": a} for a in areas])
+        return UserInfo(user_id, name, role, tuple(areas), at, 0)
+
+    def users(self) -> list[UserInfo]:
+        active = (
+            select(func.count())
+            .where(devices.c.user_id == users.c.id, devices.c.revoked_at.is_(None))
+            .scalar_subquery()
+        )
+        with self._read() as conn:
+            rows = conn.execute(
+                select(users.c.id, users.c.name, users.c.role, users.c.created_at, active).order_by(
+                    users.c.name
+                )
+            ).all()
+            areas = self._areas_by_user(conn)
+        return [
+            UserInfo(r[0], r[1], r[2], areas.get(r[0], ()), _utc_required(r[3]), r[4]) for r in rows
+        ]
+
+    def _areas_by_user(
+        self, conn: Connection, user_id: int | None = None
+    ) -> dict[int, tuple[str, ...]]:
+        query = select(user_areas.c.user_id, user_areas.c.area)
+        if user_id is not None:
+            query = query.where(user_areas.c.user_id == user_id)
+        grouped: dict[int, list[str]] = {}
+        for uid, area in conn.execute(query):
+            grouped.setdefault(uid, []).append(area)
+        return {uid: tuple(sorted(a)) for uid, a in grouped.items()}
+
+    def _areas_of(self, conn: Connection, user_id: int) -> tuple[str, ...]:
+        return self._areas_by_user(conn, user_id).get(user_id, ())
+
+    def set_user_areas(
+        self, name: str, areas: Sequence[str]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Grant exactly `areas`; returns (gained, lost)."""
+        with self._write() as conn:
+            user_id = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+            if user_id is None:
+                raise UnknownUser(f"There is no user named {name!r}.")
+            before = set(self._areas_of(conn, user_id))
+            after = set(areas)
+            if before - after:
+                conn.execute(
+                    delete(user_areas).where(
+                        user_areas.c.user_id == user_id, user_areas.c.area.in_(before - after)
+                    )
+                )
+            if after - before:
+                conn.execute(
+                    insert(user_areas),
+                    [{"user_id": user_id, "area": a} for a in sorted(after - before)],
+                )
+        return tuple(sorted(after - before)), tuple(sorted(before - after))
+
+    # -- logging in --------------------------------------------------------------------------
+
+    def login_candidate(self, name: str) -> LoginCandidate | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(users.c.id, users.c.name, users.c.role, users.c.password_hash).where(
+                    users.c.name == name
+                )
+            ).first()
+            if row is None:
+                return None
+            return LoginCandidate(row[0], row[1], row[2], row[3], self._areas_of(conn, row[0]))
+
+    def login_blocked_until(self, name: str, address: str) -> datetime | None:
+        """The time before which no login for this name, or from this address, is tried."""
+        with self._read() as conn:
+            times = [
+                conn.execute(select(users.c.next_login_at).where(users.c.name == name)).scalar(),
+                conn.execute(
+                    select(login_throttle.c.next_login_at).where(
+                        login_throttle.c.address == address
+                    )
+                ).scalar(),
+            ]
+        known = [t for t in (_utc(t) for t in times) if t is not None]
+        return max(known) if known else None
+
+    def record_login_failure(
+        self,
+        name: str,
+        address: str,
+        at: datetime,
+        per_user: Backoff = PER_USER,
+        per_address: Backoff = PER_ADDRESS,
+    ) -> None:
+        with self._write() as conn:
+            failures = conn.execute(
+                update(users)
+                .where(users.c.name == name)
+                .values(failed_logins=users.c.failed_logins + 1)
+                .returning(users.c.failed_logins)
+            ).scalar()
+            if failures is not None:
+                delay = per_user.delay_after(failures)
+                conn.execute(
+                    update(users)
+                    .where(users.c.name == name)
+                    .values(next_login_at=at + timedelta(seconds=delay) if delay else None)
+                )
+            count = conn.execute(
+                select(login_throttle.c.failed_logins).where(login_throttle.c.address == address)
+            ).scalar()
+            count = (count or 0) + 1
+            delay = per_address.delay_after(count)
+            conn.execute(
+                self._upsert(conn, login_throttle, ["address"]),
+                {
+                    "address": address,
+                    "failed_logins": count,
+                    "next_login_at": at + timedelta(seconds=delay) if delay else None,
+                },
+            )
+
+    def record_login_success(self, user_id: int, address: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                update(users)
+                .where(users.c.id == user_id)
+                .values(failed_logins=0, next_login_at=None)
+            )
+            conn.execute(delete(login_throttle).where(login_throttle.c.address == address))
+
+    # -- devices -----------------------------------------------------------------------------
+
+    def add_device(self, user_id: int, name: str, token_sha256: str, at: datetime) -> str:
+        device_id = str(uuid.uuid4())
+        with self._write() as conn:
+            conn.execute(
+                insert(devices),
+                {
+                    "id": device_id,
+                    "user_id": user_id,
+                    "name": name,
+                    "token_sha256": token_sha256,
+                    "created_at": at,
+                    "last_seen_at": at,
+                },
+            )
+        return device_id
+
+    def device_for_token(self, token_sha256: str) -> DeviceIdentity | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(
+                    devices.c.id,
+                    devices.c.name,
+                    devices.c.revoked_at,
+                    devices.c.last_seen_at,
+                    users.c.id,
+                    users.c.name,
+                    users.c.role,
+                )
+                .join(users, users.c.id == devices.c.user_id)
+                .where(devices.c.token_sha256 == token_sha256)
+            ).first()
+            if row is None:
+                return None
+            return DeviceIdentity(
+                device_id=row[0],
+                device_name=row[1],
+                user_id=row[4],
+                user=row[5],
+                role=row[6],
+                areas=self._areas_of(conn, row[4]),
+                revoked=row[2] is not None,
+                last_seen_at=_utc(row[3]),
+            )
+
+    def touch_device(self, device_id: str, at: datetime) -> None:
+        with self._write() as conn:
+            conn.execute(update(devices).where(devices.c.id == device_id).values(last_seen_at=at))
+
+    def devices(self) -> list[DeviceInfo]:
+        with self._read() as conn:
+            rows = conn.execute(self._device_query().order_by(users.c.name, devices.c.created_at))
+            return [self._device_info(r) for r in rows]
+
+    def revoke_device(self, device_id: str, at: datetime) -> DeviceInfo:
+        """Revoke a device (once: a second revocation keeps the first time)."""
+        with self._write() as conn:
+            conn.execute(
+                update(devices)
+                .where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
+                .values(revoked_at=at)
+            )
+            row = conn.execute(self._device_query().where(devices.c.id == device_id)).first()
+        if row is None:
+            raise UnknownDevice(f"There is no device with id {device_id!r}.")
+        return self._device_info(row)
+
+    @staticmethod
+    def _device_query() -> Any:
+        return select(
+            devices.c.id,
+            users.c.name,
+            devices.c.name,
+            devices.c.created_at,
+            devices.c.last_seen_at,
+            devices.c.revoked_at,
+        ).join(users, users.c.id == devices.c.user_id)
+
+    @staticmethod
+    def _device_info(row: Sequence[Any]) -> DeviceInfo:
+        return DeviceInfo(row[0], row[1], row[2], _utc_required(row[3]), _utc(row[4]), _utc(row[5]))
+
+    # -- the change log ----------------------------------------------------------------------
+
+    def push(
+        self, user_id: int, device_id: str, changes: Sequence[Change], at: datetime
+    ) -> PushResult:
+        """Apply a push in one transaction, in order; refuse it whole or take all of it.
+
+        A change whose id is already in the log is acknowledged again and changes nothing.
+        Each new change goes through the merge rule against the current field and record
+        state; it is logged, followed by any conflict it caused.
+        """
+        with self._write() as conn:
+            if self._postgresql:
+                # Sequence numbers are handed out under this lock and it is released only at
+                # commit, so no puller can see a number while an earlier one is uncommitted.
+                conn.execute(select(func.pg_advisory_xact_lock(PUSH_LOCK)))
+            granted = set(self._areas_of(conn, user_id))
+            foreign = sorted({c.area for c in changes if c.area is not None} - granted)
+            if foreign:
+                raise AreaForbidden(
+                    f"This push touches area {', '.join(foreign)}, which is not granted to "
+                    "this user; nothing of it was saved."
+                )
+            acknowledged = list(dict.fromkeys(c.change_id for c in changes))
+            seen = self._logged(conn, acknowledged)
+            fresh: dict[str, Change] = {}
+            for change in changes:
+                if change.change_id not in seen and change.change_id not in fresh:
+                    fresh[change.change_id] = change
+            conflicts = 0
+            if fresh:
+                conflicts = self._apply(conn, list(fresh.values()), user_id, device_id, at)
+        return PushResult(acknowledged, conflicts)
+
+    def _among(self, column: Any, values: Sequence[str]) -> Iterator[Any]:
+        """`column IN values` as conditions, in as few statements as the database allows."""
+        if self._postgresql:
+            # One array parameter: the same statement text for any count, prepared once.
+            yield column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+        else:
+            for chunk in _chunks(values):
+                yield column.in_(chunk)
+
+    def _logged(self, conn: Connection, change_ids: Sequence[str]) -> set[str]:
+        seen: set[str] = set()
+        for condition in self._among(log.c.change_id, change_ids):
+            seen.update(conn.execute(select(log.c.change_id).where(condition)).scalars())
+        return seen
+
+    def _load_batch(self, conn: Connection, changes: Sequence[Change]) -> _Batch:
+        batch = _Batch()
+        record_ids = sorted({c.record_id for c in changes})
+        wanted = {(c.record_id, c.field) for c in changes}
+        wanted |= {(rid, DELETED) for rid in record_ids}
+        for condition in self._among(records.c.record_id, record_ids):
+            for rid, rtype, area, hlc in conn.execute(
+                select(records.c.record_id, records.c.type, records.c.area, records.c.hlc).where(
+                    condition
+                )
+            ):
+                batch.records[rid] = _Record(rtype, area, hlc)
+        for condition in self._among(field_state.c.record_id, record_ids):
+            for rid, name, value, hlc, site, change_id in conn.execute(
+                select(
+                    field_state.c.record_id,
+                    field_state.c.field,
+                    field_state.c.value,
+                    field_state.c.hlc,
+                    field_state.c.site,
+                    field_state.c.change_id,
+                ).where(condition)
+            ):
+                if (rid, name) in wanted:
+                    batch.states[(rid, name)] = FieldState(json.loads(value), hlc, site, change_id)
+        return batch
+
+    def _apply(
+        self,
+        conn: Connection,
+        changes: Sequence[Change],
+        user_id: int,
+        device_id: str,
+        at: datetime,
+    ) -> int:
+        batch = self._load_batch(conn, changes)
+        origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
+        for change in changes:
+            record = self._record_for(batch, change)
+            key = (change.record_id, change.field)
+            outcome = merge_field(batch.states.get(key), change)
+            on_delete = deletion_conflict(
+                change, batch.states.get((change.record_id, DELETED)), record.hlc
+            )
+            if outcome.applied and outcome.state is not None:
+                batch.states[key] = outcome.state
+                batch.dirty_states.add(key)
+                if change.hlc > record.hlc:
+                    record.hlc, record.dirty = change.hlc, True
+            batch.log_rows.append({**change_row(change), **origin})
+            for conflict in (outcome.conflict, on_delete):
+                if conflict is not None:
+                    batch.log_rows.append({**conflict_row(conflict, change), **origin})
+                    batch.conflicts += 1
+        # Rows go in in list order, each taking the next seq: the log keeps the push's order.
+        conn.execute(insert(log), batch.log_rows)
+        self._save_states(conn, batch)
+        return batch.conflicts
+
+    @staticmethod
+    def _record_for(batch: _Batch, change: Change) -> _Record:
+        record = batch.records.get(change.record_id)
+        if record is None:
+            record = _Record(change.type, change.area, 0, dirty=True)
+            batch.records[change.record_id] = record
+            return record
+        if record.type != change.type:
+            raise ChangeRejected(
+                f"Change {change.change_id}: record {change.record_id} is a {record.type}, "
+                f"not a {change.type}; nothing of this push was saved."
+            )
+        if record.area != change.area:
+            # Without this a user could write into another area's record by naming their own
+            # area on the change.
+            raise AreaForbidden(
+                f"Change {change.change_id}: record {change.record_id} does not belong to "
+                f"area {change.area or '(city-wide)'}; nothing of this push was saved."
+            )
+        return record
+
+    def _save_states(self, conn: Connection, batch: _Batch) -> None:
+        if batch.dirty_states:
+            conn.execute(
+                self._upsert(conn, field_state, ["record_id", "field"]),
+                [
+                    {
+                        "record_id": rid,
+                        "field": name,
+                        "value": to_json(state.value),
+                        "hlc": state.hlc,
+                        "site": state.site,
+                        "change_id": state.change_id,
+                    }
+                    for (rid, name), state in (
+                        (key, batch.states[key]) for key in sorted(batch.dirty_states)
+                    )
+                ],
+            )
+        dirty = [(rid, r) for rid, r in batch.records.items() if r.dirty]
+        if dirty:
+            conn.execute(
+                self._upsert(conn, records, ["record_id"]),
+                [
+                    {"record_id": rid, "type": r.type, "area": r.area, "hlc": r.hlc}
+                    for rid, r in dirty
+                ],
+            )
+
+    def field_state(self, record_id: str, field_name: str) -> FieldState | None:
+        """The change that holds a field now (for inspection by an operator or a test)."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(
+                    field_state.c.value,
+                    field_state.c.hlc,
+                    field_state.c.site,
+                    field_state.c.change_id,
+                ).where(field_state.c.record_id == record_id, field_state.c.field == field_name)
+            ).first()
+        return None if row is None else FieldState(json.loads(row[0]), row[1], row[2], row[3])
+
+    def head(self) -> int:
+        with self._read() as conn:
+            return self._head(conn)
+
+    @staticmethod
+    def _head(conn: Connection) -> int:
+        return int(conn.execute(select(func.coalesce(func.max(log.c.seq), 0))).scalar_one())
+
+    def changes_page(
+        self,
+        areas: Iterable[str],
+        after: int,
+        limit: int,
+        *,
+        area: str | None = None,
+        until: int | None = None,
+    ) -> Page:
+        """Log entries after `after` (up to `until`) the holder of `areas` may see, by seq.
+
+        With `area`, only that area (a backfill); otherwise the areas and city-wide records.
+        `next` is the cursor to send next time: past everything this snapshot holds for the
+        caller when the page is the last one. Safe because seq follows commit order.
+        """
+        query = select(log).where(log.c.seq > after)
+        if until is not None:
+            query = query.where(log.c.seq <= until)
+        if area is not None:
+            query = query.where(log.c.area == area)
+        else:
+            query = query.where(or_(log.c.area.in_(list(areas)), log.c.area.is_(None)))
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(log.c.seq).limit(limit + 1)).all()
+            has_more = len(rows) > limit
+            rows = rows[:limit]
+            if has_more:
+                next_seq = rows[-1].seq
+            else:
+                head = self._head(conn)
+                next_seq = max(after, head if until is None else min(until, head))
+        return Page([pulled_item(row) for row in rows], next_seq, has_more)

@@ -1,0 +1,118 @@
+"""The server's tables (SQLAlchemy Core metadata). Changed only together with a migration.
+
+- `log`: every accepted change and every conflict, append-only; `seq` is the pull cursor and
+  follows commit order (see storage.Storage.push).
+- `field_state` and `records`: the current winner of each field and each record's latest
+  clock, kept so the merge rule can be applied without replaying the log.
+- `users`, `user_areas`, `devices`, `login_throttle`: who may sync which areas.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+# Named constraints, so the migrations and this metadata agree on every database.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite numbers rows itself only for a column declared exactly INTEGER PRIMARY KEY.
+Seq = BigInteger().with_variant(Integer(), "sqlite")
+
+log = Table(
+    "log",
+    metadata,
+    Column("seq", Seq, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # "change" or "conflict"
+    # For a conflict: its conflict_id. Unique, so a change is applied once however often sent.
+    Column("change_id", String(36), nullable=False, unique=True),
+    Column("type", String(64), nullable=False),
+    Column("record_id", String(36), nullable=False),
+    Column("area", String(32)),  # null: a city-wide record, visible to everyone
+    Column("field", String(64), nullable=False),
+    Column("value", Text, nullable=False),  # JSON; for a conflict, Conflict.to_wire()
+    Column("hlc", BigInteger, nullable=False),
+    Column("base_hlc", BigInteger, nullable=False),
+    Column("site", String(64), nullable=False),
+    Column("resolves", String(36)),
+    Column("user_id", Integer, nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Index("ix_log_area_seq", "area", "seq"),
+    sqlite_autoincrement=True,
+)
+
+field_state = Table(
+    "field_state",
+    metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("field", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("hlc", BigInteger, nullable=False),
+    Column("site", String(64), nullable=False),
+    Column("change_id", String(36), nullable=False),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("record_id", String(36), primary_key=True),
+    Column("type", String(64), nullable=False),
+    Column("area", String(32)),
+    Column("hlc", BigInteger, nullable=False),  # the latest clock of any of its fields
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(256), nullable=False),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("next_login_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+user_areas = Table(
+    "user_areas",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("area", String(32), primary_key=True),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("address", String(64), primary_key=True),
+    Column("failed_logins", Integer, nullable=False),
+    Column("next_login_at", DateTime(timezone=True)),
+)

@@ -1,0 +1,75 @@
+"""Server fixtures: every test runs on SQLite and on PostgreSQL (127.0.0.1:5432).
+
+Each PostgreSQL test gets a fresh database with a unique name, dropped afterwards. A machine
+without PostgreSQL fails these tests; they are never skipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from marugoto_sync.server import passwords
+from marugoto_sync.server.app import create_app
+
+from .support import Api, Clock, TestClient
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production hashes take 64 MiB and ~0.3 s each; the tests need many, fast."""
+    monkeypatch.setattr(
+        passwords, "DEFAULT_COST", passwords.Argon2Cost(memory_kib=64, iterations=1, lanes=1)
+    )
+
+
+def _admin() -> psycopg.Connection[tuple[object, ...]]:
+    try:
+        return psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as e:
+        pytest.fail(f"PostgreSQL at {PG_ADMIN} is needed for the server tests: {e}")
+
+
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, as a person would type its URL."""
+    name = f"marugoto_test_{uuid.uuid4().hex[:16]}"
+    with _admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        with _admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'server.db'}"
+    return str(request.getfixturevalue("postgresql_url"))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def api(database_url: str, clock: Clock) -> Iterator[Api]:
+    app = create_app(database_url, now=clock)
+    with TestClient(app) as client:
+        yield Api(client, app.state.server.storage, clock, database_url)

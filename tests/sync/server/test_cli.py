@@ -1,0 +1,233 @@
+"""The admin commands, run in-process: users, areas, devices, and serve's refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from marugoto_sync.server import cli
+from marugoto_sync.server.cli import main
+
+from .support import PASSWORD, Api, assert_error
+
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104  # only handed to a fake uvicorn.run
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def password_file(tmp_path: Path) -> Path:
+    path = tmp_path / "password.txt"
+    path.write_text(PASSWORD + "\n", encoding="utf-8")
+    return path
+
+
+def test_user_add_then_the_user_enrolls_with_that_password(
+    api: Api, capsys: pytest.CaptureFixture[str], password_file: Path
+) -> None:
+    status, out, err = run(
+        capsys,
+        "user",
+        "add",
+        "aiko",
+        "--role",
+        "consultant",
+        "--area",
+        "mure",
+        "shoga",
+        "--password-file",
+        str(password_file),
+        "--database",
+        api.database_url,
+    )
+    assert (status, err) == (0, "")
+    assert "aiko" in out and "mure, shoga" in out
+    assert api.enroll_response("aiko").status_code == 200
+    assert_error(api.enroll_response("aiko", PASSWORD + "\n"), 401, "bad_credentials")
+
+
+def test_user_add_asks_twice_without_a_password_file(
+    api: Api, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = iter(["typed password", "typed password", "first try", "second try"])
+    monkeypatch.setattr(cli.getpass, "getpass", lambda _prompt="": next(answers))
+    db = ["--database", api.database_url]
+    assert (
+        run(capsys, "user", "add", "ken", "--role", "supervisor", "--area", "kagawa", *db)[0] == 0
+    )
+    assert api.enroll_response("ken", "typed password").status_code == 200
+
+    status, out, err = run(capsys, "user", "add", "mei", "--role", "admin", *db)
+    assert status == 1 and out == ""
+    assert err.count("\n") == 1 and "differ" in err
+    assert [u.name for u in api.storage.users()] == ["ken"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (["--area", "tokyo"], "unknown area code tokyo"),
+        (["--area", "mure", "--password-file", "/nonexistent/pw"], "cannot read the password"),
+    ],
+)
+def test_user_add_refuses_bad_input_on_one_line(
+    api: Api, capsys: pytest.CaptureFixture[str], argv: list[str], problem: str
+) -> None:
+    status, out, err = run(
+        capsys,
+        "user",
+        "add",
+        "aiko",
+        "--role",
+        "consultant",
+        *argv,
+        "--database",
+        api.database_url,
+    )
+    assert status == 1 and out == ""
+    assert err.startswith("marugoto-sync: ") and err.count("\n") == 1
+    assert problem in err
+    assert api.storage.users() == []
+
+
+def test_user_add_refuses_a_duplicate_and_an_unknown_role(
+    api: Api, capsys: pytest.CaptureFixture[str], password_file: Path
+) -> None:
+    args = ["--password-file", str(password_file), "--database", api.database_url]
+    assert run(capsys, "user", "add", "aiko", "--role", "consultant", *args)[0] == 0
+    status, _out, err = run(capsys, "user", "add", "aiko", "--role", "consultant", *args)
+    assert status == 1 and "already exists" in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["user", "add", "ken", "--role", "boss", *args])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_user_list_as_text_and_json(
+    api: Api, capsys: pytest.CaptureFixture[str], password_file: Path
+) -> None:
+    db = ["--database", api.database_url]
+    pw = ["--password-file", str(password_file)]
+    run(capsys, "user", "add", "ken", "--role", "supervisor", "--area", "kagawa", "mure", *pw, *db)
+    run(capsys, "user", "add", "aiko", "--role", "consultant", "--area", "mure", *pw, *db)
+    api.enroll("aiko")
+
+    status, out, _err = run(capsys, "user", "list", "--json", *db)
+    assert status == 0
+    listed = json.loads(out)
+    assert [(u["name"], u["role"], u["areas"], u["active_devices"]) for u in listed] == [
+        ("aiko", "consultant", ["mure"], 1),
+        ("ken", "supervisor", ["kagawa", "mure"], 0),
+    ]
+    assert all(u["created_at"].endswith("+00:00") for u in listed)
+
+    status, out, _err = run(capsys, "user", "list", *db)
+    lines = out.splitlines()
+    assert lines[0].split() == ["NAME", "ROLE", "AREAS", "DEVICES"]
+    assert lines[1].split() == ["aiko", "consultant", "mure", "1"]
+    assert lines[2].split() == ["ken", "supervisor", "kagawa,mure", "0"]
+
+
+def test_user_areas_sets_the_areas_and_says_what_changed(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.add_user("aiko", ["mure", "shoga"])
+    db = ["--database", api.database_url]
+    status, out, _err = run(
+        capsys, "user", "areas", "aiko", "--area", "mure", "--area", "kagawa", *db
+    )
+    assert status == 0
+    assert "gained: kagawa" in out and "lost: shoga" in out
+    assert api.storage.users()[0].areas == ("kagawa", "mure")
+    status, _out, err = run(capsys, "user", "areas", "nobody", "--area", "mure", *db)
+    assert status == 1 and "no user named 'nobody'" in err
+
+
+def test_device_list_and_revoke(api: Api, capsys: pytest.CaptureFixture[str]) -> None:
+    api.add_user("aiko", ["mure"])
+    laptop = api.enroll("aiko", device_name="Aiko's ThinkPad")
+    db = ["--database", api.database_url]
+
+    status, out, _err = run(capsys, "device", "list", "--json", *db)
+    assert status == 0
+    (listed,) = json.loads(out)
+    assert listed["id"] == laptop.device_id
+    assert (listed["user"], listed["name"], listed["revoked_at"]) == (
+        "aiko",
+        "Aiko's ThinkPad",
+        None,
+    )
+    assert listed["last_seen_at"] is not None
+
+    status, out, _err = run(capsys, "device", "revoke", laptop.device_id, *db)
+    assert status == 0 and "revoked" in out
+    assert_error(laptop.get("/v1/status"), 401, "device_revoked")
+    (listed,) = json.loads(run(capsys, "device", "list", "--json", *db)[1])
+    assert listed["revoked_at"] is not None
+
+    text = run(capsys, "device", "list", *db)[1].splitlines()
+    assert text[0].split()[:3] == ["ID", "USER", "NAME"]
+    assert text[1].startswith(laptop.device_id)
+
+    status, _out, err = run(capsys, "device", "revoke", "no-such-device", *db)
+    assert status == 1 and "no device" in err
+
+
+def test_an_unreachable_database_is_one_line_and_status_1(
+    capsys: pytest.CaptureFixture[str], backend: str, tmp_path: Path
+) -> None:
+    url = {
+        "postgresql": "postgresql://postgres@127.0.0.1:1/nothing",
+        "sqlite": f"sqlite:///{tmp_path / 'dir-not-file'}",
+    }[backend]
+    (tmp_path / "dir-not-file").mkdir()
+    status, _out, err = run(capsys, "user", "list", "--database", url)
+    assert status == 1
+    assert err.startswith("marugoto-sync: database error: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (["--host", ALL_INTERFACES, "--insecure-dev-http"], "only on a loopback address"),
+        (["--host", "192.168.1.10", "--insecure-dev-http"], "only on a loopback address"),
+        (["--host", "127.0.0.1"], "HTTPS needs both --tls-cert and --tls-key"),
+        (["--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent-key.pem"], "cannot use"),
+    ],
+)
+def test_serve_refuses_plain_http_off_loopback_and_missing_tls(
+    api: Api, capsys: pytest.CaptureFixture[str], argv: list[str], problem: str
+) -> None:
+    status, _out, err = run(capsys, "serve", "--database", api.database_url, *argv)
+    assert status == 1 and problem in err and err.count("\n") == 1
+
+
+def test_serve_runs_uvicorn_with_tls_or_on_loopback_http(
+    api: Api,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append(options))
+    assert run(capsys, "dev-cert", "--out", str(tmp_path), "--host", "sync.example")[0] == 0
+    db = ["--database", api.database_url]
+    tls = [
+        "--tls-cert",
+        str(tmp_path / "server.pem"),
+        "--tls-key",
+        str(tmp_path / "server-key.pem"),
+    ]
+    assert run(capsys, "serve", *db, "--host", ALL_INTERFACES, "--port", "9443", *tls)[0] == 0
+    assert run(capsys, "serve", *db, "--host", "::1", "--insecure-dev-http")[0] == 0
+    assert [(c["host"], c["port"], c["ssl_certfile"]) for c in calls] == [
+        (ALL_INTERFACES, 9443, tmp_path / "server.pem"),
+        ("::1", 8443, None),
+    ]

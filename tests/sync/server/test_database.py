@@ -1,0 +1,123 @@
+"""Database URLs as people type them, and the migrations applied at every start."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from marugoto_sync.server.app import create_app
+from marugoto_sync.server.database import (
+    DatabaseUrlInvalid,
+    create_database_engine,
+    normalized_url,
+)
+from marugoto_sync.server.migrations import current_revision, head_revision
+from marugoto_sync.server.passwords import hash_password
+from marugoto_sync.server.storage import Storage
+from marugoto_sync.server.tables import metadata
+
+from .support import HEADERS, PASSWORD, TestClient
+
+
+def _typed_forms(database_url: str, backend: str) -> list[str]:
+    """The ways an operator may write the URL of the test's database."""
+    if backend == "sqlite":
+        path = make_url(database_url).database
+        assert path is not None
+        return [database_url, path, Path(path).name]  # the last: relative to the working dir
+    return [database_url, database_url.replace("postgresql://", "postgres://", 1)]
+
+
+def test_the_url_works_as_a_person_types_it(
+    database_url: str, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_url(database_url).database
+    if backend == "sqlite" and path is not None:
+        monkeypatch.chdir(Path(path).parent)
+    for typed in _typed_forms(database_url, backend):
+        engine = create_database_engine(typed)
+        try:
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT 1")).scalar() == 1
+            assert engine.dialect.name == backend
+            if backend == "postgresql":
+                assert engine.dialect.driver == "psycopg"
+        finally:
+            engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("", "empty"),
+        ("sqlite://", "needs a file"),
+        ("sqlite:///:memory:", "needs a file"),
+        ("mysql://root@localhost/db", "unsupported database"),
+        ("postgresql+psycopg2://u@h/db", "not installed"),
+    ],
+)
+def test_urls_the_server_cannot_use_are_refused_clearly(typed: str, problem: str) -> None:
+    with pytest.raises(DatabaseUrlInvalid, match=problem):
+        normalized_url(typed)
+
+
+def test_migrations_build_exactly_the_tables_the_code_uses(database_url: str) -> None:
+    storage = Storage.open(database_url)
+    try:
+        with storage.engine.connect() as conn:
+            assert current_revision(conn) == head_revision()
+            differences = compare_metadata(MigrationContext.configure(conn), metadata)
+        assert differences == []
+        names = set(inspect(storage.engine).get_table_names())
+        assert set(metadata.tables) <= names
+    finally:
+        storage.close()
+
+
+def test_a_restart_migrates_nothing_and_keeps_the_data(database_url: str) -> None:
+    first = Storage.open(database_url)
+    first.add_user("aiko", "consultant", ["mure"], hash_password(PASSWORD), datetime.now(UTC))
+    first.close()
+    # Every start runs the migrations; on a migrated database they change nothing.
+    apps = [create_app(database_url), create_app(database_url)]
+    for app in apps:
+        with TestClient(app) as client:
+            response = client.post(
+                "/v1/enroll",
+                json={"user": "aiko", "password": PASSWORD, "device_name": "pc"},
+                headers=HEADERS,
+            )
+            assert response.status_code == 200
+
+
+def test_servers_starting_together_on_a_new_database_migrate_it_once(database_url: str) -> None:
+    barrier = threading.Barrier(3)
+    opened: list[Storage] = []
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            opened.append(Storage.open(database_url))
+        except BaseException as e:
+            failures.append(e)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert failures == []
+        with opened[0].engine.connect() as conn:
+            assert current_revision(conn) == head_revision()
+    finally:
+        for storage in opened:
+            storage.close()

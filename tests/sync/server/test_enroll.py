@@ -1,0 +1,130 @@
+"""Enrolment with a password, device tokens, revocation and throttled logins."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from marugoto_sync.server.tables import devices
+
+from .support import HEADERS, Api, assert_error
+
+
+def test_enrolment_gives_a_token_that_authenticates_the_device(api: Api) -> None:
+    api.add_user("aiko", ["mure", "shoga"])
+    response = api.enroll_response("aiko", device_name="Aiko's laptop")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"device_id", "token", "user", "role", "areas"}
+    assert (body["user"], body["role"], body["areas"]) == ("aiko", "consultant", ["mure", "shoga"])
+    assert len(body["token"]) >= 43  # 32 random bytes, urlsafe base64
+
+    status = api.client.get(
+        "/v1/status", headers={**HEADERS, "Authorization": f"Bearer {body['token']}"}
+    )
+    assert status.status_code == 200
+    assert status.json() == {
+        "user": "aiko",
+        "role": "consultant",
+        "areas": ["mure", "shoga"],
+        "device_id": body["device_id"],
+        "server_time": int(api.clock() * 1000),
+        "head": 0,
+    }
+
+
+def test_the_server_keeps_only_the_sha256_of_a_token(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    device = api.enroll("aiko")
+    with api.storage.engine.connect() as conn:
+        stored = conn.execute(select(devices.c.token_sha256)).scalars().all()
+    assert stored == [hashlib.sha256(device.token.encode()).hexdigest()]
+    assert device.token not in stored
+
+
+def test_each_enrolment_is_a_new_device_with_its_own_token(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    first, second = api.enroll("aiko"), api.enroll("aiko")
+    assert first.device_id != second.device_id
+    assert first.token != second.token
+    assert first.get("/v1/status").json()["device_id"] == first.device_id
+    assert second.get("/v1/status").json()["device_id"] == second.device_id
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    wrong = assert_error(api.enroll_response("aiko", "not the password"), 401, "bad_credentials")
+    unknown = assert_error(api.enroll_response("nobody"), 401, "bad_credentials")
+    assert wrong["message"] == unknown["message"]
+
+
+def test_a_missing_or_unknown_token_is_unauthorized(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    api.enroll("aiko")
+    for headers in (
+        HEADERS,
+        {**HEADERS, "Authorization": "Bearer not-a-token"},
+        {**HEADERS, "Authorization": "Basic YWlrbzpzZWNyZXQ="},
+    ):
+        for method, path in (("GET", "/v1/status"), ("GET", "/v1/changes"), ("POST", "/v1/push")):
+            response = api.client.request(
+                method, path, headers=headers, json={"changes": []} if method == "POST" else None
+            )
+            assert_error(response, 401, "unauthorized")
+
+
+def test_a_revoked_device_is_refused_and_told_to_wipe(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    lost, kept = api.enroll("aiko", device_name="lost"), api.enroll("aiko", device_name="kept")
+    assert lost.get("/v1/status").status_code == 200
+    api.storage.revoke_device(lost.device_id, datetime.now(UTC))
+
+    assert_error(lost.get("/v1/status"), 401, "device_revoked")
+    assert_error(lost.get("/v1/changes"), 401, "device_revoked")
+    assert_error(lost.post("/v1/push", {"changes": []}), 401, "device_revoked")
+    # The user's other laptop goes on syncing.
+    assert kept.get("/v1/status").status_code == 200
+
+
+def test_repeated_failed_logins_are_slowed_down_and_a_success_resets(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    for _ in range(5):
+        assert_error(api.enroll_response("aiko", "guess"), 401, "bad_credentials")
+
+    # Even the right password is refused while the wait lasts: guessing gains nothing.
+    refused = api.enroll_response("aiko")
+    body = assert_error(refused, 429, "too_many_attempts")
+    first_wait = body["retry_after"]
+    assert first_wait > 0
+    assert refused.headers["Retry-After"] == str(first_wait)
+
+    api.clock.advance(first_wait)
+    assert_error(api.enroll_response("aiko", "guess"), 401, "bad_credentials")
+    second_wait = assert_error(api.enroll_response("aiko"), 429, "too_many_attempts")["retry_after"]
+    assert second_wait == 2 * first_wait  # each further failure doubles the wait
+
+    api.clock.advance(second_wait)
+    assert api.enroll_response("aiko").status_code == 200
+    # The count starts again from zero.
+    for _ in range(5):
+        assert_error(api.enroll_response("aiko", "guess"), 401, "bad_credentials")
+    assert_error(api.enroll_response("aiko"), 429, "too_many_attempts")
+
+
+def test_throttling_one_name_does_not_lock_out_the_office(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    api.add_user("ken", ["mure"])
+    for _ in range(6):
+        api.enroll_response("aiko", "guess")
+    assert_error(api.enroll_response("aiko"), 429, "too_many_attempts")
+    # Ken connects from the same office address and is not held up by Aiko's typing.
+    assert api.enroll_response("ken").status_code == 200
+
+
+def test_guessing_across_many_names_from_one_address_is_slowed_down(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    for n in range(20):
+        assert_error(api.enroll_response(f"guess{n}", "guess"), 401, "bad_credentials")
+    assert_error(api.enroll_response("aiko"), 429, "too_many_attempts")
