@@ -21,9 +21,11 @@ PARENT = "_parent_id"
 MAX_CHANGES_PER_PUSH = 1000
 MAX_VALUE_BYTES = 64 * 1024
 MAX_HLC = (1 << 63) - 1
-_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_NAME_RE = re.compile(r"^_?[a-z][a-z0-9_]{0,63}$")
-_SITE_RE = re.compile(r"^[0-9a-f]{8,64}$")
+# Anchored for JSON Schema (the server's models reuse them); Python code uses fullmatch,
+# because "$" would also accept a trailing newline.
+ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+NAME_RE = re.compile(r"^_?[a-z][a-z0-9_]{0,63}$")
+SITE_RE = re.compile(r"^[0-9a-f]{8,64}$")
 
 
 class ChangeInvalid(ValueError):
@@ -68,7 +70,7 @@ class Change:
 
 def _text(obj: dict[str, Any], name: str, pattern: re.Pattern[str]) -> str:
     value = obj.get(name)
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise ChangeInvalid(f"{name}: malformed ({value!r})")
     return value
 
@@ -85,26 +87,30 @@ def change_from_wire(obj: Any) -> Change:
     if not isinstance(obj, dict):
         raise ChangeInvalid("a change must be a JSON object")
     area = obj.get("area")
-    if area is not None and (not isinstance(area, str) or not _NAME_RE.match(area)):
+    if area is not None and (not isinstance(area, str) or not NAME_RE.fullmatch(area)):
         raise ChangeInvalid(f"area: malformed ({area!r})")
     value = obj.get("value")
-    if len(json.dumps(value, ensure_ascii=False).encode()) > MAX_VALUE_BYTES:
+    try:
+        encoded = json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
+    except (ValueError, TypeError, UnicodeEncodeError) as exc:
+        raise ChangeInvalid(f"value: not plain JSON text ({exc})") from None
+    if len(encoded) > MAX_VALUE_BYTES:
         raise ChangeInvalid(f"value: larger than {MAX_VALUE_BYTES} bytes")
     resolves = obj.get("resolves")
-    if resolves is not None and (not isinstance(resolves, str) or not _ID_RE.match(resolves)):
+    if resolves is not None and (not isinstance(resolves, str) or not ID_RE.fullmatch(resolves)):
         raise ChangeInvalid("resolves: malformed conflict id")
     hlc, base = _stamp(obj, "hlc"), _stamp(obj, "base_hlc")
     if base >= hlc:
         raise ChangeInvalid("base_hlc: must be earlier than hlc")
     return Change(
-        change_id=_text(obj, "change_id", _ID_RE),
-        type=_text(obj, "type", _NAME_RE),
-        record_id=_text(obj, "record_id", _ID_RE),
+        change_id=_text(obj, "change_id", ID_RE),
+        type=_text(obj, "type", NAME_RE),
+        record_id=_text(obj, "record_id", ID_RE),
         area=area,
-        field=_text(obj, "field", _NAME_RE),
+        field=_text(obj, "field", NAME_RE),
         value=value,
         hlc=hlc,
         base_hlc=base,
-        site=_text(obj, "site", _SITE_RE),
+        site=_text(obj, "site", SITE_RE),
         resolves=resolves,
     )

@@ -109,8 +109,16 @@ class Outcome:
 
 
 def merge_field(current: FieldState | None, change: Change) -> Outcome:
-    """Apply one change to one field: the value rule and the concurrency test."""
+    """Apply one change to one field: the value rule and the concurrency test.
+
+    `_deleted` follows the value rule only: its base_hlc is the record's clock, not the
+    field's, and deletion_conflict judges deletes against edits.
+    """
     if current is not None and current.change_id == change.change_id:
+        return Outcome(current, applied=False)
+    if change.field == DELETED:
+        if current is None or change.order > current.order:
+            return Outcome(FieldState.of(change), applied=True)
         return Outcome(current, applied=False)
     if current is None or change.order > current.order:
         incoming = FieldState.of(change)
@@ -142,21 +150,34 @@ def _conflict(change: Change, kind: str, *, loser: FieldState, winner: FieldStat
 
 
 def deletion_conflict(
-    change: Change, deleted: FieldState | None, record_clock: int
+    change: Change, deleted: FieldState | None, latest_edit: FieldState | None
 ) -> Conflict | None:
     """The record-level rule: edits and deletes that did not see each other.
 
-    `deleted` is the state of the record's `_deleted` field; `record_clock` is the latest
-    clock of any of its fields before `change`.
+    `deleted` is the state of the record's `_deleted` field; `latest_edit` the state of its
+    most recently edited (ordinary) field, both before `change`.
+    - A delete whose base (the record clock its author saw) is older than the latest edit
+      did not see that edit: the delete stands, the edit is flagged (its value stays in the
+      soft-deleted record). A second delete of a deleted record is no conflict.
+    - An edit of a record that is deleted did not see the delete (nobody edits a record
+      they see deleted; restoring is a change of `_deleted`): the delete stands, the edit's
+      value is kept in the record and in the conflict.
+    A scalar clock cannot see every missed edit (the deleter's own later edit of another
+    field can hide one); what it misses is still kept in the record, only not flagged.
     """
+    is_deleted = deleted is not None and deleted.value is True
     if change.field == DELETED:
-        if change.value is True and record_clock and change.base_hlc < record_clock:
-            # The deleter did not see the latest edit: keep the delete, flag it for review.
-            edited = FieldState(None, record_clock, "", "")
-            return _conflict(change, "delete_of_edited", loser=edited, winner=FieldState.of(change))
+        if (
+            change.value is True
+            and not is_deleted
+            and latest_edit is not None
+            and change.base_hlc < latest_edit.hlc
+        ):
+            return _conflict(
+                change, "delete_of_edited", loser=latest_edit, winner=FieldState.of(change)
+            )
         return None
-    if deleted is not None and deleted.value is True:
-        # An edit of a record someone deleted without the editor knowing: the delete stands,
-        # the edited value is kept (in the soft-deleted record and here).
+    if is_deleted and not change.field.startswith("_"):
+        assert deleted is not None
         return _conflict(change, "edit_of_deleted", loser=FieldState.of(change), winner=deleted)
     return None

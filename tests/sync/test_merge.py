@@ -77,15 +77,38 @@ def test_conflict_ids_are_deterministic() -> None:
 def test_update_of_a_deleted_record_is_a_conflict() -> None:
     deleted = FieldState(True, 300, "bbbb0002", "d")
     edit = change("watching", 250, 100)
-    conflict = deletion_conflict(edit, deleted, record_clock=300)
+    conflict = deletion_conflict(edit, deleted, latest_edit=None)
     assert conflict is not None and conflict.kind == "edit_of_deleted"
     assert conflict.loser.value == "watching"
+    assert conflict.winner == deleted
 
 
 def test_delete_that_did_not_see_an_edit_is_a_conflict() -> None:
+    edit = FieldState("closed", 200, "cccc0003", "e")
     delete = change(True, 300, 150, field=DELETED)
-    assert deletion_conflict(delete, None, record_clock=200).kind == "delete_of_edited"
-    assert deletion_conflict(change(True, 300, 200, field=DELETED), None, 200) is None
+    conflict = deletion_conflict(delete, None, latest_edit=edit)
+    assert conflict is not None and conflict.kind == "delete_of_edited"
+    assert conflict.loser == edit  # a person can see which edit the deleter missed
+    seen = change(True, 300, 200, field=DELETED)
+    assert deletion_conflict(seen, None, latest_edit=edit) is None
+
+
+def test_two_deletes_of_one_record_are_no_conflict() -> None:
+    edit = FieldState("closed", 200, "cccc0003", "e")
+    first = change(True, 300, 200, field=DELETED)
+    second = change(True, 310, 100, site="bbbb0002", field=DELETED)
+    deleted = merge_field(None, first).state
+    assert deletion_conflict(second, deleted, latest_edit=edit) is None
+    assert merge_field(deleted, second).conflict is None
+
+
+def test_deleted_follows_the_value_rule_only() -> None:
+    """Its base is the record clock, so comparing it with the field's clock means nothing."""
+    restored = FieldState(False, 200, "aaaa0001", "r")
+    delete = change(True, 300, 250, field=DELETED)  # saw the restore and a later edit
+    outcome = merge_field(restored, delete)
+    assert outcome.applied
+    assert outcome.conflict is None
 
 
 # -- a serialising server, in miniature ---------------------------------------------------

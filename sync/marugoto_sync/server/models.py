@@ -11,15 +11,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..changes import _ID_RE, _NAME_RE, _SITE_RE, MAX_CHANGES_PER_PUSH, MAX_HLC
+from ..changes import ID_RE, MAX_CHANGES_PER_PUSH, MAX_HLC, NAME_RE, SITE_RE
 from .passwords import MAX_PASSWORD_LENGTH
 from .vocabulary import USER_NAME_PATTERN, AreaCode, Role
 
-Id = Annotated[
-    str, Field(pattern=_ID_RE.pattern, examples=["01932b6e-7a40-7c1e-9d0a-3f1c2b4a5d6e"])
-]
-Name = Annotated[str, Field(pattern=_NAME_RE.pattern)]
-Site = Annotated[str, Field(pattern=_SITE_RE.pattern)]
+Id = Annotated[str, Field(pattern=ID_RE.pattern, examples=["01932b6e-7a40-7c1e-9d0a-3f1c2b4a5d6e"])]
+Name = Annotated[str, Field(pattern=NAME_RE.pattern)]
+Site = Annotated[str, Field(pattern=SITE_RE.pattern)]
 Stamp = Annotated[
     int, Field(ge=0, le=MAX_HLC, description="HLC stamp: (unix_millis << 16) | counter")
 ]

@@ -543,10 +543,15 @@ class Storage:
         for change in changes:
             record = self._record_for(batch, change)
             key = (change.record_id, change.field)
-            outcome = merge_field(batch.states.get(key), change)
-            on_delete = deletion_conflict(
-                change, batch.states.get((change.record_id, DELETED)), record.hlc
+            latest_edit = (
+                self._latest_edit(conn, batch, change.record_id)
+                if change.field == DELETED and change.value is True
+                else None
             )
+            on_delete = deletion_conflict(
+                change, batch.states.get((change.record_id, DELETED)), latest_edit
+            )
+            outcome = merge_field(batch.states.get(key), change)
             if outcome.applied and outcome.state is not None:
                 batch.states[key] = outcome.state
                 batch.dirty_states.add(key)
@@ -561,6 +566,28 @@ class Storage:
         conn.execute(insert(log), batch.log_rows)
         self._save_states(conn, batch)
         return batch.conflicts
+
+    def _latest_edit(self, conn: Connection, batch: _Batch, record_id: str) -> FieldState | None:
+        """The most recent edit of an ordinary field of a record (deletes are rare: a query)."""
+        states = [
+            FieldState(json.loads(value), hlc, site, change_id)
+            for name, value, hlc, site, change_id in conn.execute(
+                select(
+                    field_state.c.field,
+                    field_state.c.value,
+                    field_state.c.hlc,
+                    field_state.c.site,
+                    field_state.c.change_id,
+                ).where(field_state.c.record_id == record_id)
+            )
+            if not name.startswith("_") and (record_id, name) not in batch.states
+        ]
+        states += [
+            state
+            for (rid, name), state in batch.states.items()
+            if rid == record_id and not name.startswith("_")
+        ]
+        return max(states, key=lambda s: s.order, default=None)
 
     @staticmethod
     def _record_for(batch: _Batch, change: Change) -> _Record:

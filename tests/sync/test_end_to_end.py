@@ -1,0 +1,169 @@
+"""Two consultants, one 総合センター server, real HTTPS on loopback (DESIGN §5).
+
+The server runs in its own process (`marugoto-sync serve`, uvicorn) with a certificate from
+`marugoto-sync dev-cert`; the laptops are real encrypted vaults syncing through the same
+operations the command line and the desktop app use.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from marugoto_desktop.operations import sync as syncing
+from marugoto_desktop.operations.exchange import export_lines_to
+from marugoto_desktop.vault import KdfParams, Vault
+from marugoto_desktop.vault.store import DB_FILE
+from marugoto_sync.client import DeviceRevoked, SyncError, ssl_context
+from marugoto_sync.hlc import wall_millis
+from marugoto_sync.server.cli import main as sync_admin
+
+from ..conftest import PASSPHRASE
+
+PASSWORD = "a long server password"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Office:
+    url: str
+    database: str
+    ca: Path
+    process: subprocess.Popen[bytes]
+
+    def admin(self, *args: str) -> int:
+        return sync_admin([*args, "--database", self.database])
+
+
+@pytest.fixture
+def office(tmp_path: Path, database_url: str) -> Iterator[Office]:
+    certs = tmp_path / "certs"
+    assert sync_admin(["dev-cert", "--out", str(certs), "--host", "localhost"]) == 0
+    password_file = tmp_path / "password.txt"
+    password_file.write_text(PASSWORD, encoding="utf-8")
+    for user in ("aiko", "ken"):
+        assert sync_admin(["user", "add", user, "--role", "consultant", "--area", "mure",
+                           "--password-file", str(password_file),
+                           "--database", database_url]) == 0  # fmt: skip
+    port = free_port()
+    exe = Path(sys.executable).parent / "marugoto-sync"
+    process = subprocess.Popen(
+        [exe, "serve", "--database", database_url, "--host", "127.0.0.1", "--port", str(port),
+         "--tls-cert", certs / "server.pem", "--tls-key", certs / "server-key.pem"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    url = f"https://localhost:{port}"
+    ca = certs / "ca.pem"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/openapi.json", verify=ssl_context(ca), timeout=2)
+                break
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    err = process.stderr.read().decode() if process.stderr else ""
+                    pytest.fail(f"the server did not start: {err}")
+                time.sleep(0.1)
+        yield Office(url, database_url, ca, process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def laptop(tmp_path: Path, name: str, office: Office) -> Vault:
+    vault = Vault.create(tmp_path / name, PASSPHRASE, kdf=KdfParams())
+    enrollment = syncing.enroll(vault, office.url, name, PASSWORD, ca_file=office.ca)
+    assert enrollment.areas == ["mure"]
+    return vault
+
+
+def export(vault: Vault) -> str:
+    out = io.StringIO()
+    export_lines_to(vault, out)
+    return out.getvalue()
+
+
+def test_two_consultants_conflict_resolve_and_converge(tmp_path: Path, office: Office) -> None:
+    aiko, ken = laptop(tmp_path, "aiko", office), laptop(tmp_path, "ken", office)
+    household = aiko.new_record("household", "mure", name="牟礼家", status="active")
+    aiko.new_record("person", "mure", household.id, name="牟礼 一郎")
+    assert syncing.sync(aiko).pushed > 0
+    assert syncing.sync(ken).pulled > 0
+    assert export(ken) == export(aiko)
+
+    # Offline, both change the same field; Ken's laptop clock runs a few seconds ahead.
+    aiko.put(aiko.get(household.id).with_fields(status="watching"))
+    ken._clock._now = lambda: wall_millis() + 5_000
+    ken.put(ken.get(household.id).with_fields(status="closed", phone="087-000-0000"))
+
+    syncing.sync(ken)
+    syncing.sync(aiko)
+    syncing.sync(ken)
+    for vault in (aiko, ken):
+        [row] = syncing.conflict_rows(vault)
+        assert (row.field, row.kept, row.other) == ("status", "closed", "watching")
+        assert vault.get(household.id).fields["status"] == "closed"
+        assert vault.get(household.id).fields["phone"] == "087-000-0000"  # no conflict there
+    [aiko_row], [ken_row] = syncing.conflict_rows(aiko), syncing.conflict_rows(ken)
+    assert aiko_row.conflict_id == ken_row.conflict_id
+
+    # Aiko settles it: her value after all. The resolution syncs like any edit.
+    syncing.resolve_conflict(aiko, aiko_row.conflict_id, "watching")
+    syncing.sync(aiko)
+    syncing.sync(ken)
+    for vault in (aiko, ken):
+        assert syncing.conflict_rows(vault) == []
+        assert vault.get(household.id).fields["status"] == "watching"
+    assert export(ken) == export(aiko)
+    aiko.close()
+    ken.close()
+
+
+def test_a_revoked_laptop_is_refused_and_wiped(tmp_path: Path, office: Office, capsys) -> None:
+    ken = laptop(tmp_path, "ken", office)
+    ken.new_record("household", "mure", name="消える家", status="active")
+    syncing.sync(ken)
+    capsys.readouterr()
+    assert office.admin("device", "list", "--json") == 0
+    devices = json.loads(capsys.readouterr().out)
+    [device] = [d for d in devices if d["user"] == "ken"]
+    assert office.admin("device", "revoke", device["id"]) == 0
+    with pytest.raises(DeviceRevoked):
+        syncing.sync(ken)
+    assert not ken.is_open
+    assert not any((tmp_path / "ken").glob(DB_FILE + "*"))
+
+
+def test_the_client_refuses_an_unknown_certificate(tmp_path: Path, office: Office) -> None:
+    vault = Vault.create(tmp_path / "v", PASSPHRASE, kdf=KdfParams())
+    with pytest.raises(SyncError, match="cannot reach"):
+        syncing.enroll(vault, office.url, "aiko", PASSWORD)  # no CA file: not trusted
+    # Plain HTTP is refused before anything is sent (loopback alone may use it, for development).
+    with pytest.raises(SyncError, match="https"):
+        syncing.enroll(vault, "http://sync.example.invalid", "aiko", PASSWORD)
+    vault.close()
+
+
+def test_wrong_password_is_refused(tmp_path: Path, office: Office) -> None:
+    vault = Vault.create(tmp_path / "v", PASSPHRASE, kdf=KdfParams())
+    with pytest.raises(SyncError) as refused:
+        syncing.enroll(vault, office.url, "aiko", "not the password", ca_file=office.ca)
+    assert refused.value.code == "bad_credentials"
+    vault.close()
