@@ -31,7 +31,7 @@ from hypothesis.stateful import (
 from marugoto_desktop.operations.exchange import export_lines_to
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.replica import VaultReplica
-from marugoto_sync.changes import Change
+from marugoto_sync.changes import DELETED, Change
 from marugoto_sync.client import SyncClient
 from marugoto_sync.hlc import wall_millis
 from marugoto_sync.server.app import create_app
@@ -108,8 +108,8 @@ class Convergence(RuleBasedStateMachine):
 
     households = Bundle("households")
 
-    @initialize()
-    def start(self) -> None:
+    @initialize(target=households)
+    def start(self) -> str:
         self.tmp = Path(tempfile.mkdtemp(prefix="marugoto-sm-"))
         self.app = create_app(self.database_url)
         self.http = TestClient(self.app)
@@ -120,6 +120,13 @@ class Convergence(RuleBasedStateMachine):
             storage.add_user(f"user{i}", "consultant", [AREA], hash_password(PASSWORD, CHEAP), now)
         self.laptops = [Laptop(self.tmp / f"v{i}", self.http, f"user{i}") for i in range(LAPTOPS)]
         self.acknowledged: dict[str, Change] = {}
+        # Start from a record every laptop has, so that edits collide often.
+        record = self.laptops[0].vault.new_record(
+            "household", AREA, name="共有世帯", status="active"
+        )
+        for i in range(LAPTOPS):
+            self.full_sync(i)
+        return record.id
 
     def teardown(self) -> None:
         if not hasattr(self, "laptops"):
@@ -278,16 +285,25 @@ class Convergence(RuleBasedStateMachine):
         for change in self.acknowledged.values():
             assert change.change_id in logged
             current = storage.field_state(change.record_id, change.field)
+            # A later change built on it. `_deleted` carries the record's clock as its base,
+            # so there "saw it" means a base at or past it.
             overwritten_knowingly = any(
                 c["record_id"] == change.record_id
                 and c["field"] == change.field
-                and c["base_hlc"] == change.hlc
+                and (
+                    c["base_hlc"] >= change.hlc
+                    if change.field == DELETED
+                    else c["base_hlc"] == change.hlc
+                )
                 for c in changes
             )
+            # Two people deleting the same record want the same thing.
+            same_wish = change.field == DELETED and current.value == change.value
             assert (
                 current.change_id == change.change_id
                 or change.change_id in losers
                 or overwritten_knowingly
+                or same_wish
             ), change
 
         # Each conflict is recorded once, and every replica holds exactly the server's.
@@ -321,7 +337,7 @@ def test_replicas_converge(backend: str, fresh_postgresql_url) -> None:
 
     Machine.TestCase.settings = settings(
         max_examples=20 if backend == "sqlite" else 8,
-        stateful_step_count=30,
+        stateful_step_count=40,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
