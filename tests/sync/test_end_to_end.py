@@ -167,3 +167,83 @@ def test_wrong_password_is_refused(tmp_path: Path, office: Office) -> None:
         syncing.enroll(vault, office.url, "aiko", "not the password", ca_file=office.ca)
     assert refused.value.code == "bad_credentials"
     vault.close()
+
+
+def test_gaining_an_area_backfills_it_and_losing_one_erases_it(
+    tmp_path: Path, office: Office
+) -> None:
+    aiko, ken = laptop(tmp_path, "aiko", office), laptop(tmp_path, "ken", office)
+    assert office.admin("user", "areas", "aiko", "--area", "mure", "shoga") == 0
+    syncing.sync(aiko)
+    shoga = aiko.new_record("household", "shoga", name="勝賀家", status="active")
+    mure = aiko.new_record("household", "mure", name="牟礼家", status="active")
+    syncing.sync(aiko)
+    syncing.sync(ken)
+    assert ken.get(shoga.id) is None  # not Ken's area
+    assert ken.get(mure.id) is not None
+
+    assert office.admin("user", "areas", "ken", "--area", "mure", "shoga") == 0
+    report = syncing.sync(ken)
+    assert report.backfilled == {"shoga": 1} or report.backfilled["shoga"] >= 1
+    assert ken.get(shoga.id) == aiko.get(shoga.id)  # history before the cursor came too
+
+    assert office.admin("user", "areas", "ken", "--area", "shoga") == 0
+    ken.put(ken.get(mure.id).with_fields(note="未送信のメモ"))  # written before losing mure
+    report = syncing.sync(ken)
+    assert report.removed_areas == ["mure"]
+    assert report.held_back == 1
+    assert ken.get(mure.id, include_deleted=True) is None
+    assert ken.get(shoga.id) is not None
+    assert ken.outbox_size() == 1  # what Ken wrote is kept, not silently dropped
+    aiko.close()
+    ken.close()
+
+
+def test_the_command_line_enrolls_syncs_and_resolves(
+    tmp_path: Path, office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from marugoto_desktop.cli import main as desktop
+
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE, encoding="utf-8")
+    password = tmp_path / "password.txt"
+    password.write_text(PASSWORD, encoding="utf-8")
+    folders = {name: tmp_path / name for name in ("aiko", "ken")}
+    for name, folder in folders.items():
+        Vault.create(folder, PASSPHRASE, kdf=KdfParams()).close()
+        assert desktop(["enroll", "--vault", str(folder), "--passphrase-file", str(secret),
+                        "--server", office.url, "--user", name, "--ca-file", str(office.ca),
+                        "--password-file", str(password)]) == 0  # fmt: skip
+    assert "enrolled as ken (consultant)" in capsys.readouterr().out
+
+    def run(name: str, *args: str) -> str:
+        code = desktop([args[0], "--vault", str(folders[name]), "--passphrase-file", str(secret),
+                        *args[1:]])  # fmt: skip
+        assert code == 0
+        return capsys.readouterr().out
+
+    with Vault.open(folders["aiko"], PASSPHRASE) as aiko:
+        household = aiko.new_record("household", "mure", name="牟礼家", status="active")
+    assert "sent 2 changes" in run("aiko", "sync")
+    run("ken", "sync")
+    with Vault.open(folders["aiko"], PASSPHRASE) as aiko:
+        aiko.put(aiko.get(household.id).with_fields(status="watching"))
+    with Vault.open(folders["ken"], PASSPHRASE) as ken:
+        ken._clock._now = lambda: wall_millis() + 5_000
+        ken.put(ken.get(household.id).with_fields(status="closed"))
+    run("ken", "sync")
+    assert "1 conflicts to review" in run("aiko", "sync")
+    [conflict] = json.loads(run("aiko", "conflicts", "--json"))
+    assert (conflict["field"], conflict["kept"], conflict["other"]) == (
+        "status",
+        "closed",
+        "watching",
+    )
+    listing = run("aiko", "conflicts")
+    assert "状況 (status)" in listing and "other: watching" in listing
+    run("aiko", "resolve", conflict["conflict_id"], "--other")
+    run("aiko", "sync")
+    run("ken", "sync")
+    assert run("ken", "conflicts") == "no open conflicts\n"
+    with Vault.open(folders["ken"], PASSPHRASE) as ken:
+        assert ken.get(household.id).fields["status"] == "watching"

@@ -176,3 +176,20 @@ def test_settings_are_encrypted(vault: Vault) -> None:
     vault.close()
     data = b"".join(p.read_bytes() for p in vault.folder.iterdir())
     assert b"SECRET-TOKEN-canary-41" not in data
+
+
+def test_a_conflict_and_its_resolution_in_one_page(vault: Vault, other: Vault) -> None:
+    """A laptop that was away receives both at once; the conflict must end up resolved."""
+    conflict = make_conflict(vault)
+    mine = VaultReplica(vault)
+    mine.apply_page([{"seq": 1, "kind": "conflict", "value": conflict.to_wire()}], cursor=1)
+    mine.resolve(conflict.conflict_id, "closed")
+    page = [
+        *log_items(vault.pending_changes(limit=10_000)[:-1]),
+        {"seq": 50, "kind": "conflict", "value": conflict.to_wire()},
+        *log_items(vault.pending_changes(limit=10_000)[-1:], start=50),
+    ]
+    theirs = VaultReplica(other)
+    theirs.apply_page(page, cursor=51)
+    assert theirs.conflicts() == []
+    assert theirs.conflicts(include_resolved=True)[0].status == "resolved"

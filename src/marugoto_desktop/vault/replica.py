@@ -100,11 +100,12 @@ class VaultReplica:
         with vault._transaction() as conn:
             if cursor < self.cursor(cursor_name):
                 raise ValueError("a sync cursor never moves backwards")
+            # Conflicts first: a resolution later in the same page must find its conflict.
+            for conflict in conflicts:
+                self._store_conflict(conn, conflict)
             latest = 0
             for record_id, record_changes in changes.items():
                 latest = max(latest, self._apply_record(conn, record_id, record_changes))
-            for conflict in conflicts:
-                self._store_conflict(conn, conflict)
             if latest:
                 vault._clock.observe(latest)
                 vault._save_clock(conn)

@@ -1,0 +1,85 @@
+"""The sync client against an in-process server: cancellation, resuming, old clients."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import marugoto_sync.client as client_module
+from marugoto_desktop.vault import KdfParams, Vault
+from marugoto_desktop.vault.replica import VaultReplica
+from marugoto_sync.client import Cancelled, SyncClient, UpgradeRequired
+from marugoto_sync.server.app import create_app
+from marugoto_sync.server.passwords import Argon2Cost, hash_password
+
+from ..conftest import PASSPHRASE
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+PASSWORD = "client test password"
+
+
+@pytest.fixture
+def server(database_url: str):
+    app = create_app(database_url, min_app_version="0.1.0")
+    app.state.server.storage.add_user(
+        "u", "consultant", ["mure"], hash_password(PASSWORD, Argon2Cost(64, 1, 1)),
+        datetime.now(UTC),
+    )  # fmt: skip
+    with TestClient(app) as http:
+        yield http
+    app.state.server.storage.close()
+
+
+def enrolled(http: TestClient, folder: Path, version: str = "0.1.0") -> tuple[Vault, SyncClient]:
+    vault = Vault.create(folder, PASSPHRASE, kdf=KdfParams())
+    token = (
+        SyncClient("http://testserver", http=http, app_version="0.1.0")
+        .enroll("u", PASSWORD, folder.name)
+        .token
+    )
+    return vault, SyncClient("http://testserver", token=token, http=http, app_version=version)
+
+
+def test_a_cancelled_sync_resumes_where_it_stopped(server, tmp_path: Path, monkeypatch) -> None:
+    writer, writer_client = enrolled(server, tmp_path / "writer")
+    for i in range(30):
+        writer.new_record("household", "mure", name=f"世帯{i}", status="active")
+    writer_client.sync(VaultReplica(writer))
+
+    reader, reader_client = enrolled(server, tmp_path / "reader")
+    replica = VaultReplica(reader)
+    stages: list[tuple[str, int]] = []
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        stages.append((stage, done))
+
+    # Pages of 10, cancelled after the first page has been applied.
+    monkeypatch.setattr(client_module, "PAGE_SIZE", 10)
+    with pytest.raises(Cancelled):
+        reader_client.sync(
+            replica, progress, cancelled=lambda: any(s == "pull" and d > 0 for s, d in stages)
+        )
+    cursor = replica.cursor()
+    assert 0 < cursor < server.app.state.server.storage.head()
+    assert 0 < reader.count("household") < 30
+    reader_client.sync(replica, progress)
+    assert reader.count("household") == 30
+    assert replica.cursor() == server.app.state.server.storage.head()
+
+
+def test_an_old_client_is_told_to_upgrade_and_keeps_working_offline(server, tmp_path) -> None:
+    vault, old = enrolled(server, tmp_path / "old", version="0.0.1")
+    with pytest.raises(UpgradeRequired) as refused:
+        old.sync(VaultReplica(vault))
+    assert refused.value.status == 426
+    # The vault stays usable: work goes on offline and waits in the outbox.
+    record = vault.new_record("household", "mure", name="オフライン", status="active")
+    assert vault.get(record.id) is not None
+    assert vault.outbox_size() > 0
+    vault.close()
