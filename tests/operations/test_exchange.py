@@ -142,3 +142,17 @@ def test_export_leaves_out_deleted_records(vault: Vault, tmp_path: Path) -> None
     ids = [json.loads(line)["id"] for line in export_lines(vault)]
     assert HOUSEHOLD not in ids and PERSON not in ids and REFERRAL not in ids
     assert AGENCY in ids
+
+
+def test_a_refused_import_leaves_no_phantom_values_behind(vault: Vault) -> None:
+    """Records written before a failure inside the transaction must vanish from memory too."""
+    import_records(vault, io.StringIO(as_jsonl(sample_lines())))
+    objs = sample_lines()
+    objs[0]["name"] = "書き換え後"  # a good update of the agency, written first...
+    for moved in objs[1:4]:  # ...then a household (and its records) that may not move area
+        moved["area"] = "mure"
+    before = list(export_lines(vault))
+    with pytest.raises(ImportFailed):
+        import_records(vault, io.StringIO(as_jsonl(objs)))
+    assert list(export_lines(vault)) == before
+    assert vault.get(AGENCY).fields["name"] == "勝賀地域包括支援センター"

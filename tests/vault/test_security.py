@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from marugoto_desktop.vault import KdfParams, Vault, VaultCorrupted, WrongPassphrase
+from marugoto_desktop.vault import KdfParams, Vault, VaultCorrupted, VaultInUse, WrongPassphrase
 from marugoto_desktop.vault.keyslots import (
     generate_office_key,
     load_office_private,
@@ -297,3 +297,46 @@ def test_lock_checkpoints_the_wal_and_forgets_the_key(vault_dir) -> None:
     wal = vault_dir / (DB_FILE + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
     assert vault._key is None and vault._cache == {}
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("deleted", 1), ("type", "agency"), ("area", "shoga"), ("parent_id", None)],
+)
+def test_edited_clear_columns_of_a_record_are_refused(vault_dir, column, value) -> None:
+    with Vault.create(vault_dir, PASSPHRASE, kdf=KdfParams()) as vault:
+        household = vault.new_record("household", "mure", name="一", status="active")
+        person = vault.new_record("person", "mure", household.id, name="一 太郎")
+    target = person.id if column == "parent_id" else household.id
+    with _raw(vault_dir) as conn:
+        conn.execute(f"UPDATE records SET {column}=? WHERE id=?", (value, target))
+    with Vault.open(vault_dir, PASSPHRASE) as vault, pytest.raises(VaultCorrupted, match="altered"):
+        vault.integrity_check()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("record_id", "01900000-0000-7000-8000-000000000099"), ("base_hlc", 12345), ("area", "shoga")],
+)
+def test_edited_routing_columns_of_an_outbox_row_are_refused(
+    vault_dir, two_households, column, value
+) -> None:
+    with _raw(vault_dir) as conn:
+        conn.execute(f"UPDATE outbox SET {column}=? WHERE seq=1", (value,))
+    with Vault.open(vault_dir, PASSPHRASE) as vault, pytest.raises(VaultCorrupted):
+        vault.pending_changes()
+
+
+def test_a_damaged_database_file_is_reported_as_corruption(vault_dir, two_households) -> None:
+    path = vault_dir / DB_FILE
+    data = bytearray(path.read_bytes())
+    data[0:16] = b"not a database!!"
+    path.write_bytes(bytes(data))
+    with pytest.raises(VaultCorrupted, match="damaged"):
+        Vault.open(vault_dir, PASSPHRASE)
+
+
+def test_one_program_at_a_time(vault_dir, two_households) -> None:
+    with Vault.open(vault_dir, PASSPHRASE), pytest.raises(VaultInUse):
+        Vault.open(vault_dir, PASSPHRASE)
+    Vault.open(vault_dir, PASSPHRASE).close()  # released on lock

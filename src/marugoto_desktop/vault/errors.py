@@ -25,3 +25,7 @@ class VaultNotFound(VaultError):
 
 class VaultExists(VaultError):
     """A vault already exists where a new one was to be created."""
+
+
+class VaultInUse(VaultError):
+    """Another program (or window) has this vault open."""

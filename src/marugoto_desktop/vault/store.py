@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,11 +29,19 @@ from ..domain.schema import SCHEMAS
 from ..domain.validation import FieldError, RecordInvalid, References, record_errors
 from . import keyslots
 from .crypto import DataKey, place
-from .errors import VaultCorrupted, VaultExists, VaultLocked, VaultNotFound
+from .errors import (
+    VaultCorrupted,
+    VaultError,
+    VaultExists,
+    VaultInUse,
+    VaultLocked,
+    VaultNotFound,
+)
 from .keyslots import KdfParams, Slot
 from .migrations import migrate
 
 DB_FILE = "vault.sqlite3"
+LOCK_FILE = "vault.lock"
 FORMAT_VERSION = 1
 RECORD_VERSION = 1
 SEARCH_FIELDS = ("name", "kana", "address", "phone", "district")
@@ -85,6 +94,7 @@ class Vault:
         self.site: str = meta["site"]
         self._clock = HybridClock(int(meta["clock"]))
         self._cache: dict[str, Record] = {}
+        self._lock_fd: int | None = None
         self._search_index: dict[str, dict[str, str]] = {}
         # Views derived from the decrypted records (live records per type, child counts);
         # dropped on every write, kept in memory only.
@@ -119,7 +129,12 @@ class Vault:
         slots = [keyslots.passphrase_slot(vault_id, key.raw, passphrase, kdf)]
         if office_public is not None:
             slots.append(keyslots.recovery_slot(vault_id, key.raw, office_public))
-        conn = _connect(folder / DB_FILE)
+        lock_fd = _lock_folder(folder)
+        try:
+            conn = _connect(folder / DB_FILE)
+        except BaseException:
+            _unlock_folder(lock_fd)
+            raise
         try:
             migrate(conn)
             conn.execute("BEGIN IMMEDIATE")
@@ -137,23 +152,37 @@ class Vault:
             conn.execute("COMMIT")
         except BaseException:
             conn.close()
+            _unlock_folder(lock_fd)
             raise
-        return cls(folder, conn, key)
+        vault = cls(folder, conn, key)
+        vault._lock_fd = lock_fd
+        return vault
 
     @classmethod
     def _open_with(cls, folder: Path | str, unwrap: Any) -> Vault:
         folder = Path(folder)
         if not cls.exists(folder):
             raise VaultNotFound(f"no vault in {folder}")
-        conn = _connect(folder / DB_FILE)
+        lock_fd = _lock_folder(folder)
+        conn: sqlite3.Connection | None = None
         try:
+            conn = _connect(folder / DB_FILE)
             migrate(conn)
             vault_id = _meta(conn, "vault_id")
             raw = unwrap(conn, vault_id)
-            return cls(folder, conn, DataKey(raw))
+            vault = cls(folder, conn, DataKey(raw))
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            _unlock_folder(lock_fd)
+            raise VaultCorrupted(f"the vault database is damaged: {exc}") from None
         except BaseException:
-            conn.close()
+            if conn is not None:
+                conn.close()
+            _unlock_folder(lock_fd)
             raise
+        vault._lock_fd = lock_fd
+        return vault
 
     @classmethod
     def open(cls, folder: Path | str, passphrase: str) -> Vault:
@@ -197,9 +226,16 @@ class Vault:
         with self._lock:
             if self._conn is None:
                 return
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             self._conn.close()
             self._conn = None
+            if self._lock_fd is not None:
+                _unlock_folder(self._lock_fd)
+                self._lock_fd = None
+            if busy:
+                # Only this process may hold the vault (the folder lock), so this is unexpected;
+                # the data is safe in the WAL and the next open checkpoints it.
+                raise VaultError("the vault could not be checkpointed on lock")
             self._key = None
             self._cache = {}
             self._search_index = {}
@@ -241,11 +277,18 @@ class Vault:
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
+                # In-memory copies may hold values the database never got: drop them all.
+                self._cache.clear()
+                self._search_index.clear()
+                self._derived.clear()
                 raise
 
     def _decode(self, row: tuple[Any, ...]) -> tuple[Record, dict[str, list[Any]]]:
         record_id, rtype, area, parent_id, deleted, body = row
         data = self._data_key.open_json(body, place("records", record_id, "body"))
+        # The clear columns are what SQL filters on; the sealed copy is what they must say.
+        if data.get("e") != [rtype, area, parent_id, bool(deleted)]:
+            raise VaultCorrupted(f"the clear columns of record {record_id} have been altered")
         record = Record(record_id, rtype, area, parent_id, data["f"], bool(deleted))
         return record, data["c"]
 
@@ -501,7 +544,12 @@ class Vault:
             content: dict[str, Any] = {"field": name, "value": value}
             if resolves is not None:
                 content["resolves"] = resolves
-            payload = key.seal_json(content, place("outbox", change_id, "payload"))
+            payload = key.seal_json(
+                content,
+                _outbox_place(
+                    change_id, record.type, record.id, record.area, stamp, base, self.site
+                ),
+            )
             outbox.append(
                 (change_id, record.type, record.id, record.area, stamp, base, self.site, payload)
             )
@@ -516,8 +564,10 @@ class Vault:
         self, conn: sqlite3.Connection, record: Record, clocks: dict[str, list[Any]], stamp: int
     ) -> None:
         """Encrypt and upsert one record row (and keep the in-memory copy current)."""
+        envelope = [record.type, record.area, record.parent_id, record.deleted]
         body = self._data_key.seal_json(
-            {"f": dict(record.fields), "c": clocks}, place("records", record.id, "body")
+            {"f": dict(record.fields), "c": clocks, "e": envelope},
+            place("records", record.id, "body"),
         )
         conn.execute(
             "INSERT INTO records (id, type, area, parent_id, deleted, hlc, v, body) "
@@ -562,7 +612,9 @@ class Vault:
             key = self._data_key
         changes = []
         for change_id, rtype, record_id, area, hlc, base, site, payload in rows:
-            data = key.open_json(payload, place("outbox", change_id, "payload"))
+            data = key.open_json(
+                payload, _outbox_place(change_id, rtype, record_id, area, hlc, base, site)
+            )
             changes.append(
                 Change(
                     change_id,
@@ -596,6 +648,43 @@ class Vault:
             for row in self._db.execute(f"SELECT {self._COLUMNS} FROM records"):
                 self._decode(row)
         self.pending_changes(limit=-1)
+
+
+def _outbox_place(
+    change_id: str,
+    record_type: str,
+    record_id: str,
+    area: str | None,
+    hlc: int,
+    base: int,
+    site: str,
+) -> bytes:
+    """An outbox payload is bound to the clear columns the server will route it by."""
+    return place(
+        "outbox", change_id, f"payload/{record_type}/{record_id}/{area}/{hlc}/{base}/{site}"
+    )
+
+
+def _lock_folder(folder: Path) -> int:
+    """Hold the vault for this process: two writers would each keep their own clock and cache."""
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise VaultInUse(f"the vault in {folder} is open in another program") from None
+    return fd
+
+
+def _unlock_folder(fd: int) -> None:
+    os.close(fd)  # closing the descriptor releases the lock on every platform
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str:
