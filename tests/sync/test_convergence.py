@@ -11,6 +11,7 @@ overwritten, replays must change nothing, and cursors must only have moved forwa
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 import warnings
 from datetime import UTC, datetime
@@ -70,9 +71,11 @@ class Laptop:
         )
 
     def crash_and_reopen(self) -> None:
-        # No lock, no checkpoint: the connection just goes away, as in a crash.
+        # No lock, no checkpoint: the connection just goes away, as in a crash (where the
+        # operating system also drops the process's folder lock).
         self.vault._conn.close()
         self.vault._conn = None
+        os.close(self.vault._lock_fd)
         self.vault = Vault.open(self.folder, PASSPHRASE)
         self.set_clock(self.offset_ms)
 

@@ -76,3 +76,12 @@ def test_missing_vault_is_shown_plainly(qtbot, tmp_path):
     unlock(qtbot, window, tmp_path / "nowhere", PASSPHRASE)
     message = window.unlock_page.message
     qtbot.waitUntil(lambda: "保管庫がありません" in message.text(), timeout=10_000)
+
+
+def test_a_vault_open_elsewhere_is_shown_plainly(qtbot, filled_vault):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    with Vault.open(filled_vault, PASSPHRASE):  # e.g. a sync running from the command line
+        unlock(qtbot, window, filled_vault, PASSPHRASE)
+        message = window.unlock_page.message
+        qtbot.waitUntil(lambda: "別のウィンドウ" in message.text(), timeout=10_000)

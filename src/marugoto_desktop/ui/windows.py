@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
 
 from ..operations.households import household_rows, prepare_search
 from ..operations.vaults import open_vault
-from ..vault import Vault, VaultCorrupted, VaultLocked, VaultNotFound, WrongPassphrase
+from ..vault import (
+    Vault,
+    VaultCorrupted,
+    VaultInUse,
+    VaultLocked,
+    VaultNotFound,
+    WrongPassphrase,
+)
 from .background import run_in_background
 from .models import HouseholdTableModel
 
@@ -95,6 +102,8 @@ class UnlockPage(QWidget):
             return self.tr("The passphrase is wrong.")
         if isinstance(error, VaultNotFound):
             return self.tr("There is no vault in this folder.")
+        if isinstance(error, VaultInUse):
+            return self.tr("The vault is open in another window or program. Close it first.")
         if isinstance(error, VaultCorrupted):
             return self.tr(
                 "The vault is damaged or has been tampered with. Contact your administrator."
