@@ -207,13 +207,17 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     with Vault.open(args.vault, passphrase(args)) as vault:
-        if args.other:
-            value = syncing.losing_value(vault, args.conflict_id)
-        elif args.value is not None:
-            value = args.value
+        if args.value is not None:
+            row = next(
+                (r for r in syncing.conflict_rows(vault) if r.conflict_id == args.conflict_id),
+                None,
+            )
+            if row is None:
+                raise ConflictNotFound(f"no open conflict {args.conflict_id}")
+            value = syncing.parse_field_value(row.record_type, row.field, args.value)
+            syncing.resolve_conflict(vault, args.conflict_id, "value", value)
         else:
-            value = syncing.kept_value(vault, args.conflict_id)
-        syncing.resolve_conflict(vault, args.conflict_id, value)
+            syncing.resolve_conflict(vault, args.conflict_id, "other" if args.other else "keep")
     print("conflict resolved; the resolution is sent with the next sync")
     return 0
 
@@ -288,8 +292,12 @@ def build_parser() -> argparse.ArgumentParser:
     vault_args(p)
     p.add_argument("conflict_id", metavar="CONFLICT_ID")
     choice = p.add_mutually_exclusive_group()
-    choice.add_argument("--keep", action="store_true", help="keep the current value")
-    choice.add_argument("--other", action="store_true", help="take the value that lost")
+    choice.add_argument(
+        "--keep", action="store_true", help="keep the current value (or the delete)"
+    )
+    choice.add_argument(
+        "--other", action="store_true", help="take the value that lost (or restore the record)"
+    )
     choice.add_argument("--value", metavar="TEXT", help="write a new value")
     return parser
 

@@ -206,12 +206,27 @@ class SyncClient:
             raise
         granted = set(status["areas"])
         known = replica.synced_areas()
-        lost = sorted(set(known or []) - granted)
-        step("push", 0)
-        if lost:
+        # Judged by what the laptop holds, not only by what it finished syncing: an area whose
+        # backfill was interrupted is on the laptop too and must go if it is withdrawn.
+        lost = sorted((set(known or []) | set(replica.stored_areas())) - granted)
+        # Unsent work of areas this user may not write stays in the outbox, reported; sending
+        # it would have the whole push refused and block everything else.
+        refused = sorted(set(replica.outbox_areas()) - granted)
+        if refused:
             held = replica.pending_changes(1_000_000_000)
-            report.held_back = sum(1 for c in held if c.area in lost)
-        self._push_all(replica, lost, report, step)
+            report.held_back = sum(1 for c in held if c.area in refused)
+        step("push", 0)
+        push_error: SyncError | None = None
+        try:
+            self._push_all(replica, refused, report, step)
+        except (DeviceRevoked, UpgradeRequired):
+            raise
+        except SyncError as exc:
+            if exc.code == "unreachable":
+                raise
+            # The server refused this push (a clock far ahead, say): still receive what
+            # others wrote, then report the refusal.
+            push_error = exc
         for area in lost:
             replica.remove_area(area)
             report.removed_areas.append(area)
@@ -225,6 +240,8 @@ class SyncClient:
         if known is None or gained or lost:
             replica.set_synced_areas(sorted(granted))
         report.pulled = self._pull_range(replica, "main", step)
+        if push_error is not None:
+            raise push_error
         return report
 
     def _push_all(

@@ -36,8 +36,16 @@ class Replica(Protocol):
 
     def set_synced_areas(self, areas: Sequence[str]) -> None: ...
 
+    def stored_areas(self) -> list[str]:
+        """The areas of the records and conflicts held on this device."""
+        ...
+
+    def outbox_areas(self) -> list[str]:
+        """The areas of the changes waiting to be sent (city-wide ones have none)."""
+        ...
+
     def remove_area(self, area: str) -> int:
-        """Erase every record of an area from this device; returns how many."""
+        """Erase every record of an area from this device (and forget its backfill)."""
         ...
 
     def wipe(self) -> None:

@@ -83,3 +83,32 @@ def test_an_old_client_is_told_to_upgrade_and_keeps_working_offline(server, tmp_
     assert vault.get(record.id) is not None
     assert vault.outbox_size() > 0
     vault.close()
+
+
+def test_work_in_an_area_not_granted_is_held_back_and_the_rest_syncs(server, tmp_path) -> None:
+    vault, client = enrolled(server, tmp_path / "v")
+    vault.new_record("household", "shoga", name="勝賀家", status="active")  # not this user's
+    mine = vault.new_record("household", "mure", name="牟礼家", status="active")
+    report = client.sync(VaultReplica(vault))
+    assert report.held_back == 2
+    assert report.pushed == 2
+    assert vault.outbox_size() == 2  # kept, not dropped
+    other, other_client = enrolled(server, tmp_path / "other")
+    other_client.sync(VaultReplica(other))
+    assert other.get(mine.id) is not None
+
+
+def test_a_refused_push_still_receives_what_others_wrote(server, tmp_path) -> None:
+    from marugoto_sync.client import SyncError
+    from marugoto_sync.hlc import wall_millis
+
+    writer, writer_client = enrolled(server, tmp_path / "writer")
+    theirs = writer.new_record("household", "mure", name="届く家", status="active")
+    writer_client.sync(VaultReplica(writer))
+    skewed, skewed_client = enrolled(server, tmp_path / "skewed")
+    skewed._clock._now = lambda: wall_millis() + 3_600_000  # an hour ahead
+    skewed.new_record("household", "mure", name="未来の家", status="active")
+    with pytest.raises(SyncError) as refused:
+        skewed_client.sync(VaultReplica(skewed))
+    assert refused.value.code == "clock_skew"
+    assert skewed.get(theirs.id) is not None

@@ -125,7 +125,7 @@ def test_two_consultants_conflict_resolve_and_converge(tmp_path: Path, office: O
     assert aiko_row.conflict_id == ken_row.conflict_id
 
     # Aiko settles it: her value after all. The resolution syncs like any edit.
-    syncing.resolve_conflict(aiko, aiko_row.conflict_id, "watching")
+    syncing.resolve_conflict(aiko, aiko_row.conflict_id, "other")  # her "watching"
     syncing.sync(aiko)
     syncing.sync(ken)
     for vault in (aiko, ken):
@@ -184,7 +184,7 @@ def test_gaining_an_area_backfills_it_and_losing_one_erases_it(
 
     assert office.admin("user", "areas", "ken", "--area", "mure", "shoga") == 0
     report = syncing.sync(ken)
-    assert report.backfilled == {"shoga": 1} or report.backfilled["shoga"] >= 1
+    assert report.backfilled == {"shoga": 2}  # the household's name and status
     assert ken.get(shoga.id) == aiko.get(shoga.id)  # history before the cursor came too
 
     assert office.admin("user", "areas", "ken", "--area", "shoga") == 0
@@ -195,6 +195,15 @@ def test_gaining_an_area_backfills_it_and_losing_one_erases_it(
     assert ken.get(mure.id, include_deleted=True) is None
     assert ken.get(shoga.id) is not None
     assert ken.outbox_size() == 1  # what Ken wrote is kept, not silently dropped
+
+    # Granted again: the whole history of mure comes back, and Ken's unsent note goes out.
+    assert office.admin("user", "areas", "ken", "--area", "mure", "shoga") == 0
+    report = syncing.sync(ken)
+    assert report.backfilled["mure"] >= 2
+    assert report.pushed == 1
+    assert ken.get(mure.id).fields["status"] == "active"
+    syncing.sync(aiko)
+    assert aiko.get(mure.id).fields["note"] == "未送信のメモ"
     aiko.close()
     ken.close()
 

@@ -193,3 +193,60 @@ def test_a_conflict_and_its_resolution_in_one_page(vault: Vault, other: Vault) -
     theirs.apply_page(page, cursor=51)
     assert theirs.conflicts() == []
     assert theirs.conflicts(include_resolved=True)[0].status == "resolved"
+
+
+def test_removing_an_area_forgets_its_backfill(vault: Vault) -> None:
+    replica = VaultReplica(vault)
+    replica.apply_page([], cursor=40, cursor_name="backfill:mure")
+    vault.new_record("household", "mure", name="牟礼家", status="active")
+    vault.new_record("household", "shoga", name="勝賀家", status="active")
+    assert replica.stored_areas() == ["mure", "shoga"]
+    assert replica.outbox_areas() == ["mure", "shoga"]
+    replica.remove_area("mure")
+    assert replica.cursor("backfill:mure") == 0
+    assert replica.stored_areas() == ["shoga"]
+
+
+def deletion_conflict_of(vault: Vault) -> tuple[str, Conflict]:
+    household = vault.new_record("household", "mure", name="削除家", status="active")
+    vault.delete(household.id)
+    edit = FieldState("closed", 100, "aaaaaaaa", "01900000-0000-7000-8000-000000000021")
+    gone = FieldState(True, 200, "bbbbbbbb", "01900000-0000-7000-8000-000000000022")
+    conflict = Conflict(
+        conflict_id_for(edit.change_id, "edit_of_deleted"),
+        household.id,
+        "household",
+        "mure",
+        "status",
+        "edit_of_deleted",
+        edit,
+        gone,
+    )
+    VaultReplica(vault).apply_page(
+        [{"seq": 1, "kind": "conflict", "value": conflict.to_wire()}], cursor=1
+    )
+    return household.id, conflict
+
+
+@pytest.mark.parametrize(("choice", "deleted"), [("keep", True), ("other", False)])
+def test_a_delete_conflict_is_settled_by_keeping_the_delete_or_restoring(
+    vault: Vault, choice: str, deleted: bool
+) -> None:
+    from marugoto_desktop.operations import sync as syncing
+
+    record_id, conflict = deletion_conflict_of(vault)
+    [row] = syncing.conflict_rows(vault)
+    assert row.kept == "(record deleted)" and "restore" in row.other
+    syncing.resolve_conflict(vault, conflict.conflict_id, choice)
+    assert vault.get(record_id, include_deleted=True).deleted is deleted
+    last = vault.pending_changes(limit=10_000)[-1]
+    assert (last.field, last.value, last.resolves) == ("_deleted", deleted, conflict.conflict_id)
+    assert syncing.conflict_rows(vault) == []
+
+
+def test_a_delete_conflict_takes_no_free_value(vault: Vault) -> None:
+    from marugoto_desktop.operations import sync as syncing
+
+    _, conflict = deletion_conflict_of(vault)
+    with pytest.raises(ValueError, match="restoring the record"):
+        syncing.resolve_conflict(vault, conflict.conflict_id, "value", "false")

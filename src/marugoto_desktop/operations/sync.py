@@ -11,9 +11,9 @@ from typing import Any
 from marugoto_sync.client import Enrollment, Progress, SyncClient, SyncError, SyncReport
 
 from .. import __version__
-from ..domain.schema import SCHEMAS
+from ..domain.schema import SCHEMAS, Kind
 from ..vault import Vault
-from ..vault.replica import ConflictView, VaultReplica, describe_value
+from ..vault.replica import ConflictNotFound, ConflictView, VaultReplica, describe_value
 
 SERVER_KEY = "sync.server"
 
@@ -102,6 +102,9 @@ def _field_label(record_type: str, field: str) -> str:
         return field
 
 
+DELETION_KINDS = ("delete_of_edited", "edit_of_deleted")
+
+
 def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[ConflictRow]:
     rows = []
     views: list[ConflictView] = VaultReplica(vault).conflicts(include_resolved=include_resolved)
@@ -109,6 +112,12 @@ def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[Confl
         c = view.conflict
         record = vault.get(c.record_id, include_deleted=True)
         label = str(record.fields.get("name", "")) if record else ""
+        if c.kind in DELETION_KINDS:
+            # In both kinds the loser is the edit; the delete stands until a person restores.
+            kept = "(record deleted)"
+            other = f"restore the record (the edit: {describe_value(c.loser.value)})"
+        else:
+            kept, other = describe_value(c.winner.value), describe_value(c.loser.value)
         rows.append(
             ConflictRow(
                 conflict_id=c.conflict_id,
@@ -118,29 +127,61 @@ def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[Confl
                 field=c.field,
                 field_label=_field_label(c.type, c.field),
                 kind=c.kind,
-                kept=describe_value(c.winner.value),
-                other=describe_value(c.loser.value),
+                kept=kept,
+                other=other,
                 status=view.status,
             )
         )
     return rows
 
 
-def resolve_conflict(vault: Vault, conflict_id: str, value: Any) -> None:
-    """Settle a conflict with a value; the resolution syncs and closes it everywhere."""
-    VaultReplica(vault).resolve(conflict_id, value)
-
-
-def losing_value(vault: Vault, conflict_id: str) -> Any:
+def _open_conflict(vault: Vault, conflict_id: str) -> ConflictView:
     for view in VaultReplica(vault).conflicts():
         if view.conflict.conflict_id == conflict_id:
-            return view.conflict.loser.value
-    raise KeyError(conflict_id)
+            return view
+    raise ConflictNotFound(f"no open conflict {conflict_id}")
 
 
-def kept_value(vault: Vault, conflict_id: str) -> Any:
-    for view in VaultReplica(vault).conflicts():
-        if view.conflict.conflict_id == conflict_id:
-            record = vault.get(view.conflict.record_id, include_deleted=True)
-            return None if record is None else record.fields.get(view.conflict.field)
-    raise KeyError(conflict_id)
+def parse_field_value(record_type: str, field: str, text: str) -> Any:
+    """A value typed by a person, in the kind the field holds (lists: comma-separated)."""
+    spec = SCHEMAS[record_type].field(field)
+    if spec.kind is Kind.INT:
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{field}: {text!r} is not a whole number") from None
+    if spec.kind is Kind.BOOL:
+        if text.lower() not in ("true", "false"):
+            raise ValueError(f"{field}: answer true or false, not {text!r}")
+        return text.lower() == "true"
+    if spec.kind in (Kind.CODES, Kind.REFS):
+        return [item.strip() for item in text.split(",") if item.strip()]
+    return text
+
+
+def resolve_conflict(
+    vault: Vault, conflict_id: str, choice: str = "keep", value: Any = None
+) -> None:
+    """Settle a conflict; the resolution is an edit that syncs and closes it everywhere.
+
+    `choice` is "keep" (the record as it is now), "other" (the value that lost — for a
+    conflict between a delete and an edit: restore the record) or "value" (write `value`).
+    """
+    conflict = _open_conflict(vault, conflict_id).conflict
+    replica = VaultReplica(vault)
+    if conflict.kind in DELETION_KINDS:
+        if choice not in ("keep", "other"):
+            raise ValueError(
+                "a conflict between a delete and an edit is settled by keeping the delete "
+                "(keep) or restoring the record (other)"
+            )
+        replica.resolve_deletion(conflict_id, restore=choice == "other")
+        return
+    if choice == "keep":
+        record = vault.get(conflict.record_id, include_deleted=True)
+        value = None if record is None else record.fields.get(conflict.field)
+    elif choice == "other":
+        value = conflict.loser.value
+    elif choice != "value":
+        raise ValueError(f"unknown choice {choice!r}")
+    replica.resolve(conflict_id, value)
