@@ -7,19 +7,30 @@ conflict values and the device token are ciphertext; cursors are clear (they are
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
-from marugoto_sync.changes import DELETED, PARENT, Change, change_from_wire
+from marugoto_sync.changes import (
+    DELETED,
+    ID_RE,
+    MAX_HLC,
+    MAX_VALUE_BYTES,
+    NAME_RE,
+    PARENT,
+    SITE_RE,
+    Change,
+    change_from_wire,
+)
 from marugoto_sync.merge import Conflict, FieldState, conflict_from_wire, merge_field
 
 from ..domain.records import Record, is_empty
 from ..domain.validation import FieldError, RecordInvalid, record_errors
 from .crypto import place
 from .errors import VaultError
-from .store import DB_FILE, Vault
+from .store import DB_FILE, LOCK_FILE, Vault
 
 
 class ConflictNotFound(VaultError):
@@ -34,6 +45,81 @@ class ConflictView:
 
 def _cursor_key(name: str) -> str:
     return f"cursor:{name}"
+
+
+# Rows fetched per query when a page's records are read (well under SQLite's variable limit).
+_ROWS_PER_QUERY = 500
+# A text value of at most this many characters fits the size bound as JSON whatever it holds:
+# a character takes at most 6 bytes there (a \uXXXX escape), plus the two quotes.
+_SAFE_TEXT = (MAX_VALUE_BYTES - 2) // 6
+
+
+def _matches(value: object, pattern: re.Pattern[str], known: set[str]) -> TypeGuard[str]:
+    """`value` is text that fullmatches `pattern`; `known` holds texts already checked."""
+    if type(value) is not str:
+        return False
+    if value in known:
+        return True
+    if pattern.fullmatch(value) is None:
+        return False
+    known.add(value)
+    return True
+
+
+def _plain_value(value: object) -> bool:
+    """A value change_from_wire surely accepts: short text that is UTF-8, or a small scalar."""
+    kind = type(value)
+    if kind is str:
+        assert isinstance(value, str)
+        if len(value) > _SAFE_TEXT:
+            return False
+        try:
+            value.encode()  # a lone surrogate is no UTF-8 text
+        except UnicodeEncodeError:
+            return False
+        return True
+    if kind is int:
+        assert isinstance(value, int)
+        return -MAX_HLC <= value <= MAX_HLC
+    return value is None or kind is bool
+
+
+class _WireReader:
+    """change_from_wire for the changes of one page, checking what the page repeats once.
+
+    Type, field, area and site names, and record ids recur on most items of a page; each is
+    matched against its pattern once. An item is taken here only when change_from_wire
+    would accept it as it stands, and becomes the same Change; every other item (a resolution,
+    a value of another kind, anything malformed) goes through change_from_wire itself, which
+    gives its exact result or error.
+    """
+
+    def __init__(self) -> None:
+        self._ids: set[str] = set()
+        self._names: set[str] = set()
+        self._sites: set[str] = set()
+
+    def change(self, item: Mapping[str, Any]) -> Change:
+        get = item.get
+        change_id, rtype, record_id = get("change_id"), get("type"), get("record_id")
+        area, name, value = get("area"), get("field"), get("value")
+        hlc, base, site = get("hlc"), get("base_hlc"), get("site")
+        if (
+            get("resolves") is None
+            and type(hlc) is int
+            and type(base) is int
+            and 0 <= base < hlc <= MAX_HLC
+            and type(change_id) is str
+            and ID_RE.fullmatch(change_id) is not None
+            and _matches(record_id, ID_RE, self._ids)
+            and _matches(rtype, NAME_RE, self._names)
+            and _matches(name, NAME_RE, self._names)
+            and (area is None or _matches(area, NAME_RE, self._names))
+            and _matches(site, SITE_RE, self._sites)
+            and _plain_value(value)
+        ):
+            return Change(change_id, rtype, record_id, area, name, value, hlc, base, site)
+        return change_from_wire(dict(item))
 
 
 class VaultReplica:
@@ -89,12 +175,13 @@ class VaultReplica:
         """Apply a page of the server's log and move the cursor, all in one transaction."""
         changes: dict[str, list[Change]] = {}
         conflicts: list[Conflict] = []
+        reader = _WireReader()
         for item in items:
             if item.get("kind") == "conflict":
                 body = item.get("value") if "loser" not in item else item
                 conflicts.append(conflict_from_wire(dict(body or {})))
             else:
-                change = change_from_wire(dict(item))
+                change = reader.change(item)
                 changes.setdefault(change.record_id, []).append(change)
         vault = self.vault
         with vault._transaction() as conn:
@@ -103,9 +190,11 @@ class VaultReplica:
             # Conflicts first: a resolution later in the same page must find its conflict.
             for conflict in conflicts:
                 self._store_conflict(conn, conflict)
+            stored = self._stored_rows(conn, changes)
             latest = 0
             for record_id, record_changes in changes.items():
-                latest = max(latest, self._apply_record(conn, record_id, record_changes))
+                row = stored.get(record_id)
+                latest = max(latest, self._apply_record(conn, record_id, record_changes, row))
             if latest:
                 vault._clock.observe(latest)
                 vault._save_clock(conn)
@@ -115,12 +204,33 @@ class VaultReplica:
                 (_cursor_key(cursor_name), str(cursor)),
             )
 
-    def _apply_record(self, conn: sqlite3.Connection, record_id: str, changes: list[Change]) -> int:
-        """Merge one record's changes of a page; returns the latest clock seen."""
+    def _stored_rows(
+        self, conn: sqlite3.Connection, record_ids: Iterable[str]
+    ) -> dict[str, tuple[Any, ...]]:
+        """The stored rows of these records (those the vault has), by id, in few queries."""
+        ids = list(record_ids)
+        rows: dict[str, tuple[Any, ...]] = {}
+        for start in range(0, len(ids), _ROWS_PER_QUERY):
+            chunk = ids[start : start + _ROWS_PER_QUERY]
+            marks = ", ".join("?" for _ in chunk)
+            for row in conn.execute(
+                f"SELECT {self.vault._COLUMNS} FROM records WHERE id IN ({marks})", chunk
+            ):
+                rows[row[0]] = row
+        return rows
+
+    def _apply_record(
+        self,
+        conn: sqlite3.Connection,
+        record_id: str,
+        changes: list[Change],
+        row: tuple[Any, ...] | None,
+    ) -> int:
+        """Merge one record's changes of a page into its stored row (None: a new record).
+
+        Returns the latest clock seen.
+        """
         vault = self.vault
-        row = conn.execute(
-            f"SELECT {vault._COLUMNS} FROM records WHERE id = ?", (record_id,)
-        ).fetchone()
         if row is None:
             first = changes[0]
             rtype, area, parent_id, deleted = first.type, first.area, None, False
@@ -181,6 +291,30 @@ class VaultReplica:
             views.append(ConflictView(conflict_from_wire(wire), status))
         return views
 
+    def resolve_deletion(self, conflict_id: str, *, restore: bool) -> Record:
+        """Settle a conflict between a delete and an edit: keep the delete, or restore."""
+        found = [v for v in self.conflicts() if v.conflict.conflict_id == conflict_id]
+        if not found:
+            raise ConflictNotFound(f"no open conflict {conflict_id}")
+        conflict = found[0].conflict
+        vault = self.vault
+        with vault._transaction() as conn:
+            row = conn.execute(
+                f"SELECT {vault._COLUMNS} FROM records WHERE id = ?", (conflict.record_id,)
+            ).fetchone()
+            if row is None:
+                raise ConflictNotFound(f"the record of conflict {conflict_id} is not here")
+            record, clocks = vault._decode(row)
+            result = Record(
+                record.id, record.type, record.area, record.parent_id, record.fields, not restore
+            )
+            vault._store(conn, result, clocks, {DELETED: not restore}, resolves=conflict_id)
+            vault._save_clock(conn)
+            conn.execute(
+                "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?", (conflict_id,)
+            )
+        return result
+
     def resolve(self, conflict_id: str, value: Any) -> Record:
         """Settle a conflict with a value (either side's, or a new one): an edit that syncs."""
         found = [v for v in self.conflicts() if v.conflict.conflict_id == conflict_id]
@@ -216,6 +350,19 @@ class VaultReplica:
 
     # -- scope and revocation --------------------------------------------------------------
 
+    def stored_areas(self) -> list[str]:
+        rows = self.vault._db.execute(
+            "SELECT area FROM records WHERE area IS NOT NULL "
+            "UNION SELECT area FROM conflicts WHERE area IS NOT NULL"
+        ).fetchall()
+        return sorted(str(row[0]) for row in rows)
+
+    def outbox_areas(self) -> list[str]:
+        rows = self.vault._db.execute(
+            "SELECT DISTINCT area FROM outbox WHERE area IS NOT NULL"
+        ).fetchall()
+        return sorted(str(row[0]) for row in rows)
+
     def remove_area(self, area: str) -> int:
         """Erase an area's records and conflicts from this device (access was withdrawn).
 
@@ -226,6 +373,8 @@ class VaultReplica:
         with vault._transaction() as conn:
             removed = conn.execute("DELETE FROM records WHERE area = ?", (area,)).rowcount
             conn.execute("DELETE FROM conflicts WHERE area = ?", (area,))
+            # Regaining the area later must fetch its whole history again.
+            conn.execute("DELETE FROM meta WHERE key = ?", (_cursor_key(f"backfill:{area}"),))
         with vault._lock:
             vault._cache.clear()
             vault._search_index.clear()
@@ -247,6 +396,7 @@ class VaultReplica:
         vault.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             (folder / (DB_FILE + suffix)).unlink(missing_ok=True)
+        (folder / LOCK_FILE).unlink(missing_ok=True)
 
 
 def describe_value(value: Any) -> str:
