@@ -20,7 +20,7 @@ from . import __version__
 from .domain.validation import RecordInvalid
 from .operations import demo, exchange, vaults
 from .operations import sync as syncing
-from .vault import Vault, VaultError
+from .vault import VaultError
 from .vault.replica import ConflictNotFound
 
 PASSPHRASE_ENV = "MARUGOTO_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
@@ -83,7 +83,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    with Vault.open(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
         result = exchange.import_file(vault, args.file)
     print(
         f"imported {result.total} records: {result.created} created, "
@@ -93,7 +93,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with Vault.open(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
         if args.out:
             count = exchange.export_to(vault, args.out)
             print(f"exported {count} records to {args.out}", file=sys.stderr)
@@ -103,8 +103,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    if Vault.exists(args.vault):
-        vault = Vault.open(args.vault, passphrase(args))
+    if vaults.vault_exists(args.vault):
+        vault = vaults.open_vault(args.vault, passphrase(args))
     else:
         vault = vaults.init_vault(
             args.vault, new_passphrase(args, "passphrase_file", PASSPHRASE_ENV)
@@ -125,7 +125,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     old = passphrase(args)
-    Vault.open(args.vault, old).close()  # a wrong old passphrase fails before any prompt
+    vaults.open_vault(args.vault, old).close()  # a wrong old passphrase fails before any prompt
     vaults.change_passphrase(args.vault, old, new_passphrase(args))
     print("passphrase changed")
     return 0
@@ -145,7 +145,7 @@ def cmd_recovery_key(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
-    with Vault.open(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
         if args.password_file:
             password = _read_secret_file(args.password_file)
         else:
@@ -171,7 +171,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if sys.stderr.isatty():
             print(f"\r{stage}: {done}", end="   ", file=sys.stderr, flush=True)
 
-    with Vault.open(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
         report = syncing.sync(vault, progress)
         open_conflicts = len(syncing.conflict_rows(vault))
     if sys.stderr.isatty():
@@ -189,7 +189,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    with Vault.open(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
         rows = syncing.conflict_rows(vault, include_resolved=args.all)
     if args.json:
         print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=1))
@@ -206,7 +206,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    with Vault.open(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
         if args.value is not None:
             row = next(
                 (r for r in syncing.conflict_rows(vault) if r.conflict_id == args.conflict_id),

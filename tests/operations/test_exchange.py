@@ -156,3 +156,18 @@ def test_a_refused_import_leaves_no_phantom_values_behind(vault: Vault) -> None:
         import_records(vault, io.StringIO(as_jsonl(objs)))
     assert list(export_lines(vault)) == before
     assert vault.get(AGENCY).fields["name"] == "勝賀地域包括支援センター"
+
+
+def test_a_file_that_is_not_utf8_names_the_line(vault: Vault, tmp_path: Path) -> None:
+    path = tmp_path / "sjis.jsonl"
+    good = as_jsonl(sample_lines()[:1]).encode()
+    path.write_bytes(good + '{"type": "household", "name": "高松家"}\n'.encode("shift_jis"))
+    with pytest.raises(ImportFailed, match="line 2: -: not UTF-8"):
+        import_file(vault, path)
+    assert vault.count() == 0
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "1" * 5000])
+def test_absurd_json_is_a_clear_error(vault: Vault, text: str) -> None:
+    with pytest.raises(ImportFailed, match="line 1"):
+        import_records(vault, io.StringIO(text + "\n"))

@@ -50,6 +50,8 @@ def from_line(text: str, line: int) -> Record | LineError:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         return LineError(line, "-", f"not valid JSON ({exc.msg} at column {exc.colno})")
+    except (ValueError, RecursionError) as exc:  # absurdly long numbers, absurd nesting
+        return LineError(line, "-", f"not usable JSON ({type(exc).__name__})")
     if not isinstance(obj, dict):
         return LineError(line, "-", "a line must be a JSON object")
     rtype = obj.get("type")

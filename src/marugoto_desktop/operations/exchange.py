@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from dataclasses import dataclass
@@ -88,8 +89,19 @@ def import_records(vault: Vault, source: TextIO) -> ImportResult:
 
 
 def import_file(vault: Vault, path: Path) -> ImportResult:
-    with path.open(encoding="utf-8", newline="") as source:
-        return import_records(vault, source)
+    """Import a file; a line that is not UTF-8 (a Shift_JIS export, say) is named."""
+    lines = []
+    bad = []
+    with path.open("rb") as source:
+        for number, raw in enumerate(source, start=1):
+            try:
+                lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                bad.append(f"line {number}: -: not UTF-8 text (save the file as UTF-8)")
+                lines.append("\n")
+    if bad:
+        raise ImportFailed(bad)
+    return import_records(vault, io.StringIO("".join(lines)))
 
 
 def export_lines_to(vault: Vault, out: TextIO) -> int:

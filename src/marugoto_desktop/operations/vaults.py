@@ -93,3 +93,7 @@ def create_office_key(out_dir: Path) -> OfficeKeyFiles:
 def open_vault(folder: Path, passphrase: str) -> Vault:
     """Unlock a vault (slow on purpose: the key derivation takes about half a second)."""
     return Vault.open(folder, passphrase)
+
+
+def vault_exists(folder: Path) -> bool:
+    return Vault.exists(folder)

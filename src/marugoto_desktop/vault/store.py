@@ -25,7 +25,7 @@ from marugoto_sync.hlc import HybridClock
 
 from ..domain.ids import new_id
 from ..domain.records import Record, is_empty
-from ..domain.schema import SCHEMAS
+from ..domain.schema import SCHEMAS, Kind
 from ..domain.validation import FieldError, RecordInvalid, References, record_errors
 from . import keyslots
 from .crypto import DataKey, place
@@ -469,6 +469,7 @@ class Vault:
                     "SELECT id FROM records WHERE parent_id = ? AND deleted = 0", (record_id,)
                 )
             ]
+            self._refuse_if_referenced(record_id, set(ids))
             deleted = []
             for rid in ids:
                 row = conn.execute(
@@ -488,6 +489,41 @@ class Vault:
                 deleted.append(rid)
             self._save_clock(conn)
         return deleted
+
+    def _refuse_if_referenced(self, record_id: str, going: set[str]) -> None:
+        """A record other live records point at (an agency a referral names, say) stays.
+
+        Deleting it would leave records that no longer validate, and an export that no
+        longer imports.
+        """
+        found = self.lookup(record_id)
+        if found is None:
+            return
+        target_type = found[0]
+        for schema in SCHEMAS.values():
+            refs = [
+                spec.name
+                for spec in schema.fields
+                if spec.kind in (Kind.REF, Kind.REFS) and spec.ref_type == target_type
+            ]
+            if not refs:
+                continue
+            for other in self.records(schema.type):
+                if other.id in going:
+                    continue
+                for name in refs:
+                    value = other.fields.get(name)
+                    if value == record_id or (isinstance(value, list) and record_id in value):
+                        raise RecordInvalid(
+                            [
+                                FieldError(
+                                    record_id,
+                                    target_type,
+                                    "id",
+                                    f"is still referred to by {schema.type} {other.id} ({name})",
+                                )
+                            ]
+                        )
 
     def _write(self, conn: sqlite3.Connection, record: Record) -> Record:
         row = conn.execute(
