@@ -1,16 +1,39 @@
-"""`make bench`: every benchmark, printed with medians and ratios."""
+"""`make bench`: every benchmark, printed with medians and ratios.
+
+Pick a subset by name (argv, or BENCH_ARGS with make): `python -m bench sync`, or
+`python -m bench vault sync.apply sync.push`. Sync parts: apply, push, initial, day, peer.
+"""
 
 from __future__ import annotations
 
 import platform
 import sys
+from collections.abc import Sequence
 
-from . import bench_vault
+from . import bench_sync, bench_vault
+
+GROUPS = ("vault", "sync")
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    names = list(sys.argv[1:] if argv is None else argv) or list(GROUPS)
+    sync_parts = {n.split(".", 1)[1] for n in names if n.startswith("sync.")}
+    unknown = [
+        n
+        for n in names
+        if n not in GROUPS and not (n.startswith("sync.") and n[5:] in bench_sync.SUBSETS)
+    ]
+    if unknown:
+        parts = ", ".join(f"sync.{p}" for p in bench_sync.SUBSETS)
+        print(f"unknown benchmark {', '.join(unknown)}; choose from: vault, sync, {parts}")
+        return 2
     print(f"marugoto-desktop benchmarks on {platform.machine()}, Python {sys.version.split()[0]}")
-    bench_vault.main()
+    if "vault" in names:
+        bench_vault.main()
+    if "sync" in names:
+        bench_sync.main()
+    elif sync_parts:
+        bench_sync.main(sorted(sync_parts))
     return 0
 
 

@@ -9,17 +9,19 @@ own kind (concurrent_edit, …) is inside `value`, clear of the item's `kind`.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
-
-from sqlalchemy import Row
 
 from ..changes import Change
 from ..merge import Conflict
 
+# One encoder for every call: json.dumps with options builds a new one each time.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
 
 def to_json(value: Any) -> str:
     """Strict JSON text (no NaN), as stored in the log and the field states."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _ENCODER.encode(value)
 
 
 def change_row(change: Change) -> dict[str, Any]:
@@ -56,32 +58,60 @@ def conflict_row(conflict: Conflict, cause: Change) -> dict[str, Any]:
     }
 
 
-def pulled_item(row: Row[Any]) -> dict[str, Any]:
-    """A log row as the answer to a pull carries it."""
-    if row.kind == "conflict":
-        return {
-            "seq": row.seq,
-            "kind": "conflict",
-            "change_id": row.change_id,
-            "type": row.type,
-            "record_id": row.record_id,
-            "area": row.area,
-            "field": row.field,
-            "value": json.loads(row.value),
-            "hlc": row.hlc,
-            "base_hlc": row.base_hlc,
-            "site": row.site,
+# The log columns a pull answer is made of, in this order (see pulled_items).
+PULLED_COLUMNS = (
+    "seq",
+    "kind",
+    "change_id",
+    "type",
+    "record_id",
+    "area",
+    "field",
+    "value",
+    "hlc",
+    "base_hlc",
+    "site",
+    "resolves",
+)
+
+
+def _values(texts: Sequence[str]) -> list[Any]:
+    """The JSON texts of the values, decoded; one parse for a whole page."""
+    if not texts:
+        return []
+    # Every stored value is one strict JSON text (to_json), so the joined texts form an
+    # array of exactly as many elements; anything else is decoded one by one.
+    values = json.loads("[" + ",".join(texts) + "]")
+    if not isinstance(values, list) or len(values) != len(texts):
+        return [json.loads(text) for text in texts]
+    return values
+
+
+def pulled_items(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Log rows (columns as PULLED_COLUMNS) as the answer to a pull carries them.
+
+    A change is its wire form (`Change.to_wire()`: `resolves` only when set) with `seq` and
+    `kind`; a conflict carries the conflict's id as `change_id` and `Conflict.to_wire()` as
+    `value`.
+    """
+    items = []
+    for row, value in zip(rows, _values([row[7] for row in rows]), strict=True):
+        seq, kind, change_id, rtype, record_id, area, name, _, hlc, base_hlc, site, resolves = row
+        is_change = kind != "conflict"
+        item = {
+            "seq": seq,
+            "kind": "change" if is_change else "conflict",
+            "change_id": change_id,
+            "type": rtype,
+            "record_id": record_id,
+            "area": area,
+            "field": name,
+            "value": value,
+            "hlc": hlc,
+            "base_hlc": base_hlc,
+            "site": site,
         }
-    change = Change(
-        change_id=row.change_id,
-        type=row.type,
-        record_id=row.record_id,
-        area=row.area,
-        field=row.field,
-        value=json.loads(row.value),
-        hlc=row.hlc,
-        base_hlc=row.base_hlc,
-        site=row.site,
-        resolves=row.resolves,
-    )
-    return {"seq": row.seq, "kind": "change", **change.to_wire()}
+        if is_change and resolves is not None:
+            item["resolves"] = resolves
+        items.append(item)
+    return items

@@ -21,23 +21,28 @@ from sqlalchemy import (
     Connection,
     Engine,
     String,
-    any_,
+    Table,
+    Text,
     bindparam,
+    cast,
+    column,
     delete,
     func,
     insert,
+    literal_column,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import JSON
 from sqlalchemy.exc import IntegrityError
 
 from ..changes import DELETED, Change
 from ..merge import FieldState, deletion_conflict, merge_field
 from .database import SQLITE_BEGIN, create_database_engine
-from .log_entries import change_row, conflict_row, pulled_item, to_json
+from .log_entries import PULLED_COLUMNS, change_row, conflict_row, pulled_items, to_json
 from .migrations import upgrade_to_head
 from .tables import devices, field_state, log, login_throttle, records, user_areas, users
 from .throttle import PER_ADDRESS, PER_USER, Backoff
@@ -178,6 +183,89 @@ def _utc_required(value: datetime) -> datetime:
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), _IN_CHUNK):
         yield items[start : start + _IN_CHUNK]
+
+
+def _bulk_insert(
+    table: Table, columns: Sequence[str], constants: Sequence[str] = (), keys: Sequence[str] = ()
+) -> Any:
+    """PostgreSQL: insert many rows in one statement, handed over as one JSON array.
+
+    `INSERT … SELECT … FROM json_populate_recordset(NULL::table, :rows) WITH ORDINALITY`,
+    ordered by ordinality: one round trip, one parameter and one statement text for any
+    number of rows, where an executemany sends a statement per row and array parameters
+    are escaped element by element in Python. Each row is a JSON object keyed by column
+    name; PostgreSQL converts the values to the columns' types. Rows go in in list order
+    (a serial column numbers them in that order). `constants` are columns with one value
+    for every row (parameters `c_<name>`); with `keys`, a row whose keys exist updates the
+    other columns instead (upsert).
+    """
+    rows = func.json_populate_recordset(
+        literal_column(f"NULL::{table.name}"), cast(bindparam("rows", type_=Text), JSON)
+    ).table_valued(
+        *(column(name, table.c[name].type) for name in columns), with_ordinality="ordinality"
+    )
+    source = select(
+        *(rows.c[name] for name in columns),
+        *(bindparam(f"c_{name}", type_=table.c[name].type) for name in constants),
+    ).order_by(rows.c.ordinality)
+    statement = postgresql.insert(table).from_select([*columns, *constants], source)
+    if keys:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: statement.excluded[name] for name in columns if name not in keys},
+        )
+    return statement
+
+
+def _rows_json(rows: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+def _lookup(key: Any, columns: Sequence[Any], *, unique: bool) -> Any:
+    """PostgreSQL: the rows whose `key` is one of the ids in parameter `ids` (a JSON array).
+
+    An index lookup per id, whatever the planner knows or guesses of the table: each id's
+    rows come from a LATERAL subquery that LIMIT (a unique key) or OFFSET 0 keeps from being
+    merged into a join. `key = ANY(:array)` is planned as a scan of the whole table while
+    the table is small compared to the number of ids, and a prepared statement's generic
+    plan then compares every row with every id (the log only grows, and a push brings a
+    thousand ids).
+    """
+    wanted = (
+        func.json_array_elements_text(cast(bindparam("ids", type_=Text), JSON))
+        .table_valued(column("id", String))
+        .render_derived(name="wanted")
+    )
+    rows = select(*columns).where(key == wanted.c.id)
+    rows = rows.limit(1) if unique else rows.offset(0)
+    hit = rows.lateral("hit")
+    return select(*hit.c).select_from(wanted).join(hit, true())
+
+
+_STATE_READ = (
+    field_state.c.record_id,
+    field_state.c.field,
+    field_state.c.value,
+    field_state.c.hlc,
+    field_state.c.site,
+    field_state.c.change_id,
+)
+_RECORD_READ = (records.c.record_id, records.c.type, records.c.area, records.c.hlc)
+_PG_LOOKUPS = {
+    "log": _lookup(log.c.change_id, [log.c.change_id], unique=True),
+    "records": _lookup(records.c.record_id, _RECORD_READ, unique=True),
+    "field_state": _lookup(field_state.c.record_id, _STATE_READ, unique=False),
+}
+_ORIGIN = ("user_id", "device_id", "received_at")
+_PG_LOG_INSERT = _bulk_insert(
+    log, [c.name for c in log.c if c.name != "seq" and c.name not in _ORIGIN], _ORIGIN
+)
+_PG_UPSERTS = {
+    field_state.name: _bulk_insert(
+        field_state, [c.name for c in field_state.c], keys=("record_id", "field")
+    ),
+    records.name: _bulk_insert(records, [c.name for c in records.c], keys=("record_id",)),
+}
 
 
 class Storage:
@@ -488,46 +576,34 @@ class Storage:
                 conflicts = self._apply(conn, list(fresh.values()), user_id, device_id, at)
         return PushResult(acknowledged, conflicts)
 
-    def _among(self, column: Any, values: Sequence[str]) -> Iterator[Any]:
-        """`column IN values` as conditions, in as few statements as the database allows."""
+    def _rows_with(
+        self, conn: Connection, table: Table, key: Any, columns: Sequence[Any], ids: Sequence[str]
+    ) -> Iterator[Sequence[Any]]:
+        """The rows (these columns) of `table` whose `key` is one of `ids`."""
         if self._postgresql:
-            # One array parameter: the same statement text for any count, prepared once.
-            yield column == any_(bindparam(None, list(values), type_=ARRAY(String)))
-        else:
-            for chunk in _chunks(values):
-                yield column.in_(chunk)
+            yield from conn.execute(_PG_LOOKUPS[table.name], {"ids": json.dumps(list(ids))})
+            return
+        for chunk in _chunks(ids):
+            yield from conn.execute(select(*columns).where(key.in_(chunk)))
 
     def _logged(self, conn: Connection, change_ids: Sequence[str]) -> set[str]:
-        seen: set[str] = set()
-        for condition in self._among(log.c.change_id, change_ids):
-            seen.update(conn.execute(select(log.c.change_id).where(condition)).scalars())
-        return seen
+        rows = self._rows_with(conn, log, log.c.change_id, [log.c.change_id], change_ids)
+        return {row[0] for row in rows}
 
     def _load_batch(self, conn: Connection, changes: Sequence[Change]) -> _Batch:
         batch = _Batch()
         record_ids = sorted({c.record_id for c in changes})
         wanted = {(c.record_id, c.field) for c in changes}
         wanted |= {(rid, DELETED) for rid in record_ids}
-        for condition in self._among(records.c.record_id, record_ids):
-            for rid, rtype, area, hlc in conn.execute(
-                select(records.c.record_id, records.c.type, records.c.area, records.c.hlc).where(
-                    condition
-                )
-            ):
-                batch.records[rid] = _Record(rtype, area, hlc)
-        for condition in self._among(field_state.c.record_id, record_ids):
-            for rid, name, value, hlc, site, change_id in conn.execute(
-                select(
-                    field_state.c.record_id,
-                    field_state.c.field,
-                    field_state.c.value,
-                    field_state.c.hlc,
-                    field_state.c.site,
-                    field_state.c.change_id,
-                ).where(condition)
-            ):
-                if (rid, name) in wanted:
-                    batch.states[(rid, name)] = FieldState(json.loads(value), hlc, site, change_id)
+        for rid, rtype, area, hlc in self._rows_with(
+            conn, records, records.c.record_id, _RECORD_READ, record_ids
+        ):
+            batch.records[rid] = _Record(rtype, area, hlc)
+        for rid, name, value, hlc, site, change_id in self._rows_with(
+            conn, field_state, field_state.c.record_id, _STATE_READ, record_ids
+        ):
+            if (rid, name) in wanted:
+                batch.states[(rid, name)] = FieldState(json.loads(value), hlc, site, change_id)
         return batch
 
     def _apply(
@@ -539,7 +615,6 @@ class Storage:
         at: datetime,
     ) -> int:
         batch = self._load_batch(conn, changes)
-        origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
         for change in changes:
             record = self._record_for(batch, change)
             key = (change.record_id, change.field)
@@ -557,13 +632,18 @@ class Storage:
                 batch.dirty_states.add(key)
                 if change.hlc > record.hlc:
                     record.hlc, record.dirty = change.hlc, True
-            batch.log_rows.append({**change_row(change), **origin})
+            batch.log_rows.append(change_row(change))
             for conflict in (outcome.conflict, on_delete):
                 if conflict is not None:
-                    batch.log_rows.append({**conflict_row(conflict, change), **origin})
+                    batch.log_rows.append(conflict_row(conflict, change))
                     batch.conflicts += 1
         # Rows go in in list order, each taking the next seq: the log keeps the push's order.
-        conn.execute(insert(log), batch.log_rows)
+        origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
+        if self._postgresql:
+            parameters = {f"c_{name}": value for name, value in origin.items()}
+            conn.execute(_PG_LOG_INSERT, {"rows": _rows_json(batch.log_rows), **parameters})
+        else:
+            conn.execute(insert(log), [{**row, **origin} for row in batch.log_rows])
         self._save_states(conn, batch)
         return batch.conflicts
 
@@ -612,31 +692,40 @@ class Storage:
 
     def _save_states(self, conn: Connection, batch: _Batch) -> None:
         if batch.dirty_states:
-            conn.execute(
-                self._upsert(conn, field_state, ["record_id", "field"]),
-                [
-                    {
-                        "record_id": rid,
-                        "field": name,
-                        "value": to_json(state.value),
-                        "hlc": state.hlc,
-                        "site": state.site,
-                        "change_id": state.change_id,
-                    }
-                    for (rid, name), state in (
-                        (key, batch.states[key]) for key in sorted(batch.dirty_states)
-                    )
-                ],
-            )
-        dirty = [(rid, r) for rid, r in batch.records.items() if r.dirty]
+            # A dirty state is the change that just won the field: its value's JSON text is
+            # in the change's log row already.
+            logged = {row["change_id"]: row["value"] for row in batch.log_rows}
+            rows = [
+                {
+                    "record_id": rid,
+                    "field": name,
+                    "value": logged[state.change_id]
+                    if state.change_id in logged
+                    else to_json(state.value),
+                    "hlc": state.hlc,
+                    "site": state.site,
+                    "change_id": state.change_id,
+                }
+                for (rid, name), state in (
+                    (key, batch.states[key]) for key in sorted(batch.dirty_states)
+                )
+            ]
+            self._upsert_rows(conn, field_state, ["record_id", "field"], rows)
+        dirty = [
+            {"record_id": rid, "type": r.type, "area": r.area, "hlc": r.hlc}
+            for rid, r in batch.records.items()
+            if r.dirty
+        ]
         if dirty:
-            conn.execute(
-                self._upsert(conn, records, ["record_id"]),
-                [
-                    {"record_id": rid, "type": r.type, "area": r.area, "hlc": r.hlc}
-                    for rid, r in dirty
-                ],
-            )
+            self._upsert_rows(conn, records, ["record_id"], dirty)
+
+    def _upsert_rows(
+        self, conn: Connection, table: Table, keys: list[str], rows: list[dict[str, Any]]
+    ) -> None:
+        if self._postgresql:
+            conn.execute(_PG_UPSERTS[table.name], {"rows": _rows_json(rows)})
+        else:
+            conn.execute(self._upsert(conn, table, keys), rows)
 
     def field_state(self, record_id: str, field_name: str) -> FieldState | None:
         """The change that holds a field now (for inspection by an operator or a test)."""
@@ -674,7 +763,7 @@ class Storage:
         `next` is the cursor to send next time: past everything this snapshot holds for the
         caller when the page is the last one. Safe because seq follows commit order.
         """
-        query = select(log).where(log.c.seq > after)
+        query = select(*(log.c[name] for name in PULLED_COLUMNS)).where(log.c.seq > after)
         if until is not None:
             query = query.where(log.c.seq <= until)
         if area is not None:
@@ -686,8 +775,8 @@ class Storage:
             has_more = len(rows) > limit
             rows = rows[:limit]
             if has_more:
-                next_seq = rows[-1].seq
+                next_seq = rows[-1][0]
             else:
                 head = self._head(conn)
                 next_seq = max(after, head if until is None else min(until, head))
-        return Page([pulled_item(row) for row in rows], next_seq, has_more)
+        return Page(pulled_items(rows), next_seq, has_more)
