@@ -54,7 +54,12 @@ ROUNDS = 3
 # The server's log holds this many changes for the initial and the daily sync.
 OFFICE_CHANGES = 100_000
 PEER_HOUSEHOLDS = 10_000
-PEER_DIR = Path(os.environ.get("MARUGOTO_PEER_BENCH", "/work/shared/bench/pouchdb-peer"))
+# The shared folder lies beside the project: ../shared/bench/pouchdb-peer.
+PEER_DIR = Path(
+    os.environ.get(
+        "MARUGOTO_PEER_BENCH", Path(__file__).resolve().parents[2] / "shared/bench/pouchdb-peer"
+    )
+)
 SERVE = Path(sys.executable).parent / "marugoto-sync"
 
 SUBSETS = ("apply", "push", "initial", "day", "peer")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -273,20 +274,36 @@ class SyncClient:
         area: str | None = None,
         until: int | None = None,
     ) -> int:
+        """Pull pages up to the head (or `until`), applying each with its cursor.
+
+        The next page is fetched while the current one is applied: the server's work and the
+        network overlap with the laptop's. Pages are still applied strictly in order.
+        """
         pulled = 0
         after = replica.cursor(cursor_name)
-        while True:
-            try:
-                page = self.pull(after, PAGE_SIZE, area=area, until=until)
-            except DeviceRevoked:
-                replica.wipe()
-                raise
-            items = page["items"]
-            next_cursor = int(page["next"])
-            if items or next_cursor != after:
-                replica.apply_page(items, next_cursor, cursor_name)
-            pulled += len(items)
-            step("pull" if area is None else f"backfill:{area}", pulled, None)
-            if not page.get("has_more") or next_cursor == after:
-                return pulled
-            after = next_cursor
+        stage = "pull" if area is None else f"backfill:{area}"
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="marugoto-pull") as fetcher:
+            pending = fetcher.submit(self.pull, after, PAGE_SIZE, area, until)
+            while True:
+                try:
+                    page = pending.result()
+                except DeviceRevoked:
+                    replica.wipe()
+                    raise
+                items = page["items"]
+                next_cursor = int(page["next"])
+                more = bool(page.get("has_more")) and next_cursor != after
+                if more:
+                    pending = fetcher.submit(self.pull, next_cursor, PAGE_SIZE, area, until)
+                if items or next_cursor != after:
+                    replica.apply_page(items, next_cursor, cursor_name)
+                pulled += len(items)
+                if not more:
+                    step(stage, pulled, None)
+                    return pulled
+                try:
+                    step(stage, pulled, None)
+                except Cancelled:
+                    pending.cancel()
+                    raise
+                after = next_cursor

@@ -54,7 +54,7 @@ class Conflict:
     type: str
     area: str | None
     field: str
-    kind: str  # "concurrent_edit", "edit_of_deleted", "delete_of_edited"
+    kind: str  # "concurrent_edit", "edit_of_deleted", "delete_of_edited", "delete_restore"
     loser: FieldState
     winner: FieldState
 
@@ -159,6 +159,8 @@ def deletion_conflict(
     - A delete whose base (the record clock its author saw) is older than the latest edit
       did not see that edit: the delete stands, the edit is flagged (its value stays in the
       soft-deleted record). A second delete of a deleted record is no conflict.
+    - A delete and a restore that did not see each other: the later stands, the other is
+      flagged.
     - An edit of a record that is deleted did not see the delete (nobody edits a record
       they see deleted; restoring is a change of `_deleted`): the delete stands, the edit's
       value is kept in the record and in the conflict.
@@ -167,6 +169,19 @@ def deletion_conflict(
     """
     is_deleted = deleted is not None and deleted.value is True
     if change.field == DELETED:
+        if (
+            deleted is not None
+            and deleted.change_id != change.change_id
+            and bool(deleted.value) != bool(change.value)
+            and change.base_hlc < deleted.hlc
+        ):
+            # A delete and a restore that did not see each other: the later one stands,
+            # the other wish is kept for a person to review.
+            incoming = FieldState.of(change)
+            winner, loser = (
+                (incoming, deleted) if incoming.order > deleted.order else (deleted, incoming)
+            )
+            return _conflict(change, "delete_restore", loser=loser, winner=winner)
         if (
             change.value is True
             and not is_deleted

@@ -167,3 +167,14 @@ def test_replaying_the_winner_changes_nothing(history, data) -> None:
     assert again.state == state
     assert not again.applied
     assert again.conflict is None
+
+
+def test_a_delete_and_a_restore_that_did_not_see_each_other_conflict() -> None:
+    deleted = FieldState(True, 300, "bbbb0002", "d")
+    restore = change(False, 250, 100, field=DELETED)  # its author saw the record at 100
+    conflict = deletion_conflict(restore, deleted, latest_edit=None)
+    assert conflict is not None and conflict.kind == "delete_restore"
+    assert conflict.winner == deleted  # the later wish stands...
+    assert conflict.loser.value is False  # ...and the restore is kept for review
+    seen = change(False, 350, 300, field=DELETED)  # a restore made after seeing the delete
+    assert deletion_conflict(seen, deleted, latest_edit=None) is None

@@ -248,5 +248,5 @@ def test_a_delete_conflict_takes_no_free_value(vault: Vault) -> None:
     from marugoto_desktop.operations import sync as syncing
 
     _, conflict = deletion_conflict_of(vault)
-    with pytest.raises(ValueError, match="restoring the record"):
+    with pytest.raises(ValueError, match="restoring or deleting"):
         syncing.resolve_conflict(vault, conflict.conflict_id, "value", "false")

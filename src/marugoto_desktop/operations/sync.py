@@ -102,7 +102,7 @@ def _field_label(record_type: str, field: str) -> str:
         return field
 
 
-DELETION_KINDS = ("delete_of_edited", "edit_of_deleted")
+DELETION_KINDS = ("delete_of_edited", "edit_of_deleted", "delete_restore")
 
 
 def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[ConflictRow]:
@@ -112,8 +112,12 @@ def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[Confl
         c = view.conflict
         record = vault.get(c.record_id, include_deleted=True)
         label = str(record.fields.get("name", "")) if record else ""
-        if c.kind in DELETION_KINDS:
-            # In both kinds the loser is the edit; the delete stands until a person restores.
+        if c.kind == "delete_restore":
+            deleted_now = bool(record and record.deleted)
+            kept = "(record deleted)" if deleted_now else "(record restored)"
+            other = "restore the record" if deleted_now else "delete the record"
+        elif c.kind in DELETION_KINDS:
+            # The loser is the edit; the delete stands until a person restores the record.
             kept = "(record deleted)"
             other = f"restore the record (the edit: {describe_value(c.loser.value)})"
         else:
@@ -172,10 +176,13 @@ def resolve_conflict(
     if conflict.kind in DELETION_KINDS:
         if choice not in ("keep", "other"):
             raise ValueError(
-                "a conflict between a delete and an edit is settled by keeping the delete "
-                "(keep) or restoring the record (other)"
+                "a conflict between a delete and an edit is settled by keeping the record as "
+                "it is (keep) or taking the other wish: restoring or deleting it (other)"
             )
-        replica.resolve_deletion(conflict_id, restore=choice == "other")
+        record = vault.get(conflict.record_id, include_deleted=True)
+        deleted_now = bool(record and record.deleted)
+        # keep: the record stays as it is now; other: the wish that lost.
+        replica.resolve_deletion(conflict_id, deleted=deleted_now != (choice == "other"))
         return
     if choice == "keep":
         record = vault.get(conflict.record_id, include_deleted=True)

@@ -291,8 +291,8 @@ class VaultReplica:
             views.append(ConflictView(conflict_from_wire(wire), status))
         return views
 
-    def resolve_deletion(self, conflict_id: str, *, restore: bool) -> Record:
-        """Settle a conflict between a delete and an edit: keep the delete, or restore."""
+    def resolve_deletion(self, conflict_id: str, *, deleted: bool) -> Record:
+        """Settle a conflict between a delete and an edit (or a restore): deleted or not."""
         found = [v for v in self.conflicts() if v.conflict.conflict_id == conflict_id]
         if not found:
             raise ConflictNotFound(f"no open conflict {conflict_id}")
@@ -306,9 +306,9 @@ class VaultReplica:
                 raise ConflictNotFound(f"the record of conflict {conflict_id} is not here")
             record, clocks = vault._decode(row)
             result = Record(
-                record.id, record.type, record.area, record.parent_id, record.fields, not restore
+                record.id, record.type, record.area, record.parent_id, record.fields, deleted
             )
-            vault._store(conn, result, clocks, {DELETED: not restore}, resolves=conflict_id)
+            vault._store(conn, result, clocks, {DELETED: deleted}, resolves=conflict_id)
             vault._save_clock(conn)
             conn.execute(
                 "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?", (conflict_id,)
