@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -291,8 +291,12 @@ class VaultReplica:
             views.append(ConflictView(conflict_from_wire(wire), status))
         return views
 
-    def resolve_deletion(self, conflict_id: str, *, deleted: bool) -> Record:
-        """Settle a conflict between a delete and an edit (or a restore): deleted or not."""
+    def _settle(
+        self,
+        conflict_id: str,
+        make: Callable[[Conflict, Record], tuple[Record, dict[str, Any]]],
+    ) -> Record:
+        """Write a person's resolution of an open conflict: an edit that carries its id."""
         found = [v for v in self.conflicts() if v.conflict.conflict_id == conflict_id]
         if not found:
             raise ConflictNotFound(f"no open conflict {conflict_id}")
@@ -305,48 +309,36 @@ class VaultReplica:
             if row is None:
                 raise ConflictNotFound(f"the record of conflict {conflict_id} is not here")
             record, clocks = vault._decode(row)
-            result = Record(
-                record.id, record.type, record.area, record.parent_id, record.fields, deleted
-            )
-            vault._store(conn, result, clocks, {DELETED: deleted}, resolves=conflict_id)
-            vault._save_clock(conn)
-            conn.execute(
-                "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?", (conflict_id,)
-            )
-        return result
-
-    def resolve(self, conflict_id: str, value: Any) -> Record:
-        """Settle a conflict with a value (either side's, or a new one): an edit that syncs."""
-        found = [v for v in self.conflicts() if v.conflict.conflict_id == conflict_id]
-        if not found:
-            raise ConflictNotFound(f"no open conflict {conflict_id}")
-        conflict = found[0].conflict
-        vault = self.vault
-        with vault._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {vault._COLUMNS} FROM records WHERE id = ?", (conflict.record_id,)
-            ).fetchone()
-            if row is None:
-                raise ConflictNotFound(f"the record of conflict {conflict_id} is not here")
-            record, clocks = vault._decode(row)
-            if conflict.field == DELETED:
-                result = Record(
-                    record.id, record.type, record.area, record.parent_id, record.fields,
-                    bool(value),
-                )  # fmt: skip
-                changed: dict[str, Any] = {DELETED: bool(value)}
-            else:
-                result = record.with_fields(**{conflict.field: value})
-                errors = [e for e in record_errors(result, vault) if e.field == conflict.field]
-                if errors:
-                    raise RecordInvalid(errors)
-                changed = {conflict.field: result.fields.get(conflict.field)}
+            result, changed = make(conflict, record)
             vault._store(conn, result, clocks, changed, resolves=conflict_id)
             vault._save_clock(conn)
             conn.execute(
                 "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?", (conflict_id,)
             )
         return result
+
+    def resolve_deletion(self, conflict_id: str, *, deleted: bool) -> Record:
+        """Settle a conflict between a delete and an edit (or a restore): deleted or not."""
+
+        def change(conflict: Conflict, record: Record) -> tuple[Record, dict[str, Any]]:
+            result = Record(
+                record.id, record.type, record.area, record.parent_id, record.fields, deleted
+            )
+            return result, {DELETED: deleted}
+
+        return self._settle(conflict_id, change)
+
+    def resolve(self, conflict_id: str, value: Any) -> Record:
+        """Settle a conflict of a field with a value (either side's, or a new one)."""
+
+        def change(conflict: Conflict, record: Record) -> tuple[Record, dict[str, Any]]:
+            result = record.with_fields(**{conflict.field: value})
+            errors = [e for e in record_errors(result, self.vault) if e.field == conflict.field]
+            if errors:
+                raise RecordInvalid(errors)
+            return result, {conflict.field: result.fields.get(conflict.field)}
+
+        return self._settle(conflict_id, change)
 
     # -- scope and revocation --------------------------------------------------------------
 

@@ -6,11 +6,9 @@ without PostgreSQL fails these tests; they are never skipped.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from marugoto_sync.server import passwords
@@ -18,8 +16,6 @@ from marugoto_sync.server.app import create_app
 
 from .support import Api, Clock, TestClient
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -31,24 +27,10 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def _admin() -> psycopg.Connection[tuple[object, ...]]:
-    try:
-        return psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as e:
-        pytest.fail(f"PostgreSQL at {PG_ADMIN} is needed for the server tests: {e}")
-
-
 @pytest.fixture
-def postgresql_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database, as a person would type its URL."""
-    name = f"marugoto_test_{uuid.uuid4().hex[:16]}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_SERVER}/{name}"
-    finally:
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def postgresql_url(fresh_postgresql_url: Callable[[], str]) -> str:
+    """A fresh, empty PostgreSQL database, as a person would type its URL (../conftest.py)."""
+    return fresh_postgresql_url()
 
 
 @pytest.fixture(params=BACKENDS)
