@@ -67,6 +67,7 @@ class SyncReport:
     backfilled: dict[str, int] = field(default_factory=dict)
     removed_areas: list[str] = field(default_factory=list)
     held_back: int = 0  # changes of areas this user may no longer write
+    restamped: int = 0  # unsent changes re-stamped after the laptop's clock ran ahead
 
 
 def ssl_context(ca_file: Path | str | None = None) -> ssl.SSLContext:
@@ -219,14 +220,21 @@ class SyncClient:
         step("push", 0)
         push_error: SyncError | None = None
         try:
-            self._push_all(replica, refused, report, step)
+            try:
+                self._push_all(replica, refused, report, step)
+            except SyncError as exc:
+                if exc.code != "clock_skew":
+                    raise
+                # This laptop's clock ran ahead and its unsent changes carry stamps from the
+                # future. Nobody has seen them yet: re-stamp them from the server's time.
+                report.restamped = replica.restamp_unsent(int(self.status()["server_time"]))
+                self._push_all(replica, refused, report, step)
         except (DeviceRevoked, UpgradeRequired):
             raise
         except SyncError as exc:
             if exc.code == "unreachable":
                 raise
-            # The server refused this push (a clock far ahead, say): still receive what
-            # others wrote, then report the refusal.
+            # The server refused this push: still receive what others wrote, then report it.
             push_error = exc
         for area in lost:
             replica.remove_area(area)

@@ -48,6 +48,10 @@ class Replica(Protocol):
         """Erase every record of an area from this device (and forget its backfill)."""
         ...
 
+    def restamp_unsent(self, server_millis: int) -> int:
+        """Re-stamp unsent changes from the server's time (after the clock ran ahead)."""
+        ...
+
     def wipe(self) -> None:
         """Destroy the local store (this device was revoked)."""
         ...

@@ -112,3 +112,30 @@ def test_a_refused_push_still_receives_what_others_wrote(server, tmp_path) -> No
         skewed_client.sync(VaultReplica(skewed))
     assert refused.value.code == "clock_skew"
     assert skewed.get(theirs.id) is not None
+
+
+def test_unsent_changes_from_a_clock_that_ran_ahead_are_restamped(server, tmp_path) -> None:
+    """The server refuses stamps from the future; once the clock is right the laptop recovers."""
+    from marugoto_sync.hlc import millis_of, wall_millis
+
+    vault, client = enrolled(server, tmp_path / "v")
+    vault._clock._now = lambda: wall_millis() + 3_600_000  # an hour ahead
+    household = vault.new_record("household", "mure", name="未来の家", status="active")
+    vault.put(household.with_fields(status="watching"))  # built on the future stamp
+    vault._clock._now = wall_millis  # the clock is set right; the stamps still lie ahead
+    later = vault.new_record("household", "mure", name="今の家", status="active")
+    assert millis_of(vault.pending_changes()[-1].hlc) > wall_millis() + 3_000_000
+
+    report = client.sync(VaultReplica(vault))
+    assert report.restamped == 5
+    assert vault.outbox_size() == 0
+    other, other_client = enrolled(server, tmp_path / "other")
+    other_client.sync(VaultReplica(other))
+    assert other.get(household.id).fields["status"] == "watching"  # order kept
+    assert other.get(later.id) is not None
+    # The laptop's own copies carry the new stamps: an edit there is sequential, no conflict.
+    vault.put(vault.get(household.id).with_fields(status="closed"))
+    client.sync(VaultReplica(vault))
+    other_client.sync(VaultReplica(other))
+    assert other.get(household.id).fields["status"] == "closed"
+    assert VaultReplica(other).conflicts() == []

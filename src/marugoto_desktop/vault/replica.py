@@ -24,13 +24,14 @@ from marugoto_sync.changes import (
     Change,
     change_from_wire,
 )
+from marugoto_sync.hlc import pack
 from marugoto_sync.merge import Conflict, FieldState, conflict_from_wire, merge_field
 
 from ..domain.records import Record, is_empty
 from ..domain.validation import FieldError, RecordInvalid, record_errors
 from .crypto import place
 from .errors import VaultError
-from .store import DB_FILE, LOCK_FILE, Vault
+from .store import DB_FILE, LOCK_FILE, Vault, _outbox_place
 
 
 class ConflictNotFound(VaultError):
@@ -339,6 +340,61 @@ class VaultReplica:
             return result, {conflict.field: result.fields.get(conflict.field)}
 
         return self._settle(conflict_id, change)
+
+    # -- clock repair ----------------------------------------------------------------------
+
+    def restamp_unsent(self, server_millis: int) -> int:
+        """Give unsent changes stamps the server accepts, after this laptop's clock ran ahead.
+
+        Nobody else has seen these stamps, so they may be replaced: in order (old order is
+        kept), with bases that pointed at a replaced stamp pointing at its replacement, and
+        the same stamps in the records' field clocks. Returns how many changes were restamped.
+        """
+        vault = self.vault
+        site = vault.site
+        key = vault._data_key
+        with vault._transaction() as conn:
+            rows = conn.execute(
+                "SELECT seq, change_id, type, record_id, area, hlc, base_hlc, payload "
+                "FROM outbox WHERE site = ? ORDER BY seq",
+                (site,),
+            ).fetchall()
+            # The clock restarts from the server's time, or just past any stamp of others that
+            # an unsent change was built on (those passed the server's own skew check).
+            own = {row[5] for row in rows}
+            seen = [row[6] for row in rows if row[6] not in own]
+            vault._clock.last = max([pack(server_millis, 0), *seen])
+            renamed: dict[int, int] = {}
+            for _seq, _cid, _t, _rid, _area, hlc, _base, _payload in rows:
+                if hlc not in renamed:
+                    renamed[hlc] = vault._clock.tick()
+            for seq, change_id, rtype, record_id, area, hlc, base, payload in rows:
+                content = key.open_json(
+                    payload, _outbox_place(change_id, rtype, record_id, area, hlc, base, site)
+                )
+                new_hlc, new_base = renamed[hlc], renamed.get(base, base)
+                sealed = key.seal_json(
+                    content,
+                    _outbox_place(change_id, rtype, record_id, area, new_hlc, new_base, site),
+                )
+                conn.execute(
+                    "UPDATE outbox SET hlc = ?, base_hlc = ?, payload = ? WHERE seq = ?",
+                    (new_hlc, new_base, sealed, seq),
+                )
+            for record_id in sorted({row[3] for row in rows}):
+                row = conn.execute(
+                    f"SELECT {vault._COLUMNS} FROM records WHERE id = ?", (record_id,)
+                ).fetchone()
+                if row is None:
+                    continue  # its area was removed from this laptop; the change waits
+                record, clocks = vault._decode(row)
+                for name, (stamp, by) in list(clocks.items()):
+                    if by == site and stamp in renamed:
+                        clocks[name] = [renamed[stamp], site]
+                latest = max(c[0] for c in clocks.values())
+                vault._write_row(conn, record, clocks, latest)
+            vault._save_clock(conn)
+        return len(rows)
 
     # -- scope and revocation --------------------------------------------------------------
 
