@@ -300,8 +300,24 @@ class Convergence(RuleBasedStateMachine):
                 )
                 for c in changes
             )
-            # Two people deleting the same record want the same thing.
-            same_wish = change.field == DELETED and current.value == change.value
+            # Deleting and restoring are wishes, not values: a delete (or restore) is kept if
+            # the same wish stands, or was knowingly overridden, or is in the conflict log.
+            same_wish = change.field == DELETED and any(
+                c["record_id"] == change.record_id
+                and c["field"] == DELETED
+                and c["value"] == change.value
+                and (
+                    c["change_id"] in (current.change_id, *losers)
+                    or any(
+                        later["record_id"] == change.record_id
+                        and later["field"] == DELETED
+                        and later["base_hlc"] >= c["hlc"]
+                        and later["hlc"] > c["hlc"]
+                        for later in changes
+                    )
+                )
+                for c in changes
+            )
             assert (
                 current.change_id == change.change_id
                 or change.change_id in losers
