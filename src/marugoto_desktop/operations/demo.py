@@ -1,7 +1,7 @@
 """Demo data: a fictional but realistic caseload for trying the app, training and benchmarks.
 
 Everything is invented. Names come from lists of common surnames and given names; house numbers
-are 0000-NN and telephone numbers 087-000-XXXX, which no real address or line uses; institutions
+are 0000-NN and telephone numbers 087-000-NNNN, which no real address or line uses; institutions
 that could be taken for real ones are marked （仮）.
 
 The data is a pure function of (households, seed): ids come from `uuid7_from` with the record's
