@@ -51,7 +51,7 @@ def _cursor_key(name: str) -> str:
 # Rows fetched per query when a page's records are read (well under SQLite's variable limit).
 _ROWS_PER_QUERY = 500
 # A text value of at most this many characters fits the size bound as JSON whatever it holds:
-# a character takes at most 6 bytes there (a \\u escape with four hex digits), plus the two quotes.
+# a character takes at most 6 bytes there (a \u escape with four hex digits), plus the quotes.
 _SAFE_TEXT = (MAX_VALUE_BYTES - 2) // 6
 
 
