@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
+	@if [ "$$(uname)" = Linux ] && [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "make run opens a window: start it from a desktop session (DISPLAY or WAYLAND_DISPLAY unset)"; \
+		exit 1; \
+	fi
+	@# Qt 6 on Linux needs libxcb-cursor0 from the system (Debian/Ubuntu: apt-get install libxcb-cursor0).
 	$(BIN)/python -m marugoto_desktop.ui
 
 lint: $(STAMP)
