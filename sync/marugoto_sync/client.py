@@ -258,12 +258,12 @@ class SyncClient:
     def _push_all(
         self,
         replica: Replica,
-        lost: Sequence[str],
+        held_back_areas: Sequence[str],
         report: SyncReport,
         step: Callable[[str, int, int | None], None],
     ) -> None:
         while True:
-            batch = replica.pending_changes(MAX_CHANGES_PER_PUSH, exclude_areas=lost)
+            batch = replica.pending_changes(MAX_CHANGES_PER_PUSH, exclude_areas=held_back_areas)
             if not batch:
                 return
             try:

@@ -41,4 +41,4 @@ def prepare_search(vault: Vault) -> None:
 
     The desktop app runs this in the background right after unlock.
     """
-    vault.search("\x00", "household")
+    vault.prepare_search("household")

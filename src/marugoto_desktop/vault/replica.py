@@ -28,7 +28,7 @@ from marugoto_sync.hlc import pack
 from marugoto_sync.merge import Conflict, FieldState, conflict_from_wire, merge_field
 
 from ..domain.records import Record, is_empty
-from ..domain.validation import FieldError, RecordInvalid, record_errors
+from ..domain.validation import RecordInvalid, record_errors
 from .crypto import place
 from .errors import VaultError
 from .store import DB_FILE, LOCK_FILE, Vault, _outbox_place
@@ -459,7 +459,6 @@ def describe_value(value: Any) -> str:
 __all__ = [
     "ConflictNotFound",
     "ConflictView",
-    "FieldError",
     "VaultReplica",
     "describe_value",
 ]

@@ -392,6 +392,10 @@ class Vault:
         index = self._search_index_of(record_type)
         return [r for r in candidates if needle in index[r.id]]
 
+    def prepare_search(self, record_type: str = "household") -> None:
+        """Build the in-memory search text now (decrypting members), not on the first key."""
+        self._search_index_of(record_type)
+
     def _search_index_of(self, record_type: str) -> dict[str, str]:
         with self._lock:
             index = self._search_index.get(record_type)
