@@ -30,13 +30,14 @@ from marugoto_desktop.domain.validation import (
 from marugoto_desktop.domain.vocabularies import AREAS, CONSENT_PURPOSES
 
 # ---------------------------------------------------------------------------------------------
-# A fake References: knows (type, area) of ids, and the consents of households
+# A fake References: knows (type, area, parent) of ids, and the consents of households
 # ---------------------------------------------------------------------------------------------
 
 
 class FakeRefs:
     def __init__(self) -> None:
         self.records: dict[str, tuple[str, str | None]] = {}
+        self.parents: dict[str, str] = {}
         self.consents: dict[str, list[Record]] = defaultdict(list)
         self.issued = 0  # ids drawn in one Hypothesis example carry a serial number
 
@@ -47,18 +48,23 @@ class FakeRefs:
         rand = draw(st.binary(min_size=8, max_size=8)) + self.issued.to_bytes(2, "big")
         return uuid7_from(ms, rand)
 
-    def add(self, record_id: str, type_: str, area: str | None) -> str:
+    def add(self, record_id: str, type_: str, area: str | None, parent: str | None = None) -> str:
         self.records[record_id] = (type_, area)
+        if parent is not None:
+            self.parents[record_id] = parent
         return record_id
 
     def add_consent(self, consent: Record) -> Record:
         assert consent.parent_id is not None
-        self.add(consent.id, "consent", consent.area)
+        self.add(consent.id, "consent", consent.area, consent.parent_id)
         self.consents[consent.parent_id].append(consent)
         return consent
 
     def lookup(self, record_id: str) -> tuple[str, str | None] | None:
         return self.records.get(record_id)
+
+    def parent_of(self, record_id: str) -> str | None:
+        return self.parents.get(record_id)
 
     def consents_of(self, household_id: str) -> Iterable[Record]:
         return list(self.consents.get(household_id, []))
@@ -73,15 +79,21 @@ HH = rid(1)  # a household in mure
 PERSON = rid(2)  # a person of HH
 AGENCY = rid(3)  # an agency registered by mure
 OTHER_HH = rid(4)  # a household in shoga
+OTHER_PERSON = rid(5)  # a person of OTHER_HH
+NEIGHBOUR_HH = rid(6)  # another household in mure
+NEIGHBOUR = rid(7)  # a person of NEIGHBOUR_HH
 REC = rid(100)  # the record under test
 
 
 def make_refs() -> FakeRefs:
     refs = FakeRefs()
     refs.add(HH, "household", "mure")
-    refs.add(PERSON, "person", "mure")
+    refs.add(PERSON, "person", "mure", HH)
     refs.add(AGENCY, "agency", "mure")
     refs.add(OTHER_HH, "household", "shoga")
+    refs.add(OTHER_PERSON, "person", "shoga", OTHER_HH)
+    refs.add(NEIGHBOUR_HH, "household", "mure")
+    refs.add(NEIGHBOUR, "person", "mure", NEIGHBOUR_HH)
     return refs
 
 
@@ -309,8 +321,11 @@ def test_child_area_must_equal_household_area(type_: str) -> None:
     errors = record_errors(moved, make_refs())
     assert fields_of(errors) == {"area"}
     assert "mure" in errors[0].message
-    # The same record under a household of shoga is fine.
-    rehomed = Record(record.id, record.type, "shoga", OTHER_HH, dict(record.fields))
+    # The same record under a household of shoga is fine (naming a member of that household).
+    fields = dict(record.fields)
+    if "person_id" in fields:
+        fields["person_id"] = OTHER_PERSON
+    rehomed = Record(record.id, record.type, "shoga", OTHER_HH, fields)
     assert record_errors(rehomed, make_refs()) == []
 
 
@@ -534,6 +549,60 @@ def test_id_list_of_the_wrong_type() -> None:
     assert HH in errors[0].message
 
 
+# --- a person named is a member of the record's own household ------------------------------
+
+PERSON_REFS = [
+    (type_, spec.name)
+    for type_, schema in sorted(SCHEMAS.items())
+    for spec in schema.fields
+    if spec.kind in (Kind.REF, Kind.REFS) and spec.ref_type == "person"
+]
+
+
+def test_the_person_references_are_those_of_issue_and_consent() -> None:
+    """If a new field names a person, the tests below must cover it (and DESIGN be read)."""
+    assert PERSON_REFS == [("consent", "person_id"), ("issue", "person_id")]
+
+
+@pytest.mark.parametrize(("type_", "name"), PERSON_REFS)
+@pytest.mark.parametrize("other", [NEIGHBOUR, OTHER_PERSON], ids=["same_area", "other_area"])
+def test_a_person_of_another_household_is_refused(type_: str, name: str, other: str) -> None:
+    record = VALID_EXAMPLES[type_].with_fields(**{name: other})
+    errors = record_errors(record, make_refs())
+    assert fields_of(errors) == {name}
+    [error] = errors
+    assert error.record_id == REC
+    assert error.message.startswith(f"({SCHEMAS[type_].field(name).label}) ")
+    assert other in error.message and "another household" in error.message
+    assert HH in error.message  # the household the record belongs to
+    # Without refs nothing is known of the person's household.
+    assert record_errors(record) == []
+
+
+@pytest.mark.parametrize(("type_", "name"), PERSON_REFS)
+def test_a_member_of_the_records_own_household_is_accepted(type_: str, name: str) -> None:
+    record = VALID_EXAMPLES[type_].with_fields(**{name: PERSON})
+    assert record_errors(record, make_refs()) == []
+
+
+def test_a_person_reference_from_a_record_with_no_household_is_refused() -> None:
+    """The parent of an issue is required, and a person of some household still is not its own."""
+    record = VALID_EXAMPLES["issue"].with_fields(person_id=PERSON)
+    orphan = Record(record.id, record.type, record.area, None, dict(record.fields))
+    errors = record_errors(orphan, make_refs())
+    assert fields_of(errors) == {"parent_id", "person_id"}
+
+
+def test_agency_references_are_not_bound_to_a_household() -> None:
+    """Agencies are shared by the whole city: any household may be referred to any of them."""
+    refs = make_refs()
+    far = refs.add(rid(8), "agency", "kagawa")
+    referral = VALID_EXAMPLES["referral"].with_fields(agency_id=far)
+    assert record_errors(referral, refs) == []
+    consent_ = VALID_EXAMPLES["consent"].with_fields(agency_ids=[AGENCY, far])
+    assert record_errors(consent_, refs) == []
+
+
 # --- cross-field rules ------------------------------------------------------------------------
 
 CROSS_FIELD_PAIRS = [
@@ -685,7 +754,7 @@ def texts(max_length: int) -> st.SearchStrategy[str]:
 times = st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23), st.integers(0, 59))
 
 
-def _draw_value(draw: st.DrawFn, spec: FieldSpec, refs: FakeRefs) -> Any:
+def _draw_value(draw: st.DrawFn, spec: FieldSpec, refs: FakeRefs, parent_id: str | None) -> Any:
     kind = spec.kind
     if kind is Kind.TEXT:
         return draw(texts(spec.max_length))
@@ -705,7 +774,11 @@ def _draw_value(draw: st.DrawFn, spec: FieldSpec, refs: FakeRefs) -> Any:
         return draw(st.lists(st.sampled_from(spec.vocabulary.codes), min_size=1, unique=True))
     assert spec.ref_type is not None
     if kind is Kind.REF:
-        return refs.add(refs.fresh_id(draw), spec.ref_type, draw(areas))
+        # A person named is a member of the record's own household.
+        owned = SCHEMAS[spec.ref_type].parent_type is not None
+        return refs.add(
+            refs.fresh_id(draw), spec.ref_type, draw(areas), parent_id if owned else None
+        )
     assert kind is Kind.REFS
     count = draw(st.integers(1, 4))
     return [refs.add(refs.fresh_id(draw), spec.ref_type, draw(areas)) for _ in range(count)]
@@ -723,7 +796,7 @@ def valid_records(draw: st.DrawFn, type_: str) -> tuple[Record, FakeRefs]:
     fields: dict[str, Any] = {}
     for spec in schema.fields:
         if spec.required or draw(st.booleans()):
-            fields[spec.name] = _draw_value(draw, spec, refs)
+            fields[spec.name] = _draw_value(draw, spec, refs, parent_id)
     pair = PAIRS.get(type_)
     if pair is not None and pair[0] in fields and pair[1] in fields:
         first, second = sorted((fields[pair[0]], fields[pair[1]]))
@@ -734,7 +807,7 @@ def valid_records(draw: st.DrawFn, type_: str) -> tuple[Record, FakeRefs]:
         on = date.fromisoformat(fields["date"])
         for household_id in fields.get("household_ids", []):
             consent_fields: dict[str, Any] = {
-                "person_id": refs.add(refs.fresh_id(draw), "person", area),
+                "person_id": refs.add(refs.fresh_id(draw), "person", area, household_id),
                 "granted_on": draw(st.dates(max_value=on)).isoformat(),
                 "method": "signature",
                 "purposes": ["multilayer_meeting"],
@@ -823,6 +896,9 @@ def break_options(schema: RecordSchema) -> list[tuple[str, str]]:
             options.append(("duplicate", spec.name))
         if spec.kind in (Kind.REF, Kind.REFS):
             options += [("ref_wrong_type", spec.name), ("ref_dangling", spec.name)]
+            assert spec.ref_type is not None
+            if SCHEMAS[spec.ref_type].parent_type is not None:
+                options.append(("ref_other_household", spec.name))
         if spec.kind is Kind.REFS:
             options.append(("duplicate", spec.name))
     if schema.type in PAIRS:
@@ -908,6 +984,12 @@ def broken_records(draw: st.DrawFn, type_: str) -> tuple[Record, FakeRefs, str, 
         else:
             target = refs.fresh_id(draw)
         fields[name] = target if spec.kind is Kind.REF else [target]
+    elif how == "ref_other_household":
+        assert spec is not None
+        assert spec.ref_type is not None
+        elsewhere = refs.add(refs.fresh_id(draw), "household", area)
+        target = refs.add(refs.fresh_id(draw), spec.ref_type, area, elsewhere)
+        fields[name] = target if spec.kind is Kind.REF else [target]
     elif how == "order":
         first = PAIRS[type_][0]
         later = draw(st.dates(min_value=date(1, 1, 2)))
@@ -950,6 +1032,7 @@ def test_form_errors_are_found_without_references(type_: str, data: st.DataObjec
         "parent_other_area",
         "ref_wrong_type",
         "ref_dangling",
+        "ref_other_household",
         "no_consent",
     )
     assume(not needs_refs)

@@ -55,6 +55,10 @@ class _Refs:
         record = self._records.get(record_id)
         return (record.type, record.area) if record else None
 
+    def parent_of(self, record_id: str) -> str | None:
+        record = self._records.get(record_id)
+        return record.parent_id if record else None
+
     def consents_of(self, household_id: str) -> list[Record]:
         return self._consents.get(household_id, [])
 
@@ -445,3 +449,15 @@ def test_bad_arguments_are_refused(vault: Vault) -> None:
     with pytest.raises(ValueError, match="households"):
         demo_records(households=-1)
     assert vault.count() == 0
+
+
+# -- references inside a household, and consents the meetings rely on ------------------------
+
+
+def test_an_issue_moved_onto_another_households_member_is_refused(demo: list[Record]) -> None:
+    """The demo keeps people inside their households; validation would notice if it did not."""
+    refs = _Refs(demo)
+    issue = next(r for r in _of(demo, "issue") if "person_id" in r.fields)
+    stranger = next(p for p in _of(demo, "person") if p.parent_id != issue.parent_id)
+    moved = issue.with_fields(person_id=stranger.id)
+    assert [e.field for e in record_errors(moved, refs)] == ["person_id"]

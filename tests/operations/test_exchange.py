@@ -171,3 +171,50 @@ def test_a_file_that_is_not_utf8_names_the_line(vault: Vault, tmp_path: Path) ->
 def test_absurd_json_is_a_clear_error(vault: Vault, text: str) -> None:
     with pytest.raises(ImportFailed, match="line 1"):
         import_records(vault, io.StringIO(text + "\n"))
+
+
+# -- references that must stay inside a household, and consent a meeting relies on ----------
+
+NEIGHBOUR = new_id()
+NEIGHBOUR_PERSON = new_id()
+ISSUE = new_id()
+CONSENT = new_id()
+MULTILAYER = new_id()
+
+
+def consented_lines() -> list[dict]:
+    """The sample, plus a neighbour household, an issue, a consent and a 重層的支援会議."""
+    return [*sample_lines(),
+        {"type": "household", "id": NEIGHBOUR, "area": "shoga", "name": "隣家",
+         "status": "active"},
+        {"type": "person", "id": NEIGHBOUR_PERSON, "area": "shoga", "parent_id": NEIGHBOUR,
+         "name": "隣 花子"},
+        {"type": "issue", "id": ISSUE, "area": "shoga", "parent_id": HOUSEHOLD,
+         "person_id": PERSON, "category": "elderly_care"},
+        {"type": "consent", "id": CONSENT, "area": "shoga", "parent_id": HOUSEHOLD,
+         "person_id": PERSON, "granted_on": "2025-06-01", "method": "signature",
+         "purposes": ["multilayer_meeting"]},
+        {"type": "meeting", "id": MULTILAYER, "area": "shoga", "date": "2025-07-10",
+         "meeting_type": "individual", "legal_basis": "multilayer_meeting",
+         "household_ids": [HOUSEHOLD]},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", [8, 9], ids=["issue", "consent"])
+def test_a_person_of_another_household_is_refused_with_its_line(vault: Vault, line: int) -> None:
+    objs = consented_lines()
+    objs[line - 1]["person_id"] = NEIGHBOUR_PERSON
+    with pytest.raises(ImportFailed) as failure:
+        import_records(vault, io.StringIO(as_jsonl(objs)))
+    message = str(failure.value)
+    assert f"line {line}" in message and "person_id" in message and "another household" in message
+    assert vault.count() == 0
+
+
+def test_a_consented_caseload_reimports_unchanged(vault: Vault) -> None:
+    text = as_jsonl(consented_lines())
+    import_records(vault, io.StringIO(text))
+    before = state(vault)
+    result = import_records(vault, io.StringIO(text))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 10)
+    assert state(vault) == before

@@ -48,6 +48,10 @@ class References(Protocol):
         """(type, area) of a live record, or None if there is none."""
         ...
 
+    def parent_of(self, record_id: str) -> str | None:
+        """The parent id (the household) of a live record, or None."""
+        ...
+
     def consents_of(self, household_id: str) -> Iterable[Record]:
         """Live consent records of a household."""
         ...
@@ -116,9 +120,7 @@ def _value_error(spec: FieldSpec, value: Any) -> str | None:
     return f"not record ids: {bad!r}" if bad else None
 
 
-def _check_reference(
-    record: Record, spec_name: str, target: str, want: str, refs: References | None
-) -> str | None:
+def _check_reference(record: Record, target: str, want: str, refs: References | None) -> str | None:
     if not is_record_id(target):
         return f"is not a record id: {target!r}"
     if refs is None:
@@ -128,7 +130,28 @@ def _check_reference(
         return f"refers to {want} {target}, which does not exist"
     if found[0] != want:
         return f"refers to {target}, which is a {found[0]}, not a {want}"
-    return None
+    return _owner_problem(record, target, want, refs)
+
+
+def _owner_problem(record: Record, target: str, want: str, refs: References) -> str | None:
+    """A record that belongs to a household (a person) may only be named from that household.
+
+    An issue or a consent of one family naming a member of another would put that member's
+    situation, or their consent, on the wrong file. A person's household never changes, so
+    checking at write time is enough.
+    """
+    owner = SCHEMAS[want].parent_type
+    if owner is None:
+        return None
+    target_parent = refs.parent_of(target)
+    if target_parent == record.parent_id:
+        return None
+    if record.parent_id is None:
+        return f"refers to {want} {target} of {owner} {target_parent}, but this has no {owner}"
+    return (
+        f"refers to {want} {target} of another {owner} ({target_parent}), "
+        f"not of this {record.type}'s {owner} {record.parent_id}"
+    )
 
 
 def record_errors(record: Record, refs: References | None = None) -> list[FieldError]:
@@ -158,7 +181,7 @@ def record_errors(record: Record, refs: References | None = None) -> list[FieldE
         if schema.parent_required:
             err("parent_id", f"is required (the {schema.parent_type})")
     else:
-        problem = _check_reference(record, "parent_id", record.parent_id, schema.parent_type, refs)
+        problem = _check_reference(record, record.parent_id, schema.parent_type, refs)
         if problem:
             err("parent_id", problem)
         elif refs is not None:
@@ -182,11 +205,11 @@ def record_errors(record: Record, refs: References | None = None) -> list[FieldE
             continue
         if spec.kind is Kind.REF:
             assert spec.ref_type is not None and isinstance(value, str)
-            problem = _check_reference(record, spec.name, value, spec.ref_type, refs)
+            problem = _check_reference(record, value, spec.ref_type, refs)
         elif spec.kind is Kind.REFS:
             assert spec.ref_type is not None and isinstance(value, list)
             for item in value:
-                problem = _check_reference(record, spec.name, item, spec.ref_type, refs)
+                problem = _check_reference(record, item, spec.ref_type, refs)
                 if problem:
                     break
         if problem:

@@ -71,6 +71,12 @@ class _Overlay:
             return None if record.deleted else (record.type, record.area)
         return self._vault.lookup(record_id)
 
+    def parent_of(self, record_id: str) -> str | None:
+        record = self._batch.get(record_id)
+        if record is not None:
+            return None if record.deleted else record.parent_id
+        return self._vault.parent_of(record_id)
+
     def consents_of(self, household_id: str) -> Iterable[Record]:
         stored = [c for c in self._vault.consents_of(household_id) if c.id not in self._batch]
         fresh = [
@@ -422,6 +428,14 @@ class Vault:
                 "SELECT type, area FROM records WHERE id = ? AND deleted = 0", (record_id,)
             ).fetchone()
         return (row[0], row[1]) if row else None
+
+    def parent_of(self, record_id: str) -> str | None:
+        """The parent (household) of a live record; part of the References protocol."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT parent_id FROM records WHERE id = ? AND deleted = 0", (record_id,)
+            ).fetchone()
+        return row[0] if row else None
 
     def consents_of(self, household_id: str) -> list[Record]:
         return self.records("consent", parent_id=household_id)
