@@ -23,6 +23,7 @@ from marugoto_desktop.domain.validation import (
     FieldError,
     RecordInvalid,
     has_valid_consent,
+    lost_consent_errors,
     parse_date,
     record_errors,
     validate,
@@ -730,6 +731,87 @@ def test_has_valid_consent() -> None:
     assert not has_valid_consent([good], "multilayer_meeting", "2021-03-01")
     assert not has_valid_consent([good], "referral", "2021-02-01")
     assert not has_valid_consent([], "multilayer_meeting", "2021-02-01")
+
+
+# --- a consent a multilayer meeting relies on -------------------------------------------------
+
+
+def _after(*consents: Record) -> FakeRefs:
+    """References as they would be once the consents are what is given."""
+    refs = make_refs()
+    for c in consents:
+        refs.add_consent(c)
+    return refs
+
+
+def test_deleting_the_only_consent_of_a_multilayer_meeting_is_refused() -> None:
+    old = consent(1)
+    meeting = multilayer_meeting("2021-02-18")
+    [error] = lost_consent_errors([(old, None)], [meeting], _after())
+    assert (error.record_id, error.record_type, error.field) == (old.id, "consent", "id")
+    assert meeting.id in error.message and HH in error.message
+    assert "2021-02-18" in error.message
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"withdrawn_on": "2021-02-18"}, "withdrawn_on"),
+        ({"withdrawn_on": "2021-01-31"}, "withdrawn_on"),
+        ({"granted_on": "2021-02-19"}, "granted_on"),
+        ({"purposes": ["information_sharing"]}, "purposes"),
+    ],
+)
+def test_an_edit_that_uncovers_the_meeting_day_is_refused_on_that_field(
+    change: dict[str, Any], field: str
+) -> None:
+    old = consent(1)
+    new = old.with_fields(**change)
+    [error] = lost_consent_errors([(old, new)], [multilayer_meeting("2021-02-18")], _after(new))
+    assert (error.record_id, error.field) == (old.id, field)
+    assert error.message.startswith(f"({SCHEMAS['consent'].field(field).label}) ")
+    assert REC in error.message
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"withdrawn_on": "2021-02-19"},  # withdrawn after the meeting: it was valid on the day
+        {"granted_on": "2021-02-18"},
+        {"purposes": ["multilayer_meeting", "referral"]},
+        {"obtained_by": "山田"},
+    ],
+)
+def test_an_edit_that_still_covers_the_meeting_day_is_fine(change: dict[str, Any]) -> None:
+    old = consent(1)
+    new = old.with_fields(**change)
+    assert lost_consent_errors([(old, new)], [multilayer_meeting("2021-02-18")], _after(new)) == []
+
+
+def test_a_consent_no_meeting_relies_on_may_go() -> None:
+    old = consent(1)
+    support = multilayer_meeting().with_fields(legal_basis="support_meeting")
+    other_household = multilayer_meeting(households=[OTHER_HH])
+    earlier = multilayer_meeting("2021-01-09")  # before the consent: it never relied on it
+    gone = Record(REC, "meeting", "mure", None, dict(multilayer_meeting().fields), deleted=True)
+    meetings = [support, other_household, earlier, gone]
+    assert lost_consent_errors([(old, None)], meetings, _after()) == []
+
+
+def test_another_consent_covering_the_day_lets_one_go() -> None:
+    old, spare = consent(1), consent(2, granted_on="2020-12-01")
+    assert lost_consent_errors([(old, None)], [multilayer_meeting()], _after(spare)) == []
+
+
+def test_each_meeting_that_relies_on_the_consent_is_named() -> None:
+    old = consent(1)
+    first = multilayer_meeting("2021-02-18")
+    second = Record(
+        rid(101), "meeting", "mure", None, dict(multilayer_meeting("2021-03-01").fields)
+    )
+    errors = lost_consent_errors([(old, None)], [first, second], _after())
+    assert [e.record_id for e in errors] == [old.id, old.id]
+    assert first.id in errors[0].message and second.id in errors[1].message
 
 
 # ---------------------------------------------------------------------------------------------

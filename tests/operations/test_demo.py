@@ -461,3 +461,17 @@ def test_an_issue_moved_onto_another_households_member_is_refused(demo: list[Rec
     stranger = next(p for p in _of(demo, "person") if p.parent_id != issue.parent_id)
     moved = issue.with_fields(person_id=stranger.id)
     assert [e.field for e in record_errors(moved, refs)] == ["person_id"]
+
+
+def test_the_consents_demo_meetings_rely_on_cannot_be_deleted(vault: Vault) -> None:
+    write_demo(vault, households=60, seed=1)
+    records = demo_records(households=60, seed=1)
+    meeting = _multilayer(records)[0]
+    household_id = meeting.fields["household_ids"][0]
+    on = meeting.fields["date"]
+    relied_on = [c for c in _of(records, "consent") if c.parent_id == household_id]
+    covering = [c for c in relied_on if _consented(c, on)]
+    assert len(covering) == 1  # one consent per household in the demo
+    with pytest.raises(RecordInvalid, match=meeting.id):
+        vault.delete(covering[0].id)
+    assert vault.get(covering[0].id) is not None

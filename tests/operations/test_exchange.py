@@ -218,3 +218,20 @@ def test_a_consented_caseload_reimports_unchanged(vault: Vault) -> None:
     result = import_records(vault, io.StringIO(text))
     assert (result.created, result.updated, result.unchanged) == (0, 0, 10)
     assert state(vault) == before
+
+
+def test_an_import_cannot_withdraw_consent_from_under_a_meeting(vault: Vault) -> None:
+    import_records(vault, io.StringIO(as_jsonl(consented_lines())))
+    before = state(vault)
+    objs = consented_lines()
+    objs[8]["withdrawn_on"] = "2025-07-01"  # before the meeting of 2025-07-10
+    with pytest.raises(ImportFailed) as failure:
+        import_records(vault, io.StringIO(as_jsonl(objs)))
+    # The consent's line names what it would take away, the meeting's line what it lacks.
+    lines = {line.split(":")[0]: line for line in failure.value.errors}
+    assert set(lines) == {"line 9", "line 10"}
+    assert "withdrawn_on" in lines["line 9"] and MULTILAYER in lines["line 9"]
+    assert "household_ids" in lines["line 10"]
+    assert state(vault) == before
+    objs[8]["withdrawn_on"] = "2025-07-11"  # after it: the meeting had consent on its day
+    assert import_records(vault, io.StringIO(as_jsonl(objs))).updated == 1

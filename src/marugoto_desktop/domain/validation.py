@@ -281,6 +281,72 @@ def _consent_errors(record: Record, refs: References) -> list[FieldError]:
     ]
 
 
+def lost_consent_errors(
+    changes: Sequence[tuple[Record, Record | None]],
+    meetings: Iterable[Record],
+    refs: References,
+) -> list[FieldError]:
+    """Consents a live 重層的支援会議 relies on, that a write or a delete would take from it.
+
+    `changes` pairs each stored consent with what it is to become (None: deleted); `refs` and
+    `meetings` (the live meetings) are as they would be afterwards. A meeting the consent
+    covered must stay covered: otherwise the vault would hold a meeting that validation
+    refuses, and an export that no longer imports. A meeting written in the same batch is
+    validated on its own too; naming the consent as well says what took its consent away.
+    A withdrawal dated after a meeting does not touch it (the consent was valid on the day):
+    only meetings on or after the withdrawal refuse it.
+    """
+    by_household: dict[str, list[tuple[Record, Record | None]]] = {}
+    for old, new in changes:
+        if old.type == "consent" and old.parent_id is not None:
+            by_household.setdefault(old.parent_id, []).append((old, new))
+    errors: list[FieldError] = []
+    if not by_household:
+        return errors
+    for meeting in meetings:
+        if meeting.deleted or meeting.fields.get("legal_basis") != "multilayer_meeting":
+            continue
+        on = meeting.fields.get("date")
+        if not isinstance(on, str):
+            continue
+        for household_id in meeting.fields.get("household_ids", []):
+            changed = by_household.get(household_id)
+            if not changed:
+                continue
+            if has_valid_consent(refs.consents_of(household_id), "multilayer_meeting", on):
+                continue  # another consent (or the changed one, still) covers the day
+            for old, new in changed:
+                if _covers(old, on) and (new is None or not _covers(new, on)):
+                    errors.append(_lost_consent_error(old, new, meeting, household_id, on))
+    return errors
+
+
+def _covers(consent: Record, on: str) -> bool:
+    return has_valid_consent([consent], "multilayer_meeting", on)
+
+
+def _lost_consent_error(
+    old: Record, new: Record | None, meeting: Record, household_id: str, on: str
+) -> FieldError:
+    which = (
+        f"meeting {meeting.id} (a multilayer_meeting 重層的支援会議 on {on} "
+        f"discussing household {household_id})"
+    )
+    if new is None:
+        return FieldError(old.id, old.type, "id", f"is relied on by {which}; change it first")
+    # Name the field whose change takes the consent away, as a person would look for it.
+    name = next(
+        (n for n in ("withdrawn_on", "granted_on", "purposes") if old.get(n) != new.get(n)), "id"
+    )
+    label = f"({SCHEMAS['consent'].field(name).label}) " if name != "id" else ""
+    return FieldError(
+        old.id,
+        old.type,
+        name,
+        f"{label}would leave {which} without valid consent; change that meeting first",
+    )
+
+
 def validate(record: Record, refs: References | None = None) -> None:
     """Raise RecordInvalid if the record has any problem."""
     errors = record_errors(record, refs)

@@ -26,7 +26,13 @@ from marugoto_sync.hlc import HybridClock
 from ..domain.ids import new_id
 from ..domain.records import Record, is_empty
 from ..domain.schema import SCHEMAS, Kind
-from ..domain.validation import FieldError, RecordInvalid, References, record_errors
+from ..domain.validation import (
+    FieldError,
+    RecordInvalid,
+    References,
+    lost_consent_errors,
+    record_errors,
+)
 from . import keyslots
 from .crypto import DataKey, place
 from .errors import (
@@ -460,14 +466,16 @@ class Vault:
     def put_many(self, records: Sequence[Record], refs: References | None = None) -> list[Record]:
         """Create or update records in one transaction: all are stored, or none.
 
-        Each record is validated first (against `refs`, by default this vault plus the batch);
-        an update records only the fields that changed, as edits.
+        Each record is validated first (against `refs`, by default this vault plus the batch),
+        and so is every stored 重層的支援会議 a changed consent covered; an update records only
+        the fields that changed, as edits.
         """
         if refs is None:
             refs = _Overlay(self, records)
         errors: list[FieldError] = []
         for record in records:
             errors.extend(record_errors(record, refs))
+        errors.extend(self._lost_consents(records, refs))
         if errors:
             raise RecordInvalid(errors)
         stored: list[Record] = []
@@ -488,6 +496,7 @@ class Vault:
                 )
             ]
             self._refuse_if_referenced(record_id, set(ids))
+            self._refuse_if_relied_on(ids)
             deleted = []
             for rid in ids:
                 row = conn.execute(
@@ -542,6 +551,41 @@ class Vault:
                                 )
                             ]
                         )
+
+    def _lost_consents(self, batch: Sequence[Record], after: References) -> list[FieldError]:
+        """Edited consents that stored multilayer meetings relied on and would lose.
+
+        Only edits can take consent away (a new consent only adds some), so a batch of new
+        records, or one that rewrites consents unchanged (a re-import), never reads a meeting.
+        """
+        changes: list[tuple[Record, Record | None]] = []
+        for record in batch:
+            if record.type != "consent":
+                continue
+            old = self.get(record.id)
+            if old is not None and dict(old.fields) != dict(record.fields):
+                changes.append((old, record))
+        if not changes:
+            return []
+        return lost_consent_errors(changes, self._meetings_after(batch), after)
+
+    def _refuse_if_relied_on(self, going: Sequence[str]) -> None:
+        """A consent a live 重層的支援会議 relies on stays, like a record others point at."""
+        consents = [r for r in map(self.get, going) if r is not None and r.type == "consent"]
+        if not consents:
+            return
+        gone = [Record(c.id, c.type, c.area, c.parent_id, c.fields, True) for c in consents]
+        errors = lost_consent_errors(
+            [(c, None) for c in consents], self.records("meeting"), _Overlay(self, gone)
+        )
+        if errors:
+            raise RecordInvalid(errors)
+
+    def _meetings_after(self, batch: Sequence[Record]) -> list[Record]:
+        """Live meetings as they will be once `batch` is written."""
+        written = {r.id: r for r in batch if r.type == "meeting"}
+        stored = [m for m in self.records("meeting") if m.id not in written]
+        return stored + list(written.values())
 
     def _write(self, conn: sqlite3.Connection, record: Record) -> Record:
         row = conn.execute(
