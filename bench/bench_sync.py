@@ -40,6 +40,7 @@ from marugoto_desktop.vault.replica import VaultReplica
 from marugoto_sync.changes import Change
 from marugoto_sync.client import SyncClient, ssl_context
 from marugoto_sync.hlc import pack, wall_millis
+from marugoto_sync.log_page import LogPage, read_page
 
 from .bench_vault import PASSPHRASE, household_fields
 from .common import report
@@ -393,14 +394,16 @@ def runs(values: Sequence[float], scale: float = 1.0, fmt: str = "{:.2f}") -> st
 
 def bench_apply(folder: Path, count: int = OFFICE_CHANGES, rounds: int = ROUNDS) -> None:
     items = pulled_items(changes_for(count, new_site()))
+    # As a pull answer carries them (JSON decoded): checking them is part of applying them.
+    wire = [LogPage.of(page).to_wire() for page in pages(items)]
     ours, plain = [], []
     for r in range(rounds):
         plain.append(plain_sqlite_seconds(folder / f"plain-apply{r}.db", items))
         vault = new_vault(folder, f"apply{r}")
         replica = VaultReplica(vault)
         start = time.perf_counter()
-        for page in pages(items):
-            replica.apply_page(page, page[-1]["seq"])
+        for columns in wire:
+            replica.apply_page(read_page(columns), columns["seq"][-1])
         ours.append(time.perf_counter() - start)
         assert vault.count("household") == -(-count // len(household_fields(0)))
         vault.close()
@@ -531,7 +534,7 @@ def bench_day(
         ours.append(seconds)
         sizes.append((result.pushed, result.pulled))
         # Baseline: the pushed rows into PostgreSQL, the pulled ones into SQLite.
-        pulled = a_client.pull(cursor, limit=10_000)["items"]
+        pulled = read_page(a_client.pull(cursor, limit=10_000)["log"]).items()
         baseline = databases.fresh()
         plain.append(
             plain_postgresql_seconds(baseline, pushed)

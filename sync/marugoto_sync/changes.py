@@ -82,6 +82,16 @@ def _stamp(obj: dict[str, Any], name: str) -> int:
     return value
 
 
+def check_value(value: Any) -> None:
+    """A change's value is plain JSON (no NaN, no lone surrogate) of at most 64 KiB."""
+    try:
+        encoded = json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
+    except (ValueError, TypeError, UnicodeEncodeError) as exc:
+        raise ChangeInvalid(f"value: not plain JSON text ({exc})") from None
+    if len(encoded) > MAX_VALUE_BYTES:
+        raise ChangeInvalid(f"value: larger than {MAX_VALUE_BYTES} bytes")
+
+
 def change_from_wire(obj: Any) -> Change:
     """A validated Change from its JSON object form."""
     if not isinstance(obj, dict):
@@ -90,12 +100,7 @@ def change_from_wire(obj: Any) -> Change:
     if area is not None and (not isinstance(area, str) or not NAME_RE.fullmatch(area)):
         raise ChangeInvalid(f"area: malformed ({area!r})")
     value = obj.get("value")
-    try:
-        encoded = json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
-    except (ValueError, TypeError, UnicodeEncodeError) as exc:
-        raise ChangeInvalid(f"value: not plain JSON text ({exc})") from None
-    if len(encoded) > MAX_VALUE_BYTES:
-        raise ChangeInvalid(f"value: larger than {MAX_VALUE_BYTES} bytes")
+    check_value(value)
     resolves = obj.get("resolves")
     if resolves is not None and (not isinstance(resolves, str) or not ID_RE.fullmatch(resolves)):
         raise ChangeInvalid("resolves: malformed conflict id")

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 import httpx
 import truststore
 
-from .changes import MAX_CHANGES_PER_PUSH
+from .changes import MAX_CHANGES_PER_PUSH, ChangeInvalid
+from .log_page import LogPage, read_page
 from .replica import Replica
 
 SCHEMA_VERSION = "1"
@@ -292,22 +293,30 @@ class SyncClient:
         pulled = 0
         after = replica.cursor(cursor_name)
         stage = "pull" if area is None else f"backfill:{area}"
+
+        def fetch(after: int) -> tuple[LogPage, int, bool]:
+            answer = self.pull(after, PAGE_SIZE, area, until)
+            try:
+                page = read_page(answer.get("log"))
+                next_cursor = int(answer["next"])
+            except (ChangeInvalid, KeyError, TypeError, ValueError) as exc:
+                raise SyncError("bad_answer", f"the server sent a malformed page: {exc}") from exc
+            return page, next_cursor, bool(answer.get("has_more"))
+
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="marugoto-pull") as fetcher:
-            pending = fetcher.submit(self.pull, after, PAGE_SIZE, area, until)
+            pending = fetcher.submit(fetch, after)
             while True:
                 try:
-                    page = pending.result()
+                    page, next_cursor, has_more = pending.result()
                 except DeviceRevoked:
                     replica.wipe()
                     raise
-                items = page["items"]
-                next_cursor = int(page["next"])
-                more = bool(page.get("has_more")) and next_cursor != after
+                more = has_more and next_cursor != after
                 if more:
-                    pending = fetcher.submit(self.pull, next_cursor, PAGE_SIZE, area, until)
-                if items or next_cursor != after:
-                    replica.apply_page(items, next_cursor, cursor_name)
-                pulled += len(items)
+                    pending = fetcher.submit(fetch, next_cursor)
+                if len(page) or next_cursor != after:
+                    replica.apply_page(page, next_cursor, cursor_name)
+                pulled += len(page)
                 if not more:
                     step(stage, pulled, None)
                     return pulled

@@ -19,6 +19,7 @@ record and in the conflict log, and a person can restore the record.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +109,17 @@ class Outcome:
     conflict: Conflict | None = None
 
 
+def wins(hlc: int, site: str, current: Sequence[Any] | None) -> bool:
+    """The value rule: a change stamped (hlc, site) takes a field held at clock `current`
+    (hlc, site), or None for a field never written, when it is later in the total order.
+
+    Equal stamps are the same change (a replay): it does not win again.
+    """
+    if current is None:
+        return True
+    return bool(hlc > current[0] or (hlc == current[0] and site > current[1]))
+
+
 def merge_field(current: FieldState | None, change: Change) -> Outcome:
     """Apply one change to one field: the value rule and the concurrency test.
 
@@ -117,15 +129,16 @@ def merge_field(current: FieldState | None, change: Change) -> Outcome:
     if current is not None and current.change_id == change.change_id:
         return Outcome(current, applied=False)
     if change.field == DELETED:
-        if current is None or change.order > current.order:
+        if wins(change.hlc, change.site, None if current is None else current.order):
             return Outcome(FieldState.of(change), applied=True)
         return Outcome(current, applied=False)
-    if current is None or change.order > current.order:
+    if wins(change.hlc, change.site, None if current is None else current.order):
         incoming = FieldState.of(change)
         conflict = None
         if current is not None and change.base_hlc != current.hlc:
             conflict = _conflict(change, "concurrent_edit", loser=current, winner=incoming)
         return Outcome(incoming, applied=True, conflict=conflict)
+    assert current is not None  # a field never written is won by any change
     # An older change arriving after a newer one: its author cannot have seen the current
     # value (a change made after seeing it would carry a later clock), so it was concurrent.
     loser = FieldState.of(change)

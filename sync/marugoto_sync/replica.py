@@ -5,10 +5,11 @@ Defined here, in the pure core, so the client knows nothing of households or of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Protocol
 
 from .changes import Change
+from .log_page import LogPage
 
 
 class Replica(Protocol):
@@ -22,10 +23,8 @@ class Replica(Protocol):
         """The server has these; drop them from the outbox."""
         ...
 
-    def apply_page(
-        self, items: Sequence[Mapping[str, Any]], cursor: int, cursor_name: str = "main"
-    ) -> None:
-        """Apply pulled log items and store the cursor, in one transaction."""
+    def apply_page(self, page: LogPage, cursor: int, cursor_name: str = "main") -> None:
+        """Apply a pulled page of the log and store the cursor, in one transaction."""
         ...
 
     def cursor(self, cursor_name: str = "main") -> int: ...

@@ -11,6 +11,7 @@ from marugoto_desktop.vault.replica import ConflictNotFound, VaultReplica
 from marugoto_desktop.vault.store import DB_FILE
 from marugoto_sync.changes import Change
 from marugoto_sync.hlc import wall_millis
+from marugoto_sync.log_page import LogPage
 from marugoto_sync.merge import Conflict, FieldState, conflict_id_for
 
 from ..conftest import PASSPHRASE
@@ -28,12 +29,30 @@ def log_items(changes: list[Change], start: int = 0) -> list[dict]:
     return [{"seq": start + i + 1, "kind": "change", **c.to_wire()} for i, c in enumerate(changes)]
 
 
+def conflict_entry(conflict: Conflict, seq: int = 1) -> dict:
+    """A conflict as the server's log holds it (clocks and site of the change that caused it)."""
+    cause = max(conflict.loser, conflict.winner, key=lambda state: state.order)
+    return {
+        "seq": seq,
+        "kind": "conflict",
+        "change_id": conflict.conflict_id,
+        "type": conflict.type,
+        "record_id": conflict.record_id,
+        "area": conflict.area,
+        "field": conflict.field,
+        "value": conflict.to_wire(),
+        "hlc": cause.hlc,
+        "base_hlc": 0,
+        "site": cause.site,
+    }
+
+
 def test_a_page_from_another_replica_rebuilds_the_records(vault: Vault, other: Vault) -> None:
     household = vault.new_record("household", "mure", name="牟礼家", status="active")
     person = vault.new_record("person", "mure", household.id, name="牟礼 花子")
     changes = vault.pending_changes()
     replica = VaultReplica(other)
-    replica.apply_page(log_items(changes), cursor=len(changes))
+    replica.apply_page(LogPage.of(log_items(changes)), cursor=len(changes))
     assert other.get(household.id) == household
     assert other.get(person.id) == person
     assert replica.cursor() == len(changes)
@@ -46,31 +65,31 @@ def test_replaying_a_page_changes_nothing(vault: Vault, other: Vault) -> None:
     vault.new_record("household", "mure", name="一", status="active")
     items = log_items(vault.pending_changes())
     replica = VaultReplica(other)
-    replica.apply_page(items, cursor=len(items))
+    replica.apply_page(LogPage.of(items), cursor=len(items))
     rows = other._db.execute("SELECT id, hlc, deleted FROM records").fetchall()
-    replica.apply_page(items, cursor=len(items))
+    replica.apply_page(LogPage.of(items), cursor=len(items))
     assert other._db.execute("SELECT id, hlc, deleted FROM records").fetchall() == rows
 
 
 def test_an_older_change_does_not_override_a_newer_one(vault: Vault, other: Vault) -> None:
     household = vault.new_record("household", "mure", name="一", status="active")
     replica = VaultReplica(other)
-    replica.apply_page(log_items(vault.pending_changes()), cursor=2)
+    replica.apply_page(LogPage.of(log_items(vault.pending_changes())), cursor=2)
     vault.acknowledge([c.change_id for c in vault.pending_changes()])
     vault.put(household.with_fields(status="watching"))  # older edit from the first replica
     other._clock._now = lambda: wall_millis() + 10_000  # this laptop's clock runs ahead
     edited = other.put(other.get(household.id).with_fields(status="closed"))  # newer, local
     older = vault.pending_changes()
     assert older[0].hlc < other.pending_changes()[0].hlc
-    replica.apply_page(log_items(older, start=2), cursor=3)
+    replica.apply_page(LogPage.of(log_items(older, start=2)), cursor=3)
     assert other.get(household.id).fields["status"] == edited.fields["status"] == "closed"
 
 
 def test_the_cursor_never_moves_backwards(other: Vault) -> None:
     replica = VaultReplica(other)
-    replica.apply_page([], cursor=10)
+    replica.apply_page(LogPage.of([]), cursor=10)
     with pytest.raises(ValueError, match="backwards"):
-        replica.apply_page([], cursor=5)
+        replica.apply_page(LogPage.of([]), cursor=5)
     assert replica.cursor() == 10
 
 
@@ -78,7 +97,7 @@ def test_deletes_and_restores_travel(vault: Vault, other: Vault) -> None:
     household = vault.new_record("household", "kagawa", name="香川家", status="active")
     vault.delete(household.id)
     replica = VaultReplica(other)
-    replica.apply_page(log_items(vault.pending_changes()), cursor=99)
+    replica.apply_page(LogPage.of(log_items(vault.pending_changes())), cursor=99)
     assert other.get(household.id) is None
     assert other.get(household.id, include_deleted=True).deleted
 
@@ -102,9 +121,9 @@ def make_conflict(vault: Vault) -> Conflict:
 def test_conflicts_are_kept_encrypted_and_resolving_one_is_an_edit(vault: Vault) -> None:
     conflict = make_conflict(vault)
     replica = VaultReplica(vault)
-    item = {"seq": 1, "kind": "conflict", "value": conflict.to_wire()}
-    replica.apply_page([item], cursor=1)
-    replica.apply_page([item], cursor=1)  # replayed: still one conflict
+    item = conflict_entry(conflict)
+    replica.apply_page(LogPage.of([item]), cursor=1)
+    replica.apply_page(LogPage.of([item]), cursor=1)  # replayed: still one conflict
     [view] = replica.conflicts()
     assert view.conflict == conflict and view.status == "open"
     raw = (vault.folder / DB_FILE).read_bytes() + (vault.folder / f"{DB_FILE}-wal").read_bytes()
@@ -127,13 +146,13 @@ def test_conflicts_are_kept_encrypted_and_resolving_one_is_an_edit(vault: Vault)
 
 def test_a_resolution_from_elsewhere_closes_the_conflict(vault: Vault, other: Vault) -> None:
     conflict = make_conflict(vault)
-    item = {"seq": 1, "kind": "conflict", "value": conflict.to_wire()}
+    item = conflict_entry(conflict, seq=4)  # after the record's changes
     mine, theirs = VaultReplica(vault), VaultReplica(other)
-    theirs.apply_page([*log_items(vault.pending_changes()), item], cursor=5)
-    mine.apply_page([item], cursor=5)
+    theirs.apply_page(LogPage.of([*log_items(vault.pending_changes()), item]), cursor=5)
+    mine.apply_page(LogPage.of([item]), cursor=5)
     mine.resolve(conflict.conflict_id, "closed")
     resolution = vault.pending_changes(limit=10_000)[-1:]
-    theirs.apply_page(log_items(resolution, start=5), cursor=6)
+    theirs.apply_page(LogPage.of(log_items(resolution, start=5)), cursor=6)
     assert theirs.conflicts() == []
     assert other.get(conflict.record_id).fields["status"] == "closed"
 
@@ -141,7 +160,7 @@ def test_a_resolution_from_elsewhere_closes_the_conflict(vault: Vault, other: Va
 def test_a_resolution_is_validated(vault: Vault) -> None:
     conflict = make_conflict(vault)
     replica = VaultReplica(vault)
-    replica.apply_page([{"seq": 1, "kind": "conflict", "value": conflict.to_wire()}], cursor=1)
+    replica.apply_page(LogPage.of([conflict_entry(conflict)]), cursor=1)
     with pytest.raises(ValueError, match="status"):
         replica.resolve(conflict.conflict_id, "not_a_status")
     assert replica.conflicts()[0].status == "open"
@@ -182,22 +201,22 @@ def test_a_conflict_and_its_resolution_in_one_page(vault: Vault, other: Vault) -
     """A laptop that was away receives both at once; the conflict must end up resolved."""
     conflict = make_conflict(vault)
     mine = VaultReplica(vault)
-    mine.apply_page([{"seq": 1, "kind": "conflict", "value": conflict.to_wire()}], cursor=1)
+    mine.apply_page(LogPage.of([conflict_entry(conflict)]), cursor=1)
     mine.resolve(conflict.conflict_id, "closed")
     page = [
         *log_items(vault.pending_changes(limit=10_000)[:-1]),
-        {"seq": 50, "kind": "conflict", "value": conflict.to_wire()},
+        conflict_entry(conflict, 50),
         *log_items(vault.pending_changes(limit=10_000)[-1:], start=50),
     ]
     theirs = VaultReplica(other)
-    theirs.apply_page(page, cursor=51)
+    theirs.apply_page(LogPage.of(page), cursor=51)
     assert theirs.conflicts() == []
     assert theirs.conflicts(include_resolved=True)[0].status == "resolved"
 
 
 def test_removing_an_area_forgets_its_backfill(vault: Vault) -> None:
     replica = VaultReplica(vault)
-    replica.apply_page([], cursor=40, cursor_name="backfill:mure")
+    replica.apply_page(LogPage.of([]), cursor=40, cursor_name="backfill:mure")
     vault.new_record("household", "mure", name="牟礼家", status="active")
     vault.new_record("household", "shoga", name="勝賀家", status="active")
     assert replica.stored_areas() == ["mure", "shoga"]
@@ -222,9 +241,7 @@ def deletion_conflict_of(vault: Vault) -> tuple[str, Conflict]:
         edit,
         gone,
     )
-    VaultReplica(vault).apply_page(
-        [{"seq": 1, "kind": "conflict", "value": conflict.to_wire()}], cursor=1
-    )
+    VaultReplica(vault).apply_page(LogPage.of([conflict_entry(conflict)]), cursor=1)
     return household.id, conflict
 
 

@@ -7,25 +7,15 @@ conflict values and the device token are ciphertext; cursors are clear (they are
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any
 
-from marugoto_sync.changes import (
-    DELETED,
-    ID_RE,
-    MAX_HLC,
-    MAX_VALUE_BYTES,
-    NAME_RE,
-    PARENT,
-    SITE_RE,
-    Change,
-    change_from_wire,
-)
+from marugoto_sync.changes import DELETED, PARENT, Change
 from marugoto_sync.hlc import pack
-from marugoto_sync.merge import Conflict, FieldState, conflict_from_wire, merge_field
+from marugoto_sync.log_page import LogPage
+from marugoto_sync.merge import Conflict, conflict_from_wire, wins
 
 from ..domain.records import Record, is_empty
 from ..domain.validation import RecordInvalid, record_errors
@@ -50,77 +40,6 @@ def _cursor_key(name: str) -> str:
 
 # Rows fetched per query when a page's records are read (well under SQLite's variable limit).
 _ROWS_PER_QUERY = 500
-# A text value of at most this many characters fits the size bound as JSON whatever it holds:
-# a character takes at most 6 bytes there (a \u escape with four hex digits), plus the quotes.
-_SAFE_TEXT = (MAX_VALUE_BYTES - 2) // 6
-
-
-def _matches(value: object, pattern: re.Pattern[str], known: set[str]) -> TypeGuard[str]:
-    """`value` is text that fullmatches `pattern`; `known` holds texts already checked."""
-    if type(value) is not str:
-        return False
-    if value in known:
-        return True
-    if pattern.fullmatch(value) is None:
-        return False
-    known.add(value)
-    return True
-
-
-def _plain_value(value: object) -> bool:
-    """A value change_from_wire surely accepts: short text that is UTF-8, or a small scalar."""
-    kind = type(value)
-    if kind is str:
-        assert isinstance(value, str)
-        if len(value) > _SAFE_TEXT:
-            return False
-        try:
-            value.encode()  # a lone surrogate is no UTF-8 text
-        except UnicodeEncodeError:
-            return False
-        return True
-    if kind is int:
-        assert isinstance(value, int)
-        return -MAX_HLC <= value <= MAX_HLC
-    return value is None or kind is bool
-
-
-class _WireReader:
-    """change_from_wire for the changes of one page, checking what the page repeats once.
-
-    Type, field, area and site names, and record ids recur on most items of a page; each is
-    matched against its pattern once. An item is taken here only when change_from_wire
-    would accept it as it stands, and becomes the same Change; every other item (a resolution,
-    a value of another kind, anything malformed) goes through change_from_wire itself, which
-    gives its exact result or error.
-    """
-
-    def __init__(self) -> None:
-        self._ids: set[str] = set()
-        self._names: set[str] = set()
-        self._sites: set[str] = set()
-
-    def change(self, item: Mapping[str, Any]) -> Change:
-        get = item.get
-        change_id, rtype, record_id = get("change_id"), get("type"), get("record_id")
-        area, name, value = get("area"), get("field"), get("value")
-        hlc, base, site = get("hlc"), get("base_hlc"), get("site")
-        if (
-            get("resolves") is None
-            and type(hlc) is int
-            and type(base) is int
-            and 0 <= base < hlc <= MAX_HLC
-            and type(change_id) is str
-            and ID_RE.fullmatch(change_id) is not None
-            and _matches(record_id, ID_RE, self._ids)
-            and _matches(rtype, NAME_RE, self._names)
-            and _matches(name, NAME_RE, self._names)
-            and (area is None or _matches(area, NAME_RE, self._names))
-            and _matches(site, SITE_RE, self._sites)
-            and _plain_value(value)
-        ):
-            return Change(change_id, rtype, record_id, area, name, value, hlc, base, site)
-        return change_from_wire(dict(item))
 
 
 class VaultReplica:
@@ -170,20 +89,15 @@ class VaultReplica:
 
     # -- applying pulled pages -------------------------------------------------------------
 
-    def apply_page(
-        self, items: Sequence[Mapping[str, Any]], cursor: int, cursor_name: str = "main"
-    ) -> None:
-        """Apply a page of the server's log and move the cursor, all in one transaction."""
-        changes: dict[str, list[Change]] = {}
-        conflicts: list[Conflict] = []
-        reader = _WireReader()
-        for item in items:
-            if item.get("kind") == "conflict":
-                body = item.get("value") if "loser" not in item else item
-                conflicts.append(conflict_from_wire(dict(body or {})))
-            else:
-                change = reader.change(item)
-                changes.setdefault(change.record_id, []).append(change)
+    def apply_page(self, page: LogPage, cursor: int, cursor_name: str = "main") -> None:
+        """Apply a checked page of the server's log and move the cursor, in one transaction."""
+        conflicts = [page.conflict(i) for i in page.conflict_rows()]
+        # Each record's changes, in log order: a record is read, merged and written once.
+        by_record: dict[str, list[int]] = {}
+        group = by_record.setdefault
+        record_ids = page.record_id
+        for i in page.change_rows():
+            group(record_ids[i], []).append(i)
         vault = self.vault
         with vault._transaction() as conn:
             if cursor < self.cursor(cursor_name):
@@ -191,13 +105,16 @@ class VaultReplica:
             # Conflicts first: a resolution later in the same page must find its conflict.
             for conflict in conflicts:
                 self._store_conflict(conn, conflict)
-            stored = self._stored_rows(conn, changes)
-            latest = 0
-            for record_id, record_changes in changes.items():
-                row = stored.get(record_id)
-                latest = max(latest, self._apply_record(conn, record_id, record_changes, row))
-            if latest:
-                vault._clock.observe(latest)
+            resolved = [(r,) for r in page.resolves if r is not None]
+            if resolved:
+                conn.executemany(
+                    "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?", resolved
+                )
+            stored = self._stored_rows(conn, by_record)
+            for record_id, rows in by_record.items():
+                self._apply_record(conn, page, record_id, rows, stored.get(record_id))
+            if len(page):
+                vault._clock.observe(max(page.hlc))
                 vault._save_clock(conn)
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
@@ -223,51 +140,43 @@ class VaultReplica:
     def _apply_record(
         self,
         conn: sqlite3.Connection,
+        page: LogPage,
         record_id: str,
-        changes: list[Change],
-        row: tuple[Any, ...] | None,
-    ) -> int:
-        """Merge one record's changes of a page into its stored row (None: a new record).
-
-        Returns the latest clock seen.
-        """
+        rows: list[int],
+        stored: tuple[Any, ...] | None,
+    ) -> None:
+        """Merge one record's changes (`rows` of the page) into its stored row (None: new)."""
         vault = self.vault
-        if row is None:
-            first = changes[0]
-            rtype, area, parent_id, deleted = first.type, first.area, None, False
+        if stored is None:
+            first = rows[0]
+            rtype, area, parent_id, deleted = page.type[first], page.area[first], None, False
             fields: dict[str, Any] = {}
             clocks: dict[str, list[Any]] = {}
         else:
-            old, clocks = vault._decode(row)
+            old, clocks = vault._decode(stored)
             rtype, area, parent_id, deleted = old.type, old.area, old.parent_id, old.deleted
             fields = dict(old.fields)
+        names, values, hlcs, sites = page.field, page.value, page.hlc, page.site
         touched = False
-        for change in changes:
-            clock = clocks.get(change.field)
-            current = None if clock is None else FieldState(None, clock[0], clock[1], "")
-            if change.resolves:
-                conn.execute(
-                    "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?",
-                    (change.resolves,),
-                )
-            if not merge_field(current, change).applied:
+        for i in rows:
+            name, hlc, site = names[i], hlcs[i], sites[i]
+            if not wins(hlc, site, clocks.get(name)):
                 continue
             touched = True
-            clocks[change.field] = [change.hlc, change.site]
-            if change.field == DELETED:
-                deleted = bool(change.value)
-            elif change.field == PARENT:
-                parent_id = change.value if isinstance(change.value, str) else None
-            elif is_empty(change.value):
-                fields.pop(change.field, None)
+            clocks[name] = [hlc, site]
+            value = values[i]
+            if name == DELETED:
+                deleted = bool(value)
+            elif name == PARENT:
+                parent_id = value if isinstance(value, str) else None
+            elif is_empty(value):
+                fields.pop(name, None)
             else:
-                fields[change.field] = change.value
-        latest = max(c.hlc for c in changes)
+                fields[name] = value
         if touched:
             record = Record(record_id, rtype, area, parent_id, fields, deleted)
             stamp = max(c[0] for c in clocks.values())
             vault._write_row(conn, record, clocks, stamp)
-        return latest
 
     def _store_conflict(self, conn: sqlite3.Connection, conflict: Conflict) -> None:
         blob = self.vault._data_key.seal_json(

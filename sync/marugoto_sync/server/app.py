@@ -6,6 +6,7 @@ transaction. Errors are raised as ApiError and answered as `{"code", "message"}`
 
 from __future__ import annotations
 
+import gzip
 import math
 import time
 from collections.abc import AsyncIterator, Callable
@@ -16,12 +17,13 @@ from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..changes import MAX_HLC
 from . import admission
 from .errors import ApiError, install_error_handlers
+from .log_entries import to_json
 from .middleware import MAX_BODY_BYTES, BodySizeLimit, ClientVersionCheck
 from .models import (
     ChangesPage,
@@ -198,18 +200,42 @@ def changes(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
     area: Annotated[AreaCode | None, Query(description="Backfill this area only")] = None,
     until: Annotated[int | None, Query(ge=0, le=MAX_HLC, description="Backfill bound")] = None,
-) -> JSONResponse:
+) -> Response:
     """The log after a cursor, in commit order: changes and conflicts of the user's areas."""
     if area is not None and area not in device.areas:
         raise ApiError(403, "area_forbidden", f"Area {area} is not granted to this user.")
     page = _server(request).storage.changes_page(device.areas, after, limit, area=area, until=until)
-    return JSONResponse(
-        {
-            "items": page.items,
-            "next": page.next,
-            "has_more": page.has_more,
-            "areas": list(device.areas),
-        }
+    # Assembled here rather than by a JSON encoder: the log's values are stored as JSON text.
+    body = (
+        f'{{"log":{page.log_json()},"next":{page.next},'
+        f'"has_more":{"true" if page.has_more else "false"},"areas":{to_json(list(device.areas))}}}'
+    )
+    return _json_maybe_gzipped(request, body.encode())
+
+
+# A page is mostly ids and names repeated across columns: gzip at its fastest level makes it
+# about nine times smaller for ~6 ms per 5,000 entries, far less than TLS and the network
+# spend on the difference. Only pull answers are compressed; they carry no secret of the
+# request (BREACH needs one reflected next to attacker-chosen text).
+_GZIP_MIN_BYTES = 1024
+
+
+def _accepts_gzip(request: Request) -> bool:
+    for part in request.headers.get("accept-encoding", "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() == "gzip":
+            quality = params.strip().lower().replace(" ", "")
+            return quality not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def _json_maybe_gzipped(request: Request, body: bytes) -> Response:
+    if len(body) < _GZIP_MIN_BYTES or not _accepts_gzip(request):
+        return Response(body, media_type="application/json", headers={"Vary": "Accept-Encoding"})
+    return Response(
+        gzip.compress(body, compresslevel=1, mtime=0),
+        media_type="application/json",
+        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
     )
 
 

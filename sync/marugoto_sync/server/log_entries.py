@@ -1,9 +1,10 @@
 """How changes and conflicts are kept in the log, and how a pull serves them.
 
-A pulled item is the log row itself: `seq`, `kind` and the change's wire fields
+A pulled entry is the log row itself: `seq`, `kind` and the change's wire fields
 (`Change.to_wire()`). For a conflict, `change_id` is the conflict's id and `value` holds
 `Conflict.to_wire()`; clocks and site are those of the change that caused it. The conflict's
-own kind (concurrent_edit, …) is inside `value`, clear of the item's `kind`.
+own kind (concurrent_edit, …) is inside `value`, clear of the entry's `kind`. A pull answer
+carries its entries as columns (marugoto_sync.log_page).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..changes import Change
+from ..log_page import LOG_COLUMNS
 from ..merge import Conflict
 
 # One encoder for every call: json.dumps with options builds a new one each time.
@@ -58,21 +60,24 @@ def conflict_row(conflict: Conflict, cause: Change) -> dict[str, Any]:
     }
 
 
-# The log columns a pull answer is made of, in this order (see pulled_items).
-PULLED_COLUMNS = (
-    "seq",
-    "kind",
-    "change_id",
-    "type",
-    "record_id",
-    "area",
-    "field",
-    "value",
-    "hlc",
-    "base_hlc",
-    "site",
-    "resolves",
-)
+# The log columns a pull answer is made of, in this order.
+PULLED_COLUMNS = LOG_COLUMNS
+_VALUE = PULLED_COLUMNS.index("value")
+
+
+def log_json(rows: Sequence[Sequence[Any]]) -> str:
+    """Log rows (columns as PULLED_COLUMNS) as the `log` object of a pull answer, in JSON.
+
+    The values are stored as JSON text already (to_json) and go out as they are: a page is
+    never decoded and encoded again. Every other column holds numbers and names or ids that
+    passed change_from_wire's patterns on the way in.
+    """
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) or [()] * len(PULLED_COLUMNS)
+    parts = []
+    for position, (name, column) in enumerate(zip(PULLED_COLUMNS, columns, strict=True)):
+        text = "[" + ",".join(column) + "]" if position == _VALUE else to_json(column)
+        parts.append(f'"{name}":{text}')
+    return "{" + ",".join(parts) + "}"
 
 
 def _values(texts: Sequence[str]) -> list[Any]:
@@ -88,7 +93,7 @@ def _values(texts: Sequence[str]) -> list[Any]:
 
 
 def pulled_items(rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
-    """Log rows (columns as PULLED_COLUMNS) as the answer to a pull carries them.
+    """Log rows (columns as PULLED_COLUMNS) as flat entries, for people and tests.
 
     A change is its wire form (`Change.to_wire()`: `resolves` only when set) with `seq` and
     `kind`; a conflict carries the conflict's id as `change_id` and `Conflict.to_wire()` as

@@ -100,49 +100,35 @@ class ConflictOut(BaseModel):
     type: str
     area: AreaCode | None
     field: str
-    kind: Literal["concurrent_edit", "edit_of_deleted", "delete_of_edited"]
+    kind: Literal["concurrent_edit", "edit_of_deleted", "delete_of_edited", "delete_restore"]
     loser: FieldStateOut
     winner: FieldStateOut
 
 
-class ChangeItem(BaseModel):
-    """A change in the log: its sequence number and its wire fields."""
+class LogColumns(BaseModel):
+    """Log entries as columns (marugoto_sync.log_page): entry i is element i of each list.
 
-    seq: Seq
-    kind: Literal["change"]
-    change_id: str
-    type: str
-    record_id: str
-    area: AreaCode | None
-    field: str
-    value: Any
-    hlc: Stamp
-    base_hlc: Stamp
-    site: str
-    resolves: str | None = Field(default=None, description="Present when it settles a conflict")
+    A change entry (`kind` "change") holds the change's wire fields. A conflict entry holds
+    the conflict's id as `change_id`, the conflict (ConflictOut) as `value`, and the clocks
+    and site of the change that caused it; its `resolves` is null.
+    """
 
-
-class ConflictItem(BaseModel):
-    """A conflict in the log; `change_id` is the conflict's id, `value` the conflict."""
-
-    seq: Seq
-    kind: Literal["conflict"]
-    change_id: str
-    type: str
-    record_id: str
-    area: AreaCode | None
-    field: str
-    value: ConflictOut
-    hlc: Stamp = Field(description="Of the change that caused the conflict")
-    base_hlc: Stamp
-    site: str
-
-
-LogItem = Annotated[ChangeItem | ConflictItem, Field(discriminator="kind")]
+    seq: list[Seq] = Field(description="Log sequence numbers, increasing")
+    kind: list[Literal["change", "conflict"]]
+    change_id: list[Id]
+    type: list[Name]
+    record_id: list[Id]
+    area: list[AreaCode | None]
+    field: list[Name]
+    value: list[ConflictOut | Any] = Field(description="A change's value, or a conflict")
+    hlc: list[Stamp]
+    base_hlc: list[Stamp]
+    site: list[Site]
+    resolves: list[Id | None] = Field(description="The conflict a change settles, or null")
 
 
 class ChangesPage(BaseModel):
-    items: list[LogItem]
+    log: LogColumns
     next: Seq = Field(description="The cursor to send as `after` next time")
     has_more: bool
     areas: list[AreaCode] = Field(description="The areas granted to the user now")

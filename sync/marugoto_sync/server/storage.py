@@ -42,7 +42,14 @@ from sqlalchemy.exc import IntegrityError
 from ..changes import DELETED, Change
 from ..merge import FieldState, deletion_conflict, merge_field
 from .database import SQLITE_BEGIN, create_database_engine
-from .log_entries import PULLED_COLUMNS, change_row, conflict_row, pulled_items, to_json
+from .log_entries import (
+    PULLED_COLUMNS,
+    change_row,
+    conflict_row,
+    log_json,
+    pulled_items,
+    to_json,
+)
 from .migrations import upgrade_to_head
 from .tables import devices, field_state, log, login_throttle, records, user_areas, users
 from .throttle import PER_ADDRESS, PER_USER, Backoff
@@ -143,9 +150,18 @@ class PushResult:
 
 @dataclass(frozen=True)
 class Page:
-    items: list[dict[str, Any]]  # {"seq", "kind", "change" | "conflict"}, by seq
+    rows: Sequence[Sequence[Any]]  # log rows by seq, columns as PULLED_COLUMNS (values as JSON)
     next: int
     has_more: bool
+
+    def log_json(self) -> str:
+        """The `log` of the pull answer (marugoto_sync.log_page), as JSON text."""
+        return log_json(self.rows)
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        """The entries as flat objects."""
+        return pulled_items(self.rows)
 
 
 @dataclass
@@ -779,4 +795,4 @@ class Storage:
             else:
                 head = self._head(conn)
                 next_seq = max(after, head if until is None else min(until, head))
-        return Page(pulled_items(rows), next_seq, has_more)
+        return Page(rows, next_seq, has_more)

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from marugoto_sync.hlc import pack
+from marugoto_sync.log_page import read_page
 from marugoto_sync.server.passwords import hash_password
 from marugoto_sync.server.storage import Storage
 from marugoto_sync.server.vocabulary import AREAS
@@ -88,6 +89,11 @@ def change(
     return wire
 
 
+def entries(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The log entries of a pull answer, checked like a client checks them, as objects."""
+    return read_page(answer["log"]).items()
+
+
 @dataclass
 class Device:
     api: Api
@@ -119,7 +125,7 @@ class Device:
             response = self.get("/v1/changes", after=self.cursor, limit=limit)
             assert response.status_code == 200, response.text
             page = response.json()
-            new += page["items"]
+            new += entries(page)
             self.cursor = page["next"]
             if not page["has_more"]:
                 break

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .support import Api, Device, change, new_id
+from marugoto_sync.log_page import LOG_COLUMNS
+
+from .support import Api, Device, change, entries, new_id
 
 
 def _consultants(api: Api) -> tuple[Device, Device]:
@@ -81,18 +83,36 @@ def test_pages_follow_the_cursor_and_the_last_page_moves_it_to_the_head(api: Api
         after = page["next"]
         if not page["has_more"]:
             break
-    assert [len(p["items"]) for p in pages] == [10, 10, 5]
+    assert [len(entries(p)) for p in pages] == [10, 10, 5]
     assert [p["has_more"] for p in pages] == [True, True, False]
-    assert [p["next"] for p in pages[:2]] == [p["items"][-1]["seq"] for p in pages[:2]]
+    assert [p["next"] for p in pages[:2]] == [p["log"]["seq"][-1] for p in pages[:2]]
     assert pages[-1]["next"] == api.head()
-    assert _changes_of([i for p in pages for i in p["items"]]) == pushed
+    assert _changes_of([i for p in pages for i in entries(p)]) == pushed
     assert all(p["areas"] == ["mure"] for p in pages)
 
     empty = ken.get("/v1/changes", after=after).json()
-    assert empty == {"items": [], "next": after, "has_more": False, "areas": ["mure"]}
+    no_entries = {name: [] for name in LOG_COLUMNS}
+    assert empty == {"log": no_entries, "next": after, "has_more": False, "areas": ["mure"]}
 
 
 def test_an_empty_push_is_fine(api: Api) -> None:
     aiko, _ken = _consultants(api)
     assert aiko.push() == {"acknowledged": [], "conflicts": 0}
     assert api.head() == 0
+
+
+def test_pages_are_gzipped_for_clients_that_accept_it(api: Api) -> None:
+    aiko, ken = _consultants(api)
+    stamp = api.clock.stamp(-60_000)
+    aiko.push(*[change(new_id(), "status", "active", stamp + i) for i in range(400)])
+
+    def pull(accept: str) -> Any:
+        headers = {**ken.headers, "Accept-Encoding": accept}
+        return api.client.get("/v1/changes", params={"after": 0}, headers=headers)
+
+    plain, zipped, refused = pull("identity"), pull("gzip, deflate"), pull("gzip;q=0")
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers and "content-encoding" not in refused.headers
+    assert int(zipped.headers["content-length"]) < len(plain.content) / 3
+    assert zipped.json() == plain.json() == refused.json()
+    assert len(entries(zipped.json())) == 400

@@ -6,7 +6,7 @@ from typing import Any
 
 from marugoto_sync.server.cli import main
 
-from .support import Api, assert_error, change, new_id
+from .support import Api, assert_error, change, entries, new_id
 
 
 def _wire(item: dict[str, Any]) -> dict[str, Any]:
@@ -101,13 +101,13 @@ def test_gaining_an_area_backfills_it_up_to_the_cursor(api: Api) -> None:
 
     page = aiko.get("/v1/changes", after=cursor).json()
     assert page["areas"] == ["mure", "shoga"]
-    assert [_wire(i) for i in page["items"]] == [later]
+    assert [_wire(i) for i in entries(page)] == [later]
 
     # The client sees the new area and backfills it from 0 up to its old cursor, in pages.
     backfill, after = [], 0
     while True:
         part = aiko.get("/v1/changes", area="shoga", until=cursor, after=after, limit=1).json()
-        backfill += part["items"]
+        backfill += entries(part)
         after = part["next"]
         if not part["has_more"]:
             break
@@ -129,7 +129,7 @@ def test_a_lost_area_is_no_longer_served_or_writable(api: Api) -> None:
     )
     page = aiko.get("/v1/changes", after=aiko.cursor).json()
     assert page["areas"] == ["mure"]
-    assert _areas_of(page["items"]) == ["mure"]
+    assert _areas_of(entries(page)) == ["mure"]
     refused = aiko.post(
         "/v1/push", {"changes": [change(new_id(), "status", "z", t + 2, area="shoga")]}
     )

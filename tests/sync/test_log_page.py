@@ -1,0 +1,194 @@
+"""A pulled page checked column by column accepts exactly what change_from_wire accepts."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marugoto_sync.changes import MAX_HLC, MAX_VALUE_BYTES, ChangeInvalid, change_from_wire
+from marugoto_sync.log_page import LOG_COLUMNS, LogPage, read_page
+from marugoto_sync.merge import Conflict, FieldState, conflict_id_for
+
+ID = "01900000-0000-7000-8000-{:012x}"
+
+
+def entry(n: int, **patch: Any) -> dict[str, Any]:
+    base = {
+        "seq": n,
+        "kind": "change",
+        "change_id": ID.format(n),
+        "type": "household",
+        "record_id": ID.format(1_000_000 + n // 3),
+        "area": "mure",
+        "field": "status",
+        "value": "active",
+        "hlc": 1000 + n,
+        "base_hlc": 0,
+        "site": "abcdef0123456789",
+        "resolves": None,
+    }
+    return {**base, **patch}
+
+
+def columns(entries: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {name: [e.get(name) for e in entries] for name in LOG_COLUMNS}
+
+
+def test_a_page_round_trips_and_gives_the_same_changes_as_change_from_wire() -> None:
+    entries = [entry(n, value=v) for n, v in enumerate(["a", 1, None, True, 2.5, ["x"]], 1)]
+    page = read_page(columns(entries))
+    assert len(page) == 6
+    assert page.to_wire() == columns(entries)
+    for i, item in enumerate(entries):
+        wire = {k: v for k, v in item.items() if k not in ("seq", "kind", "resolves")}
+        assert page.change(i) == change_from_wire(wire)
+    assert [e["seq"] for e in page.items()] == list(range(1, 7))
+
+
+@pytest.mark.parametrize(
+    ("patch", "column"),
+    [
+        ({"change_id": "x"}, "change_id"),
+        ({"change_id": ID.format(1) + "\n" + ID.format(2)}, "change_id"),
+        ({"record_id": None}, "record_id"),
+        ({"type": "House Hold"}, "type"),
+        ({"field": 'a","b'}, "field"),
+        ({"area": 5}, "area"),
+        ({"area": "Mure"}, "area"),
+        ({"site": "not hex!"}, "site"),
+        ({"hlc": -1}, "hlc"),
+        ({"hlc": True}, "hlc"),
+        ({"hlc": MAX_HLC + 1}, "hlc"),
+        ({"base_hlc": 5000}, "base_hlc"),
+        ({"value": "x" * (MAX_VALUE_BYTES + 1)}, "value"),
+        ({"value": "\ud800"}, "value"),
+        ({"value": math.nan}, "value"),
+        ({"value": 10**5000}, "value"),
+        ({"resolves": "nope"}, "resolves"),
+        ({"kind": "other"}, "kind"),
+        ({"seq": 1}, "seq"),
+    ],
+)
+def test_a_bad_entry_anywhere_refuses_the_page_and_names_the_column(
+    patch: dict[str, Any], column: str
+) -> None:
+    entries = [entry(n) for n in range(1, 6)]
+    entries[3] = {**entries[3], **patch}
+    with pytest.raises(ChangeInvalid, match=column):
+        read_page(columns(entries))
+
+
+def test_columns_must_all_be_lists_of_one_length() -> None:
+    good = columns([entry(1), entry(2)])
+    with pytest.raises(ChangeInvalid, match="site"):
+        read_page({**good, "site": good["site"][:1]})
+    with pytest.raises(ChangeInvalid, match="value"):
+        read_page({k: v for k, v in good.items() if k != "value"})
+    with pytest.raises(ChangeInvalid, match="log"):
+        read_page([entry(1)])
+
+
+def conflict_entry(seq: int) -> dict[str, Any]:
+    loser = FieldState("watching", 100, "aaaaaaaa", ID.format(11))
+    winner = FieldState("closed", 200, "bbbbbbbb", ID.format(12))
+    conflict = Conflict(
+        conflict_id_for(winner.change_id, "concurrent_edit"),
+        ID.format(13),
+        "household",
+        "mure",
+        "status",
+        "concurrent_edit",
+        loser,
+        winner,
+    )
+    return entry(seq, kind="conflict", change_id=conflict.conflict_id, value=conflict.to_wire())
+
+
+def test_conflicts_travel_in_the_page_and_are_checked() -> None:
+    page = read_page(columns([entry(1), conflict_entry(2), entry(3)]))
+    assert list(page.change_rows()) == [0, 2] and page.conflict_rows() == [1]
+    assert page.conflict(1).kind == "concurrent_edit"
+    broken = conflict_entry(2)
+    broken["value"] = {"kind": "concurrent_edit"}
+    with pytest.raises(ChangeInvalid, match="conflict"):
+        read_page(columns([entry(1), broken]))
+
+
+# -- the property: column checks == item-by-item checks ------------------------------------
+
+names = st.one_of(st.sampled_from(["status", "note", "_deleted", "a1"]), st.text(max_size=8))
+ids = st.one_of(st.just(ID.format(7)), st.uuids().map(str), st.text(max_size=40))
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(),
+    st.lists(st.integers(), max_size=3),
+)
+stamps = st.one_of(st.integers(-2, 3000), st.just(MAX_HLC), st.just(MAX_HLC + 1), st.booleans())
+
+
+@st.composite
+def changes(draw: st.DrawFn) -> dict[str, Any]:
+    """Mostly valid wire changes, with now and then one column broken in a random way."""
+    item = {
+        "change_id": str(draw(st.uuids())),
+        "type": "household",
+        "record_id": ID.format(draw(st.integers(0, 3))),
+        "area": draw(st.sampled_from(["mure", None])),
+        "field": "status",
+        "value": "active",
+        "hlc": draw(st.integers(10, 2000)),
+        "base_hlc": draw(st.integers(0, 9)),
+        "site": "abcdef0123456789",
+    }
+    if draw(st.booleans()):
+        column = draw(st.sampled_from(sorted(item)))
+        strategy = {
+            "change_id": ids,
+            "record_id": ids,
+            "type": names,
+            "field": names,
+            "area": st.one_of(st.none(), names, st.integers()),
+            "value": values,
+            "hlc": stamps,
+            "base_hlc": stamps,
+            "site": st.one_of(st.just("0a" * 4), st.text(max_size=10)),
+        }[column]
+        item[column] = draw(strategy)
+    return item
+
+
+def item_by_item(items: list[dict[str, Any]]) -> bool:
+    try:
+        for item in items:
+            change_from_wire(item)
+    except ChangeInvalid:
+        return False
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(changes(), max_size=8))
+def test_a_page_is_accepted_exactly_when_each_change_would_be(items: list[dict[str, Any]]) -> None:
+    wire = columns([{"seq": n, "kind": "change", **item} for n, item in enumerate(items, 1)])
+    try:
+        page = read_page(wire)
+    except ChangeInvalid:
+        accepted = False
+    else:
+        accepted = True
+        assert [page.change(i) for i in range(len(page))] == [change_from_wire(i) for i in items]
+    assert accepted == item_by_item(items)
+
+
+def test_of_builds_the_same_page_as_the_columns() -> None:
+    entries = [entry(1), entry(2, resolves=ID.format(99))]
+    assert LogPage.of(entries) == read_page(columns(entries))
+    assert LogPage.of(entries).items()[1]["resolves"] == ID.format(99)
+    assert "resolves" not in LogPage.of(entries).items()[0]
