@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,3 +140,65 @@ def test_unsent_changes_from_a_clock_that_ran_ahead_are_restamped(server, tmp_pa
     other_client.sync(VaultReplica(other))
     assert other.get(household.id).fields["status"] == "closed"
     assert VaultReplica(other).conflicts() == []
+
+
+def test_the_log_is_pulled_in_ranges_ahead_and_applied_in_order_without_a_gap(
+    server, tmp_path: Path, monkeypatch
+) -> None:
+    """Ranges of the committed log are fetched ahead; what came after the head follows."""
+    storage = server.app.state.server.storage
+    storage.add_user(
+        "w", "consultant", ["mure", "shoga"], hash_password(PASSWORD, Argon2Cost(64, 1, 1)),
+        datetime.now(UTC),
+    )  # fmt: skip
+    writer = Vault.create(tmp_path / "writer", PASSPHRASE, kdf=KdfParams())
+    token = SyncClient("http://testserver", http=server, app_version="0.1.0").enroll(
+        "w", PASSWORD, "writer"
+    )
+    writer_client = SyncClient(
+        "http://testserver", token=token.token, http=server, app_version="0.1.0"
+    )
+    # Interleaved: this reader sees mure only, so most ranges are sparse for it.
+    for i in range(40):
+        writer.new_record(
+            "household", "shoga" if i % 4 else "mure", name=f"世帯{i}", status="active"
+        )
+    writer_client.sync(VaultReplica(writer))
+    head = storage.head()
+
+    reader, reader_client = enrolled(server, tmp_path / "reader")
+    replica = VaultReplica(reader)
+    applied: list[tuple[list[int], int]] = []
+    original_apply = replica.apply_page
+
+    def spying_apply(page, cursor, cursor_name="main"):
+        applied.append((list(page.seq), cursor))
+        original_apply(page, cursor, cursor_name)
+
+    monkeypatch.setattr(replica, "apply_page", spying_apply)
+    calls: list[tuple[int, int | None]] = []
+    original_pull = reader_client.pull
+
+    def spying_pull(after, limit=5000, area=None, until=None):
+        calls.append((after, until))
+        return original_pull(after, limit, area, until)
+
+    monkeypatch.setattr(reader_client, "pull", spying_pull)
+    # The status reports an older head, as if the last entries were committed after it.
+    original_status = reader_client.status
+    monkeypatch.setattr(reader_client, "status", lambda: {**original_status(), "head": head - 9})
+    monkeypatch.setattr(client_module, "PAGE_SIZE", 7)
+    report = reader_client.sync(replica)
+
+    seqs = [seq for page_seqs, _ in applied for seq in page_seqs]
+    cursors = [cursor for _, cursor in applied]
+    assert seqs == sorted(set(seqs))  # in order, none twice
+    assert cursors == sorted(cursors) and cursors[-1] == head == replica.cursor()
+    expected = [e["seq"] for e in storage.changes_page(["mure"], 0, 10_000).items]
+    assert seqs == expected and report.pulled == len(expected)
+    assert reader.count("household") == 10
+    ranged = [(after, until) for after, until in calls if until is not None]
+    assert ranged[0][0] == 0 and ranged[-1][1] == head - 9
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranged))  # contiguous
+    assert any(until - after > 7 for after, until in ranged)  # widened where sparse
+    assert calls[-1][1] is None  # then past the reported head, page by page

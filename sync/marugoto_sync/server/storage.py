@@ -787,7 +787,11 @@ class Storage:
         else:
             query = query.where(or_(log.c.area.in_(list(areas)), log.c.area.is_(None)))
         with self._read() as conn:
-            rows = conn.execute(query.order_by(log.c.seq).limit(limit + 1)).all()
+            result = conn.execute(query.order_by(log.c.seq).limit(limit + 1))
+            # The driver's plain tuples: none of these columns needs SQLAlchemy's result
+            # processing, and building a Row for each of thousands of entries costs a third
+            # of the page.
+            rows = result.cursor.fetchall()
             has_more = len(rows) > limit
             rows = rows[:limit]
             if has_more:
