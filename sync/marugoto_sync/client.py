@@ -212,6 +212,15 @@ class SyncClient:
         except DeviceRevoked:
             replica.wipe()
             raise
+        if replica.cursor() > int(status["head"]):
+            # Numbers this laptop has already passed would be given to new changes, and it
+            # would never receive them: stop before anything moves (docs/operations.md §6).
+            raise SyncError(
+                "server_restored",
+                f"the server's log ends at {status['head']}, before this laptop's position "
+                f"{replica.cursor()}: it was restored from an older backup. Nothing was sent or "
+                "received; the server's administrator must finish the restore procedure.",
+            )
         granted = set(status["areas"])
         known = replica.synced_areas()
         # Judged by what the laptop holds, not only by what it finished syncing: an area whose
