@@ -64,6 +64,11 @@ class DataKey:
         return json.loads(self.open(blob, aad))
 
 
+# One encoder for every call: json.dumps with options builds a new one each time, which
+# costs a tenth of encoding a record body.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def dumps(value: Any) -> bytes:
     """Compact, deterministic JSON bytes."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    return _ENCODER.encode(value).encode()
