@@ -176,6 +176,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
         open_conflicts = len(syncing.conflict_rows(vault))
     if sys.stderr.isatty():
         print(file=sys.stderr)
+    if report.replayed:
+        print(
+            "the server was restored from a backup: this laptop sent everything it holds "
+            f"again ({report.replayed} fields) so that nothing synced since is lost"
+        )
     print(f"sent {report.pushed} changes, received {report.pulled}")
     for area, count in report.backfilled.items():
         print(f"new area {area}: received {count} changes")

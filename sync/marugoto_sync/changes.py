@@ -45,6 +45,9 @@ class Change:
     site: str
     # The conflict this change settles, if it is a person's resolution of one.
     resolves: str | None = None
+    # Re-sent after the server lost it (restored from a backup): a write the server had
+    # accepted once, under a new change id but with its own (hlc, site).
+    replay: bool = False
 
     @property
     def order(self) -> tuple[int, str]:
@@ -65,6 +68,8 @@ class Change:
         }
         if self.resolves is not None:
             wire["resolves"] = self.resolves
+        if self.replay:
+            wire["replay"] = True
         return wire
 
 
@@ -104,6 +109,9 @@ def change_from_wire(obj: Any) -> Change:
     resolves = obj.get("resolves")
     if resolves is not None and (not isinstance(resolves, str) or not ID_RE.fullmatch(resolves)):
         raise ChangeInvalid("resolves: malformed conflict id")
+    replay = obj.get("replay", False)
+    if type(replay) is not bool:
+        raise ChangeInvalid("replay: must be true or false")
     hlc, base = _stamp(obj, "hlc"), _stamp(obj, "base_hlc")
     if base >= hlc:
         raise ChangeInvalid("base_hlc: must be earlier than hlc")
@@ -118,4 +126,5 @@ def change_from_wire(obj: Any) -> Change:
         base_hlc=base,
         site=_text(obj, "site", SITE_RE),
         resolves=resolves,
+        replay=replay,
     )

@@ -74,6 +74,7 @@ class SyncReport:
     removed_areas: list[str] = field(default_factory=list)
     held_back: int = 0  # changes of areas this user may no longer write
     restamped: int = 0  # unsent changes re-stamped after the laptop's clock ran ahead
+    replayed: int = 0  # fields sent again because the server was restored from a backup
 
 
 def ssl_context(ca_file: Path | str | None = None) -> ssl.SSLContext:
@@ -169,8 +170,11 @@ class SyncClient:
             [str(a) for a in body["areas"]],
         )
 
-    def status(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "/v1/status")
+    def status(self, seen: tuple[int, str] | None = None) -> dict[str, Any]:
+        """The server's view of this device; with `seen` (seq, change id of a log entry this
+        device applied), also whether the log still holds it (`log_intact`)."""
+        params = {} if seen is None else {"seen_seq": seen[0], "seen_id": seen[1]}
+        result: dict[str, Any] = self._call("GET", "/v1/status", params=params)
         return result
 
     def push(self, changes: Sequence[Any]) -> dict[str, Any]:
@@ -207,20 +211,18 @@ class SyncClient:
                 progress(stage, done, total)
 
         report = SyncReport()
+        seen = replica.last_seen()
         try:
-            status = self.status()
+            status = self.status(seen)
         except DeviceRevoked:
             replica.wipe()
             raise
-        if replica.cursor() > int(status["head"]):
-            # Numbers this laptop has already passed would be given to new changes, and it
-            # would never receive them: stop before anything moves (docs/operations.md §6).
-            raise SyncError(
-                "server_restored",
-                f"the server's log ends at {status['head']}, before this laptop's position "
-                f"{replica.cursor()}: it was restored from an older backup. Nothing was sent or "
-                "received; the server's administrator must finish the restore procedure.",
-            )
+        if status.get("log_intact") is False or replica.cursor() > int(status["head"]):
+            # The server was restored from a backup and lost what came after it. Send it
+            # everything this laptop holds again and read its log from the start: nothing
+            # anyone synced since the backup is lost while one laptop still has it.
+            report.replayed = replica.restart_after_server_restore()
+            status = self.status()
         granted = set(status["areas"])
         known = replica.synced_areas()
         # Judged by what the laptop holds, not only by what it finished syncing: an area whose

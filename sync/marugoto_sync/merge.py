@@ -125,8 +125,16 @@ def merge_field(current: FieldState | None, change: Change) -> Outcome:
 
     `_deleted` follows the value rule only: its base_hlc is the record's clock, not the
     field's, and deletion_conflict judges deletes against edits.
+
+    A change with the stamp of the current state is that same write (a site never stamps
+    two writes alike), whatever its change id: a replay changes nothing. A replay (a write
+    re-sent after the server lost it) that wins takes the field quietly: it was accepted
+    once, on top of whatever it saw. One that loses to a later write of another site is a
+    conflict, since that writer may never have seen it; to its own site's later write, not.
     """
-    if current is not None and current.change_id == change.change_id:
+    if current is not None and (
+        current.change_id == change.change_id or current.order == change.order
+    ):
         return Outcome(current, applied=False)
     if change.field == DELETED:
         if wins(change.hlc, change.site, None if current is None else current.order):
@@ -135,10 +143,12 @@ def merge_field(current: FieldState | None, change: Change) -> Outcome:
     if wins(change.hlc, change.site, None if current is None else current.order):
         incoming = FieldState.of(change)
         conflict = None
-        if current is not None and change.base_hlc != current.hlc:
+        if current is not None and change.base_hlc != current.hlc and not change.replay:
             conflict = _conflict(change, "concurrent_edit", loser=current, winner=incoming)
         return Outcome(incoming, applied=True, conflict=conflict)
     assert current is not None  # a field never written is won by any change
+    if change.replay and current.site == change.site:
+        return Outcome(current, applied=False)
     # An older change arriving after a newer one: its author cannot have seen the current
     # value (a change made after seeing it would carry a later clock), so it was concurrent.
     loser = FieldState.of(change)
@@ -150,8 +160,14 @@ def merge_field(current: FieldState | None, change: Change) -> Outcome:
 
 
 def _conflict(change: Change, kind: str, *, loser: FieldState, winner: FieldState) -> Conflict:
+    # Several laptops may replay one write, each under its own change id: named by the write.
+    cause = (
+        f"replay/{change.record_id}/{change.field}/{change.hlc}/{change.site}"
+        if change.replay
+        else change.change_id
+    )
     return Conflict(
-        conflict_id=conflict_id_for(change.change_id, kind),
+        conflict_id=conflict_id_for(cause, kind),
         record_id=change.record_id,
         type=change.type,
         area=change.area,
@@ -179,8 +195,23 @@ def deletion_conflict(
       value is kept in the record and in the conflict.
     A scalar clock cannot see every missed edit (the deleter's own later edit of another
     field can hide one); what it misses is still kept in the record, only not flagged.
+
+    A replay's base is unknown (it is re-sent from the laptop's state), so only what it can
+    be judged by without one is flagged: an edit that a later delete from another site did
+    not see.
     """
     is_deleted = deleted is not None and deleted.value is True
+    if change.replay:
+        if (
+            change.field != DELETED
+            and not change.field.startswith("_")
+            and is_deleted
+            and deleted is not None
+            and deleted.site != change.site
+            and deleted.order > change.order
+        ):
+            return _conflict(change, "edit_of_deleted", loser=FieldState.of(change), winner=deleted)
+        return None
     if change.field == DELETED:
         if (
             deleted is not None

@@ -29,6 +29,14 @@ class Replica(Protocol):
 
     def cursor(self, cursor_name: str = "main") -> int: ...
 
+    def last_seen(self) -> tuple[int, str] | None:
+        """The last log entry pulled on the main cursor: (seq, change id), or None."""
+        ...
+
+    def restart_after_server_restore(self) -> int:
+        """Queue every field held here as a replay and restart all cursors; returns how many."""
+        ...
+
     def synced_areas(self) -> list[str] | None:
         """The areas this replica last synced, or None before its first sync."""
         ...

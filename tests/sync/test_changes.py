@@ -54,3 +54,11 @@ def test_not_an_object() -> None:
 
 def test_city_wide_changes_have_no_area() -> None:
     assert change_from_wire({**GOOD, "area": None}).area is None
+
+
+def test_a_replay_says_so_on_the_wire_and_only_with_a_boolean() -> None:
+    replayed = change_from_wire({**GOOD, "replay": True})
+    assert replayed.replay and replayed.to_wire() == {**GOOD, "replay": True}
+    assert "replay" not in change_from_wire(GOOD).to_wire()
+    with pytest.raises(ChangeInvalid, match="replay"):
+        change_from_wire({**GOOD, "replay": "yes"})

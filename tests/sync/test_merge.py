@@ -178,3 +178,55 @@ def test_a_delete_and_a_restore_that_did_not_see_each_other_conflict() -> None:
     assert conflict.loser.value is False  # ...and the restore is kept for review
     seen = change(False, 350, 300, field=DELETED)  # a restore made after seeing the delete
     assert deletion_conflict(seen, deleted, latest_edit=None) is None
+
+
+def replay_of(original: Change) -> Change:
+    """The same write re-sent after a server restore: a new change id, base unknown (0)."""
+    return Change(
+        str(uuid.UUID(int=next(_ids))), original.type, original.record_id, original.area,
+        original.field, original.value, original.hlc, 0, original.site, replay=True,
+    )  # fmt: skip
+
+
+def test_a_write_with_the_current_stamp_is_the_same_write_whatever_its_id() -> None:
+    first = change("active", 100, 0)
+    outcome = merge_field(FieldState.of(first), replay_of(first))
+    assert not outcome.applied and outcome.conflict is None
+    assert outcome.state == FieldState.of(first)
+
+
+def test_a_replay_that_wins_takes_the_field_quietly() -> None:
+    older = change("active", 100, 0, site="bbbb0002")
+    lost = change("watching", 200, 100)
+    outcome = merge_field(FieldState.of(older), replay_of(lost))
+    assert outcome.applied and outcome.conflict is None
+    assert outcome.state is not None and outcome.state.value == "watching"
+
+
+def test_a_replay_that_loses_to_another_site_is_kept_as_a_conflict_named_by_the_write() -> None:
+    lost = change("watching", 100, 0)
+    later = change("closed", 200, 0, site="bbbb0002")
+    first, second = (merge_field(FieldState.of(later), replay_of(lost)) for _ in range(2))
+    assert not first.applied and first.conflict is not None
+    assert first.conflict.loser.value == "watching" and first.conflict.winner.value == "closed"
+    # Two laptops replaying the same lost write name the same conflict.
+    assert second.conflict is not None
+    assert first.conflict.conflict_id == second.conflict.conflict_id
+
+
+def test_a_replay_older_than_its_own_sites_later_write_is_no_conflict() -> None:
+    lost = change("watching", 100, 0)
+    own_later = change("closed", 200, 100)
+    outcome = merge_field(FieldState.of(own_later), replay_of(lost))
+    assert not outcome.applied and outcome.conflict is None
+
+
+def test_replayed_deletes_and_edits_flag_only_an_edit_a_later_foreign_delete_missed() -> None:
+    edit = change("watching", 100, 0)
+    deleted_elsewhere = FieldState.of(change(True, 200, 0, site="bbbb0002", field=DELETED))
+    flagged = deletion_conflict(replay_of(edit), deleted_elsewhere, None)
+    assert flagged is not None and flagged.kind == "edit_of_deleted"
+    own_delete = FieldState.of(change(True, 200, 0, field=DELETED))
+    assert deletion_conflict(replay_of(edit), own_delete, None) is None
+    replayed_delete = replay_of(change(True, 300, 0, field=DELETED))
+    assert deletion_conflict(replayed_delete, None, FieldState.of(edit)) is None

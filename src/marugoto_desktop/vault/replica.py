@@ -17,6 +17,7 @@ from marugoto_sync.hlc import pack
 from marugoto_sync.log_page import LogPage
 from marugoto_sync.merge import Conflict, conflict_from_wire, wins
 
+from ..domain.ids import new_id
 from ..domain.records import Record, is_empty
 from ..domain.validation import RecordInvalid, record_errors
 from .crypto import place
@@ -121,6 +122,61 @@ class VaultReplica:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (_cursor_key(cursor_name), str(cursor)),
             )
+            if len(page) and cursor_name == "main":
+                # What the server's log held where: a restored server no longer holds it.
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('seen', ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (f"{page.seq[-1]} {page.change_id[-1]}",),
+                )
+
+    def last_seen(self) -> tuple[int, str] | None:
+        """The last log entry pulled on the main cursor: (seq, change id), or None."""
+        row = self.vault._db.execute("SELECT value FROM meta WHERE key = 'seen'").fetchone()
+        if row is None:
+            return None
+        seq, change_id = str(row[0]).split(" ", 1)
+        return int(seq), change_id
+
+    def restart_after_server_restore(self) -> int:
+        """The server lost part of its log (restored from a backup): send everything again.
+
+        Every field this laptop holds goes back into the outbox as a replay with the stamp
+        of the write that set it (the laptop's own or another's), so the server regains
+        whatever it lost and takes nothing twice (a replay of a write it still has changes
+        nothing; see marugoto_sync.merge). Cursors restart from the beginning of the log.
+        Returns how many replays were queued.
+        """
+        vault = self.vault
+        key = vault._data_key
+        queued = 0
+        with vault._transaction() as conn:
+            rows = conn.execute(f"SELECT {vault._COLUMNS} FROM records ORDER BY hlc, id").fetchall()
+            for row in rows:
+                record, clocks = vault._decode(row)
+                values = {**record.fields, PARENT: record.parent_id, DELETED: record.deleted}
+                # The parent first, the delete last: as the record was written.
+                names = sorted(clocks, key=lambda n: (n != PARENT, n == DELETED, n))
+                outbox = []
+                for name in names:
+                    hlc, site = clocks[name]
+                    change_id = new_id()
+                    content = {"field": name, "value": values.get(name), "replay": True}
+                    place_ = _outbox_place(
+                        change_id, record.type, record.id, record.area, hlc, 0, site
+                    )
+                    outbox.append(
+                        (change_id, record.type, record.id, record.area, hlc, 0, site,
+                         key.seal_json(content, place_))
+                    )  # fmt: skip
+                conn.executemany(
+                    "INSERT INTO outbox (change_id, type, record_id, area, hlc, base_hlc, site, "
+                    "payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    outbox,
+                )
+                queued += len(outbox)
+            conn.execute("DELETE FROM meta WHERE key LIKE 'cursor:%' OR key = 'seen'")
+        return queued
 
     def _stored_rows(
         self, conn: sqlite3.Connection, record_ids: Iterable[str]

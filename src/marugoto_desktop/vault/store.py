@@ -725,6 +725,7 @@ class Vault:
                     base,
                     site,
                     data.get("resolves"),
+                    data.get("replay") is True,
                 )
             )
         return changes

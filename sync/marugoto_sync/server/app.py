@@ -30,6 +30,7 @@ from .models import (
     EnrollRequest,
     EnrollResponse,
     ErrorBody,
+    Id,
     PushRequest,
     PushResponse,
     StatusResponse,
@@ -161,9 +162,23 @@ def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
 
 
 @router.get("/status", responses=_errors(401))
-def status(request: Request, device: Annotated[DeviceIdentity, Depends(_device)]) -> StatusResponse:
-    """Who this device belongs to, the user's areas, the server's clock and log head."""
+def status(
+    request: Request,
+    device: Annotated[DeviceIdentity, Depends(_device)],
+    seen_seq: Annotated[
+        int | None, Query(ge=1, le=MAX_HLC, description="A log entry this device applied")
+    ] = None,
+    seen_id: Annotated[Id | None, Query(description="The change id it had there")] = None,
+) -> StatusResponse:
+    """Who this device belongs to, the user's areas, the server's clock and log head.
+
+    With `seen_seq` and `seen_id`, also whether the log still holds that entry there: after
+    the server was restored from a backup it does not, and the device sends its state again.
+    """
     server = _server(request)
+    intact = None
+    if seen_seq is not None and seen_id is not None:
+        intact = server.storage.log_holds(seen_seq, seen_id)
     return StatusResponse(
         user=device.user,
         role=cast(Role, device.role),
@@ -171,6 +186,7 @@ def status(request: Request, device: Annotated[DeviceIdentity, Depends(_device)]
         device_id=device.device_id,
         server_time=server.now_ms(),
         head=server.storage.head(),
+        log_intact=intact,
     )
 
 

@@ -59,6 +59,10 @@ class StatusResponse(BaseModel):
     device_id: str
     server_time: int = Field(description="The server's clock, unix milliseconds")
     head: Seq = Field(description="The highest log sequence number")
+    log_intact: bool | None = Field(
+        default=None,
+        description="Whether the log still holds the entry named by seen_seq and seen_id",
+    )
 
 
 class ChangeIn(_Strict):
@@ -74,6 +78,9 @@ class ChangeIn(_Strict):
     base_hlc: Stamp = Field(description="The field's clock as the author saw it; below hlc")
     site: Site
     resolves: Id | None = Field(default=None, description="The conflict this change settles")
+    replay: bool = Field(
+        default=False, description="Re-sent after a server restore: a write accepted before"
+    )
 
 
 class PushRequest(_Strict):

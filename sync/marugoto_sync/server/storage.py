@@ -181,6 +181,7 @@ class _Batch:
     dirty_states: set[tuple[str, str]] = field(default_factory=set)
     log_rows: list[dict[str, Any]] = field(default_factory=list)
     conflicts: int = 0
+    replayed_conflicts: set[str] = field(default_factory=set)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -650,9 +651,17 @@ class Storage:
                     record.hlc, record.dirty = change.hlc, True
             batch.log_rows.append(change_row(change))
             for conflict in (outcome.conflict, on_delete):
-                if conflict is not None:
-                    batch.log_rows.append(conflict_row(conflict, change))
-                    batch.conflicts += 1
+                if conflict is None:
+                    continue
+                if change.replay:
+                    # Several laptops may replay the same lost write: one conflict for it.
+                    if conflict.conflict_id in batch.replayed_conflicts or self._logged(
+                        conn, [conflict.conflict_id]
+                    ):
+                        continue
+                    batch.replayed_conflicts.add(conflict.conflict_id)
+                batch.log_rows.append(conflict_row(conflict, change))
+                batch.conflicts += 1
         # Rows go in in list order, each taking the next seq: the log keeps the push's order.
         origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
         if self._postgresql:
@@ -763,6 +772,12 @@ class Storage:
     @staticmethod
     def _head(conn: Connection) -> int:
         return int(conn.execute(select(func.coalesce(func.max(log.c.seq), 0))).scalar_one())
+
+    def log_holds(self, seq: int, change_id: str) -> bool:
+        """Whether the log has this change id at this sequence number (see /v1/status)."""
+        with self._read() as conn:
+            found = conn.execute(select(log.c.change_id).where(log.c.seq == seq)).scalar()
+        return bool(found == change_id)
 
     def changes_page(
         self,

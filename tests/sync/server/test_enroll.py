@@ -32,6 +32,7 @@ def test_enrolment_gives_a_token_that_authenticates_the_device(api: Api) -> None
         "device_id": body["device_id"],
         "server_time": int(api.clock() * 1000),
         "head": 0,
+        "log_intact": None,
     }
 
 
