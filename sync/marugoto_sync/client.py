@@ -77,6 +77,16 @@ class SyncReport:
     replayed: int = 0  # fields sent again because the server was restored from a backup
 
 
+@dataclass(frozen=True)
+class _Fetched:
+    """A pull answer, checked."""
+
+    page: LogPage
+    next: int
+    has_more: bool
+    areas: list[str]
+
+
 def ssl_context(ca_file: Path | str | None = None) -> ssl.SSLContext:
     """The OS certificate store (truststore), plus the city's own CA when given."""
     context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -265,7 +275,22 @@ class SyncClient:
             )
         if known is None or gained or lost:
             replica.set_synced_areas(sorted(granted))
-        report.pulled = self._pull_range(replica, "main", step, head=int(status["head"]))
+
+        def narrowed(areas: Sequence[str]) -> None:
+            """An answer names fewer areas than were synced: one was withdrawn during this
+            sync, and the page leaves out its entries. Forget it before the cursor passes
+            them, so that granting it again backfills it."""
+            synced = set(replica.synced_areas() or [])
+            gone = sorted(synced - set(areas))
+            if gone:
+                replica.set_synced_areas(sorted(synced - set(gone)))
+                for area in gone:
+                    replica.remove_area(area)
+                    report.removed_areas.append(area)
+
+        report.pulled = self._pull_range(
+            replica, "main", step, head=int(status["head"]), narrowed=narrowed
+        )
         if push_error is not None:
             raise push_error
         return report
@@ -299,6 +324,7 @@ class SyncClient:
         area: str | None = None,
         until: int | None = None,
         head: int | None = None,
+        narrowed: Callable[[Sequence[str]], None] | None = None,
     ) -> int:
         """Pull everything after the cursor up to the head (or `until`), page by page.
 
@@ -313,17 +339,21 @@ class SyncClient:
         pulled = 0
         end = until if until is not None else head
 
-        def fetch(after: int, upto: int | None) -> tuple[LogPage, int, bool]:
+        def fetch(after: int, upto: int | None) -> _Fetched:
             answer = self.pull(after, PAGE_SIZE, area, upto)
             try:
                 page = read_page(answer.get("log"))
                 next_cursor = int(answer["next"])
+                areas = [str(a) for a in answer["areas"]]
             except (ChangeInvalid, KeyError, TypeError, ValueError) as exc:
                 raise SyncError("bad_answer", f"the server sent a malformed page: {exc}") from exc
-            return page, next_cursor, bool(answer.get("has_more"))
+            return _Fetched(page, next_cursor, bool(answer.get("has_more")), areas)
 
-        def apply(page: LogPage, after: int, next_cursor: int) -> None:
+        def apply(fetched: _Fetched, after: int) -> None:
             nonlocal pulled
+            page, next_cursor = fetched.page, fetched.next
+            if narrowed is not None:
+                narrowed(fetched.areas)
             if len(page) or next_cursor != after:
                 replica.apply_page(page, next_cursor, cursor_name)
             pulled += len(page)
@@ -331,7 +361,7 @@ class SyncClient:
 
         after = replica.cursor(cursor_name)
         with ThreadPoolExecutor(FETCH_AHEAD, thread_name_prefix="marugoto-pull") as pool:
-            ranges: deque[tuple[int, Future[tuple[LogPage, int, bool]]]] = deque()
+            ranges: deque[tuple[int, Future[_Fetched]]] = deque()
             next_start = after
             span = PAGE_SIZE
             try:
@@ -343,26 +373,26 @@ class SyncClient:
                     if not ranges:
                         break
                     stop, future = ranges.popleft()
-                    page, next_cursor, more = future.result()
+                    fetched = future.result()
                     # Where this user sees few of the log's entries (other areas), wider
                     # ranges keep pages full and requests few.
-                    density = len(page) / max(1, stop - after)
+                    density = len(fetched.page) / max(1, stop - after)
                     span = max(PAGE_SIZE, min(int(PAGE_SIZE / max(density, 0.05)), 20 * PAGE_SIZE))
-                    apply(page, after, next_cursor)
-                    after = next_cursor
-                    while more and after < stop:  # a range denser than a page: the rest of it
-                        page, next_cursor, more = fetch(after, stop)
-                        apply(page, after, next_cursor)
-                        after = next_cursor
+                    apply(fetched, after)
+                    after = fetched.next
+                    while fetched.has_more and after < stop:  # denser than a page: the rest
+                        fetched = fetch(after, stop)
+                        apply(fetched, after)
+                        after = fetched.next
                 # Written after the head we started from (or the whole log when no head
                 # was given): page after page.
                 if until is None or after < until:
                     while True:
-                        page, next_cursor, more = fetch(after, until)
-                        apply(page, after, next_cursor)
-                        moved = next_cursor != after
-                        after = next_cursor
-                        if not (more and moved):
+                        fetched = fetch(after, until)
+                        apply(fetched, after)
+                        moved = fetched.next != after
+                        after = fetched.next
+                        if not (fetched.has_more and moved):
                             break
             except BaseException as exc:
                 for _, future in ranges:

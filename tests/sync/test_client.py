@@ -204,3 +204,35 @@ def test_the_log_is_pulled_in_ranges_ahead_and_applied_in_order_without_a_gap(
     assert all(a[1] == b[0] for a, b in itertools.pairwise(ranged))  # contiguous
     assert any(until - after > 7 for after, until in ranged)  # widened where sparse
     assert calls[-1][1] is None  # then past the reported head, page by page
+
+
+def test_an_area_withdrawn_during_a_sync_is_backfilled_when_granted_again(
+    server, tmp_path: Path, monkeypatch
+) -> None:
+    storage = server.app.state.server.storage
+    writer, writer_client = enrolled(server, tmp_path / "writer")
+    reader, reader_client = enrolled(server, tmp_path / "reader")
+    replica = VaultReplica(reader)
+    reader_client.sync(replica)
+    household = writer.new_record("household", "mure", name="途中の家", status="active")
+    writer_client.sync(VaultReplica(writer))
+
+    # Right after the reader's status call, the administrator withdraws mure (both devices
+    # belong to user u): the pull answers name no area and leave the household out.
+    original_status = reader_client.status
+
+    def status_then_withdraw(seen=None):
+        answer = original_status(seen)
+        storage.set_user_areas("u", [])
+        return answer
+
+    monkeypatch.setattr(reader_client, "status", status_then_withdraw)
+    report = reader_client.sync(replica)
+    assert report.removed_areas == ["mure"] and reader.get(household.id) is None
+    assert replica.cursor() == storage.head()  # the cursor passed the household's entries
+
+    monkeypatch.setattr(reader_client, "status", original_status)
+    storage.set_user_areas("u", ["mure"])  # a mistake put right
+    report = reader_client.sync(replica)
+    assert report.backfilled["mure"] > 0
+    assert reader.get(household.id) is not None

@@ -267,3 +267,36 @@ def test_a_delete_conflict_takes_no_free_value(vault: Vault) -> None:
     _, conflict = deletion_conflict_of(vault)
     with pytest.raises(ValueError, match="restoring or deleting"):
         syncing.resolve_conflict(vault, conflict.conflict_id, "value", "false")
+
+
+def test_only_changes_stamped_beyond_the_servers_limit_are_restamped_past_all_received(
+    vault: Vault,
+) -> None:
+    """One within the limit may be on the server already (a lost push answer): it stays."""
+    from marugoto_sync.hlc import millis_of, pack
+
+    replica = VaultReplica(vault)
+    now = wall_millis()
+    household = vault.new_record("household", "mure", name="今の家", status="active")
+    kept = {c.change_id: c.hlc for c in vault.pending_changes()}
+    # Another laptop's change, stamped 3 minutes ahead of the server (it was accepted).
+    ahead = pack(now + 3 * 60_000, 7)
+    other = Change(
+        "01900000-0000-7000-8000-0000000000f1", "household", "01900000-0000-7000-8000-0000000000f2",
+        "mure", "status", "active", ahead, 0, "cccc0003",
+    )  # fmt: skip
+    replica.apply_page(LogPage.of(log_items([other])), cursor=1)
+    older = Change(
+        "01900000-0000-7000-8000-0000000000f3", "household", "01900000-0000-7000-8000-0000000000f2",
+        "mure", "note", "x", pack(now - 60_000, 0), 0, "cccc0003",
+    )  # fmt: skip
+    replica.apply_page(LogPage.of(log_items([older], start=1)), cursor=2)  # received stays
+    vault._clock._now = lambda: wall_millis() + 3_600_000  # this clock runs an hour ahead
+    vault.put(household.with_fields(status="watching"))
+    vault._clock._now = wall_millis  # set right; the unsent stamp still lies ahead
+    assert replica.restamp_unsent(now) == 1
+    after = {c.change_id: c.hlc for c in vault.pending_changes()}
+    assert all(after[cid] == hlc for cid, hlc in kept.items())  # untouched
+    [restamped] = [hlc for cid, hlc in after.items() if cid not in kept]
+    assert restamped > ahead > max(kept.values())  # past what it received
+    assert millis_of(restamped) < now + 4 * 60_000  # and now accepted

@@ -39,6 +39,9 @@ def _cursor_key(name: str) -> str:
     return f"cursor:{name}"
 
 
+# Unsent changes stamped more than this ahead of the server's clock are re-stamped: under the
+# server's 5-minute limit, with a minute to spare for the time a sync takes.
+_RESTAMP_ABOVE_MS = 4 * 60 * 1000
 # Rows fetched per query when a page's records are read (well under SQLite's variable limit).
 _ROWS_PER_QUERY = 500
 
@@ -115,8 +118,16 @@ class VaultReplica:
             for record_id, rows in by_record.items():
                 self._apply_record(conn, page, record_id, rows, stored.get(record_id))
             if len(page):
-                vault._clock.observe(max(page.hlc))
+                latest = max(page.hlc)
+                vault._clock.observe(latest)
                 vault._save_clock(conn)
+                # The latest stamp the server has passed on: re-stamped changes go past it.
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('received', ?) ON CONFLICT (key) "
+                    "DO UPDATE SET value = "
+                    "max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+                    (str(latest),),
+                )
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -129,6 +140,11 @@ class VaultReplica:
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (f"{page.seq[-1]} {page.change_id[-1]}",),
                 )
+
+    @staticmethod
+    def _received(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'received'").fetchone()
+        return int(row[0]) if row else 0
 
     def last_seen(self) -> tuple[int, str] | None:
         """The last log entry pulled on the main cursor: (seq, change id), or None."""
@@ -309,26 +325,33 @@ class VaultReplica:
     # -- clock repair ----------------------------------------------------------------------
 
     def restamp_unsent(self, server_millis: int) -> int:
-        """Give unsent changes stamps the server accepts, after this laptop's clock ran ahead.
+        """Give the unsent changes stamped in the future stamps the server accepts.
 
-        Nobody else has seen these stamps, so they may be replaced: in order (old order is
-        kept), with bases that pointed at a replaced stamp pointing at its replacement, and
-        the same stamps in the records' field clocks. Returns how many changes were restamped.
+        Only changes stamped beyond what the server accepts are replaced: the server refused
+        them, so nobody has seen them. (One within the limit may be on the server already, if
+        a push answer was lost; it keeps its stamp.) They are re-stamped in order, from the
+        server's time but past every stamp this laptop has received or keeps, with bases that
+        pointed at a replaced stamp pointing at its replacement, and the same stamps in the
+        records' field clocks. Returns how many changes were restamped.
         """
         vault = self.vault
         site = vault.site
         key = vault._data_key
+        limit = pack(server_millis + _RESTAMP_ABOVE_MS, 0)
         with vault._transaction() as conn:
-            rows = conn.execute(
+            own = conn.execute(
                 "SELECT seq, change_id, type, record_id, area, hlc, base_hlc, payload "
                 "FROM outbox WHERE site = ? ORDER BY seq",
                 (site,),
             ).fetchall()
-            # The clock restarts from the server's time, or just past any stamp of others that
-            # an unsent change was built on (those passed the server's own skew check).
-            own = {row[5] for row in rows}
-            seen = [row[6] for row in rows if row[6] not in own]
-            vault._clock.last = max([pack(server_millis, 0), *seen])
+            rows = [row for row in own if row[5] > limit]
+            if not rows:
+                return 0
+            future = {row[5] for row in rows}
+            floor = [pack(server_millis, 0), self._received(conn)]
+            floor += [row[5] for row in own if row[5] not in future]
+            floor += [row[6] for row in rows if row[6] not in future]
+            vault._clock.last = max(floor)
             renamed: dict[int, int] = {}
             for _seq, _cid, _t, _rid, _area, hlc, _base, _payload in rows:
                 if hlc not in renamed:
