@@ -234,8 +234,11 @@ def _bulk_insert(
     return statement
 
 
+_ROWS_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _rows_json(rows: Sequence[dict[str, Any]]) -> str:
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return _ROWS_ENCODER.encode(rows)
 
 
 def _lookup(key: Any, columns: Sequence[Any], *, unique: bool) -> Any:
