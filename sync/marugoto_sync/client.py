@@ -232,7 +232,6 @@ class SyncClient:
             # everything this laptop holds again and read its log from the start: nothing
             # anyone synced since the backup is lost while one laptop still has it.
             report.replayed = replica.restart_after_server_restore()
-            status = self.status()
         granted = set(status["areas"])
         known = replica.synced_areas()
         # Judged by what the laptop holds, not only by what it finished syncing: an area whose
