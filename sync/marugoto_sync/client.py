@@ -275,10 +275,13 @@ class SyncClient:
         if known is None or gained or lost:
             replica.set_synced_areas(sorted(granted))
 
-        def narrowed(areas: Sequence[str]) -> None:
-            """An answer names fewer areas than were synced: one was withdrawn during this
-            sync, and the page leaves out its entries. Forget it before the cursor passes
-            them, so that granting it again backfills it."""
+        appeared: set[str] = set()
+
+        def areas_changed(areas: Sequence[str]) -> None:
+            """The areas an answer names differ from those synced: the grants changed during
+            this sync. A withdrawn area is left out of the page: forget it before the cursor
+            passes its entries, so that granting it again backfills it. A newly granted one
+            is in the page from here on; its history is backfilled below."""
             synced = set(replica.synced_areas() or [])
             gone = sorted(synced - set(areas))
             if gone:
@@ -286,10 +289,16 @@ class SyncClient:
                 for area in gone:
                     replica.remove_area(area)
                     report.removed_areas.append(area)
+            appeared.update(set(areas) - synced)
 
         report.pulled = self._pull_range(
-            replica, "main", step, head=int(status["head"]), narrowed=narrowed
+            replica, "main", step, head=int(status["head"]), narrowed=areas_changed
         )
+        for area in sorted(appeared):
+            report.backfilled[area] = self._pull_range(
+                replica, f"backfill:{area}", step, area=area, until=replica.cursor()
+            )
+            replica.set_synced_areas(sorted({*(replica.synced_areas() or []), area}))
         if push_error is not None:
             raise push_error
         return report

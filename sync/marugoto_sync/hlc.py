@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 COUNTER_BITS = 16
 COUNTER_MASK = (1 << COUNTER_BITS) - 1
+# The server refuses a change stamped more than this ahead of its own clock (DESIGN §5).
+MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000
 
 
 def pack(millis: int, counter: int) -> int:

@@ -300,3 +300,12 @@ def test_only_changes_stamped_beyond_the_servers_limit_are_restamped_past_all_re
     [restamped] = [hlc for cid, hlc in after.items() if cid not in kept]
     assert restamped > ahead > max(kept.values())  # past what it received
     assert millis_of(restamped) < now + 4 * 60_000  # and now accepted
+
+
+def test_a_removed_area_is_no_longer_counted_as_synced_in_the_same_step(vault: Vault) -> None:
+    """Else a sync interrupted after the removal would never backfill the area again."""
+    replica = VaultReplica(vault)
+    replica.set_synced_areas(["mure", "shoga"])
+    vault.new_record("household", "mure", name="牟礼家", status="active")
+    replica.remove_area("mure")
+    assert replica.synced_areas() == ["shoga"]

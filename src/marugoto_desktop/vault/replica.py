@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marugoto_sync.changes import DELETED, PARENT, Change
-from marugoto_sync.hlc import pack
+from marugoto_sync.hlc import MAX_CLOCK_AHEAD_MS, pack
 from marugoto_sync.log_page import LogPage
 from marugoto_sync.merge import Conflict, conflict_from_wire, wins
 
@@ -39,9 +39,6 @@ def _cursor_key(name: str) -> str:
     return f"cursor:{name}"
 
 
-# Unsent changes stamped more than this ahead of the server's clock are re-stamped: under the
-# server's 5-minute limit, with a minute to spare for the time a sync takes.
-_RESTAMP_ABOVE_MS = 4 * 60 * 1000
 # Rows fetched per query when a page's records are read (well under SQLite's variable limit).
 _ROWS_PER_QUERY = 500
 
@@ -76,13 +73,16 @@ class VaultReplica:
         return self.vault._data_key.open_json(row[0], place("settings", key, "value"))
 
     def set_setting(self, key: str, value: Any) -> None:
-        blob = self.vault._data_key.seal_json(value, place("settings", key, "value"))
         with self.vault._transaction() as conn:
-            conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, blob),
-            )
+            self._put_setting(conn, key, value)
+
+    def _put_setting(self, conn: sqlite3.Connection, key: str, value: Any) -> None:
+        blob = self.vault._data_key.seal_json(value, place("settings", key, "value"))
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, blob),
+        )
 
     def synced_areas(self) -> list[str] | None:
         areas = self.get_setting("synced_areas")
@@ -337,7 +337,9 @@ class VaultReplica:
         vault = self.vault
         site = vault.site
         key = vault._data_key
-        limit = pack(server_millis + _RESTAMP_ABOVE_MS, 0)
+        # `server_millis` is read after the server refused the push: a change it took then
+        # lies within the limit of this (later) time too, and keeps its stamp.
+        limit = pack(server_millis + MAX_CLOCK_AHEAD_MS + 1, 0) - 1
         with vault._transaction() as conn:
             own = conn.execute(
                 "SELECT seq, change_id, type, record_id, area, hlc, base_hlc, payload "
@@ -406,11 +408,16 @@ class VaultReplica:
         wrote, and an administrator may grant the area again.
         """
         vault = self.vault
+        synced = self.synced_areas()
         with vault._transaction() as conn:
             removed = conn.execute("DELETE FROM records WHERE area = ?", (area,)).rowcount
             conn.execute("DELETE FROM conflicts WHERE area = ?", (area,))
-            # Regaining the area later must fetch its whole history again.
+            # Regaining the area later must fetch its whole history again: its backfill
+            # restarts, and it is no longer counted as synced (in the same transaction, so
+            # an interrupted sync cannot leave it counted with its records gone).
             conn.execute("DELETE FROM meta WHERE key = ?", (_cursor_key(f"backfill:{area}"),))
+            if synced is not None and area in synced:
+                self._put_setting(conn, "synced_areas", [a for a in synced if a != area])
         with vault._lock:
             vault._cache.clear()
             vault._search_index.clear()

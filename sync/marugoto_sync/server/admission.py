@@ -10,11 +10,9 @@ import math
 from collections.abc import Sequence
 
 from ..changes import Change, ChangeInvalid, change_from_wire
-from ..hlc import millis_of
+from ..hlc import MAX_CLOCK_AHEAD_MS, millis_of
 from .errors import ApiError
 from .models import ChangeIn
-
-MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000
 
 
 def parsed_changes(models: Sequence[ChangeIn]) -> list[Change]:
