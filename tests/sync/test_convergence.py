@@ -1,23 +1,45 @@
 """Convergence of the whole sync system under a randomised, hostile schedule (DESIGN §5).
 
 A Hypothesis state machine drives the real server (in-process ASGI app on SQLite and on
-PostgreSQL) and three real client vaults: creates, edits, deletes and re-creates; partial
-pulls; pushes dropped, duplicated or whose answer is lost; crashes (vault closed without
-warning and reopened); clock jumps. After full delivery every replica must equal the server
-and each other, every acknowledged change must be current, in the conflict log, or knowingly
-overwritten, replays must change nothing, and cursors must only have moved forward.
+PostgreSQL) and three real client vaults, one per user:
+
+- people create, edit, delete and re-create households in two areas (mure, shoga), also in
+  areas they have just lost (they do not know yet);
+- the administrator grants and withdraws areas, also while a laptop is in the middle of a sync;
+- the network drops a request before it reaches the server, or loses the answer after the
+  server acted on it; a push is sent twice; a pull stops after a few entries;
+- laptops die (vault closed without warning and reopened), also in the middle of a sync;
+- laptop clocks jump back by up to an hour, forward within the server's 5-minute skew limit,
+  and forward well past it (the server refuses; the client re-stamps its unsent changes).
+
+Each step checks what it can see at once (what left an outbox was acknowledged; a push that
+never reached the server changed nothing; a laptop holds no area it lost; cursors only move
+forward). After full delivery with the grants as they stand, every laptop holds exactly the
+records and conflicts of its areas, equal to the server's, and only work of areas it may not
+write waits in its outbox. Then every user is granted everything again, and every replica must
+equal the server and each other; everything anyone wrote (held-back work included) is in the
+server's log unchanged but for its clocks; every acknowledged change is current, in the
+conflict log, or knowingly overwritten; replays change nothing.
+
+What the machine found is reproduced by hand at the end of this file.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import tempfile
+import threading
 import warnings
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -26,17 +48,26 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    multiple,
     rule,
 )
+from sqlalchemy import select
 
+import marugoto_sync.client
+from marugoto_desktop.domain.records import Record, is_empty
+from marugoto_desktop.domain.validation import RecordInvalid
 from marugoto_desktop.operations.exchange import export_lines_to
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.replica import VaultReplica
-from marugoto_sync.changes import DELETED, Change
-from marugoto_sync.client import SyncClient
-from marugoto_sync.hlc import wall_millis
+from marugoto_sync.changes import DELETED, PARENT, Change, change_from_wire
+from marugoto_sync.client import SyncClient, SyncError, SyncReport
+from marugoto_sync.hlc import MAX_CLOCK_AHEAD_MS, millis_of, wall_millis
+from marugoto_sync.log_page import read_page
+from marugoto_sync.merge import conflict_from_wire
 from marugoto_sync.server.app import create_app
 from marugoto_sync.server.passwords import Argon2Cost, hash_password
+from marugoto_sync.server.storage import Storage
+from marugoto_sync.server.tables import field_state, records
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -44,20 +75,120 @@ with warnings.catch_warnings():
 
 PASSPHRASE = "convergence passphrase"
 PASSWORD = "convergence password"
-AREA = "mure"
+AREAS = ("mure", "shoga")
 LAPTOPS = 3
+ALL = 1_000_000
+MINUTE = 60_000
+HOUR = 60 * MINUTE
+# Small pages, so that a sync pulls (and backfills) in several requests that can fail apart;
+# the final delivery uses the client's usual size.
+PAGE_SIZE = 4
+DELIVERY_PAGE_SIZE = marugoto_sync.client.PAGE_SIZE
+T = TypeVar("T")
 CHEAP = Argon2Cost(memory_kib=64, iterations=1, lanes=1)
 STATUSES = ["active", "watching", "closed", "suspended"]
 
+LAPTOP = st.integers(0, LAPTOPS - 1)
+GRANTS = st.frozensets(st.sampled_from(AREAS))
+# Backwards as far as an hour; forwards within the limit, also just within it; forwards past
+# it, just past it or by hours.
+CLOCK_OFFSETS = st.one_of(
+    st.integers(-HOUR, 2 * MINUTE),
+    st.integers(2 * MINUTE, MAX_CLOCK_AHEAD_MS - 10_000),
+    st.integers(MAX_CLOCK_AHEAD_MS + 10_000, 2 * MAX_CLOCK_AHEAD_MS),
+    st.integers(2 * MAX_CLOCK_AHEAD_MS, 3 * HOUR),
+)
+
+
+class PowerCut(Exception):
+    """The laptop died at this point of a sync (battery, crash)."""
+
+
+class Network:
+    """The line between one laptop and the server for one exchange; it may fail once.
+
+    Request number `fail_at` is dropped before it reaches the server, or (`reached`) reaches
+    it and its answer is lost on the way back; with `power_cut` the laptop dies there instead
+    of seeing a network error. `admin` maps request numbers to what an administrator does just
+    before that request, while the laptop syncs. The line notes which changes the server
+    acknowledged, and which of those acknowledgements reached the laptop; it checks that the
+    server takes no change from the future, nor (`granted`: the user's areas, as the test
+    knows them) of an area the user may not write.
+    """
+
+    def __init__(
+        self,
+        http: TestClient,
+        *,
+        fail_at: int | None = None,
+        reached: bool = False,
+        power_cut: bool = False,
+        admin: dict[int, Callable[[], None]] | None = None,
+        granted: Callable[[], set[str]] | None = None,
+    ) -> None:
+        self.http = http
+        self.granted = granted
+        self.fail_at = fail_at
+        self.reached = reached
+        self.power_cut = power_cut
+        self.admin = dict(admin or {})
+        self.requests = 0
+        self._lock = threading.Lock()
+        self.pushes_reached = 0
+        self.acknowledged: set[str] = set()  # by the server
+        self.heard: set[str] = set()  # ... and the laptop got the answer
+        self.refusals: list[str] = []  # error codes of pushes the server refused
+        self.failed = ""  # what failed, for the statistics
+
+    def _failure(self, what: str) -> Exception:
+        return PowerCut(what) if self.power_cut else httpx.ConnectError(what)
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        with self._lock:  # pages may be fetched from several threads
+            number = self.requests
+            self.requests += 1
+        if number in self.admin:
+            self.admin.pop(number)()
+        failing = number == self.fail_at
+        if failing:
+            how = "answer lost" if self.reached else "dropped"
+            self.failed = f"{url} {how}{', power cut' if self.power_cut else ''}"
+        if failing and not self.reached:
+            raise self._failure(f"{method} {url} dropped before it reached the server")
+        sent_at = wall_millis()
+        response = self.http.request(method, url, **kwargs)
+        answered_at = wall_millis()
+        acknowledged: list[str] = []
+        if url == "/v1/push":
+            self.pushes_reached += 1
+            # The server takes no change stamped more than 5 minutes ahead of its clock, and
+            # refuses for the clock only such a change (its clock read between the two).
+            latest = max(millis_of(c["hlc"]) for c in kwargs["json"]["changes"])
+            if response.status_code == 200:
+                acknowledged = response.json()["acknowledged"]
+                self.acknowledged.update(acknowledged)
+                assert latest - answered_at <= MAX_CLOCK_AHEAD_MS
+                if self.granted is not None:
+                    areas = {c["area"] for c in kwargs["json"]["changes"]} - {None}
+                    assert areas <= self.granted(), areas
+            else:
+                self.refusals.append(response.json()["code"])
+                if self.refusals[-1] == "clock_skew":
+                    assert latest - sent_at > MAX_CLOCK_AHEAD_MS
+        if failing:
+            raise self._failure(f"the answer to {method} {url} was lost")
+        self.heard.update(acknowledged)
+        return response
+
 
 class Laptop:
-    def __init__(self, folder: Path, http: TestClient, name: str) -> None:
+    def __init__(self, folder: Path, http: TestClient, user: str) -> None:
         self.folder = folder
         self.http = http
         self.vault = Vault.create(folder, PASSPHRASE, kdf=KdfParams())
         self.offset_ms = 0
         client = SyncClient("http://testserver", http=http, app_version="0.1.0")
-        enrollment = client.enroll(name, PASSWORD, name)
+        enrollment = client.enroll(user, PASSWORD, user)
         self.token = enrollment.token
         self.cursors: list[int] = [0]
 
@@ -65,10 +196,12 @@ class Laptop:
     def replica(self) -> VaultReplica:
         return VaultReplica(self.vault)
 
-    def client(self) -> SyncClient:
-        return SyncClient(
-            "http://testserver", token=self.token, http=self.http, app_version="0.1.0"
-        )
+    def client(self, network: Network | None = None) -> SyncClient:
+        http = cast(httpx.Client, network) if network is not None else self.http
+        return SyncClient("http://testserver", token=self.token, http=http, app_version="0.1.0")
+
+    def pending(self) -> dict[str, Change]:
+        return {c.change_id: c for c in self.vault.pending_changes(ALL)}
 
     def crash_and_reopen(self) -> None:
         # No lock, no checkpoint: the connection just goes away, as in a crash (where the
@@ -87,6 +220,60 @@ class Laptop:
         self.cursors.append(self.replica.cursor())
 
 
+@contextmanager
+def client_setting(name: str, value: int) -> Iterator[None]:
+    """A setting of the sync client module, changed for a while."""
+    before = getattr(marugoto_sync.client, name)
+    setattr(marugoto_sync.client, name, value)
+    try:
+        yield
+    finally:
+        setattr(marugoto_sync.client, name, before)
+
+
+def sync_over(laptop: Laptop, network: Network | None = None) -> SyncReport | SyncError:
+    """A whole sync of the laptop over this line: its report, or the SyncError it raised.
+
+    When the line counts requests (a failure or an administrator at request n), pages are
+    fetched one at a time, so that request n is the same one at every run.
+    """
+    counted = network is not None and (network.fail_at is not None or bool(network.admin))
+    with client_setting("FETCH_AHEAD", 1) if counted else nullcontext():
+        return attempt(lambda: laptop.client(network).sync(laptop.replica))
+
+
+def attempt(action: Callable[[], T]) -> T | SyncError:
+    """What `action` returns, or the SyncError it raises."""
+    try:
+        return action()
+    except SyncError as exc:
+        return exc
+
+
+# What the steps met, over a whole run: printed at its end (pytest -s), to show that each
+# hazard is really exercised.
+STATISTICS: Counter[str] = Counter()
+
+
+def tally(what: str) -> None:
+    STATISTICS[what] += 1
+
+
+def describe_sync(report: SyncReport | SyncError, when: str = "sync") -> None:
+    """Note what a full sync met."""
+    if isinstance(report, SyncError):
+        tally(f"{when} refused: {report.code}")
+        return
+    for name, happened in [
+        ("re-stamped", report.restamped),
+        ("held back", report.held_back),
+        ("removed an area", report.removed_areas),
+        ("backfilled an area", report.backfilled),
+    ]:
+        if happened:
+            tally(f"{when} {name}")
+
+
 def export(vault: Vault) -> str:
     out = io.StringIO()
     export_lines_to(vault, out)
@@ -95,7 +282,7 @@ def export(vault: Vault) -> str:
 
 def snapshot(vault: Vault) -> dict[str, Any]:
     """Everything a replica holds that must converge: records (incl. deleted), conflicts."""
-    records = {
+    held = {
         r.id: (r.type, r.area, r.parent_id, dict(r.fields), r.deleted)
         for r in vault.records(include_deleted=True)
     }
@@ -103,33 +290,85 @@ def snapshot(vault: Vault) -> dict[str, Any]:
         v.conflict.conflict_id: (v.conflict.to_wire(), v.status)
         for v in VaultReplica(vault).conflicts(include_resolved=True)
     }
-    return {"records": records, "conflicts": conflicts}
+    return {"records": held, "conflicts": conflicts}
+
+
+def wire(item: dict[str, Any]) -> dict[str, Any]:
+    """A change as it travels, from a log entry."""
+    return {k: v for k, v in item.items() if k not in ("seq", "kind")}
+
+
+def server_view(storage: Storage, areas: Iterable[str]) -> dict[str, Any]:
+    """What a replica granted `areas` must hold, read from the server's own tables."""
+    visible = set(areas)
+    with storage.engine.connect() as conn:
+        rows = conn.execute(select(records.c.record_id, records.c.type, records.c.area)).all()
+        states = conn.execute(
+            select(field_state.c.record_id, field_state.c.field, field_state.c.value)
+        ).all()
+    values: dict[str, dict[str, Any]] = {}
+    for record_id, name, value in states:
+        values.setdefault(record_id, {})[name] = json.loads(value)
+    held = {}
+    for record_id, rtype, area in rows:
+        if area is not None and area not in visible:
+            continue
+        state = values.get(record_id, {})
+        parent = state.get(PARENT)
+        fields = {n: v for n, v in state.items() if not n.startswith("_") and not is_empty(v)}
+        held[record_id] = (
+            rtype,
+            area,
+            parent if isinstance(parent, str) else None,
+            fields,
+            bool(state.get(DELETED, False)),
+        )
+    log = storage.changes_page(sorted(visible), 0, ALL).items
+    resolved = {item.get("resolves") for item in log if item["kind"] == "change"}
+    conflicts = {
+        item["change_id"]: (
+            conflict_from_wire(item["value"]).to_wire(),
+            "resolved" if item["change_id"] in resolved else "open",
+        )
+        for item in log
+        if item["kind"] == "conflict"
+    }
+    return {"records": held, "conflicts": conflicts}
 
 
 class Convergence(RuleBasedStateMachine):
-    database_url: str  # set by the test function
+    """The office: a server, three users with a laptop each, and everything that can happen."""
 
+    database_url: str  # set by the test function
     households = Bundle("households")
 
     @initialize(target=households)
-    def start(self) -> str:
+    def start(self) -> Any:
         self.tmp = Path(tempfile.mkdtemp(prefix="marugoto-sm-"))
         self.app = create_app(self.database_url)
         self.http = TestClient(self.app)
         self.http.__enter__()
-        storage = self.app.state.server.storage
+        self.storage: Storage = self.app.state.server.storage
         now = datetime.now(UTC)
         for i in range(LAPTOPS):
-            storage.add_user(f"user{i}", "consultant", [AREA], hash_password(PASSWORD, CHEAP), now)
+            self.storage.add_user(
+                f"user{i}", "consultant", list(AREAS), hash_password(PASSWORD, CHEAP), now
+            )
+        self.granted = [set(AREAS) for _ in range(LAPTOPS)]
         self.laptops = [Laptop(self.tmp / f"v{i}", self.http, f"user{i}") for i in range(LAPTOPS)]
-        self.acknowledged: dict[str, Change] = {}
-        # Start from a record every laptop has, so that edits collide often.
-        record = self.laptops[0].vault.new_record(
-            "household", AREA, name="共有世帯", status="active"
+        self.written: dict[str, Change] = {}  # every change a person made, as first stamped
+        self.acknowledged: set[str] = set()  # every change id the server acknowledged
+        # Start from a record in each area that every laptop has, so that edits collide often.
+        first = self.laptops[0].vault.new_record(
+            "household", AREAS[0], name="共有世帯", status="active"
         )
-        for i in range(LAPTOPS):
+        second = self.laptops[1].vault.new_record(
+            "household", AREAS[1], name="共有世帯", status="active"
+        )
+        self.note_written()
+        for i in [*range(LAPTOPS), 0]:
             self.full_sync(i)
-        return record.id
+        return multiple(first.id, second.id)
 
     def teardown(self) -> None:
         if not hasattr(self, "laptops"):
@@ -141,98 +380,266 @@ class Convergence(RuleBasedStateMachine):
                 if laptop.vault.is_open:
                     laptop.vault.close()
             self.http.__exit__(None, None, None)
-            self.app.state.server.storage.close()
+            self.storage.close()
+
+    def line(self, i: int, **failures: Any) -> Network:
+        """The network between laptop `i` and the server, for one exchange."""
+        return Network(self.http, granted=lambda: self.granted[i], **failures)
+
+    def set_grant(self, user: int, areas: Iterable[str]) -> None:
+        self.storage.set_user_areas(f"user{user}", sorted(areas))
+        self.granted[user] = set(areas)
 
     # -- what people do ---------------------------------------------------------------------
 
-    @rule(target=households, i=st.integers(0, LAPTOPS - 1), status=st.sampled_from(STATUSES))
-    def create(self, i: int, status: str) -> str:
-        record = self.laptops[i].vault.new_record("household", AREA, name=f"世帯{i}", status=status)
+    def save(self, i: int, record: Record) -> None:
+        laptop = self.laptops[i]
+        try:
+            laptop.vault.put(record)
+        except RecordInvalid:
+            # Open bug (the xfail test_an_area_granted_and_withdrawn_again_during_a_sync_...):
+            # an area granted and withdrawn again during one sync leaves records of it without
+            # their earlier fields, until the next sync removes them. Nothing else may leave a
+            # laptop holding a record it cannot save.
+            assert record.area not in (laptop.replica.synced_areas() or []), record
+            tally("open bug: a half record of an area granted and withdrawn during a sync")
+
+    @rule(
+        target=households,
+        i=LAPTOP,
+        area=st.sampled_from(AREAS),
+        status=st.sampled_from(STATUSES),
+    )
+    def create(self, i: int, area: str, status: str) -> str:
+        # Also in an area the user has just lost: the laptop does not know yet.
+        record = self.laptops[i].vault.new_record("household", area, name=f"世帯{i}", status=status)
         return record.id
 
     @rule(
         household=households,
-        i=st.integers(0, LAPTOPS - 1),
+        i=LAPTOP,
         status=st.sampled_from(STATUSES),
         note=st.sampled_from(["", "見守り継続", "受診同行"]),
     )
     def edit(self, household: str, i: int, status: str, note: str) -> None:
-        vault = self.laptops[i].vault
-        record = vault.get(household)
+        record = self.laptops[i].vault.get(household)
         if record is not None:  # a laptop edits only what it has and is not deleted
-            vault.put(record.with_fields(status=status, note=note))
+            self.save(i, record.with_fields(status=status, note=note))
 
-    @rule(household=households, i=st.integers(0, LAPTOPS - 1))
+    @rule(household=households, i=LAPTOP)
     def delete(self, household: str, i: int) -> None:
         vault = self.laptops[i].vault
         if vault.get(household) is not None:
             vault.delete(household)
 
-    @rule(household=households, i=st.integers(0, LAPTOPS - 1))
+    @rule(household=households, i=LAPTOP)
     def recreate(self, household: str, i: int) -> None:
-        vault = self.laptops[i].vault
-        record = vault.get(household, include_deleted=True)
+        record = self.laptops[i].vault.get(household, include_deleted=True)
         if record is not None and record.deleted:
-            vault.put(record.with_fields(note="再開"))  # writing it again restores it
+            self.save(i, record.with_fields(note="再開"))  # writing it again restores it
+
+    @rule(household=households, i=LAPTOP, j=LAPTOP)
+    def edit_concurrently(self, household: str, i: int, j: int) -> None:
+        """Two laptops change the same field before either syncs: a conflict to come."""
+        for k, status in ((i, "watching"), (j, "closed")):
+            record = self.laptops[k].vault.get(household)
+            if record is not None:
+                self.save(k, record.with_fields(status=status))
+
+    # -- what the administrator does ----------------------------------------------------------
+
+    @rule(user=LAPTOP, area=st.sampled_from(AREAS))
+    def grant_or_withdraw(self, user: int, area: str) -> None:
+        self.set_grant(user, self.granted[user] ^ {area})
+
+    @rule(user=LAPTOP, area=st.sampled_from(AREAS))
+    def withdraw_then_grant_again(self, user: int, area: str) -> None:
+        """An area withdrawn and granted again, the user's laptop syncing after each."""
+        self.set_grant(user, self.granted[user] - {area})
+        self.full_sync(user)
+        self.set_grant(user, self.granted[user] | {area})
+        self.full_sync(user)
 
     # -- what the network and the machines do --------------------------------------------------
 
-    def _push(self, laptop: Laptop, *, answer_lost: bool = False, twice: bool = False) -> None:
+    @rule(i=LAPTOP, fate=st.sampled_from(["delivered", "answer_lost", "dropped", "duplicated"]))
+    def push(self, i: int, fate: str) -> None:
+        """One push by hand, as the client's push step makes it, and what the server does."""
+        laptop = self.laptops[i]
         batch = laptop.vault.pending_changes(7)
         if not batch:
             return
-        with laptop.client() as client:
-            answer = client.push(batch)
-            if twice:
-                assert client.push(batch)["acknowledged"] == answer["acknowledged"]
-        assert sorted(answer["acknowledged"]) == sorted(c.change_id for c in batch)
-        for change in batch:
-            self.acknowledged[change.change_id] = change
-        if not answer_lost:
-            laptop.vault.acknowledge(answer["acknowledged"])
+        ids = {c.change_id for c in batch}
+        head = self.storage.head()
+        network = self.line(
+            i,
+            fail_at=0 if fate in ("answer_lost", "dropped") else None,
+            reached=fate != "dropped",
+        )
+        foreign = {c.area for c in batch if c.area is not None} - self.granted[i]
+        client = laptop.client(network)
+        answer = attempt(lambda: client.push(batch))
+        if fate == "duplicated" and not isinstance(answer, SyncError):
+            assert client.push(batch)["acknowledged"] == answer["acknowledged"]
+        assert not isinstance(answer, SyncError) or answer.code in (
+            "unreachable",
+            "clock_skew",
+            "area_forbidden",
+        ), answer
+        self.acknowledged |= network.acknowledged
+        if fate == "dropped":
+            tally("push dropped: never reached the server")
+            assert network.pushes_reached == 0
+            assert self.storage.head() == head
+            return
+        tally(f"push {fate}: {network.refusals[0] if network.refusals else 'taken'}")
+        if network.acknowledged:
+            # Taken whole (within the skew limit: see Network), and only areas the user may
+            # write.
+            assert network.acknowledged == ids
+            assert not foreign
+        else:
+            # Refused whole: from the future (checked first), or touching a foreign area.
+            assert self.storage.head() == head
+            [code] = network.refusals
+            assert code == "clock_skew" or (code == "area_forbidden" and foreign), code
+        if fate != "answer_lost":
+            laptop.vault.acknowledge(sorted(network.heard))
 
-    @rule(i=st.integers(0, LAPTOPS - 1))
-    def push(self, i: int) -> None:
-        self._push(self.laptops[i])
-
-    @rule(i=st.integers(0, LAPTOPS - 1))
-    def push_answer_lost(self, i: int) -> None:
-        self._push(self.laptops[i], answer_lost=True)
-
-    @rule(i=st.integers(0, LAPTOPS - 1))
-    def push_duplicated(self, i: int) -> None:
-        self._push(self.laptops[i], twice=True)
-
-    @rule(i=st.integers(0, LAPTOPS - 1), limit=st.integers(1, 5))
+    @rule(i=LAPTOP, limit=st.integers(1, 5))
     def partial_pull(self, i: int, limit: int) -> None:
+        """One page by hand, as the client's pull step fetches and applies it."""
         laptop = self.laptops[i]
+        # The pull step runs after a status call told the client its areas; pulling with other
+        # areas than the laptop knows is the race `sync_while_areas_change` explores.
+        if set(laptop.replica.synced_areas() or ()) != self.granted[i]:
+            tally("partial pull: skipped, areas changed")
+            return
         after = laptop.replica.cursor()
         with laptop.client() as client:
             page = client.pull(after, limit)
-        laptop.replica.apply_page(page["items"], int(page["next"]))
+        laptop.replica.apply_page(read_page(page["log"]), int(page["next"]))
         laptop.note_cursor()
 
-    @rule(i=st.integers(0, LAPTOPS - 1))
+    @rule(i=LAPTOP)
     def full_sync(self, i: int) -> None:
         laptop = self.laptops[i]
-        pending = laptop.vault.pending_changes(1_000_000)
-        with laptop.client() as client:
-            report = client.sync(laptop.replica)
-        assert report.pushed == len(pending)
-        for change in pending:
-            self.acknowledged[change.change_id] = change
+        granted = self.granted[i]
+        pending = laptop.pending()
+        held = {cid for cid, c in pending.items() if c.area is not None and c.area not in granted}
+        network = self.line(i)
+        report = sync_over(laptop, network)
+        if isinstance(report, SyncError):
+            # Re-stamped from the server's time, unsent changes are refused again only while
+            # the laptop's clock itself is still beyond the limit; then nothing went out.
+            assert report.code == "clock_skew", report
+            assert laptop.offset_ms > MAX_CLOCK_AHEAD_MS
+            assert not network.acknowledged
+        self.acknowledged |= network.acknowledged
+        left = set(laptop.pending())
+        describe_sync(report)
+        if not isinstance(report, SyncError):
+            # Everything went out but the work of areas this user may not write.
+            assert left == held
+            assert report.held_back == len(held)
+            assert report.pushed == len(pending) - len(held)
+            assert network.acknowledged == set(pending) - held
+        else:
+            assert left == set(pending)
+        # Lost areas are gone from the laptop; it knows exactly what is granted now.
+        assert set(laptop.replica.stored_areas()) <= granted
+        assert laptop.replica.synced_areas() == sorted(granted)
         laptop.note_cursor()
 
-    @rule(i=st.integers(0, LAPTOPS - 1))
+    @rule(i=LAPTOP, fail_at=st.integers(0, 3), reached=st.booleans(), power_cut=st.booleans())
+    def interrupted_sync(self, i: int, fail_at: int, reached: bool, power_cut: bool) -> None:
+        """A sync whose request `fail_at` is dropped or loses its answer, or the laptop dies."""
+        laptop = self.laptops[i]
+        before = set(laptop.pending())
+        head = self.storage.head()
+        network = self.line(i, fail_at=fail_at, reached=reached, power_cut=power_cut)
+        try:
+            result = sync_over(laptop, network)
+        except PowerCut:
+            laptop.crash_and_reopen()
+            tally(f"interrupted sync: {network.failed}")
+        else:
+            tally(f"interrupted sync: {network.failed or 'not interrupted'}")
+            assert not isinstance(result, SyncError) or result.code in (
+                "unreachable",
+                "clock_skew",
+            ), result
+        self.acknowledged |= network.acknowledged
+        # Only what the laptop heard acknowledged left its outbox.
+        assert before - set(laptop.pending()) == network.heard
+        if network.pushes_reached == 0:
+            assert self.storage.head() == head
+        laptop.note_cursor()
+
+    @rule(
+        i=LAPTOP,
+        at=st.integers(0, 4),
+        areas=GRANTS,
+        undone_after=st.none() | st.integers(1, 3),
+    )
+    def sync_while_areas_change(
+        self, i: int, at: int, areas: frozenset[str], undone_after: int | None
+    ) -> None:
+        """The administrator changes this user's areas just before request `at` of a sync, and
+        may put it back a few requests later (a mistake put right)."""
+        laptop = self.laptops[i]
+        before = set(self.granted[i])
+        admin = {at: lambda: self.set_grant(i, areas)}
+        if undone_after is not None:
+            admin[at + undone_after] = lambda: self.set_grant(i, before)
+        network = self.line(i, admin=admin)
+        result = sync_over(laptop, network)
+        # A push after the area was withdrawn is refused whole, and reported.
+        assert not isinstance(result, SyncError) or result.code in (
+            "area_forbidden",
+            "clock_skew",
+        ), result
+        for _, action in sorted(network.admin.items()):
+            action()  # the sync was shorter: the administrator acts after it
+        self.acknowledged |= network.acknowledged
+        laptop.note_cursor()
+
+    @rule(
+        household=households,
+        i=LAPTOP,
+        offset=CLOCK_OFFSETS,
+        status=st.sampled_from(STATUSES),
+    )
+    def edit_with_clock_off(self, household: str, i: int, offset: int, status: str) -> None:
+        """An edit made while the laptop's clock is off; the clock is put back right after."""
+        laptop = self.laptops[i]
+        then = laptop.offset_ms
+        laptop.set_clock(offset)
+        record = laptop.vault.get(household)
+        if record is not None:
+            self.save(i, record.with_fields(status=status))
+        laptop.set_clock(then)
+
+    @rule(i=LAPTOP)
     def crash(self, i: int) -> None:
         self.laptops[i].crash_and_reopen()
 
-    @rule(i=st.integers(0, LAPTOPS - 1), jump=st.integers(-3_600_000, 120_000))
-    def clock_jump(self, i: int, jump: int) -> None:
-        # Backwards as far as an hour; forwards less than the server's 5-minute skew limit.
-        self.laptops[i].set_clock(jump)
+    @rule(i=LAPTOP, offset=CLOCK_OFFSETS)
+    def clock_jump(self, i: int, offset: int) -> None:
+        self.laptops[i].set_clock(offset)
+
+    @rule(i=LAPTOP)
+    def clock_set_right(self, i: int) -> None:
+        self.laptops[i].set_clock(0)
 
     # -- invariants -------------------------------------------------------------------------
+
+    @invariant()
+    def note_written(self) -> None:
+        """Remember every change a person made, as it was first stamped."""
+        for laptop in getattr(self, "laptops", []):
+            for change_id, change in laptop.pending().items():
+                self.written.setdefault(change_id, change)
 
     @invariant()
     def cursors_only_move_forward(self) -> None:
@@ -241,75 +648,99 @@ class Convergence(RuleBasedStateMachine):
 
     # -- after full delivery ----------------------------------------------------------------
 
+    def deliver(self) -> None:
+        for _ in range(2):  # twice round: everyone's changes reach everyone
+            for i, laptop in enumerate(self.laptops):
+                network = self.line(i)
+                report = sync_over(laptop, network)
+                assert not isinstance(report, SyncError), report
+                describe_sync(report, "at the end: sync")
+                self.acknowledged |= network.acknowledged
+                laptop.note_cursor()
+        self.cursors_only_move_forward()
+
     def deliver_everything_and_check(self) -> None:
+        self.note_written()
         for laptop in self.laptops:
             laptop.set_clock(0)
-        pushed_by_sync: list[Change] = []
-        for _ in range(2):  # twice round: everyone's changes reach everyone
-            for laptop in self.laptops:
-                pushed_by_sync += laptop.vault.pending_changes(1_000_000)
-                with laptop.client() as client:
-                    client.sync(laptop.replica)
-                laptop.note_cursor()
-        for change in pushed_by_sync:
-            self.acknowledged[change.change_id] = change
-        self.cursors_only_move_forward()
+        with client_setting("PAGE_SIZE", DELIVERY_PAGE_SIZE):
+            self.check_delivery()
+
+    def check_delivery(self) -> None:
+        # With the grants as they stand: each laptop holds exactly the records and conflicts
+        # of its areas, as the server has them, and only work of other areas waits.
+        self.deliver()
+        for laptop, granted in zip(self.laptops, self.granted, strict=True):
+            for change in laptop.pending().values():
+                assert change.area is not None and change.area not in granted, change
+                tally("at the end: held-back work waits for its area")
+            assert snapshot(laptop.vault) == server_view(self.storage, granted)
+
+        # Every user is granted everything again: held-back work goes out, lost areas return.
+        for user in range(LAPTOPS):
+            self.set_grant(user, AREAS)
+        self.deliver()
         for laptop in self.laptops:
             assert laptop.vault.outbox_size() == 0
 
-        # A brand-new laptop that syncs from nothing sees the same as everyone.
+        # A brand-new laptop that syncs from nothing sees the same as everyone, and all
+        # replicas equal the server, field by field.
         fresh = Laptop(self.tmp / "fresh", self.http, "user0")
         with fresh.client() as client:
             client.sync(fresh.replica)
-        states = [snapshot(laptop.vault) for laptop in [*self.laptops, fresh]]
-        for state in states[1:]:
-            assert state == states[0]
-        exports = {export(laptop.vault) for laptop in [*self.laptops, fresh]}
-        assert len(exports) == 1
+        replicas = [*self.laptops, fresh]
+        states = [snapshot(laptop.vault) for laptop in replicas]
+        expected = server_view(self.storage, AREAS)
+        for state in states:
+            assert state == expected
+        assert len({export(laptop.vault) for laptop in replicas}) == 1
 
-        # The replicas equal the server, field by field.
-        storage = self.app.state.server.storage
-        log = storage.changes_page([AREA], 0, 1_000_000).items
+        log = self.storage.changes_page(AREAS, 0, ALL).items
         changes = [item for item in log if item["kind"] == "change"]
         conflicts = [item for item in log if item["kind"] == "conflict"]
-        for record_id, (_t, _a, _p, fields, deleted) in states[0]["records"].items():
-            for name in {c["field"] for c in changes if c["record_id"] == record_id}:
-                state = storage.field_state(record_id, name)
-                if name == "_deleted":
-                    assert bool(state.value) == deleted
-                elif not name.startswith("_"):
-                    assert fields.get(name) == (
-                        state.value if state.value not in ("", None) else None
-                    )
+        logged = {c["change_id"]: c for c in changes}
+
+        # Everything anyone wrote reached the server, as written (re-stamping changes clocks
+        # only), and the server acknowledged it.
+        for change_id, change in self.written.items():
+            assert change_id in logged, change
+            entry = change_from_wire(wire(logged[change_id]))
+            assert (entry.type, entry.record_id, entry.area, entry.field, entry.value) == (
+                change.type,
+                change.record_id,
+                change.area,
+                change.field,
+                change.value,
+            )
+            assert entry.site == change.site
+        assert set(self.written) <= self.acknowledged
 
         # Every acknowledged change is current, in the conflict log, or knowingly overwritten.
         losers = {c["value"]["loser"]["change_id"] for c in conflicts}
-        logged = {c["change_id"]: c for c in changes}
-        for change in self.acknowledged.values():
-            assert change.change_id in logged
-            current = storage.field_state(change.record_id, change.field)
+        for change_id in self.acknowledged:
+            assert change_id in logged
+            change = logged[change_id]
+            record_id, name, hlc = change["record_id"], change["field"], change["hlc"]
+            current = self.storage.field_state(record_id, name)
+            assert current is not None
             # A later change built on it. `_deleted` carries the record's clock as its base,
             # so there "saw it" means a base at or past it.
             overwritten_knowingly = any(
-                c["record_id"] == change.record_id
-                and c["field"] == change.field
-                and (
-                    c["base_hlc"] >= change.hlc
-                    if change.field == DELETED
-                    else c["base_hlc"] == change.hlc
-                )
+                c["record_id"] == record_id
+                and c["field"] == name
+                and (c["base_hlc"] >= hlc if name == DELETED else c["base_hlc"] == hlc)
                 for c in changes
             )
             # Deleting and restoring are wishes, not values: a delete (or restore) is kept if
             # the same wish stands, or was knowingly overridden, or is in the conflict log.
-            same_wish = change.field == DELETED and any(
-                c["record_id"] == change.record_id
+            same_wish = name == DELETED and any(
+                c["record_id"] == record_id
                 and c["field"] == DELETED
-                and c["value"] == change.value
+                and c["value"] == change["value"]
                 and (
                     c["change_id"] in (current.change_id, *losers)
                     or any(
-                        later["record_id"] == change.record_id
+                        later["record_id"] == record_id
                         and later["field"] == DELETED
                         and later["base_hlc"] >= c["hlc"]
                         and later["hlc"] > c["hlc"]
@@ -319,29 +750,50 @@ class Convergence(RuleBasedStateMachine):
                 for c in changes
             )
             assert (
-                current.change_id == change.change_id
-                or change.change_id in losers
+                current.change_id == change_id
+                or change_id in losers
                 or overwritten_knowingly
                 or same_wish
             ), change
 
-        # Each conflict is recorded once, and every replica holds exactly the server's.
+        # Each conflict is recorded once (every replica holds exactly the server's: above).
         conflict_ids = [c["change_id"] for c in conflicts]
         assert len(conflict_ids) == len(set(conflict_ids))
-        assert set(states[0]["conflicts"]) == set(conflict_ids)
 
         # Replays change nothing.
-        head = storage.head()
+        head = self.storage.head()
         with self.laptops[0].client() as client:
-            every = list(self.acknowledged.values())
+            every = [change_from_wire(wire(logged[cid])) for cid in sorted(self.acknowledged)]
             for start in range(0, len(every), 1000):
                 client.push(every[start : start + 1000])
-        assert storage.head() == head
+        assert self.storage.head() == head
         assert snapshot(self.laptops[0].vault) == states[0]
         fresh.vault.close()
 
 
+@pytest.fixture
+def _quick_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small pages; and Argon2 run once, not for every vault created or reopened.
+
+    Every vault here has the same passphrase, and the key Argon2 derives from it the first
+    time is used for every vault whatever its salt: a shortcut for this test only (it would
+    otherwise spend half its time deriving keys). A vault is still created, locked and
+    reopened by its own code, with its own data key and slot.
+    """
+    monkeypatch.setattr(marugoto_sync.client, "PAGE_SIZE", PAGE_SIZE)
+    real = KdfParams.derive
+    keys: dict[tuple[KdfParams, str], bytes] = {}
+
+    def derive(self: KdfParams, passphrase: str, salt: bytes) -> bytes:
+        if (self, passphrase) not in keys:
+            keys[(self, passphrase)] = real(self, passphrase, salt)
+        return keys[(self, passphrase)]
+
+    monkeypatch.setattr(KdfParams, "derive", derive)
+
+
 @pytest.mark.slow
+@pytest.mark.usefixtures("_quick_machine")
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_replicas_converge(backend: str, fresh_postgresql_url) -> None:
     def url() -> str:
@@ -360,4 +812,215 @@ def test_replicas_converge(backend: str, fresh_postgresql_url) -> None:
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
+    STATISTICS.clear()
     Machine.TestCase().runTest()
+    print(f"\n{backend}:", *sorted(f"{n:5} {what}" for what, n in STATISTICS.items()), sep="\n")
+
+
+# -- what the machine found, each reproduced by hand -----------------------------------------
+#
+# Each was a bug the machine found, or led to. Fixed ones are plain tests now, so that they
+# stay fixed; an open one is a strict xfail test.
+
+
+class Office:
+    """The server and one laptop per user (user0, user1, each granted every area)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.app = create_app(f"sqlite:///{folder / 'server.db'}")
+        self.http = TestClient(self.app)
+        self.http.__enter__()
+        self.storage: Storage = self.app.state.server.storage
+        now = datetime.now(UTC)
+        for i in range(2):
+            self.storage.add_user(
+                f"user{i}", "consultant", list(AREAS), hash_password(PASSWORD, CHEAP), now
+            )
+        self.laptops = [Laptop(folder / f"v{i}", self.http, f"user{i}") for i in range(2)]
+
+    def statuses(self, household: str) -> list[Any]:
+        """The household's status on each laptop and on the server."""
+        aiko, ken = self.laptops
+        state = self.storage.field_state(household, "status")
+        return [
+            aiko.vault.get(household).fields["status"],
+            state.value if state is not None else None,
+            ken.vault.get(household).fields["status"],
+        ]
+
+    def close(self) -> None:
+        for laptop in self.laptops:
+            laptop.vault.close()
+        self.http.__exit__(None, None, None)
+        self.storage.close()
+
+
+@pytest.fixture
+def office(tmp_path: Path, _quick_machine: None) -> Iterator[Office]:
+    office = Office(tmp_path)
+    yield office
+    office.close()
+
+
+def test_an_area_withdrawn_and_granted_again_during_a_sync_is_backfilled(office: Office) -> None:
+    aiko, ken = office.laptops
+    sync_over(aiko)
+    household = ken.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(ken)
+    # Aiko syncs. Right after her status call (mure granted), the administrator withdraws
+    # mure: her pull leaves Ken's household out, and her cursor moves past it.
+    withdraw = Network(office.http, admin={1: lambda: office.storage.set_user_areas("user0", [])})
+    sync_over(aiko, withdraw)
+    # The administrator grants mure again (a mistake put right) before her next sync.
+    office.storage.set_user_areas("user0", ["mure"])
+    sync_over(aiko)
+    assert aiko.vault.get(household.id) is not None
+
+
+def test_a_lost_push_answer_and_a_clock_run_ahead_leave_replicas_equal(office: Office) -> None:
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    # Aiko's edit reaches the server, but the answer is lost: it stays in her outbox.
+    aiko.vault.put(aiko.vault.get(household.id).with_fields(status="watching"))
+    lost = Network(office.http, fail_at=1, reached=True)
+    assert sync_over(aiko, lost).code == "unreachable"
+    assert lost.acknowledged
+    # Ken sees her edit and changes it (not sent yet).
+    sync_over(ken)
+    ken.vault.put(ken.vault.get(household.id).with_fields(status="closed"))
+    # Aiko's clock was 10 minutes ahead for one edit: her next sync re-stamps what the
+    # server refuses. The server keeps its stamp of the change it already had.
+    aiko.set_clock(10 * MINUTE)
+    aiko.vault.put(aiko.vault.get(household.id).with_fields(note="見守り継続"))
+    aiko.set_clock(0)
+    assert isinstance(sync_over(aiko), SyncReport)
+    # Ken's edit was built on hers: it overwrites it, on every replica.
+    sync_over(ken)
+    sync_over(aiko)
+    assert office.statuses(household.id) == ["closed"] * 3
+
+
+def test_a_restamped_change_is_ordered_as_on_the_server(office: Office) -> None:
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    # Aiko's clock runs 50 minutes ahead: her edit is refused, but she still pulls.
+    aiko.set_clock(50 * MINUTE)
+    aiko.vault.put(aiko.vault.get(household.id).with_fields(status="suspended"))
+    # Ken's clock runs 4 minutes ahead, within the limit: his edit is taken as it is.
+    ken.set_clock(4 * MINUTE)
+    ken.vault.put(ken.vault.get(household.id).with_fields(status="closed"))
+    sync_over(ken)
+    # Aiko pulls Ken's edit; her own (stamped 50 minutes ahead) stays on her laptop.
+    assert sync_over(aiko).code == "clock_skew"
+    # Her clock is put right: her change is re-stamped and sent. The two edits were
+    # concurrent: either may win, but the same one everywhere.
+    aiko.set_clock(0)
+    assert isinstance(sync_over(aiko), SyncReport)
+    sync_over(ken)
+    sync_over(aiko)
+    statuses = office.statuses(household.id)
+    assert statuses[0] == statuses[1] == statuses[2], statuses
+    assert len(VaultReplica(aiko.vault).conflicts()) == 1
+
+
+def test_an_edit_after_a_restamp_overwrites_what_the_laptop_had_seen(office: Office) -> None:
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    # Ken's clock runs 4 minutes ahead, within the limit: his edit is taken as it is.
+    ken.set_clock(4 * MINUTE)
+    ken.vault.put(ken.vault.get(household.id).with_fields(status="watching"))
+    sync_over(ken)
+    sync_over(aiko)  # Aiko sees it
+    # Aiko's clock jumps 10 minutes ahead for one edit, and is put right before she syncs.
+    aiko.set_clock(10 * MINUTE)
+    aiko.vault.put(aiko.vault.get(household.id).with_fields(note="見守り継続"))
+    aiko.set_clock(0)
+    assert isinstance(sync_over(aiko), SyncReport)
+    # Now she changes the status Ken set, having seen it: a sequential overwrite.
+    aiko.vault.put(aiko.vault.get(household.id).with_fields(status="closed"))
+    sync_over(aiko)
+    sync_over(ken)
+    assert office.statuses(household.id) == ["closed"] * 3
+
+
+def test_a_change_taken_within_the_limit_keeps_its_stamp_when_others_are_restamped(
+    office: Office,
+) -> None:
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    # Aiko's clock runs 4 min 40 s ahead, within the limit. Her edit reaches the server, but
+    # the answer is lost: it stays in her outbox.
+    aiko.set_clock(4 * MINUTE + 40_000)
+    aiko.vault.put(aiko.vault.get(household.id).with_fields(status="watching"))
+    lost = Network(office.http, fail_at=1, reached=True)
+    assert sync_over(aiko, lost).code == "unreachable"
+    assert lost.acknowledged
+    # Then it runs 10 minutes ahead, and she writes a note.
+    aiko.set_clock(10 * MINUTE)
+    aiko.vault.put(aiko.vault.get(household.id).with_fields(note="見守り継続"))
+    # Ken sees her status and changes it: a sequential overwrite, taken by the server.
+    sync_over(ken)
+    ken.vault.put(ken.vault.get(household.id).with_fields(status="closed"))
+    sync_over(ken)
+    # Aiko syncs: the server refuses her note, and her client re-stamps her unsent changes,
+    # the status too, from her clock (still 10 minutes ahead): Ken's edit, pulled now, looks
+    # older than hers. Her clock is put right, and she syncs again.
+    assert sync_over(aiko).code == "clock_skew"
+    aiko.set_clock(0)
+    assert isinstance(sync_over(aiko), SyncReport)
+    sync_over(ken)
+    assert office.statuses(household.id) == ["closed"] * 3
+
+
+def test_an_area_granted_during_a_sync_arrives_whole(office: Office) -> None:
+    aiko, ken = office.laptops
+    office.storage.set_user_areas("user0", ["mure"])
+    household = ken.vault.new_record("household", "shoga", name="世帯", status="active")
+    sync_over(ken)
+    sync_over(aiko)
+    ken.vault.put(ken.vault.get(household.id).with_fields(status="closed"))
+    sync_over(ken)
+    # Aiko syncs; right after her status call the administrator grants her shoga.
+    grant = Network(
+        office.http, admin={1: lambda: office.storage.set_user_areas("user0", ["mure", "shoga"])}
+    )
+    assert isinstance(sync_over(aiko, grant), SyncReport)
+    # She has Ken's household whole, or not yet; never a household without its name.
+    record = aiko.vault.get(household.id)
+    assert record is None or record.fields == {"name": "世帯", "status": "closed"}, record
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="SyncClient.sync: entries of an area granted during a sync are applied from the "
+    "pull answers; when the area is withdrawn again before the sync ends, its backfill is "
+    "refused and the records stay on the laptop without their earlier fields",
+)
+def test_an_area_granted_and_withdrawn_again_during_a_sync_leaves_no_half_records(
+    office: Office,
+) -> None:
+    aiko, ken = office.laptops
+    office.storage.set_user_areas("user0", [])
+    household = ken.vault.new_record("household", "shoga", name="世帯", status="active")
+    sync_over(ken)
+    sync_over(aiko)
+    ken.vault.put(ken.vault.get(household.id).with_fields(status="closed"))
+    sync_over(ken)
+    # Aiko syncs. After her status call the administrator grants her shoga, and takes it back
+    # one request later (the wrong user).
+    admin = {
+        1: lambda: office.storage.set_user_areas("user0", ["shoga"]),
+        2: lambda: office.storage.set_user_areas("user0", []),
+    }
+    sync_over(aiko, Network(office.http, admin=admin))
+    # She has Ken's household whole, or not at all; never a household without its name.
+    record = aiko.vault.get(household.id)
+    assert record is None or record.fields == {"name": "世帯", "status": "closed"}, record
