@@ -277,11 +277,12 @@ class SyncClient:
 
         appeared: set[str] = set()
 
-        def areas_changed(areas: Sequence[str]) -> None:
+        def areas_changed(areas: Sequence[str]) -> set[str]:
             """The areas an answer names differ from those synced: the grants changed during
             this sync. A withdrawn area is left out of the page: forget it before the cursor
             passes its entries, so that granting it again backfills it. A newly granted one
-            is in the page from here on; its history is backfilled below."""
+            is in the page: leave its entries out (returned), so that it arrives whole by
+            its backfill below, or not at all if it is withdrawn again meanwhile."""
             synced = set(replica.synced_areas() or [])
             gone = sorted(synced - set(areas))
             if gone:
@@ -290,6 +291,7 @@ class SyncClient:
                     replica.remove_area(area)
                     report.removed_areas.append(area)
             appeared.update(set(areas) - synced)
+            return set(areas) - synced
 
         report.pulled = self._pull_range(
             replica, "main", step, head=int(status["head"]), narrowed=areas_changed
@@ -332,7 +334,7 @@ class SyncClient:
         area: str | None = None,
         until: int | None = None,
         head: int | None = None,
-        narrowed: Callable[[Sequence[str]], None] | None = None,
+        narrowed: Callable[[Sequence[str]], set[str]] | None = None,
     ) -> int:
         """Pull everything after the cursor up to the head (or `until`), page by page.
 
@@ -361,7 +363,7 @@ class SyncClient:
             nonlocal pulled
             page, next_cursor = fetched.page, fetched.next
             if narrowed is not None:
-                narrowed(fetched.areas)
+                page = page.without_areas(narrowed(fetched.areas))
             if len(page) or next_cursor != after:
                 replica.apply_page(page, next_cursor, cursor_name)
             pulled += len(page)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -88,6 +88,14 @@ class LogPage:
         if "conflict" not in self.kind:
             return []
         return [i for i, kind in enumerate(self.kind) if kind == "conflict"]
+
+    def without_areas(self, areas: Collection[str]) -> LogPage:
+        """This page less the entries of `areas` (still in order)."""
+        keep = [i for i, area in enumerate(self.area) if area not in areas]
+        if len(keep) == len(self.seq):
+            return self
+        columns = {name: [getattr(self, name)[i] for i in keep] for name in LOG_COLUMNS}
+        return LogPage(**columns)
 
     def change(self, i: int) -> Change:
         return Change(

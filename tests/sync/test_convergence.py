@@ -55,7 +55,6 @@ from sqlalchemy import select
 
 import marugoto_sync.client
 from marugoto_desktop.domain.records import Record, is_empty
-from marugoto_desktop.domain.validation import RecordInvalid
 from marugoto_desktop.operations.exchange import export_lines_to
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.replica import VaultReplica
@@ -393,16 +392,8 @@ class Convergence(RuleBasedStateMachine):
     # -- what people do ---------------------------------------------------------------------
 
     def save(self, i: int, record: Record) -> None:
-        laptop = self.laptops[i]
-        try:
-            laptop.vault.put(record)
-        except RecordInvalid:
-            # Open bug (the xfail test_an_area_granted_and_withdrawn_again_during_a_sync_...):
-            # an area granted and withdrawn again during one sync leaves records of it without
-            # their earlier fields, until the next sync removes them. Nothing else may leave a
-            # laptop holding a record it cannot save.
-            assert record.area not in (laptop.replica.synced_areas() or []), record
-            tally("open bug: a half record of an area granted and withdrawn during a sync")
+        # A laptop never holds a record it cannot save (no half records of any area).
+        self.laptops[i].vault.put(record)
 
     @rule(
         target=households,
@@ -820,7 +811,7 @@ def test_replicas_converge(backend: str, fresh_postgresql_url) -> None:
 # -- what the machine found, each reproduced by hand -----------------------------------------
 #
 # Each was a bug the machine found, or led to. Fixed ones are plain tests now, so that they
-# stay fixed; an open one is a strict xfail test.
+# stay fixed.
 
 
 class Office:
@@ -998,12 +989,6 @@ def test_an_area_granted_during_a_sync_arrives_whole(office: Office) -> None:
     assert record is None or record.fields == {"name": "世帯", "status": "closed"}, record
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SyncClient.sync: entries of an area granted during a sync are applied from the "
-    "pull answers; when the area is withdrawn again before the sync ends, its backfill is "
-    "refused and the records stay on the laptop without their earlier fields",
-)
 def test_an_area_granted_and_withdrawn_again_during_a_sync_leaves_no_half_records(
     office: Office,
 ) -> None:

@@ -192,3 +192,10 @@ def test_of_builds_the_same_page_as_the_columns() -> None:
     assert LogPage.of(entries) == read_page(columns(entries))
     assert LogPage.of(entries).items()[1]["resolves"] == ID.format(99)
     assert "resolves" not in LogPage.of(entries).items()[0]
+
+
+def test_a_page_less_some_areas_keeps_the_rest_in_order() -> None:
+    page = read_page(columns([entry(1), entry(2, area="shoga"), entry(3, area=None), entry(4)]))
+    less = page.without_areas({"shoga"})
+    assert less.seq == [1, 3, 4] and less.area == ["mure", None, "mure"]
+    assert page.without_areas({"kagawa"}) is page
