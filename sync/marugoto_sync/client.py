@@ -294,7 +294,7 @@ class SyncClient:
             return set(areas) - synced
 
         report.pulled = self._pull_range(
-            replica, "main", step, head=int(status["head"]), narrowed=areas_changed
+            replica, "main", step, head=int(status["head"]), areas_changed=areas_changed
         )
         for area in sorted(appeared):
             report.backfilled[area] = self._pull_range(
@@ -334,7 +334,7 @@ class SyncClient:
         area: str | None = None,
         until: int | None = None,
         head: int | None = None,
-        narrowed: Callable[[Sequence[str]], set[str]] | None = None,
+        areas_changed: Callable[[Sequence[str]], set[str]] | None = None,
     ) -> int:
         """Pull everything after the cursor up to the head (or `until`), page by page.
 
@@ -362,8 +362,8 @@ class SyncClient:
         def apply(fetched: _Fetched, after: int) -> None:
             nonlocal pulled
             page, next_cursor = fetched.page, fetched.next
-            if narrowed is not None:
-                page = page.without_areas(narrowed(fetched.areas))
+            if areas_changed is not None:
+                page = page.without_areas(areas_changed(fetched.areas))
             if len(page) or next_cursor != after:
                 replica.apply_page(page, next_cursor, cursor_name)
             pulled += len(page)

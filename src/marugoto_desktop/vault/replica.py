@@ -39,6 +39,14 @@ def _cursor_key(name: str) -> str:
     return f"cursor:{name}"
 
 
+def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
 # Rows fetched per query when a page's records are read (well under SQLite's variable limit).
 _ROWS_PER_QUERY = 500
 
@@ -128,18 +136,10 @@ class VaultReplica:
                     "max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
                     (str(latest),),
                 )
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (_cursor_key(cursor_name), str(cursor)),
-            )
+            _set_meta(conn, _cursor_key(cursor_name), str(cursor))
             if len(page) and cursor_name == "main":
                 # What the server's log held where: a restored server no longer holds it.
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('seen', ?) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (f"{page.seq[-1]} {page.change_id[-1]}",),
-                )
+                _set_meta(conn, "seen", f"{page.seq[-1]} {page.change_id[-1]}")
 
     @staticmethod
     def _received(conn: sqlite3.Connection) -> int:
