@@ -14,6 +14,10 @@ A sequential overwrite (base_hlc == current clock) is no conflict.
 An update to a record that is deleted, and a delete that did not see the record's latest
 edit, are conflicts too: the delete stands, the update's value is kept in the (soft-deleted)
 record and in the conflict log, and a person can restore the record.
+
+So is a record added under a parent (a member under a household) that someone deleted
+without seeing it: the child stays, flagged, until a person restores the parent or lets the
+child go with it (`parent_conflict`, `orphan_conflicts`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .changes import DELETED, Change
+from .changes import DELETED, PARENT, Change
 
 CONFLICT_NAMESPACE = uuid.UUID("5b0c1f6e-3a52-4f0e-9a7e-6d1f3c2a8b40")
 
@@ -55,7 +59,9 @@ class Conflict:
     type: str
     area: str | None
     field: str
-    kind: str  # "concurrent_edit", "edit_of_deleted", "delete_of_edited", "delete_restore"
+    # "concurrent_edit", "edit_of_deleted", "delete_of_edited", "delete_restore",
+    # "parent_deleted"
+    kind: str
     loser: FieldState
     winner: FieldState
 
@@ -240,3 +246,62 @@ def deletion_conflict(
         assert deleted is not None
         return _conflict(change, "edit_of_deleted", loser=FieldState.of(change), winner=deleted)
     return None
+
+
+PARENT_DELETED = "parent_deleted"
+
+
+def parent_conflict(change: Change, parent_deleted: FieldState | None) -> Conflict | None:
+    """A record created under a parent that is deleted: its author did not see the delete.
+
+    `change` writes the record's `_parent_id`; `parent_deleted` is the state of the parent's
+    `_deleted` field. The child stays (nothing anyone wrote is dropped) and the conflict,
+    on the child's `_parent_id`, asks a person to restore the parent or let the child go.
+    A replay is judged as in `deletion_conflict`: flagged only under a later delete of
+    another site.
+    """
+    if change.field != PARENT or parent_deleted is None or parent_deleted.value is not True:
+        return None
+    if change.replay and (
+        parent_deleted.site == change.site or parent_deleted.order < change.order
+    ):
+        return None
+    return _conflict(change, PARENT_DELETED, loser=FieldState.of(change), winner=parent_deleted)
+
+
+@dataclass(frozen=True)
+class Child:
+    """A live record under a parent, as the merge of the parent's delete sees it."""
+
+    record_id: str
+    type: str
+    area: str | None
+    parent: FieldState  # the state of its `_parent_id`: the change that created it
+
+
+def orphan_conflicts(change: Change, live_children: Sequence[Child]) -> list[Conflict]:
+    """The children a delete leaves behind: records its author did not know were there.
+
+    `change` is a delete that just took its record from live to deleted; `live_children`
+    are the records under it that are not deleted. A replica deletes a record's children
+    before the record itself (the same act, sent in that order), so a child still live when
+    the parent's delete arrives was not known to the deleter. One conflict per child, named
+    by the delete and the child. A replay is never judged here: its order is not the
+    author's.
+    """
+    if change.field != DELETED or change.value is not True or change.replay:
+        return []
+    winner = FieldState.of(change)
+    return [
+        Conflict(
+            conflict_id=conflict_id_for(f"{change.change_id}/{child.record_id}", PARENT_DELETED),
+            record_id=child.record_id,
+            type=child.type,
+            area=child.area,
+            field=PARENT,
+            kind=PARENT_DELETED,
+            loser=child.parent,
+            winner=winner,
+        )
+        for child in live_children
+    ]

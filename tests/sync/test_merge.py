@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from itertools import count
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marugoto_sync.changes import DELETED, Change
+from marugoto_sync.changes import DELETED, PARENT, Change
 from marugoto_sync.merge import (
+    Child,
     Conflict,
     FieldState,
     deletion_conflict,
     merge_field,
+    orphan_conflicts,
+    parent_conflict,
 )
 
 _ids = count(1)
@@ -230,3 +234,55 @@ def test_replayed_deletes_and_edits_flag_only_an_edit_a_later_foreign_delete_mis
     assert deletion_conflict(replay_of(edit), own_delete, None) is None
     replayed_delete = replay_of(change(True, 300, 0, field=DELETED))
     assert deletion_conflict(replayed_delete, None, FieldState.of(edit)) is None
+
+
+# -- records added under a parent that was deleted -------------------------------------------
+
+MEMBER = "01900000-0000-7000-8000-0000000000bb"
+
+
+def created_under(parent: str, hlc: int, site: str = "aaaa0001") -> Change:
+    return Change(
+        str(uuid.UUID(int=next(_ids))), "person", MEMBER, "mure", PARENT, parent, hlc, 0, site
+    )
+
+
+def test_a_record_created_under_a_deleted_parent_is_a_conflict_on_the_record() -> None:
+    deleted = FieldState(True, 200, "bbbb0002", "d1")
+    creation = created_under(RECORD, 300)
+    conflict = parent_conflict(creation, deleted)
+    assert conflict is not None
+    assert (conflict.kind, conflict.record_id, conflict.field) == ("parent_deleted", MEMBER, PARENT)
+    assert (conflict.loser, conflict.winner) == (FieldState.of(creation), deleted)
+    # Under a live parent, or one restored, nothing to flag; other fields are not creations.
+    assert parent_conflict(creation, None) is None
+    assert parent_conflict(creation, FieldState(False, 250, "bbbb0002", "r1")) is None
+    assert parent_conflict(change("x", 300, 0), deleted) is None
+
+
+def test_a_replayed_creation_is_flagged_only_under_a_later_delete_of_another_site() -> None:
+    creation = replace(created_under(RECORD, 300), replay=True)
+    assert parent_conflict(creation, FieldState(True, 400, "bbbb0002", "d1")) is not None
+    assert parent_conflict(creation, FieldState(True, 200, "bbbb0002", "d1")) is None
+    assert parent_conflict(creation, FieldState(True, 400, "aaaa0001", "d1")) is None
+
+
+def test_a_delete_flags_each_live_child_it_leaves_behind_by_the_delete_and_the_child() -> None:
+    delete = change(True, 500, 100, site="bbbb0002", field=DELETED)
+    children = [
+        Child(MEMBER, "person", "mure", FieldState(RECORD, 300, "aaaa0001", "p1")),
+        Child(RECORD[:-2] + "cc", "activity", "mure", FieldState(RECORD, 310, "aaaa0001", "p2")),
+    ]
+    conflicts = orphan_conflicts(delete, children)
+    assert [(c.record_id, c.type, c.kind) for c in conflicts] == [
+        (MEMBER, "person", "parent_deleted"),
+        (RECORD[:-2] + "cc", "activity", "parent_deleted"),
+    ]
+    assert all(c.winner == FieldState.of(delete) for c in conflicts)
+    assert [c.loser.change_id for c in conflicts] == ["p1", "p2"]
+    assert len({c.conflict_id for c in conflicts}) == 2
+    assert orphan_conflicts(delete, children) == conflicts  # deterministic
+    # A restore, an edit, or a replayed delete leaves no orphan behind.
+    assert orphan_conflicts(change(False, 500, 100, field=DELETED), children) == []
+    assert orphan_conflicts(change("x", 500, 100), children) == []
+    assert orphan_conflicts(replace(delete, replay=True), children) == []

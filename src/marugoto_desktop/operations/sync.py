@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from marugoto_sync.client import Enrollment, Progress, SyncClient, SyncError, SyncReport
+from marugoto_sync.merge import PARENT_DELETED
 
 from .. import __version__
 from ..domain.schema import SCHEMAS, Kind
@@ -112,7 +113,15 @@ def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[Confl
         c = view.conflict
         record = vault.get(c.record_id, include_deleted=True)
         label = str(record.fields.get("name", "")) if record else ""
-        if c.kind == "delete_restore":
+        if c.kind == PARENT_DELETED:
+            parent_id = record.parent_id if record else None
+            parent = vault.get(parent_id, include_deleted=True) if parent_id else None
+            what = parent.type if parent else "parent"
+            named = str(parent.fields.get("name", "")) if parent else ""
+            gone = parent is None or parent.deleted
+            kept = f"(deleted with its {what})" if gone else f"(kept: its {what} was restored)"
+            other = f"restore the {what} {named}".rstrip()
+        elif c.kind == "delete_restore":
             deleted_now = bool(record and record.deleted)
             kept = "(record deleted)" if deleted_now else "(record restored)"
             other = "restore the record" if deleted_now else "delete the record"
@@ -170,9 +179,19 @@ def resolve_conflict(
 
     `choice` is "keep" (the record as it is now), "other" (the value that lost — for a
     conflict between a delete and an edit: restore the record) or "value" (write `value`).
+    For a record added under a parent deleted meanwhile (parent_deleted), "keep" lets the
+    record go with its parent and "other" restores the parent.
     """
     conflict = _open_conflict(vault, conflict_id).conflict
     replica = VaultReplica(vault)
+    if conflict.kind == PARENT_DELETED:
+        if choice not in ("keep", "other"):
+            raise ValueError(
+                "a record added under a deleted parent goes with its parent (keep) or brings "
+                "the parent back (other)"
+            )
+        replica.resolve_parent_deleted(conflict_id, restore_parent=choice == "other")
+        return
     if conflict.kind in DELETION_KINDS:
         if choice not in ("keep", "other"):
             raise ValueError(

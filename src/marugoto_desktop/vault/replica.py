@@ -273,16 +273,19 @@ class VaultReplica:
             views.append(ConflictView(conflict_from_wire(wire), status))
         return views
 
+    def _open(self, conflict_id: str) -> Conflict:
+        found = [v for v in self.conflicts() if v.conflict.conflict_id == conflict_id]
+        if not found:
+            raise ConflictNotFound(f"no open conflict {conflict_id}")
+        return found[0].conflict
+
     def _settle(
         self,
         conflict_id: str,
         make: Callable[[Conflict, Record], tuple[Record, dict[str, Any]]],
     ) -> Record:
         """Write a person's resolution of an open conflict: an edit that carries its id."""
-        found = [v for v in self.conflicts() if v.conflict.conflict_id == conflict_id]
-        if not found:
-            raise ConflictNotFound(f"no open conflict {conflict_id}")
-        conflict = found[0].conflict
+        conflict = self._open(conflict_id)
         vault = self.vault
         with vault._transaction() as conn:
             row = conn.execute(
@@ -300,15 +303,49 @@ class VaultReplica:
         return result
 
     def resolve_deletion(self, conflict_id: str, *, deleted: bool) -> Record:
-        """Settle a conflict between a delete and an edit (or a restore): deleted or not."""
+        """Settle a conflict between a delete and an edit (or a restore): deleted or not.
 
-        def change(conflict: Conflict, record: Record) -> tuple[Record, dict[str, Any]]:
-            result = Record(
-                record.id, record.type, record.area, record.parent_id, record.fields, deleted
+        A record deleted goes with its live children; one restored comes back with the
+        children deleted with it (Vault._set_deleted).
+        """
+        return self._settle_deletion(conflict_id, lambda conflict, record: (record.id, deleted))
+
+    def resolve_parent_deleted(self, conflict_id: str, *, restore_parent: bool) -> Record:
+        """Settle a parent_deleted conflict: a record added under a parent deleted meanwhile.
+
+        Restore the parent (with the children deleted with it), or let the record go the
+        way of its parent: deleted if the parent is deleted now. Returns the record written.
+        """
+
+        def choose(conflict: Conflict, record: Record) -> tuple[str, bool]:
+            parent = None
+            if record.parent_id is not None:
+                parent = self.vault.get(record.parent_id, include_deleted=True)
+            if restore_parent and parent is not None:
+                return parent.id, False
+            return record.id, bool(parent is None or parent.deleted)
+
+        return self._settle_deletion(conflict_id, choose)
+
+    def _settle_deletion(
+        self, conflict_id: str, choose: Callable[[Conflict, Record], tuple[str, bool]]
+    ) -> Record:
+        """Delete or restore the record `choose` names, as the resolution of a conflict."""
+        conflict = self._open(conflict_id)
+        vault = self.vault
+        with vault._transaction() as conn:
+            record = vault.get(conflict.record_id, include_deleted=True)
+            if record is None:
+                raise ConflictNotFound(f"the record of conflict {conflict_id} is not here")
+            target, deleted = choose(conflict, record)
+            vault._set_deleted(conn, target, deleted, resolves=conflict_id)
+            vault._save_clock(conn)
+            conn.execute(
+                "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?", (conflict_id,)
             )
-            return result, {DELETED: deleted}
-
-        return self._settle(conflict_id, change)
+        result = vault.get(target, include_deleted=True)
+        assert result is not None
+        return result
 
     def resolve(self, conflict_id: str, value: Any) -> Record:
         """Settle a conflict of a field with a value (either side's, or a new one)."""

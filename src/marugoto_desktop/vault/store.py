@@ -497,25 +497,54 @@ class Vault:
             ]
             self._refuse_if_referenced(record_id, set(ids))
             self._refuse_if_relied_on(ids)
-            deleted = []
-            for rid in ids:
-                row = conn.execute(
-                    f"SELECT {self._COLUMNS} FROM records WHERE id = ?", (rid,)
-                ).fetchone()
-                if row is None:
-                    if rid == record_id:
-                        raise KeyError(f"no record {record_id}")
-                    continue
-                record, clocks = self._decode(row)
-                if record.deleted:
-                    continue
-                gone = Record(
-                    record.id, record.type, record.area, record.parent_id, record.fields, True
-                )
-                self._store(conn, gone, clocks, {DELETED: True})
-                deleted.append(rid)
+            deleted = self._set_deleted(conn, record_id, True)
             self._save_clock(conn)
         return deleted
+
+    def _set_deleted(
+        self,
+        conn: sqlite3.Connection,
+        record_id: str,
+        deleted: bool,
+        resolves: str | None = None,
+    ) -> list[str]:
+        """Delete a record with its live children, or restore it with the children deleted
+        with it; returns the ids written.
+
+        One act, one stamp: the children's deletes carry the parent's stamp, which is how a
+        restore (here or on any replica) knows which children went with the parent and which
+        were deleted on their own before. Children are written first, so the server, taking
+        the changes in order, sees every child the deleter knew deleted before the parent;
+        a child still live then was added by someone who had not seen the delete (a
+        parent_deleted conflict). `resolves` marks the parent's change as settling a conflict.
+        """
+        row = conn.execute(f"SELECT {self._COLUMNS} FROM records WHERE id = ?", (record_id,))
+        found = row.fetchone()
+        if found is None:
+            raise KeyError(f"no record {record_id}")
+        parent, parent_clocks = self._decode(found)
+        went_with = parent_clocks.get(DELETED) if parent.deleted else None
+        children = []
+        for child_row in conn.execute(
+            f"SELECT {self._COLUMNS} FROM records WHERE parent_id = ? AND deleted = ? ORDER BY id",
+            (record_id, 0 if deleted else 1),
+        ).fetchall():
+            child, clocks = self._decode(child_row)
+            # A restore brings back only the children deleted in the same act.
+            if deleted or (went_with is not None and clocks.get(DELETED) == went_with):
+                children.append((child, clocks))
+        stamp = self._clock.tick()
+        written = set()
+        acts = [(child, clocks, None) for child, clocks in children]
+        for record, clocks, settles in [*acts, (parent, parent_clocks, resolves)]:
+            if record.deleted == deleted and settles is None:
+                continue
+            changed = Record(
+                record.id, record.type, record.area, record.parent_id, record.fields, deleted
+            )
+            self._store(conn, changed, clocks, {DELETED: deleted}, resolves=settles, stamp=stamp)
+            written.add(record.id)
+        return [rid for rid in [record_id, *(c.id for c, _ in children)] if rid in written]
 
     def _refuse_if_referenced(self, record_id: str, going: set[str]) -> None:
         """A record other live records point at (an agency a referral names, say) stays.
@@ -627,10 +656,13 @@ class Vault:
         clocks: dict[str, list[Any]],
         changed: dict[str, Any],
         resolves: str | None = None,
+        stamp: int | None = None,
     ) -> None:
-        """Write the record row and one outbox row per changed field, stamped now."""
+        """Write the record row and one outbox row per changed field, stamped now (or with
+        `stamp`, a tick of this vault's clock shared by the records of one act)."""
         key = self._data_key
-        stamp = self._clock.tick()
+        if stamp is None:
+            stamp = self._clock.tick()
         record_clock = max((c[0] for c in clocks.values()), default=0)
         outbox = []
         for name, value in changed.items():

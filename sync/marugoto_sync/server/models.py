@@ -107,7 +107,9 @@ class ConflictOut(BaseModel):
     type: str
     area: AreaCode | None
     field: str
-    kind: Literal["concurrent_edit", "edit_of_deleted", "delete_of_edited", "delete_restore"]
+    kind: Literal[
+        "concurrent_edit", "edit_of_deleted", "delete_of_edited", "delete_restore", "parent_deleted"
+    ]
     loser: FieldStateOut
     winner: FieldStateOut
 

@@ -39,8 +39,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSON
 from sqlalchemy.exc import IntegrityError
 
-from ..changes import DELETED, Change
-from ..merge import FieldState, deletion_conflict, merge_field
+from ..changes import DELETED, ID_RE, PARENT, Change
+from ..merge import (
+    Child,
+    FieldState,
+    deletion_conflict,
+    merge_field,
+    orphan_conflicts,
+    parent_conflict,
+)
 from .database import SQLITE_BEGIN, create_database_engine
 from .log_entries import (
     PULLED_COLUMNS,
@@ -169,6 +176,7 @@ class _Record:
     type: str
     area: str | None
     hlc: int
+    parent: str | None = None
     dirty: bool = False
 
 
@@ -270,7 +278,13 @@ _STATE_READ = (
     field_state.c.site,
     field_state.c.change_id,
 )
-_RECORD_READ = (records.c.record_id, records.c.type, records.c.area, records.c.hlc)
+_RECORD_READ = (
+    records.c.record_id,
+    records.c.type,
+    records.c.area,
+    records.c.hlc,
+    records.c.parent_id,
+)
 _PG_LOOKUPS = {
     "log": _lookup(log.c.change_id, [log.c.change_id], unique=True),
     "records": _lookup(records.c.record_id, _RECORD_READ, unique=True),
@@ -286,6 +300,13 @@ _PG_UPSERTS = {
     ),
     records.name: _bulk_insert(records, [c.name for c in records.c], keys=("record_id",)),
 }
+
+
+def _parent_named(change: Change) -> str | None:
+    """The parent a `_parent_id` change puts its record under (an id), or None."""
+    if change.field != PARENT or not isinstance(change.value, str):
+        return None
+    return change.value if ID_RE.fullmatch(change.value) else None
 
 
 class Storage:
@@ -611,14 +632,16 @@ class Storage:
         return {row[0] for row in rows}
 
     def _load_batch(self, conn: Connection, changes: Sequence[Change]) -> _Batch:
+        """The records a push touches and the parents it creates records under."""
         batch = _Batch()
-        record_ids = sorted({c.record_id for c in changes})
+        parents = {p for p in map(_parent_named, changes) if p is not None}
+        record_ids = sorted({c.record_id for c in changes} | parents)
         wanted = {(c.record_id, c.field) for c in changes}
         wanted |= {(rid, DELETED) for rid in record_ids}
-        for rid, rtype, area, hlc in self._rows_with(
+        for rid, rtype, area, hlc, parent in self._rows_with(
             conn, records, records.c.record_id, _RECORD_READ, record_ids
         ):
-            batch.records[rid] = _Record(rtype, area, hlc)
+            batch.records[rid] = _Record(rtype, area, hlc, parent)
         for rid, name, value, hlc, site, change_id in self._rows_with(
             conn, field_state, field_state.c.record_id, _STATE_READ, record_ids
         ):
@@ -638,22 +661,27 @@ class Storage:
         for change in changes:
             record = self._record_for(batch, change)
             key = (change.record_id, change.field)
-            latest_edit = (
-                self._latest_edit(conn, batch, change.record_id)
-                if change.field == DELETED and change.value is True
-                else None
-            )
-            on_delete = deletion_conflict(
-                change, batch.states.get((change.record_id, DELETED)), latest_edit
-            )
+            deleting = change.field == DELETED and change.value is True
+            latest_edit = self._latest_edit(conn, batch, change.record_id) if deleting else None
+            deleted_before = batch.states.get((change.record_id, DELETED))
+            on_delete = deletion_conflict(change, deleted_before, latest_edit)
             outcome = merge_field(batch.states.get(key), change)
+            found = [outcome.conflict, on_delete]
             if outcome.applied and outcome.state is not None:
                 batch.states[key] = outcome.state
                 batch.dirty_states.add(key)
                 if change.hlc > record.hlc:
                     record.hlc, record.dirty = change.hlc, True
+                parent = _parent_named(change)
+                if change.field == PARENT:
+                    record.parent, record.dirty = parent, True
+                if parent is not None:
+                    found.append(parent_conflict(change, batch.states.get((parent, DELETED))))
+                if deleting and (deleted_before is None or deleted_before.value is not True):
+                    children = self._live_children(conn, batch, change.record_id)
+                    found.extend(orphan_conflicts(change, children))
             batch.log_rows.append(change_row(change))
-            for conflict in (outcome.conflict, on_delete):
+            for conflict in found:
                 if conflict is None:
                     continue
                 if change.replay:
@@ -696,6 +724,34 @@ class Storage:
             if rid == record_id and not name.startswith("_")
         ]
         return max(states, key=lambda s: s.order, default=None)
+
+    def _live_children(self, conn: Connection, batch: _Batch, parent_id: str) -> list[Child]:
+        """The records under `parent_id` that are not deleted, as of this point of the push.
+
+        Deletes are rare, so this is a query per delete.
+        """
+        kinds = {rid: r for rid, r in batch.records.items() if r.parent == parent_id}
+        stored = conn.execute(select(*_RECORD_READ).where(records.c.parent_id == parent_id))
+        for rid, rtype, area, hlc, parent in stored:
+            kinds.setdefault(rid, _Record(rtype, area, hlc, parent))
+        if not kinds:
+            return []
+        names = (DELETED, PARENT)
+        states = {key: batch.states[key] for key in batch.states if key[0] in kinds}
+        unknown = sorted(rid for rid in kinds if any((rid, n) not in states for n in names))
+        for chunk in _chunks(unknown):
+            query = select(*_STATE_READ).where(
+                field_state.c.record_id.in_(chunk), field_state.c.field.in_(names)
+            )
+            for rid, name, value, hlc, site, change_id in conn.execute(query):
+                states.setdefault((rid, name), FieldState(json.loads(value), hlc, site, change_id))
+        children = []
+        for rid in sorted(kinds):
+            deleted, created = states.get((rid, DELETED)), states.get((rid, PARENT))
+            if created is None or (deleted is not None and deleted.value is True):
+                continue
+            children.append(Child(rid, kinds[rid].type, kinds[rid].area, created))
+        return children
 
     @staticmethod
     def _record_for(batch: _Batch, change: Change) -> _Record:
@@ -740,7 +796,7 @@ class Storage:
             ]
             self._upsert_rows(conn, field_state, ["record_id", "field"], rows)
         dirty = [
-            {"record_id": rid, "type": r.type, "area": r.area, "hlc": r.hlc}
+            {"record_id": rid, "type": r.type, "area": r.area, "hlc": r.hlc, "parent_id": r.parent}
             for rid, r in batch.records.items()
             if r.dirty
         ]

@@ -3,7 +3,7 @@
 - `log`: every accepted change and every conflict, append-only; `seq` is the pull cursor and
   follows commit order (see storage.Storage.push).
 - `field_state` and `records`: the current winner of each field and each record's latest
-  clock, kept so the merge rule can be applied without replaying the log.
+  clock and parent, kept so the merge rule can be applied without replaying the log.
 - `users`, `user_areas`, `devices`, `login_throttle`: who may sync which areas.
 """
 
@@ -76,6 +76,8 @@ records = Table(
     Column("type", String(64), nullable=False),
     Column("area", String(32)),
     Column("hlc", BigInteger, nullable=False),  # the latest clock of any of its fields
+    # The record it belongs to (its `_parent_id`): a household's members, activities, ….
+    Column("parent_id", String(36), index=True),
 )
 
 users = Table(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -18,7 +19,7 @@ from marugoto_sync.server.database import (
     create_database_engine,
     normalized_url,
 )
-from marugoto_sync.server.migrations import current_revision, head_revision
+from marugoto_sync.server.migrations import alembic_config, current_revision, head_revision
 from marugoto_sync.server.passwords import hash_password
 from marugoto_sync.server.storage import Storage
 from marugoto_sync.server.tables import metadata
@@ -121,3 +122,32 @@ def test_servers_starting_together_on_a_new_database_migrate_it_once(database_ur
     finally:
         for storage in opened:
             storage.close()
+
+
+def test_the_parents_of_records_stored_before_0002_are_filled_in(database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    household, member = (
+        "11111111-2222-4333-8444-555555555555",
+        "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+    )
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0001")
+            for record_id, rtype in ((household, "household"), (member, "member")):
+                conn.execute(
+                    text("INSERT INTO records VALUES (:r, :t, 'mure', 5)"),
+                    {"r": record_id, "t": rtype},
+                )
+            conn.execute(
+                text("INSERT INTO field_state VALUES (:r, '_parent_id', :v, 5, 'a1a1a1a1', :c)"),
+                {"r": member, "v": f'"{household}"', "c": household},
+            )
+    finally:
+        engine.dispose()
+    storage = Storage.open(database_url)
+    try:
+        with storage.engine.connect() as conn:
+            parents = dict(conn.execute(text("SELECT record_id, parent_id FROM records")).all())
+        assert parents == {household: None, member: household}
+    finally:
+        storage.close()

@@ -165,3 +165,110 @@ def test_changes_of_one_push_are_merged_in_their_order(
     assert (conflict["loser"]["value"], conflict["winner"]["value"]) == ("closed", "watching")
     kinds = [item["kind"] for item in api.log()]
     assert kinds == ["change", "change", "change", "conflict"]
+
+
+# -- a parent deleted while someone added a record under it ---------------------------------
+
+
+def _member(member: str, household: str, hlc: int, site: str) -> list[dict[str, Any]]:
+    """A new member as a laptop pushes it: its parent first, then its fields."""
+    return [
+        change(member, "_parent_id", household, hlc, record_type="member", site=site),
+        change(member, "name", f"member {member[:4]}", hlc, record_type="member", site=site),
+    ]
+
+
+def _delete(record_id: str, hlc: int, base: int, site: str, record_type: str = "household"):
+    return change(record_id, "_deleted", True, hlc, base, record_type=record_type, site=site)
+
+
+def test_a_member_added_under_a_deleted_household_is_kept_and_flagged(
+    api: Api, team: tuple[Device, Device]
+) -> None:
+    aiko, ken = team
+    household, member, t = new_id(), new_id(), api.clock.stamp(-60_000)
+    aiko.push(change(household, "name", "高松家", t + 100, site=AIKO_SITE))
+    ken.push(_delete(household, t + 200, t + 100, KEN_SITE))
+    # Aiko, offline since before the delete, adds a member to the household.
+    added = _member(member, household, t + 300, AIKO_SITE)
+    assert aiko.push(*added)["conflicts"] == 1
+
+    (conflict,) = _conflicts(api)
+    assert conflict["kind"] == "parent_deleted"
+    assert (conflict["record_id"], conflict["type"], conflict["field"]) == (
+        member,
+        "member",
+        "_parent_id",
+    )
+    assert conflict["conflict_id"] == conflict_id_for(added[0]["change_id"], "parent_deleted")
+    assert conflict["loser"]["change_id"] == added[0]["change_id"]
+    assert conflict["loser"]["value"] == household
+    assert conflict["winner"]["value"] is True and conflict["winner"]["site"] == KEN_SITE
+    # Nothing is dropped: the member is there, under the deleted household.
+    name = api.storage.field_state(member, "name")
+    assert name is not None and name.value.startswith("member")
+    # The same push again changes nothing and flags nothing twice.
+    assert aiko.push(*added)["conflicts"] == 0
+    assert len(_conflicts(api)) == 1
+
+
+def test_a_delete_that_missed_an_added_member_is_flagged_for_that_member_only(
+    api: Api, team: tuple[Device, Device]
+) -> None:
+    aiko, ken = team
+    household, known, added, t = new_id(), new_id(), new_id(), api.clock.stamp(-60_000)
+    ken.push(change(household, "name", "高松家", t + 100, site=KEN_SITE))
+    ken.push(*_member(known, household, t + 110, KEN_SITE))
+    aiko.pull()
+    aiko.push(*_member(added, household, t + 150, AIKO_SITE))
+    # Ken deletes the household as he knows it: its member first, then the household, in
+    # one push with one stamp, as a laptop does.
+    assert (
+        ken.push(
+            _delete(known, t + 200, t + 110, KEN_SITE, "member"),
+            _delete(household, t + 200, t + 100, KEN_SITE),
+        )["conflicts"]
+        == 1
+    )
+    (conflict,) = _conflicts(api)
+    assert (conflict["kind"], conflict["record_id"]) == ("parent_deleted", added)
+    assert conflict["loser"]["site"] == AIKO_SITE and conflict["loser"]["value"] == household
+    assert conflict["winner"]["site"] == KEN_SITE and conflict["winner"]["value"] is True
+    assert conflict["area"] == "mure"
+
+
+def test_a_delete_that_took_every_member_along_is_no_conflict(
+    api: Api, team: tuple[Device, Device]
+) -> None:
+    aiko, ken = team
+    household, member, t = new_id(), new_id(), api.clock.stamp(-60_000)
+    aiko.push(change(household, "name", "高松家", t + 100, site=AIKO_SITE))
+    aiko.push(*_member(member, household, t + 150, AIKO_SITE))
+    ken.pull()
+    assert (
+        ken.push(
+            _delete(member, t + 200, t + 150, KEN_SITE, "member"),
+            _delete(household, t + 200, t + 100, KEN_SITE),
+        )["conflicts"]
+        == 0
+    )
+    # A member deleted before, on its own, is no orphan of a later delete either.
+    other = new_id()
+    aiko.push(change(household, "_deleted", False, t + 300, t + 200, site=AIKO_SITE))
+    aiko.push(*_member(other, household, t + 310, AIKO_SITE))
+    aiko.push(_delete(other, t + 320, t + 310, AIKO_SITE, "member"))
+    assert aiko.push(_delete(household, t + 330, t + 300, AIKO_SITE))["conflicts"] == 0
+    assert _conflicts(api) == []
+
+
+def test_a_restored_household_takes_members_again_without_conflict(
+    api: Api, team: tuple[Device, Device]
+) -> None:
+    aiko, ken = team
+    household, member, t = new_id(), new_id(), api.clock.stamp(-60_000)
+    aiko.push(change(household, "name", "高松家", t + 100, site=AIKO_SITE))
+    ken.push(_delete(household, t + 200, t + 100, KEN_SITE))
+    ken.push(change(household, "_deleted", False, t + 250, t + 200, site=KEN_SITE))
+    aiko.pull()
+    assert aiko.push(*_member(member, household, t + 300, AIKO_SITE))["conflicts"] == 0
+    assert _conflicts(api) == []
