@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from marugoto_desktop.operations import exchange
 from marugoto_desktop.operations import sync as syncing
-from marugoto_desktop.vault import Vault
+from marugoto_desktop.reports.export import ExportBlocked
+from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.replica import VaultReplica
 from marugoto_sync.changes import DELETED
 from marugoto_sync.client import SyncClient
 
+from ..conftest import PASSPHRASE
 from .test_client import enrolled, server  # noqa: F401  (the fixture)
 
 Laptop = tuple[Vault, SyncClient]
@@ -119,3 +122,21 @@ def test_keeping_the_delete_lets_the_added_member_go_with_the_household(apart) -
         assert [r.status for r in syncing.conflict_rows(vault, include_resolved=True)] == [
             "resolved"
         ]
+
+
+def test_an_export_waits_until_the_conflict_is_settled_then_imports_again(
+    apart, tmp_path: Path
+) -> None:
+    aiko, _ken, (_household, _first, _gone_before, _second, added) = apart
+    vault = aiko[0]
+    out = tmp_path / "export.jsonl"
+    # The member under the deleted household would make a file that import refuses.
+    with pytest.raises(ExportBlocked, match=f"person {added}: parent_id") as blocked:
+        exchange.export_to(vault, out)
+    assert "marugoto-desktop conflicts" in str(blocked.value)
+    assert not out.exists() and list(tmp_path.glob(".export*")) == []
+    [row] = syncing.conflict_rows(vault)
+    syncing.resolve_conflict(vault, row.conflict_id, "other")
+    assert exchange.export_to(vault, out) == 4  # the household and its three live members
+    copy = Vault.create(tmp_path / "copy", PASSPHRASE, kdf=KdfParams())
+    assert exchange.import_file(copy, out).created == 4

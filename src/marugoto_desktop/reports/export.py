@@ -7,7 +7,40 @@ from typing import TextIO
 
 from ..domain.exchange import to_line
 from ..domain.schema import TYPE_ORDER
+from ..domain.validation import FieldError, record_errors
 from ..vault import Vault
+
+MAX_PROBLEMS_SHOWN = 10
+
+
+class ExportBlocked(ValueError):
+    """The live records would not import again; nothing was written.
+
+    A person's own edits are checked as they are made, but sync merges what several
+    laptops wrote (a member added to a household deleted elsewhere, say), and such a merge
+    is flagged as a conflict rather than refused. Until it is settled, an export of those
+    records would be a file that `import` refuses.
+    """
+
+    def __init__(self, problems: list[FieldError]) -> None:
+        self.problems = problems
+        shown = "; ".join(str(p) for p in problems[:MAX_PROBLEMS_SHOWN])
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        super().__init__(
+            f"nothing exported: {len(problems)} records would not import again ({shown}"
+            f"{f'; and {more} more' if more > 0 else ''}). Settle the open conflicts "
+            "(marugoto-desktop conflicts) or correct these records, then export again"
+        )
+
+
+def export_problems(vault: Vault) -> list[FieldError]:
+    """What an import of the vault's live records into an empty vault would refuse."""
+    return [
+        problem
+        for record_type in TYPE_ORDER
+        for record in vault.records(record_type)
+        for problem in record_errors(record, vault)
+    ]
 
 
 def export_lines(vault: Vault) -> Iterator[str]:
@@ -21,7 +54,13 @@ def export_lines(vault: Vault) -> Iterator[str]:
 
 
 def write_export(vault: Vault, out: TextIO) -> int:
-    """Write the export to `out`; returns the number of records."""
+    """Write the export to `out`; returns the number of records.
+
+    Checked first, so nothing is written when the file would not import (ExportBlocked).
+    """
+    problems = export_problems(vault)
+    if problems:
+        raise ExportBlocked(problems)
     count = 0
     for line in export_lines(vault):
         out.write(line)
