@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
 from ..domain.exchange import to_line
+from ..domain.records import Record
 from ..domain.schema import TYPE_ORDER
 from ..domain.validation import FieldError, record_errors
 from ..vault import Vault
@@ -33,14 +34,33 @@ class ExportBlocked(ValueError):
         )
 
 
+class _Exported:
+    """The references an empty vault importing the export would see: the records themselves."""
+
+    def __init__(self, records: Sequence[Record]) -> None:
+        self._by_id = {r.id: r for r in records}
+        self._consents: dict[str, list[Record]] = {}
+        for r in records:
+            if r.type == "consent" and r.parent_id is not None:
+                self._consents.setdefault(r.parent_id, []).append(r)
+
+    def lookup(self, record_id: str) -> tuple[str, str | None] | None:
+        found = self._by_id.get(record_id)
+        return None if found is None else (found.type, found.area)
+
+    def parent_of(self, record_id: str) -> str | None:
+        found = self._by_id.get(record_id)
+        return None if found is None else found.parent_id
+
+    def consents_of(self, household_id: str) -> Iterable[Record]:
+        return self._consents.get(household_id, [])
+
+
 def export_problems(vault: Vault) -> list[FieldError]:
     """What an import of the vault's live records into an empty vault would refuse."""
-    return [
-        problem
-        for record_type in TYPE_ORDER
-        for record in vault.records(record_type)
-        for problem in record_errors(record, vault)
-    ]
+    records = [r for record_type in TYPE_ORDER for r in vault.records(record_type)]
+    exported = _Exported(records)
+    return [problem for record in records for problem in record_errors(record, exported)]
 
 
 def export_lines(vault: Vault) -> Iterator[str]:
