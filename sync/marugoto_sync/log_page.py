@@ -50,9 +50,6 @@ LOG_COLUMNS = (
 )
 KINDS = frozenset({"change", "conflict"})
 
-# Ids joined by newlines: the whole column in one match. The classes exclude "\n", and the
-# number of newlines is checked too, so one element cannot pass for two.
-_ID_LINES = re.compile(r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n)*")
 # Text of at most this many characters fits the value bound as JSON whatever it holds: a
 # character takes at most 6 bytes there (a \u escape), plus the two quotes.
 _SAFE_TEXT = (MAX_VALUE_BYTES - 2) // 6
@@ -200,11 +197,28 @@ def _first_bad(name: str, column: Sequence[Any], good: Any) -> ChangeInvalid:
 def _check_ids(name: str, column: Sequence[Any]) -> None:
     if not column:
         return
-    if _all_str(column):
-        joined = "\n".join(column) + "\n"
-        if joined.count("\n") == len(column) and _ID_LINES.fullmatch(joined) is not None:
-            return
+    if _all_str(column) and _all_ids("\n".join(column) + "\n", len(column)):
+        return
     raise _first_bad(name, column, lambda v: isinstance(v, str) and ID_RE.fullmatch(v))
+
+
+_HEX = b"0123456789abcdef"
+
+
+def _all_ids(joined: str, count: int) -> bool:
+    """Whether `joined` is `count` ids (ID_RE), each followed by a newline.
+
+    Checked by position rather than by a regular expression, which takes ten times as long
+    over a page's 10,000 ids: 37 characters per id; a newline at offset 36 and dashes at 8,
+    13, 18 and 23 of each; and with the hex digits taken out, nothing but those separators
+    left — so every other character is a lowercase hex digit, and no id holds a newline.
+    """
+    if len(joined) != 37 * count or not joined.isascii():
+        return False
+    for offset, mark in ((8, "-"), (13, "-"), (18, "-"), (23, "-"), (36, "\n")):
+        if joined[offset::37] != mark * count:
+            return False
+    return joined.encode().translate(None, _HEX) == b"----\n" * count
 
 
 def _check_names(name: str, column: Sequence[Any], pattern: re.Pattern[str]) -> None:

@@ -133,10 +133,11 @@ def merge_field(current: FieldState | None, change: Change) -> Outcome:
     field's, and deletion_conflict judges deletes against edits.
 
     A change with the stamp of the current state is that same write (a site never stamps
-    two writes of one field alike), whatever its change id: a replay changes nothing. A replay (a write
-    re-sent after the server lost it) that wins takes the field quietly: it was accepted
-    once, on top of whatever it saw. One that loses to a later write of another site is a
-    conflict, since that writer may never have seen it; to its own site's later write, not.
+    two writes of one field alike), whatever its change id: a replay changes nothing. A
+    replay (a write re-sent after the server lost it) that wins takes the field quietly: it
+    was accepted once, on top of whatever it saw. One that loses to a later write of another
+    site is a conflict, since that writer may never have seen it; to its own site's later
+    write, not.
     """
     if current is not None and (
         current.change_id == change.change_id or current.order == change.order

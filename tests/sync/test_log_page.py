@@ -9,8 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from marugoto_sync.changes import MAX_HLC, MAX_VALUE_BYTES, ChangeInvalid, change_from_wire
-from marugoto_sync.log_page import LOG_COLUMNS, LogPage, read_page
+from marugoto_sync.changes import (
+    ID_RE,
+    MAX_HLC,
+    MAX_VALUE_BYTES,
+    ChangeInvalid,
+    change_from_wire,
+)
+from marugoto_sync.log_page import LOG_COLUMNS, LogPage, _check_ids, read_page
 from marugoto_sync.merge import Conflict, FieldState, conflict_id_for
 
 ID = "01900000-0000-7000-8000-{:012x}"
@@ -199,3 +205,35 @@ def test_a_page_less_some_areas_keeps_the_rest_in_order() -> None:
     less = page.without_areas({"shoga"})
     assert less.seq == [1, 3, 4] and less.area == ["mure", None, "mure"]
     assert page.without_areas({"kagawa"}) is page
+
+
+@st.composite
+def near_ids(draw: st.DrawFn) -> str:
+    """Ids, and ids one edit away from being one: a character changed, added or removed."""
+    text = str(draw(st.uuids()))
+    edit = draw(st.sampled_from(["none", "change", "insert", "delete", "two"]))
+    at = draw(st.integers(0, len(text) - 1))
+    char = draw(st.sampled_from(list("0af9g-A\n\r é\x00")))
+    if edit == "change":
+        text = text[:at] + char + text[at + 1 :]
+    elif edit == "insert":
+        text = text[:at] + char + text[at:]
+    elif edit == "delete":
+        text = text[:at] + text[at + 1 :]
+    elif edit == "two":  # one element that would read as two ids once joined by newlines
+        text = text + "\n" + str(draw(st.uuids()))
+    return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(near_ids(), min_size=1, max_size=6))
+def test_a_column_of_ids_is_accepted_exactly_when_each_id_matches_the_pattern(
+    column: list[str],
+) -> None:
+    try:
+        _check_ids("change_id", column)
+    except ChangeInvalid:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == all(ID_RE.fullmatch(value) for value in column)
