@@ -123,8 +123,11 @@ class VaultReplica:
                     "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?", resolved
                 )
             stored = self._stored_rows(conn, by_record)
-            for record_id, rows in by_record.items():
-                self._apply_record(conn, page, record_id, rows, stored.get(record_id))
+            merged = [
+                self._apply_record(page, record_id, rows, stored.get(record_id))
+                for record_id, rows in by_record.items()
+            ]
+            vault._write_rows(conn, [row for row in merged if row is not None])
             if len(page):
                 latest = max(page.hlc)
                 vault._clock.observe(latest)
@@ -211,13 +214,15 @@ class VaultReplica:
 
     def _apply_record(
         self,
-        conn: sqlite3.Connection,
         page: LogPage,
         record_id: str,
         rows: list[int],
         stored: tuple[Any, ...] | None,
-    ) -> None:
-        """Merge one record's changes (`rows` of the page) into its stored row (None: new)."""
+    ) -> tuple[Any, ...] | None:
+        """Merge one record's changes (`rows` of the page) into its stored row (None: new).
+
+        Returns the row to write, or None when nothing changed.
+        """
         vault = self.vault
         if stored is None:
             first = rows[0]
@@ -245,10 +250,10 @@ class VaultReplica:
                 fields.pop(name, None)
             else:
                 fields[name] = value
-        if touched:
-            record = Record(record_id, rtype, area, parent_id, fields, deleted)
-            stamp = max(c[0] for c in clocks.values())
-            vault._write_row(conn, record, clocks, stamp)
+        if not touched:
+            return None
+        record = Record(record_id, rtype, area, parent_id, fields, deleted)
+        return vault._sealed_row(record, clocks, max(c[0] for c in clocks.values()))
 
     def _store_conflict(self, conn: sqlite3.Connection, conflict: Conflict) -> None:
         blob = self.vault._data_key.seal_json(

@@ -690,34 +690,45 @@ class Vault:
             outbox,
         )
 
+    _UPSERT_ROW = (
+        "INSERT INTO records (id, type, area, parent_id, deleted, hlc, v, body) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "parent_id = excluded.parent_id, deleted = excluded.deleted, hlc = excluded.hlc, "
+        "v = excluded.v, body = excluded.body"
+    )
+
     def _write_row(
         self, conn: sqlite3.Connection, record: Record, clocks: dict[str, list[Any]], stamp: int
     ) -> None:
         """Encrypt and upsert one record row (and keep the in-memory copy current)."""
+        conn.execute(self._UPSERT_ROW, self._sealed_row(record, clocks, stamp))
+
+    def _write_rows(self, conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Upsert rows made by `_sealed_row`, in one statement."""
+        conn.executemany(self._UPSERT_ROW, rows)
+
+    def _sealed_row(
+        self, record: Record, clocks: dict[str, list[Any]], stamp: int
+    ) -> tuple[Any, ...]:
+        """The encrypted row of a record, about to be written: the in-memory copy is current."""
         envelope = [record.type, record.area, record.parent_id, record.deleted]
         body = self._data_key.seal_json(
             {"f": dict(record.fields), "c": clocks, "e": envelope},
             place("records", record.id, "body"),
         )
-        conn.execute(
-            "INSERT INTO records (id, type, area, parent_id, deleted, hlc, v, body) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "parent_id = excluded.parent_id, deleted = excluded.deleted, hlc = excluded.hlc, "
-            "v = excluded.v, body = excluded.body",
-            (
-                record.id,
-                record.type,
-                record.area,
-                record.parent_id,
-                int(record.deleted),
-                stamp,
-                RECORD_VERSION,
-                body,
-            ),
-        )
         self._cache[record.id] = record
         self._search_index.clear()
         self._derived.clear()
+        return (
+            record.id,
+            record.type,
+            record.area,
+            record.parent_id,
+            int(record.deleted),
+            stamp,
+            RECORD_VERSION,
+            body,
+        )
 
     def _save_clock(self, conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'clock'", (str(self._clock.last),))
