@@ -730,15 +730,17 @@ class Storage:
 
         Deletes are rare, so this is a query per delete.
         """
-        kinds = {rid: r for rid, r in batch.records.items() if r.parent == parent_id}
+        # The push's own view of a record it touches comes first: it is newer than the table.
+        under = {rid: r for rid, r in batch.records.items() if r.parent == parent_id}
         stored = conn.execute(select(*_RECORD_READ).where(records.c.parent_id == parent_id))
         for rid, rtype, area, hlc, parent in stored:
-            kinds.setdefault(rid, _Record(rtype, area, hlc, parent))
-        if not kinds:
+            if rid not in batch.records:
+                under[rid] = _Record(rtype, area, hlc, parent)
+        if not under:
             return []
         names = (DELETED, PARENT)
-        states = {key: batch.states[key] for key in batch.states if key[0] in kinds}
-        unknown = sorted(rid for rid in kinds if any((rid, n) not in states for n in names))
+        states = {key: batch.states[key] for key in batch.states if key[0] in under}
+        unknown = sorted(rid for rid in under if any((rid, n) not in states for n in names))
         for chunk in _chunks(unknown):
             query = select(*_STATE_READ).where(
                 field_state.c.record_id.in_(chunk), field_state.c.field.in_(names)
@@ -746,11 +748,11 @@ class Storage:
             for rid, name, value, hlc, site, change_id in conn.execute(query):
                 states.setdefault((rid, name), FieldState(json.loads(value), hlc, site, change_id))
         children = []
-        for rid in sorted(kinds):
+        for rid in sorted(under):
             deleted, created = states.get((rid, DELETED)), states.get((rid, PARENT))
             if created is None or (deleted is not None and deleted.value is True):
                 continue
-            children.append(Child(rid, kinds[rid].type, kinds[rid].area, created))
+            children.append(Child(rid, under[rid].type, under[rid].area, created))
         return children
 
     @staticmethod
