@@ -7,7 +7,7 @@ from typing import TextIO
 
 from ..domain.exchange import to_line
 from ..domain.records import Record
-from ..domain.schema import TYPE_ORDER
+from ..domain.schema import SCHEMAS, TYPE_ORDER, Kind
 from ..domain.validation import FieldError, record_errors
 from ..vault import Vault
 
@@ -57,10 +57,36 @@ class _Exported:
 
 
 def export_problems(vault: Vault) -> list[FieldError]:
-    """What an import of the vault's live records into an empty vault would refuse."""
+    """What an import of the vault's live records into an empty vault would refuse, less
+    references to records this laptop has never held (those of areas not granted to its
+    user, named by a city-wide meeting, say): the export cannot carry them, and nothing
+    here can be settled about them."""
     records = [r for record_type in TYPE_ORDER for r in vault.records(record_type)]
     exported = _Exported(records)
-    return [problem for record in records for problem in record_errors(record, exported)]
+    return [
+        problem
+        for record in records
+        for problem in record_errors(record, exported)
+        if not _names_records_held_elsewhere(vault, record, problem.field)
+    ]
+
+
+def _names_records_held_elsewhere(vault: Vault, record: Record, field: str) -> bool:
+    """Whether `field` of `record` refers to records this vault never held, and otherwise
+    only to records it exports (none it holds deleted)."""
+    if field == "parent_id":
+        named = [record.parent_id] if record.parent_id else []
+    else:
+        try:
+            spec = SCHEMAS[record.type].field(field)
+        except KeyError:
+            return False
+        if spec.kind not in (Kind.REF, Kind.REFS):
+            return False
+        value = record.fields.get(field)
+        named = [str(v) for v in (value if isinstance(value, list) else [value])]
+    held = [vault.get(i, include_deleted=True) for i in named]
+    return any(h is None for h in held) and not any(h is not None and h.deleted for h in held)
 
 
 def export_lines(vault: Vault) -> Iterator[str]:

@@ -1,0 +1,100 @@
+"""An export from a laptop that holds only its user's areas, after syncing.
+
+A city-wide meeting is everyone's, but the agencies it names may belong to areas this
+user is not granted: the laptop never holds them. Such a reference is no reason to refuse
+the export (nothing on this laptop can settle it); one to a record the laptop holds
+deleted is (sync-protocol.md, "Records under a deleted parent").
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from marugoto_desktop.operations import exchange
+from marugoto_desktop.reports.export import ExportBlocked
+from marugoto_desktop.vault import KdfParams, Vault
+from marugoto_desktop.vault.replica import VaultReplica
+from marugoto_sync.client import SyncClient
+from marugoto_sync.server.app import create_app
+from marugoto_sync.server.passwords import Argon2Cost, hash_password
+
+from ..conftest import PASSPHRASE
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+PASSWORD = "export test password"
+
+
+@pytest.fixture
+def office(database_url: str):
+    app = create_app(database_url)
+    storage = app.state.server.storage
+    cost = Argon2Cost(64, 1, 1)
+    for name, areas in (("aiko", ["mure"]), ("ken", ["mure", "shoga"])):
+        storage.add_user(
+            name, "consultant", areas, hash_password(PASSWORD, cost), datetime.now(UTC)
+        )
+    with TestClient(app) as http:
+        yield http
+    storage.close()
+
+
+def laptop(http: TestClient, folder: Path, user: str) -> tuple[Vault, SyncClient]:
+    vault = Vault.create(folder, PASSPHRASE, kdf=KdfParams())
+    enrolment = SyncClient("http://testserver", http=http, app_version="0.1.0").enroll(
+        user, PASSWORD, folder.name
+    )
+    return vault, SyncClient(
+        "http://testserver", token=enrolment.token, http=http, app_version="0.1.0"
+    )
+
+
+def test_a_city_wide_meeting_naming_an_agency_of_another_area_does_not_block_it(
+    office, tmp_path: Path
+) -> None:
+    aiko, aiko_client = laptop(office, tmp_path / "aiko", "aiko")
+    ken, ken_client = laptop(office, tmp_path / "ken", "ken")
+    agency = ken.new_record("agency", "shoga", name="勝賀の包括", agency_type="chiiki_houkatsu")
+    meeting = ken.new_record(
+        "meeting", None, date="2025-06-10", meeting_type="regular",
+        attendee_agency_ids=[agency.id],
+    )  # fmt: skip
+    ken_client.sync(VaultReplica(ken))
+    aiko_client.sync(VaultReplica(aiko))
+    assert aiko.get(meeting.id) is not None and aiko.get(agency.id, include_deleted=True) is None
+
+    out = tmp_path / "aiko.jsonl"
+    assert exchange.export_to(aiko, out) == 1
+    [line] = out.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["attendee_agency_ids"] == [agency.id]
+
+
+def test_a_meeting_naming_an_agency_this_laptop_holds_deleted_blocks_it(
+    office, tmp_path: Path
+) -> None:
+    aiko, aiko_client = laptop(office, tmp_path / "aiko", "aiko")
+    ken, ken_client = laptop(office, tmp_path / "ken", "ken")
+    agency = aiko.new_record("agency", "mure", name="牟礼の包括", agency_type="chiiki_houkatsu")
+    aiko_client.sync(VaultReplica(aiko))
+    ken_client.sync(VaultReplica(ken))
+    # Offline, each on their own laptop: Ken deletes the agency (nothing there names it),
+    # Aiko records a meeting it attended.
+    ken.delete(agency.id)
+    meeting = aiko.new_record(
+        "meeting", "mure", date="2025-06-10", meeting_type="regular",
+        attendee_agency_ids=[agency.id],
+    )  # fmt: skip
+    ken_client.sync(VaultReplica(ken))
+    aiko_client.sync(VaultReplica(aiko))
+    with pytest.raises(ExportBlocked, match=f"meeting {meeting.id}: attendee_agency_ids"):
+        exchange.export_to(aiko, tmp_path / "blocked.jsonl")
+    # Aiko settles it by editing the meeting (the agency is gone): the export goes on.
+    aiko.put(aiko.get(meeting.id).with_fields(attendee_agency_ids=[]))  # type: ignore[union-attr]
+    assert exchange.export_to(aiko, tmp_path / "export.jsonl") == 1
