@@ -7,6 +7,7 @@ transaction-scoped advisory lock, so log sequence numbers are handed out in comm
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -302,6 +303,11 @@ _PG_UPSERTS = {
 }
 
 
+def _unknown_name_key(name: str) -> str:
+    """The login_throttle key of a user name: never an address (those have no space)."""
+    return "name " + hashlib.sha256(name.encode()).hexdigest()[:48]
+
+
 def _parent_named(change: Change) -> str | None:
     """The parent a `_parent_id` change puts its record under (an id), or None."""
     if change.field != PARENT or not isinstance(change.value, str):
@@ -443,14 +449,13 @@ class Storage:
 
     def login_blocked_until(self, name: str, address: str) -> datetime | None:
         """The time before which no login for this name, or from this address, is tried."""
+        throttled = select(login_throttle.c.next_login_at).where(
+            login_throttle.c.address.in_([address, _unknown_name_key(name)])
+        )
         with self._read() as conn:
             times = [
                 conn.execute(select(users.c.next_login_at).where(users.c.name == name)).scalar(),
-                conn.execute(
-                    select(login_throttle.c.next_login_at).where(
-                        login_throttle.c.address == address
-                    )
-                ).scalar(),
+                *conn.execute(throttled).scalars(),
             ]
         known = [t for t in (_utc(t) for t in times) if t is not None]
         return max(known) if known else None
@@ -477,27 +482,39 @@ class Storage:
                     .where(users.c.name == name)
                     .values(next_login_at=at + timedelta(seconds=delay) if delay else None)
                 )
-            count = conn.execute(
-                select(login_throttle.c.failed_logins).where(login_throttle.c.address == address)
-            ).scalar()
-            count = (count or 0) + 1
-            delay = per_address.delay_after(count)
-            conn.execute(
-                self._upsert(conn, login_throttle, ["address"]),
-                {
-                    "address": address,
-                    "failed_logins": count,
-                    "next_login_at": at + timedelta(seconds=delay) if delay else None,
-                },
-            )
+            else:
+                # A name no user has is slowed down exactly like one that exists: otherwise
+                # the answer after a few tries would tell which names are users.
+                self._count_failure(conn, _unknown_name_key(name), at, per_user)
+            self._count_failure(conn, address, at, per_address)
+
+    def _count_failure(self, conn: Connection, key: str, at: datetime, backoff: Backoff) -> None:
+        """One more failure for a client address (or an unknown name) in login_throttle."""
+        count = conn.execute(
+            select(login_throttle.c.failed_logins).where(login_throttle.c.address == key)
+        ).scalar()
+        count = (count or 0) + 1
+        delay = backoff.delay_after(count)
+        conn.execute(
+            self._upsert(conn, login_throttle, ["address"]),
+            {
+                "address": key,
+                "failed_logins": count,
+                "next_login_at": at + timedelta(seconds=delay) if delay else None,
+            },
+        )
 
     def record_login_success(self, user_id: int, address: str) -> None:
+        """Reset the counts of the name and of the address: an office that shares one
+        address would otherwise pile up every consultant's typos over the months until each
+        wrong password kept everyone waiting."""
         with self._write() as conn:
             conn.execute(
                 update(users)
                 .where(users.c.id == user_id)
                 .values(failed_logins=0, next_login_at=None)
             )
+            conn.execute(delete(login_throttle).where(login_throttle.c.address == address))
             conn.execute(delete(login_throttle).where(login_throttle.c.address == address))
 
     # -- devices -----------------------------------------------------------------------------

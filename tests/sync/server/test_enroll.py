@@ -129,3 +129,27 @@ def test_guessing_across_many_names_from_one_address_is_slowed_down(api: Api) ->
     for n in range(20):
         assert_error(api.enroll_response(f"guess{n}", "guess"), 401, "bad_credentials")
     assert_error(api.enroll_response("aiko"), 429, "too_many_attempts")
+
+
+def test_a_name_no_user_has_is_slowed_down_alike_so_answers_do_not_reveal_users(
+    api: Api,
+) -> None:
+    api.add_user("aiko", ["mure"])
+    answers = {}
+    for name in ("aiko", "nobody"):
+        seen = [api.enroll_response(name, "guess").status_code for _ in range(6)]
+        blocked = assert_error(api.enroll_response(name, "guess"), 429, "too_many_attempts")
+        answers[name] = (seen, blocked["message"], blocked["retry_after"])
+    assert answers["aiko"] == answers["nobody"]
+    assert answers["aiko"][0] == [401] * 5 + [429]
+
+
+def test_a_success_resets_the_count_of_the_office_address(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    for month in range(3):
+        # Each month a few mistyped passwords from the office, then someone gets in.
+        for n in range(8):
+            assert_error(api.enroll_response(f"typo{month}{n}", "guess"), 401, "bad_credentials")
+        assert api.enroll_response("aiko").status_code == 200
+    # 24 failures in all, never 20 in a row: nobody waits.
+    assert_error(api.enroll_response("typo", "guess"), 401, "bad_credentials")
