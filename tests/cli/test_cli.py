@@ -172,3 +172,22 @@ def test_the_installed_command_runs(tmp_path, secret_file) -> None:
     )
     assert done.returncode == 1
     assert done.stderr.strip() == "marugoto-desktop: error: wrong passphrase"
+
+
+def test_an_export_read_only_in_part_stops_quietly(tmp_path, secret_file) -> None:
+    """`export | head`: the reader leaves early; no traceback, no error message."""
+    exe = Path(sys.executable).parent / "marugoto-desktop"
+    folder = tmp_path / "v"
+    assert (
+        run("demo", "--vault", folder, "--passphrase-file", secret_file, "--households", "300") == 0
+    )
+    reader = subprocess.Popen(
+        [exe, "export", "--vault", folder, "--passphrase-file", secret_file],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    assert reader.stdout.read(100).startswith(b'{"type":"agency"')
+    reader.stdout.close()  # far less than the export: its next writes find no reader
+    assert reader.wait(timeout=60) == 141
+    assert reader.stderr.read() == b""
