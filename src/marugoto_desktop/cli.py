@@ -314,9 +314,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--households must be at least 1")
     try:
         return int(args.handler(args))
-    except DeviceRevoked as exc:
+    except DeviceRevoked:
         print(
-            f"marugoto-desktop: error: {exc}; this laptop was revoked and its vault erased",
+            "marugoto-desktop: error: the office revoked this laptop: its vault was erased, "
+            "with any changes not yet sent. To work on this laptop again, create a new vault "
+            "(init) and enroll it.",
             file=sys.stderr,
         )
         return 1

@@ -119,6 +119,19 @@ def _error_from(response: httpx.Response) -> SyncError:
     return SyncError(code, message, response.status_code)
 
 
+def _unreachable(server: str, exc: httpx.HTTPError) -> str:
+    """Why the server could not be reached, with what a person can do about it."""
+    text = f"cannot reach {server}: {exc}"
+    if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+        return (
+            f"{text}. The server's certificate is not trusted by this computer: if the "
+            "office uses its own CA, pass its certificate with --ca-file"
+        )
+    if server.startswith("http://") and isinstance(exc, httpx.RemoteProtocolError):
+        return f"{text}. The server may speak only HTTPS: try https:// in the address"
+    return f"{text}. Work saved on this laptop is kept; sync again when the server is reachable"
+
+
 class SyncClient:
     def __init__(
         self,
@@ -158,7 +171,7 @@ class SyncClient:
         try:
             response = self._http.request(method, path, headers=self._headers, **kwargs)
         except httpx.HTTPError as exc:
-            raise SyncError("unreachable", f"cannot reach {self.server}: {exc}") from exc
+            raise SyncError("unreachable", _unreachable(self.server, exc)) from exc
         if response.status_code >= 400:
             raise _error_from(response)
         return response.json()
