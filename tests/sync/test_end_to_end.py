@@ -153,7 +153,7 @@ def test_a_revoked_laptop_is_refused_and_wiped(tmp_path: Path, office: Office, c
 
 def test_the_client_refuses_an_unknown_certificate(tmp_path: Path, office: Office) -> None:
     vault = Vault.create(tmp_path / "v", PASSPHRASE, kdf=KdfParams())
-    with pytest.raises(SyncError, match="cannot reach.*not trusted.*--ca-file"):
+    with pytest.raises(SyncError, match=r"cannot reach.*not trusted.*--ca-file"):
         syncing.enroll(vault, office.url, "aiko", PASSWORD)  # no CA file: not trusted
     # Plain HTTP is refused before anything is sent (loopback alone may use it, for development).
     with pytest.raises(SyncError, match="https"):

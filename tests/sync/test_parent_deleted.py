@@ -81,8 +81,9 @@ def test_both_laptops_show_the_member_added_under_the_deleted_household(apart) -
             added,
             "高松 三郎",
         )
-        assert row.kept == "(deleted with its household)"
+        assert row.kept == "(its household is deleted: this record is deleted with it)"
         assert row.other == "restore the household 高松家"
+        assert (row.field, row.field_label) == ("_parent_id", "世帯")
     assert (
         syncing.conflict_rows(aiko[0])[0].conflict_id
         == syncing.conflict_rows(ken[0])[0].conflict_id

@@ -113,14 +113,20 @@ def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[Confl
         c = view.conflict
         record = vault.get(c.record_id, include_deleted=True)
         label = str(record.fields.get("name", "")) if record else ""
+        field_label = _field_label(c.type, c.field)
         if c.kind == PARENT_DELETED:
+            # The record is live under a deleted parent: keep = it goes the parent's way.
             parent_id = record.parent_id if record else None
             parent = vault.get(parent_id, include_deleted=True) if parent_id else None
             what = parent.type if parent else "parent"
+            field_label = SCHEMAS[what].label if what in SCHEMAS else field_label
             named = str(parent.fields.get("name", "")) if parent else ""
-            gone = parent is None or parent.deleted
-            kept = f"(deleted with its {what})" if gone else f"(kept: its {what} was restored)"
-            other = f"restore the {what} {named}".rstrip()
+            if parent is None or parent.deleted:
+                kept = f"(its {what} is deleted: this record is deleted with it)"
+                other = f"restore the {what} {named}".rstrip()
+            else:
+                kept = f"(its {what} was restored: this record stays)"
+                other = "(nothing else to do)"
         elif c.kind == "delete_restore":
             deleted_now = bool(record and record.deleted)
             kept = "(record deleted)" if deleted_now else "(record restored)"
@@ -138,7 +144,7 @@ def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[Confl
                 record_type=c.type,
                 record_label=label,
                 field=c.field,
-                field_label=_field_label(c.type, c.field),
+                field_label=field_label,
                 kind=c.kind,
                 kept=kept,
                 other=other,
