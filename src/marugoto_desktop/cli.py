@@ -105,6 +105,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     if vaults.vault_exists(args.vault):
         vault = vaults.open_vault(args.vault, passphrase(args))
+        if syncing.enrolled_settings(vault) is not None:
+            vault.close()
+            raise UsageError(
+                "this vault is enrolled with a server: demo records are fictional and span "
+                "every area, and its next sync would send them to the office. Fill a "
+                "separate vault with demo data instead"
+            )
     else:
         vault = vaults.init_vault(
             args.vault, new_passphrase(args, "passphrase_file", PASSPHRASE_ENV)
@@ -157,6 +164,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
             password,
             ca_file=args.ca_file,
             device_name=args.device_name,
+            replace=args.replace,
         )
     areas = ", ".join(enrollment.areas) or "none"
     print(
@@ -284,6 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ca-file", type=Path, metavar="FILE", help="the city's own CA certificate")
     p.add_argument("--password-file", metavar="FILE", help="else a prompt")
     p.add_argument("--device-name", metavar="NAME", help="default: this computer's name")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="enrol a vault enrolled already (have the office revoke the old device)",
+    )
 
     p = command("sync", cmd_sync, "send this laptop's changes and receive everyone else's")
     vault_args(p)

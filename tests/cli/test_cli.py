@@ -191,3 +191,18 @@ def test_an_export_read_only_in_part_stops_quietly(tmp_path, secret_file) -> Non
     reader.stdout.close()  # far less than the export: its next writes find no reader
     assert reader.wait(timeout=60) == 141
     assert reader.stderr.read() == b""
+
+
+def test_demo_refuses_an_enrolled_vault(vault_dir, secret_file, capsys) -> None:
+    from marugoto_desktop.operations.sync import SERVER_KEY
+    from marugoto_desktop.vault.replica import VaultReplica
+
+    with Vault.open(vault_dir, PASSPHRASE) as vault:
+        VaultReplica(vault).set_setting(
+            SERVER_KEY, {"server": "https://sync.example", "token": "t"}
+        )
+        before = vault.outbox_size()
+    assert run("demo", "--vault", vault_dir, "--passphrase-file", secret_file) == 2
+    assert "would send them to the office" in capsys.readouterr().err
+    with Vault.open(vault_dir, PASSPHRASE) as vault:
+        assert vault.outbox_size() == before == 0

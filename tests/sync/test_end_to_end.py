@@ -169,6 +169,20 @@ def test_wrong_password_is_refused(tmp_path: Path, office: Office) -> None:
     vault.close()
 
 
+def test_an_enrolled_vault_is_enrolled_again_only_when_asked(
+    tmp_path: Path, office: Office
+) -> None:
+    aiko = laptop(tmp_path, "aiko", office)
+    first = syncing.server_settings(aiko)["device_id"]
+    with pytest.raises(syncing.AlreadyEnrolled, match=f"device {first} of aiko"):
+        syncing.enroll(aiko, office.url, "aiko", PASSWORD, ca_file=office.ca)
+    assert syncing.server_settings(aiko)["device_id"] == first  # nothing changed
+    again = syncing.enroll(aiko, office.url, "aiko", PASSWORD, ca_file=office.ca, replace=True)
+    assert again.device_id != first
+    assert syncing.server_settings(aiko)["device_id"] == again.device_id
+    aiko.close()
+
+
 def test_gaining_an_area_backfills_it_and_losing_one_erases_it(
     tmp_path: Path, office: Office
 ) -> None:

@@ -26,6 +26,23 @@ class NotEnrolled(SyncError):
         )
 
 
+class AlreadyEnrolled(SyncError):
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__(
+            "already_enrolled",
+            f"this vault is already enrolled as device {settings.get('device_id')} of "
+            f"{settings.get('user')} at {settings.get('server')}. Enrolling it again makes a "
+            "new device and leaves that one active on the server: ask the office to revoke "
+            "it (marugoto-sync device revoke ID), then enroll again with --replace",
+        )
+
+
+def enrolled_settings(vault: Vault) -> dict[str, Any] | None:
+    """The server settings of an enrolled vault, or None."""
+    settings = VaultReplica(vault).get_setting(SERVER_KEY)
+    return dict(settings) if settings else None
+
+
 def enroll(
     vault: Vault,
     server: str,
@@ -34,8 +51,15 @@ def enroll(
     *,
     ca_file: Path | None = None,
     device_name: str | None = None,
+    replace: bool = False,
 ) -> Enrollment:
-    """Register this laptop with the server once; the device token is kept in the vault."""
+    """Register this laptop with the server once; the device token is kept in the vault.
+
+    A vault enrolled already is refused (AlreadyEnrolled) unless `replace`.
+    """
+    current = enrolled_settings(vault)
+    if current is not None and not replace:
+        raise AlreadyEnrolled(current)
     name = device_name or platform.node() or "laptop"
     with SyncClient(server, ca_file=ca_file, app_version=__version__) as client:
         enrollment = client.enroll(user, password, name)
@@ -54,10 +78,10 @@ def enroll(
 
 
 def server_settings(vault: Vault) -> dict[str, Any]:
-    settings = VaultReplica(vault).get_setting(SERVER_KEY)
-    if not settings:
+    settings = enrolled_settings(vault)
+    if settings is None:
         raise NotEnrolled()
-    return dict(settings)
+    return settings
 
 
 def sync(
