@@ -152,6 +152,7 @@ def _user_json(user: UserInfo) -> dict[str, Any]:
         "areas": list(user.areas),
         "active_devices": user.active_devices,
         "created_at": _when(user.created_at),
+        "disabled_at": _when(user.disabled_at),
     }
 
 
@@ -164,8 +165,11 @@ def _user_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_user_json(u) for u in users], ensure_ascii=False, indent=2))
     elif users:
-        rows = [["NAME", "ROLE", "AREAS", "DEVICES"]]
-        rows += [[u.name, u.role, ",".join(u.areas) or "-", str(u.active_devices)] for u in users]
+        rows = [["NAME", "ROLE", "AREAS", "DEVICES", "DISABLED"]]
+        for u in users:
+            areas = ",".join(u.areas) or "-"
+            disabled = _when(u.disabled_at) or "-"
+            rows.append([u.name, u.role, areas, str(u.active_devices), disabled])
         print(_table(rows))
     else:
         print("No users yet; add one with: marugoto-sync user add NAME --role ROLE --area CODE")
@@ -184,6 +188,29 @@ def _user_areas(args: argparse.Namespace) -> int:
         f"(gained: {', '.join(gained) or 'none'}; lost: {', '.join(lost) or 'none'}). "
         "Laptops pick this up at their next sync."
     )
+    return 0
+
+
+def _user_disable(args: argparse.Namespace) -> int:
+    storage = _open(args)
+    try:
+        revoked = storage.set_user_disabled(args.name, datetime.now(UTC))
+    finally:
+        storage.close()
+    print(
+        f"{args.name} is disabled: their password opens nothing, and {revoked} devices were "
+        "revoked (each erases its local data at its next contact)."
+    )
+    return 0
+
+
+def _user_enable(args: argparse.Namespace) -> int:
+    storage = _open(args)
+    try:
+        storage.set_user_disabled(args.name, None)
+    finally:
+        storage.close()
+    print(f"{args.name} may log in again and enrol new devices; revoked devices stay revoked.")
     return 0
 
 
@@ -287,7 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
 
-    user = _command(commands, "user", lambda _a: 0, "add and list users, set their areas")
+    user = _command(
+        commands, "user", lambda _a: 0, "add and list users, set their areas, disable them"
+    )
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="COMMAND")
     add = _command(user_commands, "add", _user_add, "add a user")
     add.add_argument("name")
@@ -304,6 +333,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--area", nargs="+", action="extend", required=True, metavar="CODE", help=" ".join(AREAS)
     )
     _database_option(areas)
+    disable = _command(
+        user_commands, "disable", _user_disable, "stop a user (one who leaves): revoke all devices"
+    )
+    disable.add_argument("name")
+    _database_option(disable)
+    enable = _command(user_commands, "enable", _user_enable, "let a disabled user log in again")
+    enable.add_argument("name")
+    _database_option(enable)
 
     device = _command(commands, "device", lambda _a: 0, "list and revoke devices")
     device_commands = device.add_subparsers(dest="device_command", required=True, metavar="COMMAND")

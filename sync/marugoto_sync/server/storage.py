@@ -115,6 +115,7 @@ class UserInfo:
     areas: tuple[str, ...]
     created_at: datetime
     active_devices: int
+    disabled_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -388,14 +389,41 @@ class Storage:
         )
         with self._read() as conn:
             rows = conn.execute(
-                select(users.c.id, users.c.name, users.c.role, users.c.created_at, active).order_by(
-                    users.c.name
-                )
+                select(
+                    users.c.id,
+                    users.c.name,
+                    users.c.role,
+                    users.c.created_at,
+                    active,
+                    users.c.disabled_at,
+                ).order_by(users.c.name)
             ).all()
             areas = self._areas_by_user(conn)
         return [
-            UserInfo(r[0], r[1], r[2], areas.get(r[0], ()), _utc_required(r[3]), r[4]) for r in rows
+            UserInfo(r[0], r[1], r[2], areas.get(r[0], ()), _utc_required(r[3]), r[4], _utc(r[5]))
+            for r in rows
         ]
+
+    def set_user_disabled(self, name: str, at: datetime | None) -> int:
+        """Disable a user at `at` (None: enable again); returns how many devices this revoked.
+
+        A disabled user's password opens nothing (the answer is that of a wrong password) and
+        every device of theirs is revoked, so each erases its vault at its next contact.
+        Enabling again lets the user enrol new devices; revoked ones stay revoked.
+        """
+        with self._write() as conn:
+            user_id = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+            if user_id is None:
+                raise UnknownUser(f"There is no user named {name!r}.")
+            conn.execute(update(users).where(users.c.id == user_id).values(disabled_at=at))
+            if at is None:
+                return 0
+            revoked = conn.execute(
+                update(devices)
+                .where(devices.c.user_id == user_id, devices.c.revoked_at.is_(None))
+                .values(revoked_at=at)
+            )
+            return int(revoked.rowcount or 0)
 
     def _areas_by_user(
         self, conn: Connection, user_id: int | None = None
@@ -440,7 +468,7 @@ class Storage:
         with self._read() as conn:
             row = conn.execute(
                 select(users.c.id, users.c.name, users.c.role, users.c.password_hash).where(
-                    users.c.name == name
+                    users.c.name == name, users.c.disabled_at.is_(None)
                 )
             ).first()
             if row is None:

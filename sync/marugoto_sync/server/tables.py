@@ -90,6 +90,8 @@ users = Table(
     Column("failed_logins", Integer, nullable=False, server_default="0"),
     Column("next_login_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Set: the user may not log in, and their devices are revoked (`user disable`).
+    Column("disabled_at", DateTime(timezone=True)),
 )
 
 user_areas = Table(

@@ -130,9 +130,9 @@ def test_user_list_as_text_and_json(
 
     status, out, _err = run(capsys, "user", "list", *db)
     lines = out.splitlines()
-    assert lines[0].split() == ["NAME", "ROLE", "AREAS", "DEVICES"]
-    assert lines[1].split() == ["aiko", "consultant", "mure", "1"]
-    assert lines[2].split() == ["ken", "supervisor", "kagawa,mure", "0"]
+    assert lines[0].split() == ["NAME", "ROLE", "AREAS", "DEVICES", "DISABLED"]
+    assert lines[1].split() == ["aiko", "consultant", "mure", "1", "-"]
+    assert lines[2].split() == ["ken", "supervisor", "kagawa,mure", "0", "-"]
 
 
 def test_user_areas_sets_the_areas_and_says_what_changed(
@@ -147,6 +147,35 @@ def test_user_areas_sets_the_areas_and_says_what_changed(
     assert "gained: kagawa" in out and "lost: shoga" in out
     assert api.storage.users()[0].areas == ("kagawa", "mure")
     status, _out, err = run(capsys, "user", "areas", "nobody", "--area", "mure", *db)
+    assert status == 1 and "no user named 'nobody'" in err
+
+
+def test_a_disabled_user_enrols_nothing_and_their_devices_are_revoked(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.add_user("aiko", ["mure"])
+    laptops = [api.enroll("aiko", device_name=f"laptop {n}") for n in range(2)]
+    db = ["--database", api.database_url]
+
+    status, out, _err = run(capsys, "user", "disable", "aiko", *db)
+    assert status == 0 and "2 devices were revoked" in out
+    for laptop in laptops:
+        assert_error(laptop.get("/v1/status"), 401, "device_revoked")
+    # The right password opens nothing, with the answer of a wrong one.
+    wrong = assert_error(api.enroll_response("aiko", "not it"), 401, "bad_credentials")
+    right = assert_error(api.enroll_response("aiko"), 401, "bad_credentials")
+    assert right["message"] == wrong["message"]
+    (listed,) = json.loads(run(capsys, "user", "list", "--json", *db)[1])
+    assert listed["disabled_at"] is not None and listed["active_devices"] == 0
+
+    status, out, _err = run(capsys, "user", "enable", "aiko", *db)
+    assert status == 0
+    assert api.enroll_response("aiko").status_code == 200
+    assert_error(laptops[0].get("/v1/status"), 401, "device_revoked")  # stays revoked
+    (listed,) = json.loads(run(capsys, "user", "list", "--json", *db)[1])
+    assert listed["disabled_at"] is None and listed["active_devices"] == 1
+
+    status, _out, err = run(capsys, "user", "disable", "nobody", *db)
     assert status == 1 and "no user named 'nobody'" in err
 
 
