@@ -193,9 +193,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
     for area, count in report.backfilled.items():
         print(f"new area {area}: received {count} changes")
     for area in report.removed_areas:
-        print(f"area {area} is no longer yours: its records were removed from this laptop")
+        print(f"area {area} is not granted to you: its records were removed from this laptop")
     if report.held_back:
-        print(f"{report.held_back} changes of areas you may no longer write were kept unsent")
+        print(
+            f"{report.held_back} changes of areas not granted to you are kept unsent; they go "
+            "out if the office grants the area"
+        )
     if open_conflicts:
         print(f"{open_conflicts} conflicts to review: marugoto-desktop conflicts --vault DIR")
     return 0
