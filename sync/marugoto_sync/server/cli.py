@@ -289,7 +289,9 @@ def _database_option(parser: argparse.ArgumentParser) -> None:
 def _command(
     subparsers: Any, name: str, run: Callable[[argparse.Namespace], int], help_text: str
 ) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text)
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=help_text, description=help_text[:1].upper() + help_text[1:] + "."
+    )
     parser.set_defaults(run=run)
     return parser
 
