@@ -253,15 +253,18 @@ PARENT_DELETED = "parent_deleted"
 
 
 def parent_conflict(change: Change, parent_deleted: FieldState | None) -> Conflict | None:
-    """A record created under a parent that is deleted: its author did not see the delete.
+    """A record created, or restored, under a parent that is deleted: its author did not see
+    the delete.
 
-    `change` writes the record's `_parent_id`; `parent_deleted` is the state of the parent's
-    `_deleted` field. The child stays (nothing anyone wrote is dropped) and the conflict,
-    on the child's `_parent_id`, asks a person to restore the parent or let the child go.
-    A replay is judged as in `deletion_conflict`: flagged only under a later delete of
-    another site.
+    `change` writes the record's `_parent_id` (its creation) or sets its `_deleted` to
+    false; `parent_deleted` is the state of the parent's `_deleted` field. The record stays
+    (nothing anyone wrote is dropped) and the conflict, on the record, asks a person to
+    restore the parent or let the record go. A replay is judged as in `deletion_conflict`:
+    flagged only under a later delete of another site.
     """
-    if change.field != PARENT or parent_deleted is None or parent_deleted.value is not True:
+    creates = change.field == PARENT
+    restores = change.field == DELETED and change.value is False
+    if not (creates or restores) or parent_deleted is None or parent_deleted.value is not True:
         return None
     if change.replay and (
         parent_deleted.site == change.site or parent_deleted.order < change.order

@@ -408,11 +408,11 @@ def parent_deleted_model(log: list[dict[str, Any]]) -> tuple[dict[str, Any], dic
     - its household goes from live to deleted while it is live: conflict named by the delete
       and the member (merge.orphan_conflicts; the deleter's own members went first, deleted
       with the household's stamp, so a member still live was unknown to the deleter);
-    - it is restored on its own (`_deleted: false`) while its household is deleted: the merge
-      rule flags nothing (it looks at `_parent_id` and at the parent's delete only).
-    Returns the expected conflicts (id -> (member, delete, creation)) and, for each member,
-    how it last came to be live under a deleted household: a conflict id, or None for a
-    restore of its own.
+    - it is restored on its own (`_deleted: false`) while its household is deleted: conflict
+      named by the restoring change (merge.parent_conflict).
+    Returns the expected conflicts (id -> (member, delete, creating or restoring change))
+    and, for each member, the conflict of how it last came to be live under a deleted
+    household.
     """
     deleted: dict[str, dict[str, Any]] = {}  # record -> the `_deleted` change that holds it
     parents: dict[str, str] = {}
@@ -450,7 +450,10 @@ def parent_deleted_model(log: list[dict[str, Any]]) -> tuple[dict[str, Any], dic
                         expected[conflict_id] = (member, change_id, created[member])
                         how[member] = conflict_id
             elif item["value"] is False and was_gone and gone(parents.get(record_id, "")):
-                how[record_id] = None
+                conflict_id = conflict_id_for(change_id, PARENT_DELETED)
+                parent_delete = deleted[parents[record_id]]["change_id"]
+                expected[conflict_id] = (record_id, parent_delete, change_id)
+                how[record_id] = conflict_id
     return expected, how
 
 
@@ -1044,24 +1047,31 @@ class Convergence(RuleBasedStateMachine):
             if item["kind"] == "conflict" and item["value"]["kind"] == PARENT_DELETED
         }
         # Exactly the conflicts the merge rule calls for, in the server's order: none missing,
-        # none extra, each named by its (delete, member) or creating change.
+        # none extra, each named by its (delete, member), creating or restoring change.
         assert {
             cid: (c.record_id, c.winner.change_id, c.loser.change_id) for cid, c in flagged.items()
         } == expected
-        # At most one per (delete, member); on the member's `_parent_id`; the delete is its
+        # At most one per (delete, change that left the member live under it); on the member's
+        # `_parent_id` (created there) or `_deleted` (restored there); the delete is its
         # household's. If its author deleted the member in the same act (the members a
         # laptop deletes with their household share the household's stamp), that delete
         # reached the server first, and a later restore of the member had undone it: the
         # member was live when the household's delete came (the model holds to that).
-        assert len({(c.winner.change_id, c.record_id) for c in flagged.values()}) == len(flagged)
+        pairs = {(c.winner.change_id, c.loser.change_id) for c in flagged.values()}
+        assert len(pairs) == len(flagged)
         changes = {item["change_id"]: item for item in log if item["kind"] == "change"}
         position = {item["change_id"]: n for n, item in enumerate(log)}
         for c in flagged.values():
-            delete, creation = changes[c.winner.change_id], changes[c.loser.change_id]
-            assert (c.type, c.field, c.area) == ("person", PARENT, state[c.record_id][1])
-            assert (creation["record_id"], creation["field"]) == (c.record_id, PARENT)
+            delete, cause = changes[c.winner.change_id], changes[c.loser.change_id]
+            assert (c.type, c.area) == ("person", state[c.record_id][1])
+            assert (cause["record_id"], cause["field"]) == (c.record_id, c.field)
+            if c.field == PARENT:
+                assert cause["value"] == state[c.record_id][2]
+            else:
+                assert (c.field, cause["value"]) == (DELETED, False)
+                tally("at the end: flagged, restored under a deleted household")
             assert (delete["field"], delete["value"]) == (DELETED, True)
-            assert delete["record_id"] == creation["value"] == state[c.record_id][2]
+            assert delete["record_id"] == state[c.record_id][2]
             same_act = [
                 item
                 for item in changes.values()
@@ -1083,9 +1093,7 @@ class Convergence(RuleBasedStateMachine):
                 if item["record_id"] != c.record_id:
                     assert item["value"] is False
         # A member live under a deleted household: flagged, by the change that last left it
-        # so. Flagged once is not settled for good: a later restore of the member on its own
-        # (settling a delete_of_edited with "other") can make it live again, unflagged (see
-        # test_a_member_restored_without_seeing_its_household_deleted_is_flagged below).
+        # so (its creation, its household's delete, or its own restore).
         for record_id, (rtype, _, parent, _, deleted) in state.items():
             if rtype != "person":
                 continue
@@ -1098,9 +1106,6 @@ class Convergence(RuleBasedStateMachine):
                 # deleted: flagged, whatever else happened.
                 assert any(c.record_id == record_id for c in flagged.values()), record_id
             assert record_id in how, record_id
-            if how[record_id] is None:
-                tally("at the end: member restored under a deleted household, unflagged")
-                continue
             assert how[record_id] in flagged
             tally("at the end: member live under a deleted household, flagged")
 
@@ -1400,11 +1405,6 @@ def test_a_member_restored_before_its_household_is_deleted_is_flagged(office: Of
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a restore (`_deleted: false`) of a record whose parent is deleted is not flagged: "
-    "Storage._apply asks parent_conflict only of `_parent_id` changes",
-)
 def test_a_member_restored_without_seeing_its_household_deleted_is_flagged(
     office: Office,
 ) -> None:
@@ -1418,12 +1418,6 @@ def test_a_member_restored_without_seeing_its_household_deleted_is_flagged(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settling a delete conflict with keep re-stamps the deleted household's _deleted "
-    "(Vault._set_deleted writes it to carry `resolves`): a later restore no longer finds the "
-    "members deleted with it",
-)
 def test_keeping_a_delete_does_not_part_the_household_from_its_members(office: Office) -> None:
     aiko, ken = office.laptops
     household = aiko.vault.new_record("household", "mure", name="高松家", status="active")

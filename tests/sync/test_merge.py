@@ -260,6 +260,31 @@ def test_a_record_created_under_a_deleted_parent_is_a_conflict_on_the_record() -
     assert parent_conflict(change("x", 300, 0), deleted) is None
 
 
+def test_a_record_restored_under_a_deleted_parent_is_a_conflict_on_the_record() -> None:
+    deleted = FieldState(True, 200, "bbbb0002", "d1")
+    restore = Change(
+        str(uuid.UUID(int=next(_ids))),
+        "person",
+        MEMBER,
+        "mure",
+        DELETED,
+        False,
+        300,
+        150,
+        "aaaa0001",
+    )
+    conflict = parent_conflict(restore, deleted)
+    assert conflict is not None
+    assert (conflict.kind, conflict.record_id, conflict.field) == (
+        "parent_deleted",
+        MEMBER,
+        DELETED,
+    )
+    assert (conflict.loser, conflict.winner) == (FieldState.of(restore), deleted)
+    # A delete of the record under a deleted parent is no conflict: it follows the parent.
+    assert parent_conflict(replace(restore, value=True), deleted) is None
+
+
 def test_a_replayed_creation_is_flagged_only_under_a_later_delete_of_another_site() -> None:
     creation = replace(created_under(RECORD, 300), replay=True)
     assert parent_conflict(creation, FieldState(True, 400, "bbbb0002", "d1")) is not None

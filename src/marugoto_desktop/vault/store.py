@@ -509,41 +509,50 @@ class Vault:
         resolves: str | None = None,
     ) -> list[str]:
         """Delete a record with its live children, or restore it with the children deleted
-        with it; returns the ids written.
+        with it; returns the ids written (the record's first).
 
         One act, one stamp: the children's deletes carry the parent's stamp, which is how a
         restore (here or on any replica) knows which children went with the parent and which
-        were deleted on their own before. Children are written first, so the server, taking
-        the changes in order, sees every child the deleter knew deleted before the parent;
-        a child still live then was added by someone who had not seen the delete (a
-        parent_deleted conflict). `resolves` marks the parent's change as settling a conflict.
+        were deleted on their own before. When a deleted record's delete is written again (to
+        settle a conflict), the children that went with it take the new stamp too, so that
+        they stay with it.
+
+        The server takes the changes in order. A delete writes the children first: when the
+        parent's delete arrives, every child the deleter knew is deleted already, and one
+        still live was added by someone who had not seen the delete. A restore writes the
+        parent first: its children come back under a live parent. Either way, a child left
+        live under a deleted parent is a parent_deleted conflict, and this order raises none
+        of its own. `resolves` marks the parent's change as settling a conflict.
         """
         row = conn.execute(f"SELECT {self._COLUMNS} FROM records WHERE id = ?", (record_id,))
         found = row.fetchone()
         if found is None:
             raise KeyError(f"no record {record_id}")
         parent, parent_clocks = self._decode(found)
+        write_parent = parent.deleted != deleted or resolves is not None
         went_with = parent_clocks.get(DELETED) if parent.deleted else None
         children = []
         for child_row in conn.execute(
-            f"SELECT {self._COLUMNS} FROM records WHERE parent_id = ? AND deleted = ? ORDER BY id",
-            (record_id, 0 if deleted else 1),
+            f"SELECT {self._COLUMNS} FROM records WHERE parent_id = ? ORDER BY id", (record_id,)
         ).fetchall():
             child, clocks = self._decode(child_row)
-            # A restore brings back only the children deleted in the same act.
-            if deleted or (went_with is not None and clocks.get(DELETED) == went_with):
+            with_parent = (
+                child.deleted and went_with is not None and clocks.get(DELETED) == went_with
+            )
+            if (deleted and not child.deleted) or (with_parent and write_parent):
                 children.append((child, clocks))
-        stamp = self._clock.tick()
-        written = set()
+        acts: list[tuple[Record, dict[str, list[Any]], str | None]]
         acts = [(child, clocks, None) for child, clocks in children]
-        for record, clocks, settles in [*acts, (parent, parent_clocks, resolves)]:
-            if record.deleted == deleted and settles is None:
-                continue
+        if write_parent:
+            act = (parent, parent_clocks, resolves)
+            acts = [*acts, act] if deleted else [act, *acts]
+        stamp = self._clock.tick()
+        for record, clocks, settles in acts:
             changed = Record(
                 record.id, record.type, record.area, record.parent_id, record.fields, deleted
             )
             self._store(conn, changed, clocks, {DELETED: deleted}, resolves=settles, stamp=stamp)
-            written.add(record.id)
+        written = {record.id for record, _, _ in acts}
         return [rid for rid in [record_id, *(c.id for c, _ in children)] if rid in written]
 
     def _refuse_if_referenced(self, record_id: str, going: set[str]) -> None:

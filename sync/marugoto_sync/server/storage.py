@@ -720,8 +720,11 @@ class Storage:
                 parent = _parent_named(change)
                 if change.field == PARENT:
                     record.parent, record.dirty = parent, True
+                elif change.field == DELETED and change.value is False:
+                    parent = record.parent  # a restore: is its parent deleted?
                 if parent is not None:
-                    found.append(parent_conflict(change, batch.states.get((parent, DELETED))))
+                    parent_deleted = self._deleted_state(conn, batch, parent)
+                    found.append(parent_conflict(change, parent_deleted))
                 if deleting and (deleted_before is None or deleted_before.value is not True):
                     children = self._live_children(conn, batch, change.record_id)
                     found.extend(orphan_conflicts(change, children))
@@ -769,6 +772,22 @@ class Storage:
             if rid == record_id and not name.startswith("_")
         ]
         return max(states, key=lambda s: s.order, default=None)
+
+    def _deleted_state(self, conn: Connection, batch: _Batch, record_id: str) -> FieldState | None:
+        """A record's `_deleted` state as of this point of the push.
+
+        The push loaded it for every record it touches and every parent it creates records
+        under (_load_batch); another (the parent of a restored record) takes a query.
+        """
+        key = (record_id, DELETED)
+        if key in batch.states or record_id in batch.records:
+            return batch.states.get(key)
+        row = conn.execute(
+            select(*_STATE_READ[2:]).where(
+                field_state.c.record_id == record_id, field_state.c.field == DELETED
+            )
+        ).first()
+        return None if row is None else FieldState(json.loads(row[0]), row[1], row[2], row[3])
 
     def _live_children(self, conn: Connection, batch: _Batch, parent_id: str) -> list[Child]:
         """The records under `parent_id` that are not deleted, as of this point of the push.

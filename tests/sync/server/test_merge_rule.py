@@ -272,3 +272,28 @@ def test_a_restored_household_takes_members_again_without_conflict(
     aiko.pull()
     assert aiko.push(*_member(member, household, t + 300, AIKO_SITE))["conflicts"] == 0
     assert _conflicts(api) == []
+
+
+def test_a_member_restored_under_a_deleted_household_is_flagged(
+    api: Api, team: tuple[Device, Device]
+) -> None:
+    aiko, ken = team
+    household, member, t = new_id(), new_id(), api.clock.stamp(-60_000)
+    aiko.push(change(household, "name", "高松家", t + 100, site=AIKO_SITE))
+    aiko.push(*_member(member, household, t + 110, AIKO_SITE))
+    aiko.push(_delete(member, t + 120, t + 110, AIKO_SITE, "member"))
+    ken.pull()
+    # Aiko deletes the household; Ken, who had not seen that, brings the member back.
+    aiko.push(_delete(household, t + 200, t + 100, AIKO_SITE))
+    restore = change(
+        member, "_deleted", False, t + 210, t + 120, record_type="member", site=KEN_SITE
+    )
+    assert ken.push(restore)["conflicts"] == 1
+    (conflict,) = _conflicts(api)
+    assert (conflict["kind"], conflict["record_id"], conflict["field"]) == (
+        "parent_deleted",
+        member,
+        "_deleted",
+    )
+    assert conflict["loser"]["change_id"] == restore["change_id"]
+    assert conflict["winner"]["value"] is True and conflict["winner"]["site"] == AIKO_SITE
