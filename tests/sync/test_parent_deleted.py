@@ -141,3 +141,19 @@ def test_an_export_waits_until_the_conflict_is_settled_then_imports_again(
     assert exchange.export_to(vault, out) == 4  # the household and its three live members
     copy = Vault.create(tmp_path / "copy", PASSPHRASE, kdf=KdfParams())
     assert exchange.import_file(copy, out).created == 4
+
+
+def test_keep_under_a_household_restored_meanwhile_leaves_the_record_as_it_is(apart) -> None:
+    aiko, _ken, (household, _first, _gone_before, _second, added) = apart
+    vault = aiko[0]
+    [row] = syncing.conflict_rows(vault)
+    with vault._transaction() as conn:  # the household comes back (as another settling would)
+        vault._set_deleted(conn, household, False)
+    vault.delete(added)  # and the added member is deleted on its own
+    assert (
+        syncing.conflict_rows(vault)[0].kept
+        == "(its household was restored: this record stays as it is)"
+    )
+    syncing.resolve_conflict(vault, row.conflict_id, "keep")
+    assert state(vault, household, added) == [("高松家", False), ("高松 三郎", True)]
+    assert syncing.conflict_rows(vault) == []

@@ -149,7 +149,7 @@ def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[Confl
                 kept = f"(its {what} is deleted: this record is deleted with it)"
                 other = f"restore the {what} {named}".rstrip()
             else:
-                kept = f"(its {what} was restored: this record stays)"
+                kept = f"(its {what} was restored: this record stays as it is)"
                 other = "(nothing else to do)"
         elif c.kind == "delete_restore":
             deleted_now = bool(record and record.deleted)

@@ -319,7 +319,8 @@ class VaultReplica:
         """Settle a parent_deleted conflict: a record added under a parent deleted meanwhile.
 
         Restore the parent (with the children deleted with it), or let the record go the
-        way of its parent: deleted if the parent is deleted now. Returns the record written.
+        way of its parent: deleted if the parent is deleted now, else left as it is. Returns
+        the record written.
         """
 
         def choose(conflict: Conflict, record: Record) -> tuple[str, bool]:
@@ -328,7 +329,8 @@ class VaultReplica:
                 parent = self.vault.get(record.parent_id, include_deleted=True)
             if restore_parent and parent is not None:
                 return parent.id, False
-            return record.id, bool(parent is None or parent.deleted)
+            # Keep: the record goes the parent's way; under a live parent it stays as it is.
+            return record.id, bool(parent is None or parent.deleted or record.deleted)
 
         return self._settle_deletion(conflict_id, choose)
 
