@@ -14,7 +14,8 @@ import json
 import os
 import ssl
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,16 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _open(args: argparse.Namespace) -> Storage:
+@contextmanager
+def _open(args: argparse.Namespace) -> Iterator[Storage]:
+    """The storage of --database, closed when the command is done."""
     if not args.database:
         raise CliError(f"give --database URL (or set {DATABASE_ENV})")
-    return Storage.open(args.database)
+    storage = Storage.open(args.database)
+    try:
+        yield storage
+    finally:
+        storage.close()
 
 
 def _when(value: datetime | None) -> str | None:
@@ -135,12 +142,9 @@ def _user_add(args: argparse.Namespace) -> int:
     name = checked_user_name(args.name)
     role = checked_role(args.role)
     areas = checked_areas(args.area or [])
-    storage = _open(args)  # before the prompt: a wrong --database should not cost a password
-    try:
+    with _open(args) as storage:  # before the prompt: a wrong --database should not cost a password
         password = _read_password(args.password_file)
         user = storage.add_user(name, role, areas, hash_password(password), datetime.now(UTC))
-    finally:
-        storage.close()
     print(f"Added {user.role} {user.name} with areas: {', '.join(user.areas) or '(none)'}.")
     return 0
 
@@ -157,11 +161,8 @@ def _user_json(user: UserInfo) -> dict[str, Any]:
 
 
 def _user_list(args: argparse.Namespace) -> int:
-    storage = _open(args)
-    try:
+    with _open(args) as storage:
         users = storage.users()
-    finally:
-        storage.close()
     if args.json:
         print(json.dumps([_user_json(u) for u in users], ensure_ascii=False, indent=2))
     elif users:
@@ -178,11 +179,8 @@ def _user_list(args: argparse.Namespace) -> int:
 
 def _user_areas(args: argparse.Namespace) -> int:
     areas = checked_areas(args.area)
-    storage = _open(args)
-    try:
+    with _open(args) as storage:
         gained, lost = storage.set_user_areas(args.name, areas)
-    finally:
-        storage.close()
     print(
         f"{args.name} now has areas: {', '.join(areas)} "
         f"(gained: {', '.join(gained) or 'none'}; lost: {', '.join(lost) or 'none'}). "
@@ -192,11 +190,8 @@ def _user_areas(args: argparse.Namespace) -> int:
 
 
 def _user_disable(args: argparse.Namespace) -> int:
-    storage = _open(args)
-    try:
+    with _open(args) as storage:
         revoked = storage.set_user_disabled(args.name, datetime.now(UTC))
-    finally:
-        storage.close()
     print(
         f"{args.name} is disabled: their password opens nothing, and {revoked} devices were "
         "revoked (each erases its local data at its next contact)."
@@ -205,11 +200,8 @@ def _user_disable(args: argparse.Namespace) -> int:
 
 
 def _user_enable(args: argparse.Namespace) -> int:
-    storage = _open(args)
-    try:
+    with _open(args) as storage:
         storage.set_user_disabled(args.name, None)
-    finally:
-        storage.close()
     print(f"{args.name} may log in again and enrol new devices; revoked devices stay revoked.")
     return 0
 
@@ -229,11 +221,8 @@ def _device_json(device: DeviceInfo) -> dict[str, Any]:
 
 
 def _device_list(args: argparse.Namespace) -> int:
-    storage = _open(args)
-    try:
+    with _open(args) as storage:
         devices = storage.devices()
-    finally:
-        storage.close()
     if args.json:
         print(json.dumps([_device_json(d) for d in devices], ensure_ascii=False, indent=2))
     elif devices:
@@ -249,11 +238,8 @@ def _device_list(args: argparse.Namespace) -> int:
 
 
 def _device_revoke(args: argparse.Namespace) -> int:
-    storage = _open(args)
-    try:
+    with _open(args) as storage:
         device = storage.revoke_device(args.id, datetime.now(UTC))
-    finally:
-        storage.close()
     print(
         f"Device {device.id} ({device.name}, user {device.user}) is revoked since "
         f"{_when(device.revoked_at)}; at its next contact the app erases its local data."
