@@ -182,6 +182,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
         report = syncing.sync(vault, progress)
         open_conflicts = len(syncing.conflict_rows(vault))
+        to_correct = len(syncing.records_to_correct(vault))
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if report.replayed:
@@ -201,12 +202,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
         )
     if open_conflicts:
         print(f"{open_conflicts} conflicts to review: marugoto-desktop conflicts --vault DIR")
+    if to_correct:
+        print(
+            f"{to_correct} problems in records edited apart on two laptops: "
+            "marugoto-desktop conflicts --vault DIR lists them"
+        )
     return 0
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
         rows = syncing.conflict_rows(vault, include_resolved=args.all)
+        problems = [] if args.json else syncing.records_to_correct(vault)
     if args.json:
         print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=1))
         return 0
@@ -218,6 +225,13 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             f"{row.field_label} ({row.field}), {row.kind}, {row.status}\n"
             f"    kept:  {row.kept}\n    other: {row.other}"
         )
+    if problems:
+        print(
+            "records that no longer fit together (edited apart on two laptops); correct them "
+            "by editing, export refuses until then:"
+        )
+        for problem in problems:
+            print(f"    {problem}")
     return 0
 
 

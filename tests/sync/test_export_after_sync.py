@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from marugoto_desktop.cli import main
 from marugoto_desktop.operations import exchange
+from marugoto_desktop.operations import sync as syncing
 from marugoto_desktop.reports.export import ExportBlocked
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.replica import VaultReplica
@@ -77,7 +79,7 @@ def test_a_city_wide_meeting_naming_an_agency_of_another_area_does_not_block_it(
 
 
 def test_a_meeting_naming_an_agency_this_laptop_holds_deleted_blocks_it(
-    office, tmp_path: Path
+    office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     aiko, aiko_client = laptop(office, tmp_path / "aiko", "aiko")
     ken, ken_client = laptop(office, tmp_path / "ken", "ken")
@@ -95,6 +97,19 @@ def test_a_meeting_naming_an_agency_this_laptop_holds_deleted_blocks_it(
     aiko_client.sync(VaultReplica(aiko))
     with pytest.raises(ExportBlocked, match=f"meeting {meeting.id}: attendee_agency_ids"):
         exchange.export_to(aiko, tmp_path / "blocked.jsonl")
+    # No conflict shows it (the server knows no references); the conflicts listing does.
+    assert syncing.conflict_rows(aiko) == []
+    [problem] = syncing.records_to_correct(aiko)
+    assert (problem.record_id, problem.field) == (meeting.id, "attendee_agency_ids")
+    aiko.close()
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE, encoding="utf-8")
+    vault_args = ["--vault", str(tmp_path / "aiko"), "--passphrase-file", str(secret)]
+    assert main(["conflicts", *vault_args]) == 0
+    listed = capsys.readouterr().out
+    assert "no longer fit together" in listed and f"meeting {meeting.id}" in listed
+    aiko = Vault.open(tmp_path / "aiko", PASSPHRASE)
     # Aiko settles it by editing the meeting (the agency is gone): the export goes on.
     aiko.put(aiko.get(meeting.id).with_fields(attendee_agency_ids=[]))  # type: ignore[union-attr]
     assert exchange.export_to(aiko, tmp_path / "export.jsonl") == 1
+    assert syncing.records_to_correct(aiko) == []

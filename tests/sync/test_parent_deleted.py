@@ -84,6 +84,8 @@ def test_both_laptops_show_the_member_added_under_the_deleted_household(apart) -
         assert row.kept == "(its household is deleted: this record is deleted with it)"
         assert row.other == "restore the household 高松家"
         assert (row.field, row.field_label) == ("_parent_id", "世帯")
+        # The conflict shows the member: not listed again among records to correct.
+        assert syncing.records_to_correct(vault) == []
     assert (
         syncing.conflict_rows(aiko[0])[0].conflict_id
         == syncing.conflict_rows(ken[0])[0].conflict_id

@@ -13,6 +13,8 @@ from marugoto_sync.merge import PARENT_DELETED
 
 from .. import __version__
 from ..domain.schema import SCHEMAS, Kind
+from ..domain.validation import FieldError
+from ..reports.export import export_problems
 from ..vault import Vault
 from ..vault.replica import ConflictNotFound, ConflictView, VaultReplica, describe_value
 
@@ -176,6 +178,22 @@ def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[Confl
             )
         )
     return rows
+
+
+def records_to_correct(vault: Vault) -> list[FieldError]:
+    """Records that no longer fit together after sync merged edits made apart (a meeting
+    naming an agency deleted on another laptop, say), less those an open parent_deleted
+    conflict already shows. A person corrects them by editing; until then export refuses."""
+    shown = {
+        view.conflict.record_id
+        for view in VaultReplica(vault).conflicts()
+        if view.conflict.kind == PARENT_DELETED
+    }
+    return [
+        problem
+        for problem in export_problems(vault)
+        if not (problem.field == "parent_id" and problem.record_id in shown)
+    ]
 
 
 def _open_conflict(vault: Vault, conflict_id: str) -> ConflictView:
