@@ -182,7 +182,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
         report = syncing.sync(vault, progress)
         open_conflicts = len(syncing.conflict_rows(vault))
-        to_correct = len(syncing.records_to_correct(vault))
+        # Only merges make such records: checked when this sync brought something in.
+        to_correct = len(syncing.records_to_correct(vault)) if report.pulled else 0
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if report.replayed:

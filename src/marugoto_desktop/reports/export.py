@@ -28,7 +28,8 @@ class ExportBlocked(ValueError):
         shown = "; ".join(str(p) for p in problems[:MAX_PROBLEMS_SHOWN])
         more = len(problems) - MAX_PROBLEMS_SHOWN
         super().__init__(
-            f"nothing exported: {len(problems)} records would not import again ({shown}"
+            f"nothing exported: {len(problems)} problems in records that would not import "
+            f"again ({shown}"
             f"{f'; and {more} more' if more > 0 else ''}). Settle the open conflicts "
             "(marugoto-desktop conflicts) or correct these records, then export again"
         )
