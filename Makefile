@@ -47,5 +47,5 @@ clean:
 
 # Refresh the translation source from the UI code, then compile it (edit the .ts with Qt Linguist).
 i18n: $(STAMP)
-	$(BIN)/pyside6-lupdate src/marugoto_desktop/ui/*.py -ts resources/i18n/marugoto_ja.ts
+	$(BIN)/pyside6-lupdate -no-obsolete src/marugoto_desktop/ui/*.py -ts resources/i18n/marugoto_ja.ts
 	$(BIN)/pyside6-lrelease resources/i18n/marugoto_ja.ts -qm resources/i18n/marugoto_ja.qm

@@ -30,3 +30,12 @@ def qapp_cls():
 @pytest.fixture(scope="session")
 def qapp(qapp_args):
     return create_application(qapp_args or ["marugoto-test"])
+
+
+@pytest.fixture(autouse=True)
+def _no_background_work_left():
+    """Every operation a test started has ended before the next test (and its tmp_path) starts."""
+    yield
+    from marugoto_desktop.ui.background import wait_for_background
+
+    assert wait_for_background(30_000)

@@ -26,6 +26,7 @@ def filled_vault(tmp_path: Path) -> Path:
 
 
 def unlock(qtbot, window: MainWindow, folder: Path, secret: str) -> None:
+    window.show_unlock()
     page = window.unlock_page
     page.folder.setText(str(folder))
     page.passphrase.setText(secret)
@@ -44,21 +45,26 @@ def test_unlock_lists_and_searches_households(qtbot, filled_vault, tmp_path):
     window.show()
     assert window.unlock_page.unlock_button.text() == "開く"  # the translation is loaded
     unlock(qtbot, window, filled_vault, PASSPHRASE)
-    page = window.households_page
-    qtbot.waitUntil(lambda: window.pages.currentWidget() is page, timeout=10_000)
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10_000)
+    window.find_household()
+    page = window.workspace.households
     assert page.model.rowCount() == 2
     assert page.count.text() == "2 世帯"
 
     # QTest cannot type kana (it only knows ASCII keys); an IME commits text like this.
     page.search.setText("はなこ")  # a member's kana finds the household
-    assert page.model.rowCount() == 1
-    assert page.model.row_at(0).name == "山田家"
+    assert page.proxy.rowCount() == 1
+    assert page.proxy.index(0, 0).data() == "山田家"
+    page.search.setText("ハナコ")  # katakana finds the hiragana
+    assert page.proxy.rowCount() == 1
     window.grab().save(str(tmp_path / "households.png"))
 
+    model = page.model
     window.lock()
     assert window.pages.currentWidget() is window.unlock_page
-    assert page.model.rowCount() == 0
+    assert model.rowCount() == 0
     assert window.vault is None
+    assert window.workspace is None
 
 
 def test_wrong_passphrase_is_shown_plainly(qtbot, filled_vault):

@@ -1,7 +1,4 @@
-"""The desktop application: unlock a vault, then see and search its households.
-
-This is the first, minimal face; the full desktop UI comes in its own issue.
-"""
+"""The desktop application: `marugoto-desktop-gui [--vault DIR]` opens on the unlock page."""
 
 from __future__ import annotations
 
@@ -15,6 +12,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from ..paths import fonts_dir, translations_dir
+from .settings_page import text_size
 from .windows import MainWindow
 
 UI_FONT_FILES = ("BIZUDPGothic-Regular.ttf", "BIZUDPGothic-Bold.ttf")
@@ -29,6 +27,28 @@ def register_fonts() -> str | None:
             families = QFontDatabase.applicationFontFamilies(font_id)
             family = families[0] if families else None
     return family
+
+
+# Characters the bundled font lacks (𠮷, some 異体字, emoji) come from these, where installed.
+FALLBACK_FAMILIES = (
+    "Noto Sans CJK JP",
+    "Noto Sans JP",
+    "IPAexGothic",
+    "Yu Gothic UI",
+    "Meiryo",
+    "Hiragino Sans",
+    "Noto Color Emoji",
+    "Segoe UI Emoji",
+    "Apple Color Emoji",
+)
+
+
+def ui_font(family: str, point_size: int) -> QFont:
+    """The bundled font first, then families that have what it lacks (no empty boxes)."""
+    font = QFont(family, point_size)
+    installed = set(QFontDatabase.families())
+    font.setFamilies([family, *(f for f in FALLBACK_FAMILIES if f in installed)])
+    return font
 
 
 def install_translations(app: QApplication, language: str = "ja") -> list[QTranslator]:
@@ -52,7 +72,7 @@ def create_application(argv: Sequence[str]) -> QApplication:
     QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
     family = register_fonts()
     if family:
-        app.setFont(QFont(family, 10))
+        app.setFont(ui_font(family, text_size()))
     app.setProperty("_marugoto_translators", install_translations(app))
     return app
 
@@ -68,4 +88,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="marugoto-desktop-gui")
     parser.add_argument("--vault", type=Path, metavar="DIR")
     args = parser.parse_args(argv)
-    return run(args.vault)
+    return run(args.vault.expanduser() if args.vault else None)

@@ -1,32 +1,92 @@
-"""Item models: the views' window on operation results."""
+"""Item models: the views' window on operation results.
+
+Each model refreshes from `Changes` (the types and ids an operation changed): a save updates
+the rows it touched, never re-reading every household. `forget()` empties a model on lock.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
-from ..operations.households import HouseholdRow
+from ..domain.records import Record
+from ..domain.vocabularies import AREAS, HOUSEHOLD_STATUS
+from .adapters import HouseholdSummary, kana_key
 
 _Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class HouseholdTableModel(QAbstractTableModel):
-    """Households as rows: name, area, status, members, address."""
+    """Households as rows, in 五十音 order of the head's kana."""
 
-    COLUMNS = ("name", "area", "status", "members", "address")
+    COLUMNS = ("name", "kana", "area", "status", "members", "address")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[HouseholdRow] = []
+        self._rows: list[HouseholdSummary] = []
+        self._row_of: dict[str, int] = {}
 
-    def set_rows(self, rows: list[HouseholdRow]) -> None:
+    @staticmethod
+    def sort_key(row: HouseholdSummary) -> tuple[str, str, str]:
+        return (kana_key(row.kana or row.name), kana_key(row.name), row.id)
+
+    def set_rows(self, rows: Sequence[HouseholdSummary]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = sorted(rows, key=self.sort_key)
+        self._reindex()
         self.endResetModel()
 
-    def row_at(self, row: int) -> HouseholdRow:
+    def _reindex(self) -> None:
+        self._row_of = {row.id: i for i, row in enumerate(self._rows)}
+
+    def forget(self) -> None:
+        self.set_rows([])
+
+    def row_at(self, row: int) -> HouseholdSummary:
         return self._rows[row]
+
+    def row_of(self, household_id: str) -> int:
+        return self._row_of.get(household_id, -1)
+
+    def update_rows(self, changed: dict[str, HouseholdSummary | None]) -> None:
+        """Put in, replace or take out the given households (None: gone)."""
+        for household_id, summary in changed.items():
+            row = self.row_of(household_id)
+            if summary is None:
+                if row >= 0:
+                    self.beginRemoveRows(QModelIndex(), row, row)
+                    del self._rows[row]
+                    self._reindex()
+                    self.endRemoveRows()
+                continue
+            if row >= 0 and self.sort_key(self._rows[row]) == self.sort_key(summary):
+                self._rows[row] = summary
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+                continue
+            if row >= 0:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self._reindex()
+                self.endRemoveRows()
+            key = self.sort_key(summary)
+            at = next(
+                (i for i, r in enumerate(self._rows) if self.sort_key(r) > key), len(self._rows)
+            )
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._rows.insert(at, summary)
+            self._reindex()
+            self.endInsertRows()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -35,25 +95,168 @@ class HouseholdTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        value = getattr(row, self.COLUMNS[index.column()])
-        return str(value)
+        column = self.COLUMNS[index.column()]
+        if role == ID_ROLE:
+            return row.id
+        if role == SORT_ROLE:
+            if column in ("name", "kana"):
+                return "\x1f".join(self.sort_key(row))
+            if column == "members":
+                return row.members
+            return str(self.data(index))
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if column == "area":
+            return AREAS.label(row.area)
+        if column == "status":
+            return HOUSEHOLD_STATUS.label(row.status)
+        if column == "members":
+            return str(row.members)
+        return str(getattr(row, column))
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
+        if not 0 <= section < len(self.COLUMNS):
+            return None
         titles = (
             self.tr("Household"),
+            self.tr("Kana"),
             self.tr("Area"),
             self.tr("Status"),
             self.tr("Members"),
             self.tr("Address"),
         )
         return titles[section]
+
+
+class HouseholdFilter(QSortFilterProxyModel):
+    """Search hits and the area / status / issue-category filters over the household model."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.matches: set[str] | None = None
+        self.area = ""
+        self.status = ""
+        self.category = ""
+
+    def set_filters(
+        self,
+        *,
+        matches: set[str] | None = None,
+        area: str = "",
+        status: str = "",
+        category: str = "",
+    ) -> None:
+        self.beginFilterChange()
+        self.matches, self.area, self.status, self.category = matches, area, status, category
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, HouseholdTableModel)
+        if not 0 <= source_row < model.rowCount():
+            return False
+        row = model.row_at(source_row)
+        if self.matches is not None and row.id not in self.matches:
+            return False
+        if self.area and row.area != self.area:
+            return False
+        if self.status and row.status != self.status:
+            return False
+        return not self.category or self.category in row.categories
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[Record], str]
+    sort: Callable[[Record], Any] | None = None
+
+
+class RecordListModel(QAbstractTableModel):
+    """Records of one kind as rows, with the given columns; refreshed from Changes."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        parent: Any = None,
+        *,
+        order: Callable[[Record], Any] | None = None,
+        reverse: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self._records: list[Record] = []
+        self._order = order
+        self._reverse = reverse
+
+    def set_records(self, records: Sequence[Record]) -> None:
+        self.beginResetModel()
+        found = list(records)
+        if self._order is not None:
+            found.sort(key=self._order, reverse=self._reverse)
+        self._records = found
+        self.endResetModel()
+
+    def forget(self) -> None:
+        self.set_records([])
+
+    def records(self) -> list[Record]:
+        return list(self._records)
+
+    def record_at(self, row: int) -> Record:
+        return self._records[row]
+
+    def row_of(self, record_id: str) -> int:
+        return next((i for i, r in enumerate(self._records) if r.id == record_id), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._records):
+            return None
+        record = self._records[index.row()]
+        column = self.columns[index.column()]
+        if role == ID_ROLE:
+            return record.id
+        if role == SORT_ROLE:
+            return column.sort(record) if column.sort else column.value(record)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.value(record)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if not 0 <= section < len(self.columns):
+            return None
+        return self.columns[section].title
+
+
+def field_text(name: str, vocabulary: Any = None) -> Callable[[Record], str]:
+    """A column showing one field, as its label where it is a code."""
+
+    def value(record: Record) -> str:
+        raw = record.get(name)
+        if raw is None:
+            return ""
+        if isinstance(raw, bool):
+            return "○" if raw else ""
+        if isinstance(raw, list):
+            return "、".join(vocabulary.label(v) if vocabulary else str(v) for v in raw)
+        return vocabulary.label(str(raw)) if vocabulary else str(raw).replace("\n", " ")
+
+    return value

@@ -1,196 +1,326 @@
-"""The main window: an unlock page, then the household list with search."""
+"""The main window: unlock or first run, then the workspace with its navigation.
+
+The workspace (every screen that shows personal data) is built on unlock and destroyed on
+lock, so no value, model row or undo stack outlives the vault being open.
+"""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
-    QFormLayout,
+    QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
+    QListWidget,
     QMainWindow,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ..operations.households import household_rows, prepare_search
-from ..operations.vaults import open_vault
-from ..vault import (
-    Vault,
-    VaultCorrupted,
-    VaultInUse,
-    VaultLocked,
-    VaultNotFound,
-    WrongPassphrase,
-)
-from .background import run_in_background
-from .models import HouseholdTableModel
+from ..vault import Vault
+from .activity import ActivityDialog
+from .background import Busy, Runner
+from .directory import AgenciesPage, MeetingsPage
+from .home import HomePage
+from .households import HouseholdsPage
+from .outreach import OutreachPage
+from .session import Session
+from .settings_page import SettingsPage, text_size
+from .sync_page import SyncPage
+from .unlock import FirstRunPage, UnlockPage
 
 
-class UnlockPage(QWidget):
-    def __init__(self, window: MainWindow, default_vault: Path | None) -> None:
+class ReportsPage(QWidget):
+    """集計 and printing: a place the documents issue fills."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self._window = window
-        self.folder = QLineEdit(str(default_vault or QSettings().value("vault/folder", "")))
-        browse = QPushButton(self.tr("Browse…"))
-        browse.clicked.connect(self._browse)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.returnPressed.connect(self.unlock)
-        self.unlock_button = QPushButton(self.tr("Unlock"))
-        self.unlock_button.setDefault(True)
-        self.unlock_button.clicked.connect(self.unlock)
-        self.message = QLabel()
-        self.message.setObjectName("unlock_message")
-        self.message.setWordWrap(True)
-
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow(self.tr("Vault folder"), folder_row)
-        form.addRow(self.tr("Passphrase"), self.passphrase)
+        note = QLabel(self.tr("Annual figures and printed documents will appear here."))
+        note.setWordWrap(True)
+        annual = QPushButton(self.tr("Annual report (PDF)…"))
+        annual.setEnabled(False)
+        csv = QPushButton(self.tr("Annual figures (CSV)…"))
+        csv.setEnabled(False)
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Open your records"))
-        title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        layout.addWidget(note)
+        layout.addWidget(annual)
+        layout.addWidget(csv)
         layout.addStretch(1)
-        layout.addWidget(title)
-        layout.addLayout(form)
-        layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(self.message)
-        layout.addStretch(2)
-
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Vault folder"), self.folder.text())
-        if folder:
-            self.folder.setText(folder)
-
-    def unlock(self) -> None:
-        folder, secret = Path(self.folder.text().strip()), self.passphrase.text()
-        if not self.folder.text().strip() or not secret:
-            self.message.setText(self.tr("Choose the vault folder and type the passphrase."))
-            return
-        self.unlock_button.setEnabled(False)
-        self.message.setText(self.tr("Unlocking…"))
-        self._operation = run_in_background(
-            lambda: open_vault(folder, secret), self._unlocked, self._failed
-        )
-
-    def _unlocked(self, vault: Vault) -> None:
-        self.unlock_button.setEnabled(True)
-        self.passphrase.clear()
-        self.message.clear()
-        QSettings().setValue("vault/folder", str(vault.folder))
-        self._window.show_households(vault)
-
-    def _failed(self, error: Exception) -> None:
-        self.unlock_button.setEnabled(True)
-        self.passphrase.selectAll()
-        self.message.setText(self.describe(error))
-
-    def describe(self, error: Exception) -> str:
-        if isinstance(error, WrongPassphrase):
-            return self.tr("The passphrase is wrong.")
-        if isinstance(error, VaultNotFound):
-            return self.tr("There is no vault in this folder.")
-        if isinstance(error, VaultInUse):
-            return self.tr("The vault is open in another window or program. Close it first.")
-        if isinstance(error, VaultCorrupted):
-            return self.tr(
-                "The vault is damaged or has been tampered with. Contact your administrator."
-            )
-        return self.tr("The vault could not be opened: %1").replace("%1", str(error))
 
 
-class HouseholdsPage(QWidget):
-    def __init__(self, window: MainWindow) -> None:
+class Workspace(QWidget):
+    """Navigation on the left, the chosen screen on the right."""
+
+    SCREENS = (
+        "home",
+        "households",
+        "outreach",
+        "meetings",
+        "agencies",
+        "reports",
+        "sync",
+        "settings",
+    )
+
+    def __init__(self, session: Session, runner: Runner) -> None:
         super().__init__()
-        self._window = window
-        self.vault: Vault | None = None
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search by name, kana, address or phone"))
-        self.search.textChanged.connect(self.refresh)
-        self.model = HouseholdTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.count = QLabel()
-        lock = QPushButton(self.tr("Lock"))
-        lock.clicked.connect(window.lock)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(lock)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count)
+        self.setObjectName("workspace")
+        self.session = session
+        self.home = HomePage(session)
+        self.households = HouseholdsPage(session)
+        self.outreach = OutreachPage(session)
+        self.meetings = MeetingsPage(session)
+        self.agencies = AgenciesPage(session)
+        self.reports = ReportsPage()
+        self.sync = SyncPage(session, runner)
+        self.settings = SettingsPage(session)
+        titles = (
+            self.tr("Home"),
+            self.tr("Households"),
+            self.tr("Outreach tally"),
+            self.tr("Meetings"),
+            self.tr("Agencies"),
+            self.tr("Reports"),
+            self.tr("Sync"),
+            self.tr("Settings"),
+        )
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName(self.tr("Screens"))
+        self.nav.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        for number, (title, page) in enumerate(zip(titles, self.pages(), strict=True), 1):
+            self.nav.addItem(f"{title}\tCtrl+{number}")
+            self.nav.item(number - 1).setText(title)
+            self.nav.item(number - 1).setToolTip(f"Ctrl+{number}")
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.show_screen)
+        self.home.household_wanted.connect(self.open_household)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
 
-    def show_vault(self, vault: Vault) -> None:
-        self.vault = vault
-        self.search.clear()
-        self.refresh()
-        self.search.setFocus()
-        # Decrypting the members for search takes a moment on a big vault: do it off the GUI
-        # thread so the first keystroke is as quick as the rest.
-        self._warming = run_in_background(lambda: prepare_search(vault), _ignore, _ignore)
+    def pages(self) -> list[QWidget]:
+        return [
+            self.home,
+            self.households,
+            self.outreach,
+            self.meetings,
+            self.agencies,
+            self.reports,
+            self.sync,
+            self.settings,
+        ]
 
-    def refresh(self, *_: Any) -> None:
-        if self.vault is None:
-            self.model.set_rows([])
+    def load(self) -> None:
+        self.households.load()
+        self.nav.setCurrentRow(0)
+        self.show_screen(0)
+
+    def show_screen(self, index: int) -> None:
+        if not 0 <= index < self.stack.count():
             return
-        rows = household_rows(self.vault, self.search.text())
-        self.model.set_rows(rows)
-        self.count.setText(self.tr("%n household(s)", "", len(rows)))
+        if self.nav.currentRow() != index:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(index)
+            self.nav.blockSignals(False)
+        page = self.pages()[index]
+        self.stack.setCurrentWidget(page)
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh) and page is not self.households:
+            refresh()
+
+    def show_named(self, name: str) -> None:
+        self.show_screen(self.SCREENS.index(name))
+
+    def open_household(self, household_id: str) -> None:
+        self.show_named("households")
+        self.households.open_household(household_id)
 
     def forget(self) -> None:
-        self.vault = None
-        self.search.clear()
-        self.model.set_rows([])
-        self.count.clear()
-
-
-def _ignore(_: object) -> None:
-    """Warming the search is best effort; a failure shows up on the real search."""
+        for page in self.pages():
+            forget = getattr(page, "forget", None)
+            if callable(forget):
+                forget()
 
 
 class MainWindow(QMainWindow):
+    locked = Signal()
+
     def __init__(self, default_vault: Path | None = None) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("Marugoto welfare records"))
-        self.resize(960, 640)
+        self.setObjectName("main_window")
+        self.session = Session(self)
+        self.busy = Busy()
+        self.runner = Runner(self.busy)
+        self.statusBar().addPermanentWidget(self.busy)
         self.pages = QStackedWidget()
-        self.unlock_page = UnlockPage(self, default_vault)
-        self.households_page = HouseholdsPage(self)
+        self.unlock_page = UnlockPage(self.runner, default_vault)
+        self.first_run_page = FirstRunPage(self.runner)
+        self.unlock_page.opened.connect(self.open_vault)
+        self.first_run_page.opened.connect(self.open_vault)
+        self.unlock_page.first_run_wanted.connect(self.show_first_run)
+        self.first_run_page.back_wanted.connect(self.show_unlock)
         self.pages.addWidget(self.unlock_page)
-        self.pages.addWidget(self.households_page)
+        self.pages.addWidget(self.first_run_page)
         self.setCentralWidget(self.pages)
-        self.vault: Vault | None = None
+        self.workspace: Workspace | None = None
+        self.session.locked.connect(self._forget_workspace)
+        self._actions()
+        self._restore_geometry()
+        known = default_vault or QSettings().value("vault/folder", "")
+        if not known:
+            self.pages.setCurrentWidget(self.first_run_page)
 
-    def show_households(self, vault: Vault) -> None:
-        self.vault = vault
-        self.households_page.show_vault(vault)
-        self.pages.setCurrentWidget(self.households_page)
+    @property
+    def vault(self) -> Vault | None:
+        return self.session.vault
+
+    # -- actions and shortcuts -------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: Any, slot: Any, name: str) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _actions(self) -> None:
+        self.search_action = self._action(
+            self.tr("Find household"), QKeySequence.StandardKey.Find, self.find_household, "find"
+        )
+        self.new_activity_action = self._action(
+            self.tr("New activity"), QKeySequence.StandardKey.New, self.new_activity, "new_activity"
+        )
+        self.lock_action = self._action(self.tr("Lock"), "Ctrl+L", self.lock, "lock")
+        self.quit_action = self._action(
+            self.tr("Lock and quit"), QKeySequence.StandardKey.Quit, self.lock_and_quit, "quit"
+        )
+        if self.quit_action.shortcut().isEmpty():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        for number in range(1, len(Workspace.SCREENS) + 1):
+            self._action(
+                "",
+                f"Ctrl+{number}",
+                lambda _=False, i=number - 1: self._screen(i),
+                f"screen_{number}",
+            )
+        menu = self.menuBar().addMenu(self.tr("&File"))
+        menu.addAction(self.search_action)
+        menu.addAction(self.new_activity_action)
+        menu.addSeparator()
+        menu.addAction(self.lock_action)
+        menu.addAction(self.quit_action)
+
+    def _screen(self, index: int) -> None:
+        if self.workspace is not None:
+            self.workspace.show_screen(index)
+
+    # -- opening and locking ---------------------------------------------------------------
+
+    def open_vault(self, vault: Vault) -> None:
+        self.session.open(vault)
+        self.workspace = Workspace(self.session, self.runner)
+        self.workspace.settings.text_size_changed.connect(apply_text_size)
+        self.pages.addWidget(self.workspace)
+        self.pages.setCurrentWidget(self.workspace)
+        self.workspace.load()
+        self.setWindowTitle(self.tr("Marugoto welfare records") + f" — {vault.folder.name}")
+
+    def show_first_run(self) -> None:
+        self.pages.setCurrentWidget(self.first_run_page)
+
+    def show_unlock(self) -> None:
+        self.pages.setCurrentWidget(self.unlock_page)
+        self.unlock_page.focus_first()
 
     def lock(self) -> None:
         """Forget every decrypted value and close the vault."""
-        self.households_page.forget()
-        if self.vault is not None:
-            with contextlib.suppress(VaultLocked):
-                self.vault.close()
-            self.vault = None
-        self.pages.setCurrentWidget(self.unlock_page)
-        self.unlock_page.passphrase.setFocus()
+        self.session.lock()
+        self.show_unlock()
+
+    def _forget_workspace(self) -> None:
+        for page in (self.unlock_page, self.first_run_page):
+            page.forget()
+        workspace, self.workspace = self.workspace, None
+        if workspace is None:
+            return
+        workspace.households.save_state()
+        for dialog in workspace.findChildren(ActivityDialog) + self.findChildren(ActivityDialog):
+            dialog.done(0)
+        workspace.forget()
+        self.pages.removeWidget(workspace)
+        workspace.hide()
+        workspace.setParent(None)
+        workspace.deleteLater()
+        self.setWindowTitle(self.tr("Marugoto welfare records"))
+        self.show_unlock()
+
+    def lock_and_quit(self) -> None:
+        self.lock()
+        self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    # -- the keyboard path -----------------------------------------------------------------
+
+    def find_household(self) -> None:
+        if self.workspace is None:
+            return
+        self.workspace.show_named("households")
+        self.workspace.households.focus_search()
+
+    def new_activity(self) -> None:
+        """A new activity for the household shown; the timeline shows it on top after save."""
+        workspace = self.workspace
+        if workspace is None:
+            return
+        detail = workspace.households.detail
+        if detail.detail is None or workspace.stack.currentWidget() is not workspace.households:
+            workspace.show_named("households")
+            workspace.households.focus_search()
+            self.statusBar().showMessage(self.tr("Open a household first (Ctrl+F)."), 5000)
+            return
+        dialog = ActivityDialog(self.session, detail.detail.household, self)
+        self.activity_dialog: ActivityDialog | None = dialog
+        dialog.finished.connect(lambda result: self._activity_done(dialog, result))
+        dialog.open()
+        dialog.kind.setFocus()
+
+    def _activity_done(self, dialog: ActivityDialog, result: int) -> None:
+        self.activity_dialog = None
+        if result and dialog.changes is not None and self.workspace is not None:
+            self.session.notify(dialog.changes)
+            self.workspace.households.detail.show_latest_activity()
+        dialog.deleteLater()
+
+    # -- window state ----------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 780)
 
     def closeEvent(self, event: Any) -> None:
+        QSettings().setValue("window/geometry", self.saveGeometry())
         self.lock()
         super().closeEvent(event)
+
+
+def apply_text_size(size: int | None = None) -> None:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        font = app.font()
+        font.setPointSize(size or text_size())
+        app.setFont(font)

@@ -1,0 +1,180 @@
+"""関係機関 (the city's agency directory) and 会議 (with the 重層的支援会議 consent guard)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..domain import vocabularies as v
+from ..domain.records import Record
+from ..domain.schema import FieldSpec
+from .adapters import Changes, consent_status, kana_key
+from .forms import CodePicker
+from .models import Column, field_text
+from .records_tab import RecordsTab
+from .session import Session, today
+
+CITY = ""  # the area picker's value for a city-wide meeting
+
+
+class AgenciesPage(QWidget):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.area = CodePicker(list(v.AREAS.entries), allow_empty=False)
+        self.area.setAccessibleName(self.tr("Registering area"))
+        self.tab = RecordsTab(
+            session,
+            "agency",
+            [
+                Column(self.tr("Name"), field_text("name")),
+                Column(self.tr("Type"), field_text("agency_type", v.AGENCY_TYPES)),
+                Column(self.tr("Area"), lambda r: v.AREAS.label(r.area or "")),
+                Column(self.tr("Phone"), field_text("phone")),
+            ],
+            order=lambda r: (str(r.get("agency_type", "")), kana_key(str(r.get("name", "")))),
+            new_label=self.tr("Add agency"),
+        )
+        self.tab.new_button.clicked.connect(self._new)
+        self.tab.save_button.pressed.connect(self._before_save)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Area that registers a new agency")))
+        row.addWidget(self.area)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.tab, 1)
+        session.changed.connect(self.apply_changes)
+
+    def _new(self) -> None:
+        self.area.set_code(str(QSettings().value("profile/area", "") or "honcho"))
+
+    def _before_save(self) -> None:
+        if self.tab.current is None:
+            self.tab.area = self.area.code() or None
+
+    def refresh(self) -> None:
+        vault = self.session.vault
+        if vault is not None:
+            self.tab.show_records(vault.records("agency"), parent_id=None, area=self.area.code())
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.touches("agency"):
+            self.refresh()
+
+    def forget(self) -> None:
+        self.tab.forget()
+
+
+class MeetingsPage(QWidget):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.area = CodePicker(list(v.AREAS.entries), allow_empty=True)
+        self.area.setItemText(0, self.tr("City-wide"))
+        self.area.setAccessibleName(self.tr("Area of a new meeting"))
+        self.tab = RecordsTab(
+            session,
+            "meeting",
+            [
+                Column(self.tr("Date"), field_text("date")),
+                Column(
+                    self.tr("Area"), lambda r: v.AREAS.label(r.area) if r.area else v.CITY_LABEL
+                ),
+                Column(self.tr("Type"), field_text("meeting_type", v.MEETING_TYPES)),
+                Column(self.tr("Basis"), field_text("legal_basis", v.MEETING_LEGAL_BASIS)),
+                Column(self.tr("Title"), field_text("title")),
+            ],
+            choices=self._choices,
+            order=lambda r: (str(r.get("date", "")), r.id),
+            reverse=True,
+            new_label=self.tr("New meeting"),
+        )
+        self.guard = QLabel()
+        self.guard.setObjectName("consent_guard")
+        self.guard.setWordWrap(True)
+        self.guard.hide()
+        self.tab.form.edited.connect(self.check_consent)
+        self.tab.table.selectionModel().currentRowChanged.connect(lambda *_: self.check_consent())
+        self.tab.new_button.clicked.connect(self.check_consent)
+        self.tab.save_button.pressed.connect(self._before_save)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Area of a new meeting")))
+        row.addWidget(self.area)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.guard)
+        layout.addWidget(self.tab, 1)
+        session.changed.connect(self.apply_changes)
+
+    def _choices(self, spec: FieldSpec) -> list[tuple[str, str]]:
+        vault = self.session.vault
+        if vault is None:
+            return []
+        if spec.ref_type == "agency":
+            found = vault.records("agency")
+        elif spec.ref_type == "household":
+            found = vault.records("household")
+        else:
+            return []
+        pairs = [(r.id, str(r.get("name", ""))) for r in found]
+        return sorted(pairs, key=lambda pair: kana_key(pair[1]))
+
+    def _before_save(self) -> None:
+        if self.tab.current is None:
+            self.tab.area = self.area.code() or None
+
+    def check_consent(self) -> bool:
+        """Shown before saving: which households a 重層的支援会議 may not discuss."""
+        vault = self.session.vault
+        values = self.tab.form.values()
+        if vault is None or values.get("legal_basis") != "multilayer_meeting":
+            self.guard.hide()
+            self.tab.save_button.setEnabled(True)
+            return True
+        on = str(values.get("date") or today().isoformat())
+        chosen = list(values.get("household_ids") or [])
+        status = consent_status(vault, chosen, on)
+        missing = [h for h, ok in status.items() if not ok]
+        names = {
+            r.id: str(r.get("name", "")) for r in map(vault.get, missing) if isinstance(r, Record)
+        }
+        if missing:
+            self.guard.setText(
+                self.tr(
+                    "A 重層的支援会議 may discuss only households whose person concerned has "
+                    "consented. No valid consent on %1 for: %2. Record the consent first, "
+                    "remove the household, or hold a 支援会議 instead."
+                )
+                .replace("%1", on)
+                .replace("%2", "、".join(names.get(h, h) for h in missing))
+            )
+            self.guard.setStyleSheet("color: #b00020; font-weight: bold;")
+        else:
+            self.guard.setText(
+                self.tr("重層的支援会議: every household chosen has valid consent on %1.").replace(
+                    "%1", on
+                )
+            )
+            self.guard.setStyleSheet("color: #1b6e20;")
+        self.guard.show()
+        self.tab.save_button.setEnabled(not missing)
+        return not missing
+
+    def refresh(self) -> None:
+        vault = self.session.vault
+        if vault is not None:
+            self.tab.show_records(
+                vault.records("meeting"), parent_id=None, area=self.area.code() or None
+            )
+            self.check_consent()
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.touches("meeting", "agency", "household", "consent"):
+            self.refresh()
+
+    def forget(self) -> None:
+        self.tab.forget()
+        self.guard.clear()
+        self.guard.hide()

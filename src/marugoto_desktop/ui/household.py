@@ -1,0 +1,345 @@
+"""世帯詳細: 基本情報, 世帯員, 課題, 活動記録, 連携, 同意, 会議 — each editable in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import vocabularies as v
+from ..domain.records import Record
+from ..domain.schema import FieldSpec
+from ..domain.validation import RecordInvalid
+from ..vault import VaultError
+from .adapters import Changes, HouseholdDetail, create_record, household_detail, update_record
+from .forms import CodePicker, RecordForm
+from .messages import vault_error_text
+from .models import Column, field_text
+from .records_tab import RecordsTab, _General
+from .session import Session
+
+
+def _date(record: Record, name: str) -> str:
+    return str(record.get(name, ""))
+
+
+class HouseholdDetailView(QWidget):
+    """One household with everything under it. `show_household(None)` starts a new one."""
+
+    household_saved = Signal(str)
+    new_activity_wanted = Signal()
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.detail: HouseholdDetail | None = None
+        self.household_id: str | None = None
+        self.title = QLabel()
+        self.title.setObjectName("household_title")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.new_activity_button = QPushButton(self.tr("New activity (Ctrl+N)"))
+        self.new_activity_button.clicked.connect(self.new_activity_wanted)
+        self.copy_button = QPushButton(self.tr("Copy address"))
+        self.copy_button.clicked.connect(self._copy_address)
+        self.print_button = QPushButton(self.tr("Print face sheet"))
+        self.print_button.setEnabled(False)  # the documents issue fills this
+        self.print_button.setToolTip(self.tr("Coming with the documents"))
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.copy_button)
+        top.addWidget(self.print_button)
+        top.addWidget(self.new_activity_button)
+
+        # 基本情報
+        self.area = CodePicker(list(v.AREAS.entries), allow_empty=False)
+        self.area.setAccessibleName(self.tr("Area"))
+        self.area_label = QLabel(self.tr("Area"))
+        self.basic = RecordForm("household")
+        self.basic_save = QPushButton(self.tr("Save"))
+        self.basic_save.clicked.connect(self.save_basic)
+        area_row = QHBoxLayout()
+        area_row.addWidget(self.area_label)
+        area_row.addWidget(self.area, 1)
+        basic_page = QWidget()
+        basic_layout = QVBoxLayout(basic_page)
+        basic_layout.addLayout(area_row)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.basic)
+        basic_layout.addWidget(scroll, 1)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(self.basic_save)
+        basic_layout.addLayout(save_row)
+
+        p, i, a = v.RELATIONSHIP, v.ISSUE_CATEGORIES, v.ACTIVITY_KINDS
+        self.members = RecordsTab(
+            session,
+            "person",
+            [
+                Column(self.tr("Name"), field_text("name")),
+                Column(self.tr("Kana"), field_text("kana")),
+                Column(self.tr("Relationship"), field_text("relationship", p)),
+                Column(self.tr("Born"), field_text("birth_date")),
+            ],
+            new_label=self.tr("Add member"),
+        )
+        self.issues = RecordsTab(
+            session,
+            "issue",
+            [
+                Column(self.tr("Main"), lambda r: "★" if r.get("is_main") else ""),
+                Column(self.tr("Category"), field_text("category", i)),
+                Column(self.tr("Identified"), field_text("identified_on")),
+                Column(self.tr("Resolved"), field_text("resolved_on")),
+                Column(self.tr("Note"), field_text("note")),
+            ],
+            choices=self._choices,
+            order=lambda r: (not r.get("is_main"), str(r.get("identified_on", ""))),
+            new_label=self.tr("Add issue"),
+        )
+        self.activities = RecordsTab(
+            session,
+            "activity",
+            [
+                Column(self.tr("Date"), field_text("date")),
+                Column(self.tr("Kind"), field_text("kind", a)),
+                Column(self.tr("Content"), field_text("content")),
+                Column(self.tr("Next"), field_text("next_date")),
+                Column(self.tr("By"), field_text("recorded_by")),
+            ],
+            order=lambda r: (_date(r, "date"), _date(r, "time"), r.id),
+            reverse=True,
+            new_label=self.tr("New activity"),
+        )
+        self.activities.new_button.clicked.disconnect()
+        self.activities.new_button.clicked.connect(self.new_activity_wanted)
+        self.referrals = RecordsTab(
+            session,
+            "referral",
+            [
+                Column(self.tr("Date"), field_text("date")),
+                Column(self.tr("Agency"), self._agency_name),
+                Column(self.tr("Direction"), field_text("direction", v.REFERRAL_DIRECTIONS)),
+                Column(self.tr("Status"), field_text("status", v.REFERRAL_STATUS)),
+                Column(self.tr("Follow-up"), field_text("follow_up_on")),
+            ],
+            choices=self._choices,
+            order=lambda r: (_date(r, "date"), r.id),
+            reverse=True,
+            new_label=self.tr("Add referral"),
+        )
+        self.consents = RecordsTab(
+            session,
+            "consent",
+            [
+                Column(self.tr("Person"), self._person_name),
+                Column(self.tr("Granted"), field_text("granted_on")),
+                Column(self.tr("Purposes"), field_text("purposes", v.CONSENT_PURPOSES)),
+                Column(self.tr("Withdrawn"), field_text("withdrawn_on")),
+            ],
+            choices=self._choices,
+            new_label=self.tr("Add consent"),
+        )
+        self.meetings = RecordsTab(
+            session,
+            "meeting",
+            [
+                Column(self.tr("Date"), field_text("date")),
+                Column(self.tr("Type"), field_text("meeting_type", v.MEETING_TYPES)),
+                Column(self.tr("Basis"), field_text("legal_basis", v.MEETING_LEGAL_BASIS)),
+                Column(self.tr("Title"), field_text("title")),
+            ],
+            fields=("date", "meeting_type", "legal_basis", "title", "decisions", "roles"),
+            editable=False,
+        )
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("household_tabs")
+        self.tabs.addTab(basic_page, self.tr("Basic"))
+        self.tabs.addTab(self.members, self.tr("Members"))
+        self.tabs.addTab(self.issues, self.tr("Issues"))
+        self.tabs.addTab(self.activities, self.tr("Activities"))
+        self.tabs.addTab(self.referrals, self.tr("Referrals"))
+        self.tabs.addTab(self.consents, self.tr("Consents"))
+        self.tabs.addTab(self.meetings, self.tr("Meetings"))
+        self.empty = QLabel(self.tr("Choose a household from the list, or search with Ctrl+F."))
+        self.empty.setObjectName("household_empty")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.empty, 1)
+        self.session.changed.connect(self.apply_changes)
+        self._show_nothing()
+
+    # -- choices for reference fields ------------------------------------------------------
+
+    def _choices(self, spec: FieldSpec) -> list[tuple[str, str]]:
+        vault = self.session.vault
+        if vault is None:
+            return []
+        if spec.ref_type == "person" and self.detail is not None:
+            return [(m.id, str(m.get("name", ""))) for m in self.detail.members]
+        if spec.ref_type == "agency":
+            return sorted(
+                ((a.id, str(a.get("name", ""))) for a in vault.records("agency")),
+                key=lambda pair: pair[1],
+            )
+        return []
+
+    def _agency_name(self, record: Record) -> str:
+        vault = self.session.vault
+        agency = vault.get(str(record.get("agency_id", ""))) if vault else None
+        return str(agency.get("name", "")) if agency else ""
+
+    def _person_name(self, record: Record) -> str:
+        if self.detail is None:
+            return ""
+        found = {m.id: str(m.get("name", "")) for m in self.detail.members}
+        return found.get(str(record.get("person_id", "")), "")
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def _show_nothing(self) -> None:
+        self.tabs.hide()
+        self.title.clear()
+        self.new_activity_button.hide()
+        self.copy_button.hide()
+        self.print_button.hide()
+        self.empty.show()
+
+    def show_household(self, household_id: str | None, *, area: str = "") -> None:
+        """A household by id, or (None) the form for a new one in `area`."""
+        vault = self.session.vault
+        if vault is None:
+            return
+        self.empty.hide()
+        self.tabs.show()
+        self.print_button.show()
+        if household_id is None:
+            self.household_id, self.detail = None, None
+            self.title.setText(self.tr("New household"))
+            self.area.setEnabled(True)
+            self.area.set_code(area or "honcho")
+            self.basic.set_values({"status": "active"})
+            for tab in self._tabs():
+                tab.forget()
+            for index in range(1, self.tabs.count()):
+                self.tabs.setTabEnabled(index, False)
+            self.tabs.setCurrentIndex(0)
+            self.new_activity_button.hide()
+            self.copy_button.hide()
+            self.basic.editors["name"].setFocus()
+            return
+        detail = household_detail(vault, household_id)
+        if detail is None:
+            self.household_id, self.detail = None, None
+            self._show_nothing()
+            return
+        self.household_id, self.detail = household_id, detail
+        household = detail.household
+        self.title.setText(str(household.get("name", "")))
+        self.area.set_code(household.area or "")
+        self.area.setEnabled(False)  # a household moves area by the 転居 operation, not here
+        self.basic.set_record(household)
+        for index in range(self.tabs.count()):
+            self.tabs.setTabEnabled(index, True)
+        self.new_activity_button.show()
+        self.copy_button.show()
+        area_ = household.area
+        self.members.show_records(detail.members, parent_id=household_id, area=area_)
+        self.issues.show_records(detail.issues, parent_id=household_id, area=area_)
+        self.activities.show_records(detail.activities, parent_id=household_id, area=area_)
+        self.referrals.show_records(detail.referrals, parent_id=household_id, area=area_)
+        self.consents.show_records(detail.consents, parent_id=household_id, area=area_)
+        self.meetings.show_records(detail.meetings, parent_id=None, area=None)
+
+    def _tabs(self) -> list[RecordsTab]:
+        return [
+            self.members,
+            self.issues,
+            self.activities,
+            self.referrals,
+            self.consents,
+            self.meetings,
+        ]
+
+    def show_latest_activity(self) -> None:
+        self.tabs.setCurrentWidget(self.activities)
+        if self.activities.model.rowCount():
+            self.activities.select_row(0)
+        self.activities.table.setFocus()
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Reload this household only when a change touched it or what belongs to it."""
+        if self.household_id is None or self.session.vault is None:
+            return
+        mine = {self.household_id}
+        if self.detail is not None:
+            for group in (
+                self.detail.members,
+                self.detail.issues,
+                self.detail.activities,
+                self.detail.referrals,
+                self.detail.consents,
+                self.detail.meetings,
+            ):
+                mine.update(r.id for r in group)
+        touched = not changes.ids or bool(changes.ids & mine)
+        if not touched:
+            # A new child of this household has an id not seen yet: look at its parent.
+            vault = self.session.vault
+            touched = any(
+                vault.parent_of(record_id) == self.household_id for record_id in changes.ids
+            ) or changes.touches("meeting", "agency")
+        if touched:
+            self.show_household(self.household_id)
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def save_basic(self) -> None:
+        vault = self.session.vault
+        if vault is None:
+            return
+        values = self.basic.values()
+        try:
+            if self.household_id is None:
+                record, changes = create_record(vault, "household", self.area.code(), None, values)
+            else:
+                assert self.detail is not None
+                record, changes = update_record(vault, self.detail.household, values)
+        except RecordInvalid as exc:
+            self.basic.show_errors(exc.errors)
+            return
+        except VaultError as exc:
+            self.basic.show_errors([_General(vault_error_text(exc))])
+            return
+        self.household_id = record.id
+        self.session.notify(changes)
+        self.show_household(record.id)
+        self.household_saved.emit(record.id)
+
+    def _copy_address(self) -> None:
+        if self.detail is not None:
+            self.session.copy(str(self.detail.household.get("address", "")))
+
+    def forget(self) -> None:
+        self.household_id, self.detail = None, None
+        self.basic.clear()
+        for tab in self._tabs():
+            tab.forget()
+        self._show_nothing()
+
+    def state(self) -> dict[str, Any]:
+        return {tab.record_type: tab.splitter.saveState() for tab in self._tabs()}

@@ -1,0 +1,134 @@
+"""設定: server, CA file, proxy, auto-lock, text size, the consultant's name and area, recovery."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import vocabularies as v
+from ..operations.sync import enrolled_settings
+from .forms import CodePicker
+from .session import Session, auto_lock_minutes, setting_int
+
+DEFAULT_TEXT_SIZE = 10
+
+
+def text_size() -> int:
+    return max(8, min(24, setting_int("view/text_size", DEFAULT_TEXT_SIZE)))
+
+
+class SettingsPage(QWidget):
+    text_size_changed = Signal(int)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.consultant = QLineEdit()
+        self.consultant.setAccessibleName(self.tr("Your name"))
+        self.area = CodePicker(list(v.AREAS.entries))
+        self.area.setAccessibleName(self.tr("Your area"))
+        self.auto_lock = QSpinBox()
+        self.auto_lock.setObjectName("auto_lock_minutes")
+        self.auto_lock.setRange(1, 120)
+        self.auto_lock.setSuffix(self.tr(" min"))
+        self.auto_lock.setAccessibleName(self.tr("Lock after idle minutes"))
+        self.text_size = QSpinBox()
+        self.text_size.setObjectName("text_size")
+        self.text_size.setRange(8, 24)
+        self.text_size.setSuffix(" pt")
+        self.text_size.setAccessibleName(self.tr("Text size"))
+        self.server = QLabel()
+        self.server.setObjectName("settings_server")
+        self.server.setWordWrap(True)
+        self.ca_file = QLineEdit()
+        self.ca_file.setAccessibleName(self.tr("CA certificate file"))
+        self.proxy = QLineEdit()
+        self.proxy.setPlaceholderText("http://proxy.example.lg.jp:8080")
+        self.proxy.setAccessibleName(self.tr("Proxy"))
+        self.recovery = QLabel()
+        self.recovery.setObjectName("settings_recovery")
+        self.recovery.setWordWrap(True)
+        self.save_button = QPushButton(self.tr("Save settings"))
+        self.save_button.clicked.connect(self.save)
+        self.message = QLabel()
+
+        me = QGroupBox(self.tr("You"))
+        me_form = QFormLayout(me)
+        me_form.addRow(self.tr("Your name (prefilled as recorder)"), self.consultant)
+        me_form.addRow(self.tr("Your area"), self.area)
+        view = QGroupBox(self.tr("Safety and view"))
+        view_form = QFormLayout(view)
+        view_form.addRow(self.tr("Lock after idle"), self.auto_lock)
+        view_form.addRow(self.tr("Text size"), self.text_size)
+        net = QGroupBox(self.tr("Office server"))
+        net_form = QFormLayout(net)
+        net_form.addRow(self.tr("Server"), self.server)
+        net_form.addRow(self.tr("CA file"), self.ca_file)
+        net_form.addRow(self.tr("Proxy"), self.proxy)
+        rec = QGroupBox(self.tr("Recovery"))
+        QVBoxLayout(rec).addWidget(self.recovery)
+        layout = QVBoxLayout(self)
+        for group in (me, view, net, rec):
+            layout.addWidget(group)
+        layout.addWidget(self.save_button)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+    def refresh(self) -> None:
+        settings = QSettings()
+        self.consultant.setText(str(settings.value("profile/consultant", "") or ""))
+        self.area.set_code(str(settings.value("profile/area", "") or ""))
+        self.auto_lock.setValue(auto_lock_minutes())
+        self.text_size.setValue(text_size())
+        self.ca_file.setText(str(settings.value("sync/ca_file", "") or ""))
+        self.proxy.setText(str(settings.value("sync/proxy", "") or ""))
+        vault = self.session.vault
+        enrolled = enrolled_settings(vault) if vault is not None else None
+        if enrolled:
+            self.server.setText(
+                self.tr("%1 (user %2)")
+                .replace("%1", str(enrolled.get("server")))
+                .replace("%2", str(enrolled.get("user")))
+            )
+        else:
+            self.server.setText(self.tr("Not connected. Connect on the 同期 screen."))
+        if vault is not None and vault.has_recovery_slot():
+            self.recovery.setText(
+                self.tr(
+                    "The office recovery key can reopen this vault if the passphrase is "
+                    "forgotten. Ask the office; it keeps the key offline."
+                )
+            )
+        else:
+            self.recovery.setText(
+                self.tr(
+                    "This vault has no office recovery key: if the passphrase is forgotten, "
+                    "the records cannot be opened."
+                )
+            )
+        self.message.clear()
+
+    def save(self) -> None:
+        settings = QSettings()
+        settings.setValue("profile/consultant", self.consultant.text().strip())
+        settings.setValue("profile/area", self.area.code())
+        settings.setValue("security/auto_lock_minutes", self.auto_lock.value())
+        settings.setValue("view/text_size", self.text_size.value())
+        settings.setValue("sync/ca_file", self.ca_file.text().strip())
+        settings.setValue("sync/proxy", self.proxy.text().strip())
+        self.session.restart_idle_timer()
+        self.text_size_changed.emit(self.text_size.value())
+        self.message.setText(self.tr("Saved."))
+
+    def forget(self) -> None:
+        self.server.clear()
+        self.message.clear()

@@ -1,0 +1,469 @@
+"""同期: enrol, sync (progress, cancel), the last result, conflicts side by side, records to fix."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from marugoto_sync.client import Cancelled, SyncError
+from marugoto_sync.hlc import millis_of
+
+from ..domain.schema import SCHEMAS
+from ..operations.sync import (
+    conflict_rows,
+    enroll,
+    enrolled_settings,
+    records_to_correct,
+    resolve_conflict,
+    sync,
+)
+from ..vault.replica import VaultReplica
+from .adapters import Changes, unsynced_count
+from .background import Runner
+from .messages import field_error_text
+from .session import Session
+
+translate = QCoreApplication.translate
+
+
+def sync_error_text(error: BaseException) -> str:
+    """A sync or enrolment failure in plain Japanese, with what to do."""
+    if isinstance(error, Cancelled):
+        return translate("SyncPage", "Sync was stopped. What was sent or received so far is kept.")
+    code = getattr(error, "code", "") if isinstance(error, SyncError) else ""
+    texts = {
+        "unreachable": translate(
+            "SyncPage",
+            "The server cannot be reached. Your work is kept on this laptop; sync again at "
+            "the office.",
+        ),
+        "insecure_url": translate("SyncPage", "The server address must start with https://."),
+        "bad_credentials": translate("SyncPage", "The user name or password is wrong."),
+        "unauthorized": translate(
+            "SyncPage", "The server no longer accepts this laptop. Connect it again."
+        ),
+        "device_revoked": translate(
+            "SyncPage",
+            "This laptop was revoked by the office; its records were erased. Ask the office.",
+        ),
+        "upgrade_required": translate(
+            "SyncPage", "This app is too old for the server. Install the new version."
+        ),
+        "area_forbidden": translate(
+            "SyncPage", "Some records are in an area you may no longer change."
+        ),
+        "not_enrolled": translate("SyncPage", "This laptop is not connected to a server yet."),
+        "already_enrolled": translate("SyncPage", "This laptop is already connected to a server."),
+        "clock_skew": translate(
+            "SyncPage", "This laptop's clock is wrong. Set the date and time, then sync again."
+        ),
+        "too_many_requests": translate(
+            "SyncPage", "Too many attempts. Wait a minute and try again."
+        ),
+    }
+    if code in texts:
+        return texts[code]
+    if isinstance(error, SyncError):
+        return translate("SyncPage", "The server refused the sync (%1).").replace(
+            "%1", code or "error"
+        )
+    if isinstance(error, OSError):
+        return translate("SyncPage", "The certificate file could not be read.")
+    return translate("SyncPage", "Sync failed: %1").replace("%1", type(error).__name__)
+
+
+def stamp_text(hlc: int) -> str:
+    return datetime.fromtimestamp(millis_of(hlc) / 1000).strftime("%Y-%m-%d %H:%M")
+
+
+def value_text(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return translate("SyncPage", "(empty)")
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+class SyncPage(QWidget):
+    def __init__(self, session: Session, runner: Runner) -> None:
+        super().__init__()
+        self.session = session
+        self.runner = runner
+        self._operation: Any = None
+
+        self.server_label = QLabel()
+        self.server_label.setObjectName("sync_server")
+        self.server = QLineEdit()
+        self.server.setPlaceholderText("https://marugoto.example.lg.jp")
+        self.server.setAccessibleName(translate("SyncPage", "Server address"))
+        self.user = QLineEdit()
+        self.user.setAccessibleName(translate("SyncPage", "User name"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(translate("SyncPage", "Password"))
+        self.ca_file = QLineEdit(str(QSettings().value("sync/ca_file", "")))
+        self.ca_file.setAccessibleName(translate("SyncPage", "CA certificate file"))
+        self.enrol_button = QPushButton(translate("SyncPage", "Connect"))
+        self.enrol_button.clicked.connect(self.enrol)
+        enrol_form = QFormLayout()
+        enrol_form.addRow(translate("SyncPage", "Server"), self.server)
+        enrol_form.addRow(translate("SyncPage", "User name"), self.user)
+        enrol_form.addRow(translate("SyncPage", "Password"), self.password)
+        enrol_form.addRow(translate("SyncPage", "CA file (optional)"), self.ca_file)
+        enrol_form.addRow("", self.enrol_button)
+        self.enrol_box = QGroupBox(
+            translate("SyncPage", "Connect this laptop to the office server")
+        )
+        self.enrol_box.setLayout(enrol_form)
+
+        self.sync_button = QPushButton(translate("SyncPage", "Sync now"))
+        self.sync_button.setObjectName("sync_now")
+        self.sync_button.clicked.connect(self.sync_now)
+        self.cancel_button = QPushButton(translate("SyncPage", "Stop"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setEnabled(False)
+        self.status = QLabel()
+        self.status.setObjectName("sync_status")
+        self.status.setWordWrap(True)
+        self.last_result = QLabel()
+        self.last_result.setObjectName("sync_last_result")
+        self.last_result.setWordWrap(True)
+        self.unsynced = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(self.sync_button)
+        top.addWidget(self.cancel_button)
+        top.addWidget(self.unsynced, 1)
+
+        # Conflicts: the list, and the chosen one side by side.
+        self.conflicts = QListWidget()
+        self.conflicts.setAccessibleName(translate("SyncPage", "Conflicts to review"))
+        self.conflicts.currentRowChanged.connect(self._show_conflict)
+        self.kept_title = QLabel(translate("SyncPage", "Now in the records"))
+        self.kept_value = QLabel()
+        self.kept_value.setObjectName("conflict_kept")
+        self.kept_who = QLabel()
+        self.other_title = QLabel(translate("SyncPage", "The other edit"))
+        self.other_value = QLabel()
+        self.other_value.setObjectName("conflict_other")
+        self.other_who = QLabel()
+        for label in (self.kept_value, self.other_value):
+            label.setWordWrap(True)
+            label.setFrameShape(QLabel.Shape.StyledPanel)
+            label.setMinimumHeight(48)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.keep_button = QPushButton(translate("SyncPage", "Keep this"))
+        self.keep_button.clicked.connect(lambda: self.resolve("keep"))
+        self.other_button = QPushButton(translate("SyncPage", "Take this"))
+        self.other_button.clicked.connect(lambda: self.resolve("other"))
+        self.new_value = QLineEdit()
+        self.new_value.setPlaceholderText(translate("SyncPage", "Or write a new value"))
+        self.new_value.setAccessibleName(translate("SyncPage", "New value"))
+        self.new_button = QPushButton(translate("SyncPage", "Save the new value"))
+        self.new_button.clicked.connect(lambda: self.resolve("value"))
+        self.conflict_message = QLabel()
+        self.conflict_message.setWordWrap(True)
+        sides = QGridLayout()
+        sides.addWidget(self.kept_title, 0, 0)
+        sides.addWidget(self.other_title, 0, 1)
+        sides.addWidget(self.kept_value, 1, 0)
+        sides.addWidget(self.other_value, 1, 1)
+        sides.addWidget(self.kept_who, 2, 0)
+        sides.addWidget(self.other_who, 2, 1)
+        sides.addWidget(self.keep_button, 3, 0)
+        sides.addWidget(self.other_button, 3, 1)
+        new_row = QHBoxLayout()
+        new_row.addWidget(self.new_value, 1)
+        new_row.addWidget(self.new_button)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        self.conflict_title = QLabel()
+        self.conflict_title.setWordWrap(True)
+        detail_layout.addWidget(self.conflict_title)
+        detail_layout.addLayout(sides)
+        detail_layout.addLayout(new_row)
+        detail_layout.addWidget(self.conflict_message)
+        detail_layout.addStretch(1)
+        split = QSplitter()
+        split.setObjectName("sync_splitter")
+        split.addWidget(self.conflicts)
+        split.addWidget(detail)
+        split.setStretchFactor(1, 2)
+        conflict_box = QGroupBox(translate("SyncPage", "Edits made at the same time"))
+        QVBoxLayout(conflict_box).addWidget(split)
+
+        self.problems = QListWidget()
+        self.problems.setAccessibleName(
+            translate("SyncPage", "Records that no longer fit together")
+        )
+        problem_box = QGroupBox(translate("SyncPage", "Records that no longer fit together"))
+        problem_layout = QVBoxLayout(problem_box)
+        problem_layout.addWidget(
+            QLabel(
+                translate(
+                    "SyncPage",
+                    "Open each record and correct it; export waits until they are fixed.",
+                )
+            )
+        )
+        problem_layout.addWidget(self.problems)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.server_label)
+        layout.addWidget(self.enrol_box)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.last_result)
+        layout.addWidget(conflict_box, 3)
+        layout.addWidget(problem_box, 1)
+        self._rows: list[Any] = []
+        self._views: dict[str, Any] = {}
+
+    # -- state -----------------------------------------------------------------------------
+
+    def refresh(self, changes: Changes | None = None) -> None:
+        vault = self.session.vault
+        if vault is None:
+            return
+        settings = enrolled_settings(vault)
+        self.enrol_box.setVisible(settings is None)
+        self.sync_button.setEnabled(settings is not None and self._operation is None)
+        if settings:
+            self.server_label.setText(
+                translate("SyncPage", "Server: %1 (user %2)")
+                .replace("%1", str(settings.get("server")))
+                .replace("%2", str(settings.get("user")))
+            )
+        else:
+            self.server_label.setText(
+                translate("SyncPage", "This laptop is not connected to a server yet.")
+            )
+        problem = QSettings().value("sync/enrol_problem", "")
+        if problem and settings is None:
+            self.status.setText(str(problem))
+        self.unsynced.setText(
+            translate("SyncPage", "Changes not yet sent: %1").replace(
+                "%1", str(unsynced_count(vault))
+            )
+        )
+        self.last_result.setText(str(QSettings().value("sync/last_result", "")))
+        self._load_conflicts()
+        self._load_problems()
+
+    def _load_conflicts(self) -> None:
+        vault = self.session.require()
+        self._rows = conflict_rows(vault)
+        self._views = {v.conflict.conflict_id: v for v in VaultReplica(vault).conflicts()}
+        self.conflicts.clear()
+        for row in self._rows:
+            name = row.record_label or SCHEMAS[row.record_type].label
+            item = QListWidgetItem(f"{name}：{row.field_label}")
+            item.setData(Qt.ItemDataRole.UserRole, row.conflict_id)
+            self.conflicts.addItem(item)
+        if self._rows:
+            self.conflicts.setCurrentRow(0)
+        else:
+            self._show_conflict(-1)
+
+    def _load_problems(self) -> None:
+        vault = self.session.require()
+        self.problems.clear()
+        for problem in records_to_correct(vault):
+            record = vault.get(problem.record_id, include_deleted=True)
+            name = str(record.get("name", "")) if record else ""
+            schema = SCHEMAS.get(problem.record_type)
+            kind = schema.label if schema else problem.record_type
+            try:
+                field = schema.field(problem.field).label if schema else problem.field
+            except KeyError:
+                field = problem.field
+            self.problems.addItem(f"{kind} {name}：{field}：{field_error_text(problem)}")
+
+    def _show_conflict(self, row: int) -> None:
+        has = 0 <= row < len(self._rows)
+        for widget in (self.keep_button, self.other_button, self.new_value, self.new_button):
+            widget.setEnabled(has)
+        self.conflict_message.clear()
+        if not has:
+            self.conflict_title.setText(translate("SyncPage", "Nothing to review."))
+            for label in (self.kept_value, self.other_value, self.kept_who, self.other_who):
+                label.clear()
+            return
+        c = self._rows[row]
+        view = self._views.get(c.conflict_id)
+        schema = SCHEMAS.get(c.record_type)
+        self.conflict_title.setText(
+            translate("SyncPage", "%1 %2: %3")
+            .replace("%1", schema.label if schema else c.record_type)
+            .replace("%2", c.record_label)
+            .replace("%3", c.field_label)
+        )
+        plain = c.kind == "concurrent_edit"
+        self.new_value.setEnabled(plain)
+        self.new_button.setEnabled(plain)
+        if plain and view is not None:
+            self.kept_value.setText(value_text(view.conflict.winner.value))
+            self.other_value.setText(value_text(view.conflict.loser.value))
+        elif c.kind == "parent_deleted":
+            self.kept_value.setText(
+                translate("SyncPage", "This record goes with its deleted household.")
+            )
+            self.other_value.setText(translate("SyncPage", "Bring the household back."))
+        else:
+            self.kept_value.setText(
+                translate("SyncPage", "The record as it is now (deleted or restored).")
+            )
+            self.other_value.setText(translate("SyncPage", "The other wish: restore or delete it."))
+        if view is not None:
+            for label, state in (
+                (self.kept_who, view.conflict.winner),
+                (self.other_who, view.conflict.loser),
+            ):
+                label.setText(
+                    translate("SyncPage", "Device %1, %2")
+                    .replace("%1", state.site[:8])
+                    .replace("%2", stamp_text(state.hlc))
+                )
+
+    def resolve(self, choice: str) -> None:
+        row = self.conflicts.currentRow()
+        if not 0 <= row < len(self._rows):
+            return
+        conflict = self._rows[row]
+        value: Any = None
+        if choice == "value":
+            value = self.new_value.text().strip()
+        try:
+            resolve_conflict(self.session.require(), conflict.conflict_id, choice, value)
+        except Exception as exc:
+            self.conflict_message.setText(
+                field_error_text(exc) if hasattr(exc, "errors") else str(exc)
+            )
+            errors = getattr(exc, "errors", None)
+            if errors:
+                self.conflict_message.setText(field_error_text(errors[0]))
+            return
+        self.new_value.clear()
+        self.session.notify(
+            Changes(frozenset({conflict.record_type}), frozenset({conflict.record_id}))
+        )
+        self.refresh()
+
+    # -- enrol and sync --------------------------------------------------------------------
+
+    def enrol(self) -> None:
+        vault = self.session.require()
+        server, user, password = (
+            self.server.text().strip(),
+            self.user.text().strip(),
+            self.password.text(),
+        )
+        if not server or not user or not password:
+            self.status.setText(
+                translate("SyncPage", "Fill in the server, user name and password.")
+            )
+            return
+        ca = self.ca_file.text().strip()
+        ca_path = Path(ca).expanduser() if ca else None
+        self.enrol_button.setEnabled(False)
+
+        def done(_: Any) -> None:
+            self.enrol_button.setEnabled(True)
+            self.password.clear()
+            QSettings().remove("sync/enrol_problem")
+            self.status.setText(
+                translate("SyncPage", "Connected. Sync now to receive your areas' records.")
+            )
+            self.refresh()
+
+        def failed(error: Exception) -> None:
+            self.enrol_button.setEnabled(True)
+            self.status.setText(sync_error_text(error))
+
+        self.runner.run(
+            translate("SyncPage", "Connecting…"),
+            lambda: enroll(vault, server, user, password, ca_file=ca_path),
+            done,
+            failed,
+        )
+
+    def sync_now(self) -> None:
+        vault = self.session.vault
+        if vault is None or self._operation is not None:
+            return
+        self.sync_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.status.setText(translate("SyncPage", "Syncing…"))
+
+        def work(progress: Any, cancelled: Any) -> Any:
+            def report(stage: str, done: int, total: int | None) -> None:
+                progress(done, total or 0)
+
+            return sync(vault, report, cancelled)
+
+        self._operation = self.runner.run(
+            translate("SyncPage", "Syncing…"),
+            work,
+            self._synced,
+            self._sync_failed,
+            cancellable=True,
+            progress=True,
+        )
+
+    def cancel(self) -> None:
+        if self._operation is not None:
+            self._operation.cancel()
+            self.cancel_button.setEnabled(False)
+
+    def _finish(self, text: str) -> None:
+        self._operation = None
+        self.cancel_button.setEnabled(False)
+        when = datetime.now().strftime("%Y-%m-%d %H:%M")
+        QSettings().setValue(
+            "sync/last_result",
+            translate("SyncPage", "Last sync %1: %2").replace("%1", when).replace("%2", text),
+        )
+        self.status.setText(text)
+        if self.session.vault is not None:
+            self.refresh()
+
+    def _synced(self, report: Any) -> None:
+        text = (
+            translate("SyncPage", "Sent %1, received %2, to review %3.")
+            .replace("%1", str(report.pushed))
+            .replace("%2", str(report.pulled))
+            .replace("%3", str(report.conflicts))
+        )
+        self._finish(text)
+        if self.session.vault is not None:
+            self.session.notify(Changes(frozenset(SCHEMAS), frozenset()))
+
+    def _sync_failed(self, error: Exception) -> None:
+        self._finish(sync_error_text(error))
+
+    def forget(self) -> None:
+        self.conflicts.clear()
+        self.problems.clear()
+        self._rows = []
+        self._views = {}
+        self._show_conflict(-1)
+        self.password.clear()
+        self.new_value.clear()
+        self.status.clear()
