@@ -80,8 +80,9 @@ class RecordsTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.clicked.connect(self.delete)
-        for button in (self.new_button, self.save_button, self.delete_button):
-            button.setVisible(editable)
+        if not editable:  # (setVisible(True) on a widget not yet in a layout opens a window)
+            for button in (self.new_button, self.save_button, self.delete_button):
+                button.hide()
         self.form.setEnabled(editable)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)

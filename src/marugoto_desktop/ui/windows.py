@@ -68,8 +68,9 @@ class Workspace(QWidget):
         "settings",
     )
 
-    def __init__(self, session: Session, runner: Runner) -> None:
-        super().__init__()
+    def __init__(self, session: Session, runner: Runner, parent: QWidget | None = None) -> None:
+        # Built inside the window: a parentless widget takes the focus from the window.
+        super().__init__(parent)
         self.setObjectName("workspace")
         self.session = session
         self.home = HomePage(session)
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.first_run_page)
         self.setCentralWidget(self.pages)
         self.workspace: Workspace | None = None
+        self.activity_dialog: ActivityDialog | None = None
         self.session.locked.connect(self._forget_workspace)
         self._actions()
         self._restore_geometry()
@@ -230,8 +232,12 @@ class MainWindow(QMainWindow):
 
     def open_vault(self, vault: Vault) -> None:
         self.session.open(vault)
-        self.workspace = Workspace(self.session, self.runner)
+        self.unlock_page.folder.setText(
+            str(vault.folder)
+        )  # the next unlock asks only the passphrase
+        self.workspace = Workspace(self.session, self.runner, self.pages)
         self.workspace.settings.text_size_changed.connect(apply_text_size)
+        self.workspace.households.detail.new_activity_wanted.connect(self.new_activity)
         self.pages.addWidget(self.workspace)
         self.pages.setCurrentWidget(self.workspace)
         self.workspace.load()
@@ -267,11 +273,9 @@ class MainWindow(QMainWindow):
         self.show_unlock()
 
     def lock_and_quit(self) -> None:
+        """Ctrl+Q: the app ends when its last window closes."""
         self.lock()
         self.close()
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
 
     # -- the keyboard path -----------------------------------------------------------------
 
@@ -293,13 +297,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Open a household first (Ctrl+F)."), 5000)
             return
         dialog = ActivityDialog(self.session, detail.detail.household, self)
-        self.activity_dialog: ActivityDialog | None = dialog
+        self.activity_dialog = dialog
         dialog.finished.connect(lambda result: self._activity_done(dialog, result))
         dialog.open()
+        dialog.activateWindow()
         dialog.kind.setFocus()
 
     def _activity_done(self, dialog: ActivityDialog, result: int) -> None:
         self.activity_dialog = None
+        self.activateWindow()
         if result and dialog.changes is not None and self.workspace is not None:
             self.session.notify(dialog.changes)
             self.workspace.households.detail.show_latest_activity()
