@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck contracts pytest bench clean venv i18n
+.PHONY: run test lint typecheck contracts pytest bench clean venv i18n screenshots qt-libs
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -21,8 +21,25 @@ run: $(STAMP)
 		echo "make run opens a window: start it from a desktop session (DISPLAY or WAYLAND_DISPLAY unset)"; \
 		exit 1; \
 	fi
-	@# Qt 6 on Linux needs libxcb-cursor0 from the system (Debian/Ubuntu: apt-get install libxcb-cursor0).
-	$(BIN)/python -m marugoto_desktop.ui
+	@$(MAKE) --no-print-directory qt-libs
+	$(BIN)/python -m marugoto_desktop.ui $(if $(VAULT),--vault $(VAULT))
+
+# Qt's xcb platform plugin needs system libraries that a bare Linux may lack: name the missing.
+qt-libs: $(STAMP)
+	@if [ "$$(uname)" = Linux ]; then \
+		plugin=$$($(BIN)/python -c 'import PySide6, pathlib; print(next(pathlib.Path(PySide6.__file__).parent.glob("Qt/plugins/platforms/libqxcb.so"), ""))'); \
+		missing=$$(ldd "$$plugin" $$(dirname "$$plugin")/../../lib/libQt6XcbQpa.so.6 2>/dev/null | awk '/not found/ {print $$1}' | sort -u); \
+		if [ -n "$$missing" ]; then \
+			echo "Qt cannot open a window: these system libraries are missing:"; \
+			echo "$$missing" | sed 's/^/  /'; \
+			echo "On Debian/Ubuntu: apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libfontconfig1 libdbus-1-3"; \
+			exit 1; \
+		fi; \
+	fi
+
+# A PNG of every screen and dialog, filled with demo data (offscreen), into build/screenshots/.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m marugoto_desktop.ui.screenshots build/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check src sync tests bench

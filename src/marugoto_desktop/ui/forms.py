@@ -97,8 +97,9 @@ class ChecklistField(QListWidget):
 
     def __init__(self, entries: Sequence[tuple[str, str]]) -> None:
         super().__init__()
+        self.setSpacing(1)
         self.set_entries(entries)
-        self.setMaximumHeight(110)
+        self.setMaximumHeight(120)
 
     def set_entries(self, entries: Sequence[tuple[str, str]]) -> None:
         chosen = set(self.values())

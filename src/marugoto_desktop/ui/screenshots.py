@@ -1,0 +1,126 @@
+"""`make screenshots`: a PNG of every screen and dialog, filled with demo data, offscreen.
+
+python -m marugoto_desktop.ui.screenshots [OUT_DIR]   (default build/screenshots)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget  # noqa: E402
+
+from ..operations.demo import write_demo  # noqa: E402
+from ..vault import KdfParams, Vault  # noqa: E402
+from .activity import ActivityDialog  # noqa: E402
+from .app import create_application  # noqa: E402
+from .windows import MainWindow  # noqa: E402
+
+DEMO_PASSPHRASE = "demo passphrase for screenshots"
+
+
+def _save(widget: QWidget, out: Path, name: str) -> None:
+    QApplication.processEvents()
+    widget.grab().save(str(out / f"{name}.png"))
+    print(out / f"{name}.png")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "build/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="marugoto-shots-"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "qs"))
+    app = create_application(["marugoto-screenshots"])
+    folder = work / "vault"
+    with Vault.create(folder, DEMO_PASSPHRASE, kdf=KdfParams()) as vault:
+        write_demo(vault, 60)
+    QSettings().setValue("profile/consultant", "高松 花子")
+    QSettings().setValue("profile/area", "shoga")
+
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.show()
+    _save(window, out, "01-first-run")
+    window.first_run_page.passphrase.setText("短い")
+    _save(window, out, "02-first-run-weak")
+    window.unlock_page.folder.setText(str(folder))
+    window.show_unlock()
+    window.unlock_page.message.setText(window.unlock_page.tr("The passphrase is wrong."))
+    _save(window, out, "03-unlock")
+    dialog = QFileDialog(window)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    from .unlock import choose_folder  # noqa: F401  (labels as the app sets them)
+
+    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, window.tr("Look in:"))
+    dialog.setLabelText(QFileDialog.DialogLabel.FileType, window.tr("Files of type:"))
+    dialog.resize(800, 500)
+    dialog.show()
+    _save(dialog, out, "04-file-dialog")
+    dialog.close()
+
+    window.unlock_page.message.clear()
+    window.open_vault(Vault.open(folder, DEMO_PASSPHRASE))
+    workspace = window.workspace
+    assert workspace is not None
+    for index, name in enumerate(workspace.SCREENS):
+        workspace.show_screen(index)
+        _save(window, out, f"1{index}-{name}")
+    households = workspace.households
+    workspace.show_named("households")
+    households.search.setText("ヤマ")
+    households.open_first()
+    detail = households.detail
+    for index in range(detail.tabs.count()):
+        detail.tabs.setCurrentIndex(index)
+        tab = detail.tabs.currentWidget()
+        select = getattr(tab, "select_row", None)
+        if callable(select) and tab.model.rowCount():
+            select(0)
+        _save(window, out, f"2{index}-household-tab{index}")
+    households.search.setText("")
+    households.area.setCurrentIndex(households.area.findData("shoga"))
+    households.category.setCurrentIndex(households.category.findData("debt"))
+    _save(window, out, "30-households-filtered")
+
+    activity = ActivityDialog(window.session, detail.detail.household, window)  # type: ignore[union-attr]
+    activity.show()
+    _save(activity, out, "31-new-activity")
+    activity.form.editors["date"].setText("2025-02-30")
+    activity.kind.setEditText("")
+    activity.save()
+    _save(activity, out, "32-new-activity-errors")
+    activity.done(0)
+
+    workspace.show_named("meetings")
+    meetings = workspace.meetings
+    meetings.tab.new()
+    form = meetings.tab.form
+    form.editors["date"].setText("2025-06-01")
+    form.editors["meeting_type"].set_code("individual")  # type: ignore[attr-defined]
+    first = [households.model.row_at(0).id, households.model.row_at(1).id]
+    form.editors["household_ids"].set_values(first)  # type: ignore[attr-defined]
+    form.editors["legal_basis"].set_code("multilayer_meeting")  # type: ignore[attr-defined]
+    meetings.check_consent()
+    _save(window, out, "33-meeting-consent-guard")
+
+    workspace.show_named("outreach")
+    for _ in range(12):
+        workspace.outreach.add(1)
+    workspace.outreach.place.setText("勝賀公民館")
+    _save(window, out, "34-outreach-tally")
+    window.lock()
+    _save(window, out, "35-after-lock")
+    window.close()
+    app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
