@@ -12,16 +12,16 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget  # noqa: E402
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
-from ..operations.demo import write_demo  # noqa: E402
-from ..vault import KdfParams, Vault  # noqa: E402
-from .activity import ActivityDialog  # noqa: E402
-from .app import create_application  # noqa: E402
-from .windows import MainWindow  # noqa: E402
+from ..operations.demo import write_demo
+from ..vault import KdfParams, Vault
+from .activity import ActivityDialog
+from .app import create_application
+from .windows import MainWindow
 
-DEMO_PASSPHRASE = "demo passphrase for screenshots"
+DEMO_PASSPHRASE = "demo passphrase for screenshots"  # noqa: S105  (fictional demo data)
 
 
 def _save(widget: QWidget, out: Path, name: str) -> None:
