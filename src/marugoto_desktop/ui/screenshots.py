@@ -19,6 +19,7 @@ from ..operations.demo import write_demo
 from ..vault import KdfParams, Vault
 from .activity import ActivityDialog
 from .app import create_application
+from .records_tab import RecordsTab
 from .windows import MainWindow
 
 DEMO_PASSPHRASE = "demo passphrase for screenshots"  # noqa: S105  (fictional demo data)
@@ -80,9 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     for index in range(detail.tabs.count()):
         detail.tabs.setCurrentIndex(index)
         tab = detail.tabs.currentWidget()
-        select = getattr(tab, "select_row", None)
-        if callable(select) and tab.model.rowCount():
-            select(0)
+        if isinstance(tab, RecordsTab) and tab.model.rowCount():
+            tab.select_row(0)
         _save(window, out, f"2{index}-household-tab{index}")
     households.search.setText("")
     households.area.setCurrentIndex(households.area.findData("shoga"))
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     activity = ActivityDialog(window.session, detail.detail.household, window)  # type: ignore[union-attr]
     activity.show()
     _save(activity, out, "31-new-activity")
-    activity.form.editors["date"].setText("2025-02-30")
+    activity.form.editors["date"].setText("2025-02-30")  # type: ignore[attr-defined]
     activity.kind.setEditText("")
     activity.save()
     _save(activity, out, "32-new-activity-errors")
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     meetings = workspace.meetings
     meetings.tab.new()
     form = meetings.tab.form
-    form.editors["date"].setText("2025-06-01")
+    form.editors["date"].setText("2025-06-01")  # type: ignore[attr-defined]
     form.editors["meeting_type"].set_code("individual")  # type: ignore[attr-defined]
     first = [households.model.row_at(0).id, households.model.row_at(1).id]
     form.editors["household_ids"].set_values(first)  # type: ignore[attr-defined]
