@@ -66,9 +66,9 @@ def test_replaying_a_page_changes_nothing(vault: Vault, other: Vault) -> None:
     items = log_items(vault.pending_changes())
     replica = VaultReplica(other)
     replica.apply_page(LogPage.of(items), cursor=len(items))
-    rows = other._db.execute("SELECT id, hlc, deleted FROM records").fetchall()
+    rows = other._db.execute("SELECT id, deleted, body FROM records").fetchall()
     replica.apply_page(LogPage.of(items), cursor=len(items))
-    assert other._db.execute("SELECT id, hlc, deleted FROM records").fetchall() == rows
+    assert other._db.execute("SELECT id, deleted, body FROM records").fetchall() == rows
 
 
 def test_an_older_change_does_not_override_a_newer_one(vault: Vault, other: Vault) -> None:

@@ -1,16 +1,23 @@
 """Named schema migrations of the vault database, each run once, in its own transaction.
 
-Only ids, type, area, parent id, clocks, the deleted flag and format versions are stored in
-clear; everything else lives in the `body` / `payload` blobs (see crypto.py).
+Only ids, type, area, parent id, the deleted flag, outbox routing clocks and format versions
+are stored in clear; everything else lives in the `body` / `payload` blobs (see crypto.py).
+
+Most migrations change the schema and run before unlock. Those that rewrite ciphertext need the
+data key: `migrate_sealed` runs them right after unlock (and marks them done on a new vault).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
+
+from .crypto import BLOB_VERSION, BODY_FLOOR, PAD_FLOOR, DataKey, outbox_place, place
 
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
+SealedMigration = tuple[str, Callable[[sqlite3.Connection, DataKey], None]]
 
 
 def _initial(conn: sqlite3.Connection) -> None:
@@ -85,20 +92,112 @@ def _sync_state(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX outbox_area ON outbox (area)")
 
 
+def _records_without_clock(conn: sqlite3.Connection) -> None:
+    # A record's latest clock told when it was last edited; nothing queries it, and the field
+    # clocks inside the body hold it anyway.
+    conn.execute("ALTER TABLE records DROP COLUMN hlc")
+
+
+# Rows re-sealed per query: the whole migration is one transaction, but never all in memory.
+_RESEAL_BATCH = 1000
+
+
+def _padded_blobs(conn: sqlite3.Connection, key: DataKey) -> None:
+    """Re-seal every unpadded (format 1) blob as format 2, padded to its bucket.
+
+    Until then a blob's length tells which fields a record holds; re-sealing in place (with
+    secure_delete on) leaves no unpadded copy in the database file once checkpointed.
+    """
+
+    def reseal(blob: bytes, aad: bytes, floor: int = PAD_FLOOR) -> bytes:
+        return key.seal(key.open(blob, aad, legacy=True), aad, floor)
+
+    after = -1
+    while True:
+        rows = conn.execute(
+            "SELECT rowid, id, body FROM records WHERE rowid > ? ORDER BY rowid LIMIT ?",
+            (after, _RESEAL_BATCH),
+        ).fetchall()
+        if not rows:
+            break
+        conn.executemany(
+            "UPDATE records SET body = ? WHERE rowid = ?",
+            [
+                (reseal(body, place("records", rid, "body"), BODY_FLOOR), rowid)
+                for rowid, rid, body in rows
+                if body[0] != BLOB_VERSION
+            ],
+        )
+        after = rows[-1][0]
+    after = -1
+    while True:
+        outbox: list[tuple[Any, ...]] = conn.execute(
+            "SELECT seq, change_id, type, record_id, area, hlc, base_hlc, site, payload "
+            "FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after, _RESEAL_BATCH),
+        ).fetchall()
+        if not outbox:
+            break
+        conn.executemany(
+            "UPDATE outbox SET payload = ? WHERE seq = ?",
+            [
+                (reseal(row[8], outbox_place(*row[1:8])), row[0])
+                for row in outbox
+                if row[8][0] != BLOB_VERSION
+            ],
+        )
+        after = outbox[-1][0]
+    conn.executemany(
+        "UPDATE conflicts SET payload = ? WHERE conflict_id = ?",
+        [
+            (reseal(payload, place("conflicts", cid, "payload")), cid)
+            for cid, payload in conn.execute("SELECT conflict_id, payload FROM conflicts")
+            if payload[0] != BLOB_VERSION
+        ],
+    )
+    conn.executemany(
+        "UPDATE settings SET value = ? WHERE key = ?",
+        [
+            (reseal(value, place("settings", name, "value")), name)
+            for name, value in conn.execute("SELECT key, value FROM settings")
+            if value[0] != BLOB_VERSION
+        ],
+    )
+    conn.execute("UPDATE meta SET value = '2' WHERE key = 'format_version'")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
     ("0002_sync_state", _sync_state),
+    ("0003_records_without_clock", _records_without_clock),
 )
+
+SEALED_MIGRATIONS: tuple[SealedMigration, ...] = (("0004_padded_blobs", _padded_blobs),)
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply every migration not yet applied; returns the names applied now."""
+    """Apply every schema migration not yet applied; returns the names applied now."""
+    return _apply(conn, MIGRATIONS)
+
+
+def migrate_sealed(conn: sqlite3.Connection, key: DataKey) -> list[str]:
+    """Apply every migration that rewrites ciphertext (after unlock); returns those applied."""
+    return _apply(conn, [(name, _with_key(step, key)) for name, step in SEALED_MIGRATIONS])
+
+
+def _with_key(
+    step: Callable[[sqlite3.Connection, DataKey], None], key: DataKey
+) -> Callable[[sqlite3.Connection], None]:
+    return lambda conn: step(conn, key)
+
+
+def _apply(conn: sqlite3.Connection, steps: Sequence[Migration]) -> list[str]:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
     done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
     applied = []
-    for name, step in MIGRATIONS:
+    for name, step in steps:
         if name in done:
             continue
         conn.execute("BEGIN IMMEDIATE")

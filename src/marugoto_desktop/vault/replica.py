@@ -20,9 +20,9 @@ from marugoto_sync.merge import Conflict, conflict_from_wire, wins
 from ..domain.ids import new_id
 from ..domain.records import Record, is_empty
 from ..domain.validation import RecordInvalid, record_errors
-from .crypto import place
+from .crypto import outbox_place, place
 from .errors import VaultError
-from .store import DB_FILE, LOCK_FILE, Vault, _outbox_place
+from .store import DB_FILE, LOCK_FILE, Vault
 
 
 class ConflictNotFound(VaultError):
@@ -170,9 +170,11 @@ class VaultReplica:
         key = vault._data_key
         queued = 0
         with vault._transaction() as conn:
-            rows = conn.execute(f"SELECT {vault._COLUMNS} FROM records ORDER BY hlc, id").fetchall()
-            for row in rows:
-                record, clocks = vault._decode(row)
+            rows = conn.execute(f"SELECT {vault._COLUMNS} FROM records").fetchall()
+            decoded = [vault._decode(row) for row in rows]
+            # In the order they were last written (no clock is kept in clear).
+            decoded.sort(key=lambda rc: (max((c[0] for c in rc[1].values()), default=0), rc[0].id))
+            for record, clocks in decoded:
                 values = {**record.fields, PARENT: record.parent_id, DELETED: record.deleted}
                 # The parent first, the delete last: as the record was written.
                 names = sorted(clocks, key=lambda n: (n != PARENT, n == DELETED, n))
@@ -181,7 +183,7 @@ class VaultReplica:
                     hlc, site = clocks[name]
                     change_id = new_id()
                     content = {"field": name, "value": values.get(name), "replay": True}
-                    place_ = _outbox_place(
+                    place_ = outbox_place(
                         change_id, record.type, record.id, record.area, hlc, 0, site
                     )
                     outbox.append(
@@ -253,7 +255,7 @@ class VaultReplica:
         if not touched:
             return None
         record = Record(record_id, rtype, area, parent_id, fields, deleted)
-        return vault._sealed_row(record, clocks, max(c[0] for c in clocks.values()))
+        return vault._sealed_row(record, clocks)
 
     def _store_conflict(self, conn: sqlite3.Connection, conflict: Conflict) -> None:
         blob = self.vault._data_key.seal_json(
@@ -404,12 +406,12 @@ class VaultReplica:
                     renamed[hlc] = vault._clock.tick()
             for seq, change_id, rtype, record_id, area, hlc, base, payload in rows:
                 content = key.open_json(
-                    payload, _outbox_place(change_id, rtype, record_id, area, hlc, base, site)
+                    payload, outbox_place(change_id, rtype, record_id, area, hlc, base, site)
                 )
                 new_hlc, new_base = renamed[hlc], renamed.get(base, base)
                 sealed = key.seal_json(
                     content,
-                    _outbox_place(change_id, rtype, record_id, area, new_hlc, new_base, site),
+                    outbox_place(change_id, rtype, record_id, area, new_hlc, new_base, site),
                 )
                 conn.execute(
                     "UPDATE outbox SET hlc = ?, base_hlc = ?, payload = ? WHERE seq = ?",
@@ -425,8 +427,7 @@ class VaultReplica:
                 for name, (stamp, by) in list(clocks.items()):
                     if by == site and stamp in renamed:
                         clocks[name] = [renamed[stamp], site]
-                latest = max(c[0] for c in clocks.values())
-                vault._write_row(conn, record, clocks, latest)
+                vault._write_row(conn, record, clocks)
             vault._save_clock(conn)
         return len(rows)
 

@@ -34,7 +34,7 @@ from ..domain.validation import (
     record_errors,
 )
 from . import keyslots
-from .crypto import DataKey, place
+from .crypto import BODY_FLOOR, DataKey, outbox_place, place
 from .errors import (
     VaultCorrupted,
     VaultError,
@@ -44,11 +44,11 @@ from .errors import (
     VaultNotFound,
 )
 from .keyslots import KdfParams, Slot
-from .migrations import migrate
+from .migrations import migrate, migrate_sealed
 
 DB_FILE = "vault.sqlite3"
 LOCK_FILE = "vault.lock"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 RECORD_VERSION = 1
 SEARCH_FIELDS = ("name", "kana", "address", "phone", "district")
 
@@ -162,6 +162,7 @@ class Vault:
             for slot in slots:
                 _store_slot(conn, slot)
             conn.execute("COMMIT")
+            migrate_sealed(conn, key)  # nothing to rewrite yet: marks them done
         except BaseException:
             conn.close()
             _unlock_folder(lock_fd)
@@ -181,8 +182,11 @@ class Vault:
             conn = _connect(folder / DB_FILE)
             migrate(conn)
             vault_id = _meta(conn, "vault_id")
-            raw = unwrap(conn, vault_id)
-            vault = cls(folder, conn, DataKey(raw))
+            key = DataKey(unwrap(conn, vault_id))
+            if migrate_sealed(conn, key):
+                # Rewritten blobs replace the old ones in the database file now, not at lock.
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            vault = cls(folder, conn, key)
         except sqlite3.DatabaseError as exc:
             if conn is not None:
                 conn.close()
@@ -685,14 +689,14 @@ class Vault:
                 content["resolves"] = resolves
             payload = key.seal_json(
                 content,
-                _outbox_place(
+                outbox_place(
                     change_id, record.type, record.id, record.area, stamp, base, self.site
                 ),
             )
             outbox.append(
                 (change_id, record.type, record.id, record.area, stamp, base, self.site, payload)
             )
-        self._write_row(conn, record, clocks, stamp)
+        self._write_row(conn, record, clocks)
         conn.executemany(
             "INSERT INTO outbox (change_id, type, record_id, area, hlc, base_hlc, site, payload) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -700,30 +704,33 @@ class Vault:
         )
 
     _UPSERT_ROW = (
-        "INSERT INTO records (id, type, area, parent_id, deleted, hlc, v, body) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-        "parent_id = excluded.parent_id, deleted = excluded.deleted, hlc = excluded.hlc, "
+        "INSERT INTO records (id, type, area, parent_id, deleted, v, body) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "parent_id = excluded.parent_id, deleted = excluded.deleted, "
         "v = excluded.v, body = excluded.body"
     )
 
     def _write_row(
-        self, conn: sqlite3.Connection, record: Record, clocks: dict[str, list[Any]], stamp: int
+        self, conn: sqlite3.Connection, record: Record, clocks: dict[str, list[Any]]
     ) -> None:
         """Encrypt and upsert one record row (and keep the in-memory copy current)."""
-        conn.execute(self._UPSERT_ROW, self._sealed_row(record, clocks, stamp))
+        conn.execute(self._UPSERT_ROW, self._sealed_row(record, clocks))
 
     def _write_rows(self, conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
         """Upsert rows made by `_sealed_row`, in one statement."""
         conn.executemany(self._UPSERT_ROW, rows)
 
-    def _sealed_row(
-        self, record: Record, clocks: dict[str, list[Any]], stamp: int
-    ) -> tuple[Any, ...]:
-        """The encrypted row of a record, about to be written: the in-memory copy is current."""
+    def _sealed_row(self, record: Record, clocks: dict[str, list[Any]]) -> tuple[Any, ...]:
+        """The encrypted row of a record, about to be written: the in-memory copy is current.
+
+        The body is padded to at least BODY_FLOOR bytes: its length must not tell which
+        fields the record holds.
+        """
         envelope = [record.type, record.area, record.parent_id, record.deleted]
         body = self._data_key.seal_json(
             {"f": dict(record.fields), "c": clocks, "e": envelope},
             place("records", record.id, "body"),
+            BODY_FLOOR,
         )
         self._cache[record.id] = record
         self._search_index.clear()
@@ -734,7 +741,6 @@ class Vault:
             record.area,
             record.parent_id,
             int(record.deleted),
-            stamp,
             RECORD_VERSION,
             body,
         )
@@ -763,7 +769,7 @@ class Vault:
         changes = []
         for change_id, rtype, record_id, area, hlc, base, site, payload in rows:
             data = key.open_json(
-                payload, _outbox_place(change_id, rtype, record_id, area, hlc, base, site)
+                payload, outbox_place(change_id, rtype, record_id, area, hlc, base, site)
             )
             changes.append(
                 Change(
@@ -799,21 +805,6 @@ class Vault:
             for row in self._db.execute(f"SELECT {self._COLUMNS} FROM records"):
                 self._decode(row)
         self.pending_changes(limit=-1)
-
-
-def _outbox_place(
-    change_id: str,
-    record_type: str,
-    record_id: str,
-    area: str | None,
-    hlc: int,
-    base: int,
-    site: str,
-) -> bytes:
-    """An outbox payload is bound to the clear columns the server will route it by."""
-    return place(
-        "outbox", change_id, f"payload/{record_type}/{record_id}/{area}/{hlc}/{base}/{site}"
-    )
 
 
 def _lock_folder(folder: Path) -> int:
