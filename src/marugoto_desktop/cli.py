@@ -18,7 +18,7 @@ from marugoto_sync.client import Cancelled, DeviceRevoked, SyncError
 
 from . import __version__
 from .domain.validation import RecordInvalid
-from .operations import demo, exchange, vaults
+from .operations import demo, exchange, records, vaults
 from .operations import sync as syncing
 from .vault import VaultError
 from .vault.replica import ConflictNotFound
@@ -127,6 +127,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     summary = ", ".join(f"{n} {t}" for t, n in counts.items())
     print(f"wrote demo data (seed {args.seed}): {summary}")
+    return 0
+
+
+def _belonging(count: int) -> str:
+    if count <= 1:
+        return ""
+    if count == 2:
+        return " and 1 record that belongs to it"
+    return f" and {count - 1} records that belong to it"
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        changes = records.delete_record(vault, args.record_id)
+    print(f"deleted {args.record_id}{_belonging(len(changes.ids))}; restore brings it back")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        changes = records.restore_record(vault, args.record_id)
+    print(f"restored {args.record_id}{_belonging(len(changes.ids))}")
     return 0
 
 
@@ -290,6 +312,14 @@ def build_parser() -> argparse.ArgumentParser:
     vault_args(p)
     p.add_argument("--households", type=int, default=200, metavar="N")
     p.add_argument("--seed", type=int, default=1, metavar="S")
+
+    p = command("delete", cmd_delete, "delete a record by id, with the records that belong to it")
+    vault_args(p)
+    p.add_argument("record_id", metavar="ID")
+
+    p = command("restore", cmd_restore, "bring back a deleted record, with those deleted with it")
+    vault_args(p)
+    p.add_argument("record_id", metavar="ID")
 
     p = command("passwd", cmd_passwd, "change the passphrase of a vault")
     vault_args(p)

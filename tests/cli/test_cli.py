@@ -206,3 +206,43 @@ def test_demo_refuses_an_enrolled_vault(vault_dir, secret_file, capsys) -> None:
     assert "would send them to the office" in capsys.readouterr().err
     with Vault.open(vault_dir, PASSPHRASE) as vault:
         assert vault.outbox_size() == before == 0
+
+
+def test_delete_and_restore_by_id(vault_dir, secret_file, tmp_path, capsys) -> None:
+    member = {
+        "type": "person",
+        "id": "01900000-0000-7000-8000-000000000002",
+        "area": "mure",
+        "parent_id": HOUSEHOLD_LINE["id"],
+        "name": "牟礼 花子",
+    }
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in (HOUSEHOLD_LINE, member)),
+        encoding="utf-8",
+    )
+    assert run("import", "--vault", vault_dir, "--passphrase-file", secret_file, source) == 0
+    capsys.readouterr()
+    household = HOUSEHOLD_LINE["id"]
+    assert run("delete", "--vault", vault_dir, "--passphrase-file", secret_file, household) == 0
+    assert capsys.readouterr().out == (
+        f"deleted {household} and 1 record that belongs to it; restore brings it back\n"
+    )
+    assert run("export", "--vault", vault_dir, "--passphrase-file", secret_file) == 0
+    assert capsys.readouterr().out == ""
+    assert run("restore", "--vault", vault_dir, "--passphrase-file", secret_file, household) == 0
+    assert capsys.readouterr().out == f"restored {household} and 1 record that belongs to it\n"
+    assert run("export", "--vault", vault_dir, "--passphrase-file", secret_file) == 0
+    exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert exported == [HOUSEHOLD_LINE, member]
+
+
+def test_delete_of_what_is_not_there_is_one_clear_error(vault_dir, secret_file, capsys) -> None:
+    before = digest(vault_dir)
+    missing = HOUSEHOLD_LINE["id"]
+    capsys.readouterr()
+    assert run("delete", "--vault", vault_dir, "--passphrase-file", secret_file, missing) == 1
+    assert capsys.readouterr().err == f"marugoto-desktop: error: no live record {missing}\n"
+    assert run("restore", "--vault", vault_dir, "--passphrase-file", secret_file, missing) == 1
+    assert capsys.readouterr().err == f"marugoto-desktop: error: no deleted record {missing}\n"
+    assert digest(vault_dir) == before

@@ -20,6 +20,7 @@ from marugoto_desktop.domain.ids import uuid7_from
 from marugoto_desktop.domain.records import Record
 from marugoto_desktop.domain.schema import SCHEMAS, FieldSpec, Kind, RecordSchema
 from marugoto_desktop.domain.validation import (
+    ERROR_CODES,
     FieldError,
     RecordInvalid,
     has_valid_consent,
@@ -76,6 +77,7 @@ def rid(n: int) -> str:
     return uuid7_from(1_700_000_000_000 + n, bytes(10))
 
 
+ORDER = {"identified_on": "2025-05-01", "resolved_on": "2025-04-01"}
 HH = rid(1)  # a household in mure
 PERSON = rid(2)  # a person of HH
 AGENCY = rid(3)  # an agency registered by mure
@@ -275,6 +277,17 @@ def test_unknown_record_type() -> None:
     assert len(errors) == 1
     assert (errors[0].record_id, errors[0].record_type, errors[0].field) == (REC, "visit", "type")
     assert "visit" in errors[0].message
+
+
+def test_codes_carry_what_a_face_needs_to_say_it() -> None:
+    """The UI writes its own words from the code and its parameters, never from `message`."""
+    long_name = Record(REC, "household", "mure", None, {"name": "x" * 61, "status": "active"})
+    (error,) = record_errors(long_name)
+    assert (error.field, error.code, dict(error.params)) == ("name", "too_long", {"max_length": 60})
+    late = Record(REC, "issue", "mure", HH, {"category": "debt"} | ORDER)
+    (error,) = record_errors(late, make_refs())
+    assert error.code == "before"
+    assert dict(error.params) == {"other": "identified_on", "value": "2025-05-01"}
 
 
 def test_str_of_field_error_names_type_id_and_field() -> None:
@@ -751,6 +764,8 @@ def test_deleting_the_only_consent_of_a_multilayer_meeting_is_refused() -> None:
     assert (error.record_id, error.record_type, error.field) == (old.id, "consent", "id")
     assert meeting.id in error.message and HH in error.message
     assert "2021-02-18" in error.message
+    assert error.code == "consent_relied_on"
+    assert dict(error.params) == {"meeting": meeting.id, "household": HH, "date": "2021-02-18"}
 
 
 @pytest.mark.parametrize(
@@ -768,7 +783,7 @@ def test_an_edit_that_uncovers_the_meeting_day_is_refused_on_that_field(
     old = consent(1)
     new = old.with_fields(**change)
     [error] = lost_consent_errors([(old, new)], [multilayer_meeting("2021-02-18")], _after(new))
-    assert (error.record_id, error.field) == (old.id, field)
+    assert (error.record_id, error.field, error.code) == (old.id, field, "consent_lost")
     assert error.message.startswith(f"({SCHEMAS['consent'].field(field).label}) ")
     assert REC in error.message
 
@@ -1086,6 +1101,35 @@ def broken_records(draw: st.DrawFn, type_: str) -> tuple[Record, FakeRefs, str, 
     return Record(id_, type_, area, parent_id, fields), refs, how, name
 
 
+# The code each way of breaking a record is reported with: what the UI translates.
+VALUE_CODES = {"not_text", "bad_text", "not_a_date", "not_a_time", "not_a_number", "not_a_flag"}
+VALUE_CODES |= {"unknown_code", "not_an_id", "not_a_list", "out_of_range", "duplicate"}
+CODE_OF_BREAK: dict[str, set[str]] = {
+    "record_id": {"not_an_id"},
+    "type": {"unknown_type"},
+    "area_unknown": {"unknown_area"},
+    "area_missing": {"required"},
+    "unknown_field": {"not_a_field"},
+    "parent_forbidden": {"no_parent"},
+    "parent_wrong_type": {"wrong_type"},
+    "parent_dangling": {"missing"},
+    "parent_bad_id": {"not_an_id"},
+    "parent_other_area": {"parent_area"},
+    "parent_missing": {"required"},
+    "required_missing": {"required"},
+    "bad_value": VALUE_CODES,
+    "too_long": {"too_long"},
+    "out_of_range": {"out_of_range"},
+    "code_as_list": {"unknown_code"},
+    "duplicate": {"duplicate"},
+    "ref_wrong_type": {"wrong_type"},
+    "ref_dangling": {"missing"},
+    "ref_other_household": {"other_household"},
+    "order": {"before"},
+    "no_consent": {"no_consent"},
+}
+
+
 @pytest.mark.parametrize("type_", TYPES)
 @given(data=st.data())
 def test_breaking_one_thing_is_reported_on_that_field(type_: str, data: st.DataObject) -> None:
@@ -1098,6 +1142,8 @@ def test_breaking_one_thing_is_reported_on_that_field(type_: str, data: st.DataO
         assert error.record_type == record.type
         assert name in str(error)
         assert record.type in str(error)
+        assert error.code in ERROR_CODES
+    assert {e.code for e in named} & CODE_OF_BREAK[how], (how, named)
     with pytest.raises(RecordInvalid) as caught:
         validate(record, refs)
     assert any(e.field == name for e in caught.value.errors)

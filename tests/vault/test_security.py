@@ -296,7 +296,7 @@ def test_lock_checkpoints_the_wal_and_forgets_the_key(vault_dir) -> None:
     vault.close()
     wal = vault_dir / (DB_FILE + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
-    assert vault._key is None and vault._cache == {}
+    assert vault._key is None and vault._memory.records == {}
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,15 @@
 """Validation of records: required fields, known codes, real dates, bounded lengths, references.
 
-Every error names the record and the field, so a person (or an import) can find it.
+Every error names the record and the field, so a person (or an import) can find it, and
+carries a code (one of ERROR_CODES) with its parameters, from which a face writes its own
+words: the UI its Japanese next to the field, the command line the English `message`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -22,12 +25,53 @@ _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 ENVELOPE = ("type", "id", "area", "parent_id")
 
 
+# What can be wrong with a field, as codes the faces translate (params in brackets).
+ERROR_CODES = (
+    "unknown_type",  # the record type is not one of the schemas
+    "not_an_id",  # not a record id (UUID) [value]
+    "required",
+    "unknown_area",  # [value]
+    "no_parent",  # a record of this type has no parent
+    "not_a_field",  # the type has no such field
+    "not_text",
+    "too_long",  # [max_length]
+    "bad_text",  # a NUL character, or not valid Unicode
+    "not_a_date",  # not a real date in YYYY-MM-DD form [value]
+    "not_a_time",  # not HH:MM [value]
+    "not_a_number",
+    "out_of_range",  # [minimum, maximum]
+    "not_a_flag",
+    "unknown_code",  # [value, vocabulary]
+    "not_a_list",
+    "too_many",  # [max_items]
+    "duplicate",  # a list names an item twice
+    "missing",  # refers to a record that does not exist (or is deleted) [target, target_type]
+    "wrong_type",  # refers to a record of another type [target, target_type, found]
+    "other_household",  # names a member of another household [target, household]
+    "no_household",  # names a member of a household, but has none itself [target]
+    "parent_area",  # the area must be the parent's [expected]
+    "before",  # a date before its partner [other, value]
+    "no_consent",  # a 重層的支援会議 without consent [households, date]
+    "consent_relied_on",  # a delete would take a meeting's consent [meeting, household, date]
+    "consent_lost",  # an edit would take a meeting's consent [meeting, household, date]
+    "unchangeable",  # type, area and parent never change [was]
+    "referenced",  # other live records refer to it [by_type, by_id, by_field]
+)
+
+
 @dataclass(frozen=True)
 class FieldError:
+    """One problem: which record, which field, a code (ERROR_CODES) with its parameters.
+
+    `message` is the English sentence the command line and import errors show.
+    """
+
     record_id: str
     record_type: str
     field: str
     message: str
+    code: str = "invalid"
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict, hash=False)
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_id}: {self.field}: {self.message}"
@@ -67,73 +111,113 @@ def parse_date(value: str) -> date | None:
         return None
 
 
-def _value_error(spec: FieldSpec, value: Any) -> str | None:
+@dataclass(frozen=True)
+class _Problem:
+    code: str
+    message: str
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+
+def _value_error(spec: FieldSpec, value: Any) -> _Problem | None:
     """Why `value` is not acceptable for `spec`, or None."""
     kind = spec.kind
     if kind is Kind.TEXT:
         if not isinstance(value, str):
-            return "must be text"
+            return _Problem("not_text", "must be text")
         if len(value) > spec.max_length:
-            return f"is longer than {spec.max_length} characters"
+            return _Problem(
+                "too_long",
+                f"is longer than {spec.max_length} characters",
+                {"max_length": spec.max_length},
+            )
         if "\x00" in value:
-            return "contains a NUL character"
+            return _Problem("bad_text", "contains a NUL character")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return "is not valid Unicode text"
+            return _Problem("bad_text", "is not valid Unicode text")
         return None
     if kind is Kind.DATE:
         if not isinstance(value, str) or parse_date(value) is None:
-            return f"is not a real date in YYYY-MM-DD form: {value!r}"
+            return _Problem(
+                "not_a_date", f"is not a real date in YYYY-MM-DD form: {value!r}", {"value": value}
+            )
         return None
     if kind is Kind.TIME:
         if not isinstance(value, str) or not _TIME_RE.fullmatch(value):
-            return f"is not a time in HH:MM form: {value!r}"
+            return _Problem(
+                "not_a_time", f"is not a time in HH:MM form: {value!r}", {"value": value}
+            )
         return None
     if kind is Kind.INT:
         if isinstance(value, bool) or not isinstance(value, int):
-            return "must be a whole number"
+            return _Problem("not_a_number", "must be a whole number")
         if not spec.minimum <= value <= spec.maximum:
-            return f"must be between {spec.minimum} and {spec.maximum}"
+            return _Problem(
+                "out_of_range",
+                f"must be between {spec.minimum} and {spec.maximum}",
+                {"minimum": spec.minimum, "maximum": spec.maximum},
+            )
         return None
     if kind is Kind.BOOL:
-        return None if isinstance(value, bool) else "must be true or false"
+        return None if isinstance(value, bool) else _Problem("not_a_flag", "must be true or false")
     if kind is Kind.CODE:
         assert spec.vocabulary is not None
         if not isinstance(value, str) or value not in spec.vocabulary:
-            return f"unknown code {value!r} (expected one of {', '.join(spec.vocabulary)})"
+            return _Problem(
+                "unknown_code",
+                f"unknown code {value!r} (expected one of {', '.join(spec.vocabulary)})",
+                {"value": value, "vocabulary": spec.vocabulary.name},
+            )
         return None
     if kind is Kind.REF:
-        return None if isinstance(value, str) else "must be a record id (text)"
+        if isinstance(value, str):
+            return None
+        return _Problem("not_an_id", "must be a record id (text)", {"value": value})
     # The list kinds.
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        return "must be a list of strings"
+        return _Problem("not_a_list", "must be a list of strings")
     if len(value) > spec.max_items:
-        return f"has more than {spec.max_items} items"
+        return _Problem(
+            "too_many", f"has more than {spec.max_items} items", {"max_items": spec.max_items}
+        )
     if len(set(value)) != len(value):
-        return "lists an item twice"
+        return _Problem("duplicate", "lists an item twice")
     if kind is Kind.CODES:
         assert spec.vocabulary is not None
         unknown = [item for item in value if item not in spec.vocabulary]
-        return f"unknown codes {unknown!r}" if unknown else None
+        if not unknown:
+            return None
+        return _Problem(
+            "unknown_code",
+            f"unknown codes {unknown!r}",
+            {"value": unknown, "vocabulary": spec.vocabulary.name},
+        )
     bad = [item for item in value if not is_record_id(item)]
-    return f"not record ids: {bad!r}" if bad else None
+    return _Problem("not_an_id", f"not record ids: {bad!r}", {"value": bad}) if bad else None
 
 
-def _check_reference(record: Record, target: str, want: str, refs: References | None) -> str | None:
+def _check_reference(
+    record: Record, target: str, want: str, refs: References | None
+) -> _Problem | None:
     if not is_record_id(target):
-        return f"is not a record id: {target!r}"
+        return _Problem("not_an_id", f"is not a record id: {target!r}", {"value": target})
     if refs is None:
         return None
     found = refs.lookup(target)
+    params = {"target": target, "target_type": want}
     if found is None:
-        return f"refers to {want} {target}, which does not exist"
+        return _Problem("missing", f"refers to {want} {target}, which does not exist", params)
     if found[0] != want:
-        return f"refers to {target}, which is a {found[0]}, not a {want}"
+        return _Problem(
+            "wrong_type",
+            f"refers to {target}, which is a {found[0]}, not a {want}",
+            {**params, "found": found[0]},
+        )
     return _owner_problem(record, target, want, refs)
 
 
-def _owner_problem(record: Record, target: str, want: str, refs: References) -> str | None:
+def _owner_problem(record: Record, target: str, want: str, refs: References) -> _Problem | None:
     """A record that belongs to a household (a person) may only be named from that household.
 
     An issue or a consent of one family naming a member of another would put that member's
@@ -147,10 +231,16 @@ def _owner_problem(record: Record, target: str, want: str, refs: References) -> 
     if target_parent == record.parent_id:
         return None
     if record.parent_id is None:
-        return f"refers to {want} {target} of {owner} {target_parent}, but this has no {owner}"
-    return (
+        return _Problem(
+            "no_household",
+            f"refers to {want} {target} of {owner} {target_parent}, but this has no {owner}",
+            {"target": target},
+        )
+    return _Problem(
+        "other_household",
         f"refers to {want} {target} of another {owner} ({target_parent}), "
-        f"not of this {record.type}'s {owner} {record.parent_id}"
+        f"not of this {record.type}'s {owner} {record.parent_id}",
+        {"target": target, "household": target_parent},
     )
 
 
@@ -158,50 +248,64 @@ def record_errors(record: Record, refs: References | None = None) -> list[FieldE
     """Every problem with one record. With `refs`, references are checked too."""
     errors: list[FieldError] = []
 
-    def err(name: str, message: str) -> None:
-        errors.append(FieldError(record.id, record.type, name, message))
+    def err(name: str, message: str, code: str, params: Mapping[str, object] | None = None) -> None:
+        errors.append(FieldError(record.id, record.type, name, message, code, dict(params or {})))
+
+    def problem_at(name: str, problem: _Problem, label: str = "") -> None:
+        err(name, f"{label}{problem.message}", problem.code, problem.params)
 
     schema = SCHEMAS.get(record.type) if isinstance(record.type, str) else None
     if schema is None:
-        err("type", f"unknown record type {record.type!r}")
+        err("type", f"unknown record type {record.type!r}", "unknown_type")
         return errors
     if not is_record_id(record.id):
-        err("id", f"is not a UUID: {record.id!r}")
+        err("id", f"is not a UUID: {record.id!r}", "not_an_id", {"value": record.id})
 
     if record.area is None:
         if schema.area_required:
-            err("area", "is required")
+            err("area", "is required", "required")
     elif not isinstance(record.area, str) or record.area not in AREAS:
-        err("area", f"unknown area {record.area!r} (expected one of {', '.join(AREAS)})")
+        err(
+            "area",
+            f"unknown area {record.area!r} (expected one of {', '.join(AREAS)})",
+            "unknown_area",
+            {"value": record.area},
+        )
 
     if schema.parent_type is None:
         if record.parent_id is not None:
-            err("parent_id", f"a {record.type} has no parent")
+            err("parent_id", f"a {record.type} has no parent", "no_parent")
     elif record.parent_id is None:
         if schema.parent_required:
-            err("parent_id", f"is required (the {schema.parent_type})")
+            err("parent_id", f"is required (the {schema.parent_type})", "required")
     else:
         problem = _check_reference(record, record.parent_id, schema.parent_type, refs)
         if problem:
-            err("parent_id", problem)
+            problem_at("parent_id", problem)
         elif refs is not None:
             found = refs.lookup(record.parent_id)
             if found is not None and found[1] != record.area:
-                err("area", f"must be the area of its {schema.parent_type} ({found[1]})")
+                err(
+                    "area",
+                    f"must be the area of its {schema.parent_type} ({found[1]})",
+                    "parent_area",
+                    {"expected": found[1]},
+                )
 
     known = set(schema.field_names)
     for name in record.fields:
         if name not in known:
-            err(name, f"is not a field of {record.type}")
+            err(name, f"is not a field of {record.type}", "not_a_field")
     for spec in schema.fields:
         value = record.fields.get(spec.name)
+        label = f"({spec.label}) "
         if is_empty(value):
             if spec.required:
-                err(spec.name, f"({spec.label}) is required")
+                err(spec.name, f"{label}is required", "required")
             continue
         problem = _value_error(spec, value)
         if problem:
-            err(spec.name, f"({spec.label}) {problem}")
+            problem_at(spec.name, problem, label)
             continue
         if spec.kind is Kind.REF:
             assert spec.ref_type is not None and isinstance(value, str)
@@ -213,7 +317,7 @@ def record_errors(record: Record, refs: References | None = None) -> list[FieldE
                 if problem:
                     break
         if problem:
-            err(spec.name, f"({spec.label}) {problem}")
+            problem_at(spec.name, problem, label)
 
     errors.extend(_cross_field_errors(record))
     if refs is not None and not errors:
@@ -239,7 +343,16 @@ def _cross_field_errors(record: Record) -> list[FieldError]:
     if parse_date(first) is None or parse_date(second) is None:
         return []  # an impossible date is reported on its own field, not on its partner
     if second < first:
-        return [FieldError(record.id, record.type, pair[1], f"is before {pair[0]} ({first})")]
+        return [
+            FieldError(
+                record.id,
+                record.type,
+                pair[1],
+                f"is before {pair[0]} ({first})",
+                "before",
+                {"other": pair[0], "value": first},
+            )
+        ]
     return []
 
 
@@ -277,6 +390,8 @@ def _consent_errors(record: Record, refs: References) -> list[FieldError]:
             "a multilayer_meeting (重層的支援会議) needs valid consent for the purpose "
             f"multilayer_meeting from each household discussed; none on {on} for "
             + ", ".join(missing),
+            "no_consent",
+            {"households": missing, "date": on},
         )
     ]
 
@@ -332,8 +447,16 @@ def _lost_consent_error(
         f"meeting {meeting.id} (a multilayer_meeting 重層的支援会議 on {on} "
         f"discussing household {household_id})"
     )
+    params = {"meeting": meeting.id, "household": household_id, "date": on}
     if new is None:
-        return FieldError(old.id, old.type, "id", f"is relied on by {which}; change it first")
+        return FieldError(
+            old.id,
+            old.type,
+            "id",
+            f"is relied on by {which}; change it first",
+            "consent_relied_on",
+            params,
+        )
     # Name the field whose change takes the consent away, as a person would look for it.
     name = next(
         (n for n in ("withdrawn_on", "granted_on", "purposes") if old.get(n) != new.get(n)), "id"
@@ -344,6 +467,8 @@ def _lost_consent_error(
         old.type,
         name,
         f"{label}would leave {which} without valid consent; change that meeting first",
+        "consent_lost",
+        params,
     )
 
 

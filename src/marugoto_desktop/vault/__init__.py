@@ -1,6 +1,7 @@
 """The encrypted local store: a vault on SQLite whose personal data is ciphertext (DESIGN §4)."""
 
 from .errors import (
+    RecordNotFound,
     VaultCorrupted,
     VaultError,
     VaultExists,
@@ -14,6 +15,7 @@ from .store import Vault
 
 __all__ = [
     "KdfParams",
+    "RecordNotFound",
     "Vault",
     "VaultCorrupted",
     "VaultError",

@@ -29,3 +29,12 @@ class VaultExists(VaultError):
 
 class VaultInUse(VaultError):
     """Another program (or window) has this vault open."""
+
+
+class RecordNotFound(VaultError):
+    """No live record has this id (or, to restore, no deleted one)."""
+
+    def __init__(self, record_id: str, *, deleted: bool = False) -> None:
+        self.record_id = record_id
+        self.deleted = deleted
+        super().__init__(f"no {'deleted' if deleted else 'live'} record {record_id}")

@@ -197,6 +197,7 @@ class VaultReplica:
                 )
                 queued += len(outbox)
             conn.execute("DELETE FROM meta WHERE key LIKE 'cursor:%' OR key = 'seen'")
+            vault._memory.outbox = None
         return queued
 
     def _stored_rows(
@@ -464,9 +465,7 @@ class VaultReplica:
             if synced is not None and area in synced:
                 self._put_setting(conn, "synced_areas", [a for a in synced if a != area])
         with vault._lock:
-            vault._cache.clear()
-            vault._search_index.clear()
-            vault._derived.clear()
+            vault._memory.forget()
         return int(removed)
 
     def wipe(self) -> None:

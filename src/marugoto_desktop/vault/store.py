@@ -13,10 +13,10 @@ import sqlite3
 import sys
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
@@ -26,6 +26,7 @@ from marugoto_sync.hlc import HybridClock
 from ..domain.ids import new_id
 from ..domain.records import Record, is_empty
 from ..domain.schema import SCHEMAS, Kind
+from ..domain.text import fold
 from ..domain.validation import (
     FieldError,
     RecordInvalid,
@@ -36,6 +37,7 @@ from ..domain.validation import (
 from . import keyslots
 from .crypto import BODY_FLOOR, DataKey, outbox_place, place
 from .errors import (
+    RecordNotFound,
     VaultCorrupted,
     VaultError,
     VaultExists,
@@ -44,13 +46,19 @@ from .errors import (
     VaultNotFound,
 )
 from .keyslots import KdfParams, Slot
+from .memory import Memory, SearchIndex, View
 from .migrations import migrate, migrate_sealed
 
 DB_FILE = "vault.sqlite3"
 LOCK_FILE = "vault.lock"
 FORMAT_VERSION = 2
 RECORD_VERSION = 1
-SEARCH_FIELDS = ("name", "kana", "address", "phone", "district")
+
+V = TypeVar("V", bound=View)
+T = TypeVar("T")
+
+# One record's part in a delete or restore: the record, its field clocks, the conflict settled.
+_Act = tuple[Record, dict[str, list[Any]], str | None]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -105,12 +113,9 @@ class Vault:
         self.vault_id: str = meta["vault_id"]
         self.site: str = meta["site"]
         self._clock = HybridClock(int(meta["clock"]))
-        self._cache: dict[str, Record] = {}
         self._lock_fd: int | None = None
-        self._search_index: dict[str, dict[str, str]] = {}
-        # Views derived from the decrypted records (live records per type, child counts);
-        # dropped on every write, kept in memory only.
-        self._derived: dict[tuple[str, str | None], Any] = {}
+        # Decrypted copies, kept current by every write, forgotten on lock.
+        self._memory = Memory()
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -253,9 +258,7 @@ class Vault:
                 # the data is safe in the WAL and the next open checkpoints it.
                 raise VaultError("the vault could not be checkpointed on lock")
             self._key = None
-            self._cache = {}
-            self._search_index = {}
-            self._derived = {}
+            self._memory.forget()
 
     lock = close
 
@@ -294,9 +297,7 @@ class Vault:
             except BaseException:
                 conn.execute("ROLLBACK")
                 # In-memory copies may hold values the database never got: drop them all.
-                self._cache.clear()
-                self._search_index.clear()
-                self._derived.clear()
+                self._memory.forget()
                 raise
 
     def _decode(self, row: tuple[Any, ...]) -> tuple[Record, dict[str, list[Any]]]:
@@ -315,7 +316,7 @@ class Vault:
 
         The decrypted copies live in memory only and are forgotten on lock.
         """
-        cache = self._cache
+        cache = self._memory.records
         found = []
         for row in rows:
             record = cache.get(row[0])
@@ -329,7 +330,7 @@ class Vault:
 
     def get(self, record_id: str, *, include_deleted: bool = False) -> Record | None:
         with self._lock:
-            record = self._cache.get(record_id)
+            record = self._memory.records.get(record_id)
             if record is None:
                 rows = self._db.execute(
                     f"SELECT {self._COLUMNS} FROM records WHERE id = ?", (record_id,)
@@ -350,8 +351,9 @@ class Vault:
         """Records by type, area and parent (indexed in SQL), in id order."""
         plain = record_type is not None and area is None and parent_id is None
         if plain and not include_deleted:
+            assert record_type is not None
             with self._lock:
-                cached = self._derived.get(("live", record_type))
+                cached = self._memory.live(record_type)
                 if cached is not None:
                     return list(cached)
         sql = f"SELECT {self._COLUMNS} FROM records WHERE 1=1"
@@ -365,14 +367,14 @@ class Vault:
         with self._lock:
             found = self._decrypted(self._db.execute(sql + " ORDER BY id", args).fetchall())
             if plain and not include_deleted:
-                self._derived[("live", record_type)] = found
+                assert record_type is not None
+                self._memory.set_live(record_type, found)
             return list(found)
 
     def child_counts(self, record_type: str) -> dict[str, int]:
         """How many live records of a type each parent has (members per household, say)."""
         with self._lock:
-            key = ("children", record_type)
-            counts = self._derived.get(key)
+            counts = self._memory.derived("children", record_type)
             if counts is None:
                 rows = self._db.execute(
                     "SELECT parent_id, count(*) FROM records WHERE type = ? AND deleted = 0 "
@@ -380,7 +382,7 @@ class Vault:
                     (record_type,),
                 ).fetchall()
                 counts = {parent: int(n) for parent, n in rows}
-                self._derived[key] = counts
+                self._memory.set_derived("children", record_type, counts)
             return dict(counts)
 
     def count(self, record_type: str | None = None, *, include_deleted: bool = False) -> int:
@@ -395,41 +397,66 @@ class Vault:
             return int(self._db.execute(sql, args).fetchone()[0])
 
     def search(self, text: str, record_type: str = "household") -> list[Record]:
-        """Live records whose name, kana, address, phone or district contain `text`.
+        """Live records whose name, kana, address, phone or district contain `text`, alike
+        in full or half width, hiragana or katakana, with or without spaces and hyphens.
 
-        Households also match on their members' names and kana. Matching runs over a
-        case-folded text per record, built once after unlock (or after a write) and kept in
-        memory only.
+        Households also match on their members' names, kana and phones. Matching runs over
+        a folded text per record, built once after unlock and kept current by every write,
+        in memory only.
         """
-        needle = text.strip().casefold()
-        candidates = self.records(record_type)
+        with self._lock:
+            found = self.search_ids(text, record_type)
+            candidates = self.records(record_type)
+            return candidates if found is None else [r for r in candidates if r.id in found]
+
+    def search_ids(self, text: str, record_type: str = "household") -> set[str] | None:
+        """The ids `search` would return; None when `text` is blank (every record)."""
+        needle = fold(text).replace("\x00", "")
         if not needle:
-            return candidates
-        index = self._search_index_of(record_type)
-        return [r for r in candidates if needle in index[r.id]]
+            return None
+        with self._lock:
+            return self._search_index_of(record_type).find(needle)
 
     def prepare_search(self, record_type: str = "household") -> None:
         """Build the in-memory search text now (decrypting members), not on the first key."""
         self._search_index_of(record_type)
 
-    def _search_index_of(self, record_type: str) -> dict[str, str]:
-        with self._lock:
-            index = self._search_index.get(record_type)
-            if index is not None:
-                return index
-            records = self.records(record_type)
+    def _search_index_of(self, record_type: str) -> SearchIndex:
+        def make() -> SearchIndex:
             members = self.records("person") if record_type == "household" else []
+            return SearchIndex(record_type, self.records(record_type), members)
 
-            def text_of(record: Record) -> str:
-                return "\x1f".join(str(record.fields.get(name, "")) for name in SEARCH_FIELDS)
+        return self.read_view(f"search:{record_type}", make, lambda index: index)
 
-            index = {r.id: text_of(r) for r in records}
-            for person in members:
-                if person.parent_id in index:
-                    index[person.parent_id] += "\x1f" + text_of(person)
-            index = {rid: text.casefold() for rid, text in index.items()}
-            self._search_index[record_type] = index
-            return index
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Several reads (or writes) as one: no other thread's write comes between them."""
+        with self._lock:
+            yield
+
+    def read_view(self, name: str, make: Callable[[], V], read: Callable[[V], T]) -> T:
+        """`read` applied to the view `name` of the records, under the vault's lock.
+
+        The view is made by `make` on first use after unlock, then kept current by every
+        write (memory.View); a read model that needs all records of a type pays for their
+        decryption once, not after every save.
+        """
+        with self._lock:
+            view = self._memory.view(name)
+            if view is None:
+                view = make()
+                self._memory.set_view(name, view)
+            return read(cast(V, view))
+
+    def parents(self, record_type: str) -> dict[str, str]:
+        """The parent of every live record of a type that has one (clear columns only)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, parent_id FROM records WHERE type = ? AND deleted = 0 "
+                "AND parent_id IS NOT NULL",
+                (record_type,),
+            ).fetchall()
+        return {str(record_id): str(parent) for record_id, parent in rows}
 
     def lookup(self, record_id: str) -> tuple[str, str | None] | None:
         """(type, area) of a live record; part of the References protocol of validation."""
@@ -489,21 +516,109 @@ class Vault:
             self._save_clock(conn)
         return stored
 
+    def edit(
+        self,
+        record_id: str,
+        changes: Mapping[str, Any] | Callable[[Record], Mapping[str, Any]],
+    ) -> tuple[Record, Record]:
+        """Change some fields of a live record (None, "" or [] clears one); returns the record
+        before and as stored.
+
+        `changes` may be a function of the record as it is (add one to a count, say). Read and
+        written under the vault's lock: an edit never writes back a stale value of a field
+        that another thread changed meanwhile.
+        """
+        with self._lock:
+            current = self.get(record_id)
+            if current is None:
+                raise RecordNotFound(record_id)
+            wanted = changes(current) if callable(changes) else changes
+            return current, self.put(current.with_fields(**wanted))
+
+    def set_parent(self, record_id: str, parent_id: str) -> Record:
+        """Put a live record that has no parent under one (a concern noted at a gathering,
+        linked to its household later). Once set, a parent never changes."""
+        with self._lock:
+            current = self.get(record_id)
+            if current is None:
+                raise RecordNotFound(record_id)
+            if current.parent_id == parent_id:
+                return current
+            if current.parent_id is not None:
+                raise RecordInvalid(
+                    [
+                        FieldError(
+                            record_id,
+                            current.type,
+                            "parent_id",
+                            f"cannot change from {current.parent_id!r}",
+                            "unchangeable",
+                            {"was": current.parent_id},
+                        )
+                    ]
+                )
+            moved = Record(record_id, current.type, current.area, parent_id, current.fields)
+            errors = record_errors(moved, self)
+            if errors:
+                raise RecordInvalid(errors)
+            with self._transaction() as conn:
+                _, clocks = self._decode(self._row(conn, record_id))
+                self._store(conn, moved, clocks, {PARENT: parent_id})
+                self._save_clock(conn)
+            return moved
+
     def delete(self, record_id: str) -> list[str]:
-        """Soft-delete a record and the records that belong to it; returns the ids deleted."""
-        with self._transaction() as conn:
+        """Soft-delete a record and the records that belong to it; returns the ids deleted.
+
+        Refused (RecordInvalid) while other live records refer to it, or a 重層的支援会議
+        relies on it (a consent).
+        """
+        with self._lock:
+            if self.get(record_id) is None:
+                raise RecordNotFound(record_id)
             ids = [record_id]
             ids += [
                 row[0]
-                for row in conn.execute(
+                for row in self._db.execute(
                     "SELECT id FROM records WHERE parent_id = ? AND deleted = 0", (record_id,)
                 )
             ]
             self._refuse_if_referenced(record_id, set(ids))
             self._refuse_if_relied_on(ids)
-            deleted = self._set_deleted(conn, record_id, True)
-            self._save_clock(conn)
+            with self._transaction() as conn:
+                deleted = self._set_deleted(conn, record_id, True)
+                self._save_clock(conn)
         return deleted
+
+    def restore(self, record_id: str) -> list[str]:
+        """Bring back a deleted record with the records deleted with it; returns the ids
+        restored (the record's first).
+
+        Refused (RecordInvalid) when what would come back does not validate: a member whose
+        household is still deleted, a referral whose agency has gone since.
+        """
+        with self._lock:
+            found = self.get(record_id, include_deleted=True)
+            if found is None or not found.deleted:
+                raise RecordNotFound(record_id, deleted=True)
+            acts = self._deletion_acts(self._db, record_id, False)
+            back = [Record(r.id, r.type, r.area, r.parent_id, r.fields) for r, _, _ in acts]
+            overlay = _Overlay(self, back)
+            errors = [error for r in back for error in record_errors(r, overlay)]
+            if errors:
+                raise RecordInvalid(errors)
+            with self._transaction() as conn:
+                restored = self._set_deleted(conn, record_id, False)
+                self._save_clock(conn)
+        return restored
+
+    def _row(self, conn: sqlite3.Connection, record_id: str) -> tuple[Any, ...]:
+        found = conn.execute(
+            f"SELECT {self._COLUMNS} FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if found is None:
+            raise KeyError(f"no record {record_id}")
+        return tuple(found)
 
     def _set_deleted(
         self,
@@ -528,11 +643,25 @@ class Vault:
         live under a deleted parent is a parent_deleted conflict, and this order raises none
         of its own. `resolves` marks the parent's change as settling a conflict.
         """
-        row = conn.execute(f"SELECT {self._COLUMNS} FROM records WHERE id = ?", (record_id,))
-        found = row.fetchone()
-        if found is None:
-            raise KeyError(f"no record {record_id}")
-        parent, parent_clocks = self._decode(found)
+        acts = self._deletion_acts(conn, record_id, deleted, resolves)
+        stamp = self._clock.tick()
+        for record, clocks, settles in acts:
+            changed = Record(
+                record.id, record.type, record.area, record.parent_id, record.fields, deleted
+            )
+            self._store(conn, changed, clocks, {DELETED: deleted}, resolves=settles, stamp=stamp)
+        written = [record.id for record, _, _ in acts]
+        return sorted(written, key=lambda rid: rid != record_id)
+
+    def _deletion_acts(
+        self,
+        conn: sqlite3.Connection,
+        record_id: str,
+        deleted: bool,
+        resolves: str | None = None,
+    ) -> list[_Act]:
+        """The records `_set_deleted` writes, in the order it writes them."""
+        parent, parent_clocks = self._decode(self._row(conn, record_id))
         write_parent = parent.deleted != deleted or resolves is not None
         went_with = parent_clocks.get(DELETED) if parent.deleted else None
         children = []
@@ -545,19 +674,11 @@ class Vault:
             )
             if (deleted and not child.deleted) or (with_parent and write_parent):
                 children.append((child, clocks))
-        acts: list[tuple[Record, dict[str, list[Any]], str | None]]
-        acts = [(child, clocks, None) for child, clocks in children]
+        acts: list[_Act] = [(child, clocks, None) for child, clocks in children]
         if write_parent:
             act = (parent, parent_clocks, resolves)
             acts = [*acts, act] if deleted else [act, *acts]
-        stamp = self._clock.tick()
-        for record, clocks, settles in acts:
-            changed = Record(
-                record.id, record.type, record.area, record.parent_id, record.fields, deleted
-            )
-            self._store(conn, changed, clocks, {DELETED: deleted}, resolves=settles, stamp=stamp)
-        written = {record.id for record, _, _ in acts}
-        return [rid for rid in [record_id, *(c.id for c, _ in children)] if rid in written]
+        return acts
 
     def _refuse_if_referenced(self, record_id: str, going: set[str]) -> None:
         """A record other live records point at (an agency a referral names, say) stays.
@@ -590,6 +711,8 @@ class Vault:
                                     target_type,
                                     "id",
                                     f"is still referred to by {schema.type} {other.id} ({name})",
+                                    "referenced",
+                                    {"by_type": schema.type, "by_id": other.id, "by_field": name},
                                 )
                             ]
                         )
@@ -649,7 +772,16 @@ class Vault:
             ):
                 if now != then:
                     raise RecordInvalid(
-                        [FieldError(record.id, record.type, name, f"cannot change from {then!r}")]
+                        [
+                            FieldError(
+                                record.id,
+                                record.type,
+                                name,
+                                f"cannot change from {then!r}",
+                                "unchangeable",
+                                {"was": then},
+                            )
+                        ]
                     )
             old_fields = dict(old.fields)
             if old.deleted:
@@ -702,6 +834,8 @@ class Vault:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             outbox,
         )
+        if self._memory.outbox is not None:
+            self._memory.outbox += len(outbox)
 
     _UPSERT_ROW = (
         "INSERT INTO records (id, type, area, parent_id, deleted, v, body) "
@@ -732,9 +866,7 @@ class Vault:
             place("records", record.id, "body"),
             BODY_FLOOR,
         )
-        self._cache[record.id] = record
-        self._search_index.clear()
-        self._derived.clear()
+        self._memory.remember(record)
         return (
             record.id,
             record.type,
@@ -794,10 +926,15 @@ class Vault:
             conn.executemany(
                 "DELETE FROM outbox WHERE change_id = ?", [(cid,) for cid in change_ids]
             )
+            self._memory.outbox = None
 
     def outbox_size(self) -> int:
+        """Changes not yet acknowledged by the server (counted once, then kept by writes)."""
         with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM outbox").fetchone()[0])
+            if self._memory.outbox is None:
+                row = self._db.execute("SELECT count(*) FROM outbox").fetchone()
+                self._memory.outbox = int(row[0])
+            return self._memory.outbox
 
     def integrity_check(self) -> None:
         """Decrypt every blob; VaultCorrupted names the first one that fails."""
