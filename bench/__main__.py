@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, printed with medians and ratios.
 
 Pick a subset by name (argv, or BENCH_ARGS with make): `python -m bench sync`, or
-`python -m bench vault sync.apply sync.push`. Sync parts: apply, push, initial, day, peer.
+`python -m bench vault views sync.apply sync.push`. Sync parts: apply, push, initial, day, peer.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import platform
 import sys
 from collections.abc import Sequence
 
-from . import bench_sync, bench_vault
+from . import bench_sync, bench_vault, bench_views
 
-GROUPS = ("vault", "sync")
+GROUPS = ("vault", "views", "sync")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,11 +25,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if unknown:
         parts = ", ".join(f"sync.{p}" for p in bench_sync.SUBSETS)
-        print(f"unknown benchmark {', '.join(unknown)}; choose from: vault, sync, {parts}")
+        print(f"unknown benchmark {', '.join(unknown)}; choose from: vault, views, sync, {parts}")
         return 2
     print(f"marugoto-desktop benchmarks on {platform.machine()}, Python {sys.version.split()[0]}")
     if "vault" in names:
         bench_vault.main()
+    if "views" in names:
+        bench_views.main()
     if "sync" in names:
         bench_sync.main()
     elif sync_parts:

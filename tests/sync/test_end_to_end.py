@@ -24,7 +24,7 @@ from marugoto_desktop.operations import sync as syncing
 from marugoto_desktop.operations.exchange import export_lines_to
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.store import DB_FILE
-from marugoto_sync.client import DeviceRevoked, SyncError, ssl_context
+from marugoto_sync.client import Cancelled, DeviceRevoked, SyncError, ssl_context
 from marugoto_sync.hlc import wall_millis
 from marugoto_sync.server.cli import main as sync_admin
 
@@ -270,3 +270,29 @@ def test_the_command_line_enrolls_syncs_and_resolves(
     assert run("ken", "conflicts") == "no open conflicts\n"
     with Vault.open(folders["ken"], PASSPHRASE) as ken:
         assert ken.get(household.id).fields["status"] == "watching"
+
+
+def test_the_last_sync_is_kept_in_the_vault(tmp_path: Path, office: Office) -> None:
+    aiko = laptop(tmp_path, "aiko", office)
+    assert syncing.last_sync(aiko) is None
+    aiko.new_record("household", "mure", name="牟礼家", status="active")
+    syncing.sync(aiko)
+    done = syncing.last_sync(aiko)
+    assert done is not None and (done.ok, done.error, done.pushed, done.pulled) == (
+        True,
+        None,
+        2,
+        2,
+    )
+    with pytest.raises(Cancelled):
+        syncing.sync(aiko, cancelled=lambda: True)
+    stopped = syncing.last_sync(aiko)
+    assert stopped is not None and (stopped.ok, stopped.error) == (False, "cancelled")
+    assert stopped.at >= done.at
+    office.process.terminate()
+    office.process.wait(timeout=10)
+    with pytest.raises(SyncError):
+        syncing.sync(aiko)
+    failed = syncing.last_sync(aiko)
+    assert failed is not None and (failed.ok, failed.error) == (False, "unreachable")
+    aiko.close()

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from marugoto_sync.client import Enrollment, Progress, SyncClient, SyncError, SyncReport
+from marugoto_sync.client import (
+    Cancelled,
+    DeviceRevoked,
+    Enrollment,
+    Progress,
+    SyncClient,
+    SyncError,
+    SyncReport,
+)
 from marugoto_sync.merge import PARENT_DELETED
 
 from .. import __version__
@@ -19,6 +28,7 @@ from ..vault import Vault
 from ..vault.replica import ConflictNotFound, ConflictView, VaultReplica, describe_value
 
 SERVER_KEY = "sync.server"
+LAST_SYNC_KEY = "sync.last"
 
 
 class NotEnrolled(SyncError):
@@ -86,6 +96,40 @@ def server_settings(vault: Vault) -> dict[str, Any]:
     return settings
 
 
+@dataclass(frozen=True)
+class SyncSummary:
+    """How the last sync of this laptop went, kept (encrypted) in the vault for the home
+    screen. `error` is a code: a protocol error code, "unreachable", "cancelled"…"""
+
+    at: str  # when it ended, ISO 8601 in UTC
+    ok: bool
+    error: str | None = None
+    pushed: int = 0
+    pulled: int = 0
+    conflicts: int = 0
+    backfilled: dict[str, int] = field(default_factory=dict)
+    removed_areas: list[str] = field(default_factory=list)
+    held_back: int = 0
+    restamped: int = 0
+    replayed: int = 0
+
+    @classmethod
+    def of(cls, report: SyncReport, at: str) -> SyncSummary:
+        return cls(
+            at,
+            True,
+            None,
+            report.pushed,
+            report.pulled,
+            report.conflicts,
+            dict(report.backfilled),
+            list(report.removed_areas),
+            report.held_back,
+            report.restamped,
+            report.replayed,
+        )
+
+
 def sync(
     vault: Vault,
     progress: Progress | None = None,
@@ -93,16 +137,46 @@ def sync(
 ) -> SyncReport:
     """Push this laptop's changes and pull everyone else's. Safe to interrupt and rerun.
 
-    If the server says this device was revoked, the vault is wiped before the error is raised.
+    How it went is kept in the vault (last_sync). If the server says this device was
+    revoked, the vault is wiped before the error is raised.
     """
     settings = server_settings(vault)
-    with SyncClient(
-        settings["server"],
-        token=settings["token"],
-        ca_file=settings.get("ca_file"),
-        app_version=__version__,
-    ) as client:
-        return client.sync(VaultReplica(vault), progress, cancelled)
+    replica = VaultReplica(vault)
+    try:
+        with SyncClient(
+            settings["server"],
+            token=settings["token"],
+            ca_file=settings.get("ca_file"),
+            app_version=__version__,
+        ) as client:
+            report = client.sync(replica, progress, cancelled)
+    except DeviceRevoked:
+        raise  # the vault is gone, and with it any place to keep a summary
+    except Cancelled:
+        _keep_summary(replica, SyncSummary(_now(), False, "cancelled"))
+        raise
+    except SyncError as exc:
+        _keep_summary(replica, SyncSummary(_now(), False, exc.code))
+        raise
+    _keep_summary(replica, SyncSummary.of(report, _now()))
+    return report
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _keep_summary(replica: VaultReplica, summary: SyncSummary) -> None:
+    replica.set_setting(LAST_SYNC_KEY, asdict(summary))
+
+
+def last_sync(vault: Vault) -> SyncSummary | None:
+    """How the last sync went, or None if this laptop never synced."""
+    stored = VaultReplica(vault).get_setting(LAST_SYNC_KEY)
+    if not isinstance(stored, dict):
+        return None
+    known = {f.name for f in fields(SyncSummary)}
+    return SyncSummary(**{k: v for k, v in stored.items() if k in known})
 
 
 @dataclass(frozen=True)
