@@ -151,7 +151,9 @@ def write_dev_certificates(
         .sign(ca_key, hashes.SHA256())
     )
 
-    out.mkdir(parents=True, exist_ok=True)
+    # A folder made here holds a private key: the server's account only (an existing one is
+    # left as the operator made it).
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
     files.ca.write_bytes(_pem(ca))
     files.server.write_bytes(_pem(server))
     key_pem = server_key.private_bytes(

@@ -13,6 +13,7 @@ import ipaddress
 import json
 import os
 import ssl
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from .certs import CertificateError, write_dev_certificates
-from .database import DatabaseUrlInvalid
+from .database import DatabaseUrlInvalid, sqlite_files
 from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 from .storage import DeviceInfo, Storage, StorageError, UserInfo
 from .vocabulary import AREAS, ROLES, UnknownCode, checked_areas, checked_role, checked_user_name
@@ -74,6 +75,36 @@ def _table(rows: list[list[str]]) -> str:
 # -- serve ------------------------------------------------------------------------------------
 
 
+def _readable_by_others(paths: Sequence[Path]) -> list[Path]:
+    """Those of `paths` that exist and that other accounts may read or write (POSIX)."""
+    if os.name != "posix":
+        return []  # Windows keeps access in ACLs, which the mode bits do not show
+    found = []
+    for path in paths:
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            continue
+        if mode & (stat.S_IROTH | stat.S_IWOTH):
+            found.append(path)
+    return found
+
+
+def _refuse_open_files(args: argparse.Namespace) -> None:
+    """Refuse to serve from database or key files that every account of the machine can read:
+    the database holds the records in clear, the key would let anyone pose as the server."""
+    paths = sqlite_files(args.database)
+    if args.tls_key is not None:
+        paths.append(args.tls_key)
+    exposed = _readable_by_others(paths)
+    if exposed:
+        names = " ".join(str(p) for p in exposed)
+        raise CliError(
+            f"other accounts of this machine may read or write {names}; make them the "
+            f"server account's only (chmod 600 {names}) and start again"
+        )
+
+
 def _serve(args: argparse.Namespace) -> int:
     if not args.database:
         raise CliError(f"give --database URL (or set {DATABASE_ENV})")
@@ -98,6 +129,7 @@ def _serve(args: argparse.Namespace) -> int:
             )
         except (OSError, ssl.SSLError) as e:
             raise CliError(f"cannot use {args.tls_cert} with {args.tls_key}: {e}") from None
+    _refuse_open_files(args)
     import uvicorn
 
     from .app import create_app

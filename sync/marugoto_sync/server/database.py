@@ -6,6 +6,8 @@ URLs are accepted as a person types them: a file path or `sqlite:///…` for SQL
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -86,9 +88,29 @@ def _use_wal(cursor: sqlite3.Cursor) -> None:
             time.sleep(0.05)
 
 
+def sqlite_files(text: str) -> list[Path]:
+    """The files of a SQLite database (the file, its -wal and -shm); none for PostgreSQL."""
+    url = normalized_url(text)
+    if url.get_backend_name() != "sqlite" or url.database is None:
+        return []
+    path = Path(url.database)
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create the database file (empty) readable by this account only, if it is missing.
+
+    The file holds the records in clear. SQLite gives its -wal and -shm files the mode of
+    the database file, so they are owner-only too; a folder the server creates is 0700.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _sqlite_engine(url: URL) -> Engine:
     assert url.database is not None
-    Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    _create_owner_only(Path(url.database))
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},

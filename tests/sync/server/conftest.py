@@ -6,6 +6,7 @@ without PostgreSQL fails these tests; they are never skipped.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -55,3 +56,11 @@ def api(database_url: str, clock: Clock) -> Iterator[Api]:
     app = create_app(database_url, now=clock)
     with TestClient(app) as client:
         yield Api(client, app.state.server.storage, clock, database_url)
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask of most service accounts (022): files are world-readable unless made not."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)

@@ -10,6 +10,7 @@ import pytest
 
 from marugoto_sync.server import cli
 from marugoto_sync.server.cli import main
+from marugoto_sync.server.storage import Storage
 
 from .support import PASSWORD, Api, assert_error
 
@@ -260,3 +261,47 @@ def test_serve_runs_uvicorn_with_tls_or_on_loopback_http(
         (ALL_INTERFACES, 9443, tmp_path / "server.pem"),
         ("::1", 8443, None),
     ]
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_serve_refuses_database_files_others_can_read_and_names_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append(options))
+    database = tmp_path / "server.db"
+    Storage.open(str(database)).close()
+    wal = tmp_path / "server.db-wal"
+    wal.touch()  # as left by a server that stopped without a checkpoint
+    serve = ["serve", "--database", str(database), "--insecure-dev-http"]
+    for path in (database, wal):
+        path.chmod(0o644)
+
+    status, _out, err = run(capsys, *serve)
+    assert status == 1 and err.count("\n") == 1, err
+    assert f"may read or write {database} {wal};" in err
+    assert f"chmod 600 {database} {wal}" in err
+    assert calls == []
+
+    for path in (database, wal):
+        path.chmod(0o600)
+    assert run(capsys, *serve)[0] == 0
+    assert len(calls) == 1
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_serve_refuses_a_tls_key_others_can_read(
+    api: Api, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append(options))
+    assert run(capsys, "dev-cert", "--out", str(tmp_path), "--host", "sync.example")[0] == 0
+    key = tmp_path / "server-key.pem"
+    key.chmod(0o644)
+    serve = ["serve", "--database", api.database_url, "--tls-cert", str(tmp_path / "server.pem")]
+
+    status, _out, err = run(capsys, *serve, "--tls-key", str(key))
+    assert status == 1 and f"chmod 600 {key}" in err and err.count("\n") == 1, err
+    key.chmod(0o640)  # the service account's group may read it
+    assert run(capsys, *serve, "--tls-key", str(key))[0] == 0
+    assert len(calls) == 1

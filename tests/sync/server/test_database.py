@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from marugoto_sync.server.database import (
     DatabaseUrlInvalid,
     create_database_engine,
     normalized_url,
+    sqlite_files,
 )
 from marugoto_sync.server.migrations import alembic_config, current_revision, head_revision
 from marugoto_sync.server.passwords import hash_password
@@ -151,3 +153,24 @@ def test_the_parents_of_records_stored_before_0002_are_filled_in(database_url: s
         assert parents == {household: None, member: household}
     finally:
         storage.close()
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_a_new_sqlite_database_is_readable_by_the_servers_account_only(tmp_path: Path) -> None:
+    folder = tmp_path / "marugoto-sync"
+    database = str(folder / "server.db")
+    storage = Storage.open(database)
+    try:
+        # A write: the -wal and -shm files exist until the last connection closes.
+        storage.add_user("aiko", "consultant", ["mure"], hash_password(PASSWORD), datetime.now(UTC))
+        files = sqlite_files(database)
+        assert all(f.exists() for f in files)
+        modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in [folder, *files]}
+    finally:
+        storage.close()
+    assert modes == {
+        "marugoto-sync": 0o700,
+        "server.db": 0o600,
+        "server.db-wal": 0o600,
+        "server.db-shm": 0o600,
+    }

@@ -105,3 +105,11 @@ def test_dev_cert_does_not_replace_certificates_laptops_may_trust(
 def test_dev_cert_refuses_a_host_that_is_no_name(tmp_path: Path) -> None:
     assert main(["dev-cert", "--out", str(tmp_path), "--host", "not a host"]) == 1
     assert not (tmp_path / "ca.pem").exists()
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_dev_cert_makes_its_folder_for_the_servers_account_only(tmp_path: Path) -> None:
+    out = tmp_path / "etc" / "marugoto-sync"
+    assert main(["dev-cert", "--out", str(out), "--host", "sync.mure.example"]) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    assert stat.S_IMODE((out / "server-key.pem").stat().st_mode) == 0o600
