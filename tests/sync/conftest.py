@@ -1,4 +1,4 @@
-"""Databases for sync tests outside the server package: SQLite and PostgreSQL, never skipped."""
+"""Sync test fixtures: databases (SQLite and PostgreSQL, never skipped), cheap hashing."""
 
 from __future__ import annotations
 
@@ -8,6 +8,18 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+from marugoto_sync.server import passwords
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production hashes take 64 MiB and ~0.5 s each; the tests need many, fast. Hashes the
+    tests make with this cost are not replaced at login (passwords.needs_rehash)."""
+    monkeypatch.setattr(
+        passwords, "DEFAULT_COST", passwords.Argon2Cost(memory_kib=64, iterations=1, lanes=1)
+    )
+
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"

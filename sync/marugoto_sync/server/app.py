@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..changes import MAX_HLC
-from . import admission
+from . import admission, passwords
 from .errors import ApiError, install_error_handlers
 from .log_entries import to_json
 from .middleware import MAX_BODY_BYTES, BodySizeLimit, ClientVersionCheck
@@ -35,7 +35,6 @@ from .models import (
     PushResponse,
     StatusResponse,
 )
-from .passwords import verify_password
 from .storage import AreaForbidden, ChangeRejected, DeviceIdentity, Storage
 from .tokens import new_device_token, token_digest
 from .versions import (
@@ -119,8 +118,19 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         413: "Request body too large (payload_too_large)",
         426: "Client too old (upgrade_required)",
         429: "Too many failed logins (too_many_attempts, with retry_after)",
+        503: "Too many logins being checked at once (busy, with retry_after)",
     }
-    return {c: {"model": ErrorBody, "description": described[c]} for c in codes}
+    responses: dict[int | str, dict[str, Any]] = {}
+    for c in codes:
+        responses[c] = {"model": ErrorBody, "description": described[c]}
+        if c in (429, 503):
+            responses[c]["headers"] = {
+                "Retry-After": {
+                    "description": "Seconds to wait before trying again (as retry_after)",
+                    "schema": {"type": "integer", "minimum": 0},
+                }
+            }
+    return responses
 
 
 router = APIRouter(
@@ -128,28 +138,43 @@ router = APIRouter(
 )
 
 
-@router.post("/enroll", responses=_errors(401, 429))
+@router.post("/enroll", responses=_errors(401, 429, 503))
 def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
     """Enrol a device with a user's password; the answer holds the device token, once."""
     server = _server(request)
     storage, at = server.storage, server.now()
     address = request.client.host if request.client else "unknown"
-    blocked_until = storage.login_blocked_until(body.user, address)
-    if blocked_until is not None and blocked_until > at:
-        wait = math.ceil((blocked_until - at).total_seconds())
+    try:
+        place = passwords.QUEUE.place()
+    except passwords.Busy:
+        wait = passwords.BUSY_RETRY_AFTER_S
         raise ApiError(
-            429,
-            "too_many_attempts",
-            f"Too many failed logins; try again in {wait} seconds.",
+            503,
+            "busy",
+            f"The server is checking many logins at once; try again in {wait} seconds.",
             retry_after=wait,
-        )
-    candidate = storage.login_candidate(body.user)
-    # An unknown name is checked against a dummy hash: the answer takes as long either way.
-    password_ok = verify_password(body.password, candidate.password_hash if candidate else None)
-    if candidate is None or not password_ok:
-        storage.record_login_failure(body.user, address, at)
-        raise ApiError(401, "bad_credentials", "The user name or the password is wrong.")
-    storage.record_login_success(candidate.user_id, address)
+        ) from None
+    with place:
+        blocked_until = storage.login_blocked_until(body.user, address)
+        if blocked_until is not None and blocked_until > at:
+            wait = math.ceil((blocked_until - at).total_seconds())
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                f"Too many failed logins; try again in {wait} seconds.",
+                retry_after=wait,
+            )
+        candidate = storage.login_candidate(body.user)
+        # An unknown name is checked against a dummy hash: the answer takes as long either way.
+        stored = candidate.password_hash if candidate else None
+        password_ok = passwords.verify_password(body.password, stored)
+        if candidate is None or not password_ok:
+            storage.record_login_failure(body.user, address, at)
+            raise ApiError(401, "bad_credentials", "The user name or the password is wrong.")
+        storage.record_login_success(candidate.user_id, address)
+        if passwords.needs_rehash(candidate.password_hash):
+            new_hash = passwords.hash_password(body.password)
+            storage.replace_password_hash(candidate.user_id, candidate.password_hash, new_hash)
     token = new_device_token()
     device_id = storage.add_device(candidate.user_id, body.device_name, token_digest(token), at)
     return EnrollResponse(

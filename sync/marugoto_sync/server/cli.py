@@ -33,6 +33,8 @@ from .vocabulary import AREAS, ROLES, UnknownCode, checked_areas, checked_role, 
 PROG = "marugoto-sync"
 DATABASE_ENV = "MARUGOTO_SYNC_DATABASE"
 LOOPBACK_NAMES = ("localhost",)
+# After SIGTERM, requests still running get this long to finish before they are cancelled.
+SHUTDOWN_GRACE_S = 10
 
 
 class CliError(Exception):
@@ -143,6 +145,7 @@ def _serve(args: argparse.Namespace) -> int:
         ssl_keyfile=args.tls_key,
         server_header=False,
         log_level=args.log_level,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
     )
     return 0
 

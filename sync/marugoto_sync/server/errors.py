@@ -1,7 +1,7 @@
 """Every error the server answers is JSON: `{"code": "stable_code", "message": "..."}`.
 
 Clients act on `code` (e.g. wipe the vault on `device_revoked`); `message` is a plain English
-sentence for a person. `retry_after` (seconds) accompanies `too_many_attempts`.
+sentence for a person. `retry_after` (seconds) accompanies `too_many_attempts` and `busy`.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ class ErrorBody(BaseModel):
     code: str = Field(examples=["area_forbidden"])
     message: str
     retry_after: int | None = Field(
-        default=None, description="Seconds to wait (with too_many_attempts)"
+        default=None, description="Seconds to wait (with too_many_attempts and busy)"
     )
 
 

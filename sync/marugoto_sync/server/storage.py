@@ -545,6 +545,16 @@ class Storage:
             conn.execute(delete(login_throttle).where(login_throttle.c.address == address))
             conn.execute(delete(login_throttle).where(login_throttle.c.address == address))
 
+    def replace_password_hash(self, user_id: int, old: str, new: str) -> bool:
+        """Store `new` as the user's hash if it still is `old` (rehashing at login)."""
+        with self._write() as conn:
+            replaced = conn.execute(
+                update(users)
+                .where(users.c.id == user_id, users.c.password_hash == old)
+                .values(password_hash=new)
+            )
+            return bool(replaced.rowcount)
+
     # -- devices -----------------------------------------------------------------------------
 
     def add_device(self, user_id: int, name: str, token_sha256: str, at: datetime) -> str:

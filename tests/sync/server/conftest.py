@@ -12,20 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from marugoto_sync.server import passwords
 from marugoto_sync.server.app import create_app
 
 from .support import Api, Clock, TestClient
 
 BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Production hashes take 64 MiB and ~0.3 s each; the tests need many, fast."""
-    monkeypatch.setattr(
-        passwords, "DEFAULT_COST", passwords.Argon2Cost(memory_kib=64, iterations=1, lanes=1)
-    )
 
 
 @pytest.fixture

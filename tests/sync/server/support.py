@@ -29,6 +29,7 @@ ERROR_CODES = {
     "device_revoked",
     "bad_credentials",
     "too_many_attempts",
+    "busy",
     "area_forbidden",
     "clock_skew",
     "too_many_changes",

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
+from marugoto_sync.server import passwords
 from marugoto_sync.server.tables import devices
+from marugoto_sync.server.throttle import PER_USER
 
-from .support import HEADERS, Api, assert_error
+from .support import HEADERS, PASSWORD, Api, assert_error
 
 
 def test_enrolment_gives_a_token_that_authenticates_the_device(api: Api) -> None:
@@ -153,3 +156,30 @@ def test_a_success_resets_the_count_of_the_office_address(api: Api) -> None:
         assert api.enroll_response("aiko").status_code == 200
     # 24 failures in all, never 20 in a row: nobody waits.
     assert_error(api.enroll_response("typo", "guess"), 401, "bad_credentials")
+
+
+def test_a_login_finding_every_place_in_the_queue_taken_is_refused_at_once_as_busy(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.add_user("aiko", ["mure"])
+    queue = passwords.Argon2Queue(workers=1, waiting=0)
+    monkeypatch.setattr(passwords, "QUEUE", queue)
+    for _ in range(PER_USER.free_failures + 1):
+        with queue.place():  # another login is being checked
+            refused = api.enroll_response("aiko", "guess")
+        body = assert_error(refused, 503, "busy")
+        assert body["retry_after"] == passwords.BUSY_RETRY_AFTER_S > 0
+        assert refused.headers["Retry-After"] == str(body["retry_after"])
+    # Nothing was checked, so nothing was counted: the name is not slowed down.
+    assert api.enroll_response("aiko").status_code == 200
+
+
+def test_a_hash_made_with_other_parameters_is_replaced_at_the_next_login(api: Api) -> None:
+    old = passwords.hash_password(PASSWORD, passwords.Argon2Cost(64, 1, lanes=4))
+    api.storage.add_user("aiko", "consultant", ["mure"], old, datetime.now(UTC))
+    api.enroll("aiko")
+    candidate = api.storage.login_candidate("aiko")
+    assert candidate is not None and candidate.password_hash != old
+    assert not passwords.needs_rehash(candidate.password_hash)
+    api.enroll("aiko")
+    assert_error(api.enroll_response("aiko", "guess"), 401, "bad_credentials")
