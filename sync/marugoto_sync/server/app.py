@@ -155,8 +155,10 @@ def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
             retry_after=wait,
         ) from None
     with place:
-        blocked_until = storage.login_blocked_until(body.user, address)
-        if blocked_until is not None and blocked_until > at:
+        # Counted as a failure before the password is checked, so that attempts arriving
+        # together cannot all be checked before the first failure is counted.
+        blocked_until = storage.count_login_attempt(body.user, address, at)
+        if blocked_until is not None:
             wait = math.ceil((blocked_until - at).total_seconds())
             raise ApiError(
                 429,
@@ -169,7 +171,6 @@ def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
         stored = candidate.password_hash if candidate else None
         password_ok = passwords.verify_password(body.password, stored)
         if candidate is None or not password_ok:
-            storage.record_login_failure(body.user, address, at)
             raise ApiError(401, "bad_credentials", "The user name or the password is wrong.")
         storage.record_login_success(candidate.user_id, address)
         if passwords.needs_rehash(candidate.password_hash):

@@ -107,9 +107,19 @@ def _refuse_open_files(args: argparse.Namespace) -> None:
         )
 
 
+def _trusted_proxies(addresses: Sequence[str]) -> list[str]:
+    for address in addresses:
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError:
+            raise CliError(f"--trusted-proxy {address}: not an IP address or network") from None
+    return list(addresses)
+
+
 def _serve(args: argparse.Namespace) -> int:
     if not args.database:
         raise CliError(f"give --database URL (or set {DATABASE_ENV})")
+    proxies = _trusted_proxies(args.trusted_proxy or [])
     tls = args.tls_cert is not None or args.tls_key is not None
     if args.insecure_dev_http:
         if tls:
@@ -145,6 +155,11 @@ def _serve(args: argparse.Namespace) -> int:
         ssl_keyfile=args.tls_key,
         server_header=False,
         log_level=args.log_level,
+        # The client address (which failed logins are counted against) comes from
+        # X-Forwarded-For only when the connection comes from a proxy named by the operator;
+        # uvicorn would otherwise believe any process of this machine (127.0.0.1).
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
         timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
     )
     return 0
@@ -333,6 +348,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="plain HTTP, for development on a loopback address only",
     )
     serve.add_argument("--min-app-version", default="0.1.0", metavar="VERSION")
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDR",
+        help="a reverse proxy (IP address or network) whose X-Forwarded-For names the client; "
+        "repeatable (default: none, the connection's address counts)",
+    )
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )

@@ -49,6 +49,7 @@ from ..merge import (
     orphan_conflicts,
     parent_conflict,
 )
+from . import throttle
 from .database import SQLITE_BEGIN, create_database_engine
 from .log_entries import (
     PULLED_COLUMNS,
@@ -60,11 +61,13 @@ from .log_entries import (
 )
 from .migrations import upgrade_to_head
 from .tables import devices, field_state, log, login_throttle, records, user_areas, users
-from .throttle import PER_ADDRESS, PER_USER, Backoff
+from .throttle import Backoff
 
 # The transaction-scoped advisory lock every push takes first on PostgreSQL: a constant of
 # this application ("marupush"), shared by every server process on the database.
 PUSH_LOCK = 0x6D61_7275_7075_7368
+# The lock under which logins are counted, on PostgreSQL ("marulogi"; see count_login_attempt).
+LOGIN_LOCK = 0x6D61_7275_6C6F_6769
 # Well under every driver's limit on bound parameters per statement.
 _IN_CHUNK = 500
 
@@ -309,6 +312,12 @@ def _unknown_name_key(name: str) -> str:
     return "name " + hashlib.sha256(name.encode()).hexdigest()[:48]
 
 
+def _wait(backoff: Backoff, failures: int, at: datetime) -> datetime | None:
+    """Until when logins wait after `failures` failures in a row at `at` (None: no wait)."""
+    delay = backoff.delay_after(failures)
+    return at + timedelta(seconds=delay) if delay else None
+
+
 def _parent_named(change: Change) -> str | None:
     """The parent a `_parent_id` change puts its record under (an id), or None."""
     if change.field != PARENT or not isinstance(change.value, str):
@@ -475,60 +484,90 @@ class Storage:
                 return None
             return LoginCandidate(row[0], row[1], row[2], row[3], self._areas_of(conn, row[0]))
 
-    def login_blocked_until(self, name: str, address: str) -> datetime | None:
-        """The time before which no login for this name, or from this address, is tried."""
-        throttled = select(login_throttle.c.next_login_at).where(
-            login_throttle.c.address.in_([address, _unknown_name_key(name)])
-        )
-        with self._read() as conn:
-            times = [
-                conn.execute(select(users.c.next_login_at).where(users.c.name == name)).scalar(),
-                *conn.execute(throttled).scalars(),
-            ]
-        known = [t for t in (_utc(t) for t in times) if t is not None]
-        return max(known) if known else None
+    @contextmanager
+    def _login_bookkeeping(self) -> Iterator[Connection]:
+        """A write transaction that every server process takes one at a time for logins.
 
-    def record_login_failure(
+        SQLite's write lock (taken at BEGIN) already serializes them; on PostgreSQL a
+        transaction-scoped advisory lock does, so that reading a count and writing it again
+        cannot interleave with another process doing the same.
+        """
+        with self._write() as conn:
+            if self._postgresql:
+                conn.execute(select(func.pg_advisory_xact_lock(LOGIN_LOCK)))
+            yield conn
+
+    def count_login_attempt(
         self,
         name: str,
         address: str,
         at: datetime,
-        per_user: Backoff = PER_USER,
-        per_address: Backoff = PER_ADDRESS,
-    ) -> None:
-        with self._write() as conn:
-            failures = conn.execute(
-                update(users)
-                .where(users.c.name == name)
-                .values(failed_logins=users.c.failed_logins + 1)
-                .returning(users.c.failed_logins)
-            ).scalar()
-            if failures is not None:
-                delay = per_user.delay_after(failures)
+        per_user: Backoff | None = None,
+        per_address: Backoff | None = None,
+    ) -> datetime | None:
+        """Count a login attempt as failed before its password is checked, or refuse it.
+
+        Returns None when the attempt may go on (its password may be checked), or the time
+        before which no login for this name, or from this address, is tried; a refused
+        attempt counts nothing. Counting first, in one transaction all server processes
+        take in turn, bounds the passwords checked however many attempts arrive at once:
+        an attempt that arrives while others are being checked sees their counts. A success
+        then clears the counts (record_login_success).
+        """
+        per_user, per_address = per_user or throttle.PER_USER, per_address or throttle.PER_ADDRESS
+        name_key = _unknown_name_key(name)
+        with self._login_bookkeeping() as conn:
+            user = conn.execute(
+                select(users.c.failed_logins, users.c.next_login_at).where(users.c.name == name)
+            ).first()
+            # The name's own row counts the failures of a name no user has (had, when added
+            # later): it is checked either way.
+            throttled = {
+                row[0]: (row[1], _utc(row[2]))
+                for row in conn.execute(
+                    select(
+                        login_throttle.c.address,
+                        login_throttle.c.failed_logins,
+                        login_throttle.c.next_login_at,
+                    ).where(login_throttle.c.address.in_([name_key, address]))
+                )
+            }
+            waits = [until for _count, until in throttled.values()]
+            if user is not None:
+                waits.append(_utc(user[1]))
+            blocked = [t for t in waits if t is not None and t > at]
+            if blocked:
+                return max(blocked)
+            if user is not None:
+                failures = user[0] + 1
                 conn.execute(
                     update(users)
                     .where(users.c.name == name)
-                    .values(next_login_at=at + timedelta(seconds=delay) if delay else None)
+                    .values(failed_logins=failures, next_login_at=_wait(per_user, failures, at))
                 )
             else:
                 # A name no user has is slowed down exactly like one that exists: otherwise
                 # the answer after a few tries would tell which names are users.
-                self._count_failure(conn, _unknown_name_key(name), at, per_user)
-            self._count_failure(conn, address, at, per_address)
+                self._count_failure(conn, name_key, throttled, at, per_user)
+            self._count_failure(conn, address, throttled, at, per_address)
+        return None
 
-    def _count_failure(self, conn: Connection, key: str, at: datetime, backoff: Backoff) -> None:
+    def _count_failure(
+        self,
+        conn: Connection,
+        key: str,
+        counts: dict[str, tuple[int, datetime | None]],
+        at: datetime,
+        backoff: Backoff,
+    ) -> None:
         """One more failure for a client address (or an unknown name) in login_throttle."""
-        count = conn.execute(
-            select(login_throttle.c.failed_logins).where(login_throttle.c.address == key)
-        ).scalar()
-        count = (count or 0) + 1
-        delay = backoff.delay_after(count)
+        failures = counts.get(key, (0, None))[0] + 1
         conn.execute(
             self._upsert(conn, login_throttle, ["address"]),
             {
                 "address": key,
-                "failed_logins": count,
-                "next_login_at": at + timedelta(seconds=delay) if delay else None,
+                "failed_logins": failures,
+                "next_login_at": _wait(backoff, failures, at),
             },
         )
 
@@ -536,13 +575,12 @@ class Storage:
         """Reset the counts of the name and of the address: an office that shares one
         address would otherwise pile up every consultant's typos over the months until each
         wrong password kept everyone waiting."""
-        with self._write() as conn:
+        with self._login_bookkeeping() as conn:
             conn.execute(
                 update(users)
                 .where(users.c.id == user_id)
                 .values(failed_logins=0, next_login_at=None)
             )
-            conn.execute(delete(login_throttle).where(login_throttle.c.address == address))
             conn.execute(delete(login_throttle).where(login_throttle.c.address == address))
 
     def replace_password_hash(self, user_id: int, old: str, new: str) -> bool:

@@ -34,7 +34,14 @@ def _free_port() -> int:
 
 
 def _server_code(cpus: int | None, cheap_hashing: bool) -> str:
-    lines = ["import os"]
+    lines = [
+        "import os",
+        # Waits of minutes after the free failures, so that a test finds a block still on
+        # however slowly the machine runs it.
+        "from marugoto_sync.server import throttle",
+        "throttle.PER_USER = throttle.Backoff(free_failures=5, first_delay_s=600)",
+        "throttle.PER_ADDRESS = throttle.Backoff(free_failures=20, first_delay_s=600)",
+    ]
     if cpus is not None:
         # As on a host with this many CPUs: OpenSSL sizes its Argon2 thread pool from them.
         lines.append(f"os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:{cpus}])")

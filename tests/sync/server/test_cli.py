@@ -305,3 +305,20 @@ def test_serve_refuses_a_tls_key_others_can_read(
     key.chmod(0o640)  # the service account's group may read it
     assert run(capsys, *serve, "--tls-key", str(key))[0] == 0
     assert len(calls) == 1
+
+
+def test_serve_trusts_forwarded_headers_only_from_the_proxies_it_is_given(
+    api: Api, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append(options))
+    serve = ["serve", "--database", api.database_url, "--insecure-dev-http"]
+    assert run(capsys, *serve)[0] == 0
+    proxies = ["--trusted-proxy", "10.0.0.5", "--trusted-proxy", "10.1.0.0/16"]
+    assert run(capsys, *serve, *proxies)[0] == 0
+    assert [(c["proxy_headers"], c["forwarded_allow_ips"]) for c in calls] == [
+        (False, None),
+        (True, ["10.0.0.5", "10.1.0.0/16"]),
+    ]
+    status, _out, err = run(capsys, *serve, "--trusted-proxy", "*")
+    assert status == 1 and "not an IP address or network" in err

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from marugoto_sync.server import passwords
+from marugoto_sync.server.storage import Storage
 from marugoto_sync.server.tables import devices
-from marugoto_sync.server.throttle import PER_USER
+from marugoto_sync.server.throttle import PER_ADDRESS, PER_USER
 
 from .support import HEADERS, PASSWORD, Api, assert_error
 
@@ -183,3 +186,31 @@ def test_a_hash_made_with_other_parameters_is_replaced_at_the_next_login(api: Ap
     assert not passwords.needs_rehash(candidate.password_hash)
     api.enroll("aiko")
     assert_error(api.enroll_response("aiko", "guess"), 401, "bad_credentials")
+
+
+def test_two_servers_counting_attempts_at_once_let_no_more_through_than_allowed(
+    api: Api,
+) -> None:
+    api.add_user("aiko", ["mure"])
+    other = Storage.open(api.database_url)  # a second server process on the same database
+    at = datetime.now(UTC)
+
+    def let_through(attempts: list[tuple[str, str]]) -> int:
+        start = threading.Barrier(len(attempts))
+
+        def attempt(n: int) -> bool:
+            start.wait()
+            name, address = attempts[n]
+            storage = (api.storage, other)[n % 2]
+            return storage.count_login_attempt(name, address, at) is None
+
+        with ThreadPoolExecutor(len(attempts)) as pool:
+            return sum(pool.map(attempt, range(len(attempts))))
+
+    try:
+        per_user = [("aiko", f"192.0.2.{n}") for n in range(30)]
+        assert let_through(per_user) == PER_USER.free_failures
+        per_address = [(f"guess{n}", "198.51.100.1") for n in range(30)]
+        assert let_through(per_address) == PER_ADDRESS.free_failures
+    finally:
+        other.close()

@@ -1,5 +1,5 @@
 """Many logins at once against `marugoto-sync serve` over HTTPS, as an attacker sends them:
-they do not hang the server."""
+they neither hang the server nor get more passwords checked than the throttle allows."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import httpx
 
 from marugoto_sync.server.passwords import Argon2Cost, hash_password
 from marugoto_sync.server.storage import Storage
+from marugoto_sync.server.throttle import PER_ADDRESS, PER_USER
 
 from .serving import at_once, login_body, served
 from .support import PASSWORD
@@ -85,3 +86,69 @@ def test_sigterm_stops_the_server_while_logins_are_in_flight(
         assert in_flight > 0
         # uvicorn ends by raising the signal again once it has shut down.
         assert server.process.returncode in (0, -signal.SIGTERM)
+
+
+def test_wrong_passwords_sent_at_once_are_checked_no_more_than_the_throttle_allows(
+    database_url: str, tmp_path: Path
+) -> None:
+    add_user(database_url)
+    with served(database_url, tmp_path) as server, server.client() as client:
+        answers = at_once(client, [{"json": login_body(password="guess")}] * 39)
+        statuses = [a.status_code for a in answers]
+        assert statuses.count(401) == PER_USER.free_failures, statuses
+        assert set(statuses) <= {401, 429, 503}, statuses
+        # The right password now is refused too: the name waits.
+        refused = client.post("/v1/enroll", json=login_body())
+        assert refused.status_code == 429, refused.text
+        assert refused.json()["code"] == "too_many_attempts"
+
+
+def test_guesses_at_many_names_sent_at_once_are_checked_no_more_than_the_address_allows(
+    database_url: str, tmp_path: Path
+) -> None:
+    add_user(database_url)
+    with served(database_url, tmp_path) as server, server.client() as client:
+        checked, rounds = 0, 0
+        # Rounds of guesses at once, until none is checked any more (some are refused as busy
+        # rather than counted, so one round may not reach the block).
+        while rounds < 10:
+            guesses = [{"json": login_body(f"guess{rounds}x{n}", "guess")} for n in range(39)]
+            statuses = [a.status_code for a in at_once(client, guesses)]
+            assert set(statuses) <= {401, 429, 503}, statuses
+            checked, rounds = checked + statuses.count(401), rounds + 1
+            if statuses.count(401) == 0 and 429 in statuses:
+                break
+        assert checked == PER_ADDRESS.free_failures
+        refused = client.post("/v1/enroll", json=login_body())
+        assert refused.status_code == 429, refused.text
+
+
+def _forged_guesses(client: httpx.Client) -> None:
+    for n in range(PER_ADDRESS.free_failures):
+        forged = {"X-Forwarded-For": f"203.0.113.{n + 1}"}
+        answer = client.post("/v1/enroll", json=login_body(f"guess{n}", "guess"), headers=forged)
+        assert answer.status_code == 401, answer.text
+
+
+def test_a_forged_forwarded_for_does_not_change_the_address_that_is_counted(
+    database_url: str, tmp_path: Path
+) -> None:
+    add_user(database_url)
+    with served(database_url, tmp_path) as server, server.client() as client:
+        _forged_guesses(client)
+        # Every guess counted against 127.0.0.1, whatever the header claimed.
+        forged = {"X-Forwarded-For": "198.51.100.7"}
+        refused = client.post("/v1/enroll", json=login_body(), headers=forged)
+        assert refused.status_code == 429, refused.text
+
+
+def test_a_trusted_proxy_names_the_client_address(database_url: str, tmp_path: Path) -> None:
+    add_user(database_url)
+    with (
+        served(database_url, tmp_path, "--trusted-proxy", "127.0.0.1") as server,
+        server.client() as client,
+    ):
+        _forged_guesses(client)
+        # Each guess was counted against the address the proxy named: this one is fresh.
+        other = {"X-Forwarded-For": "198.51.100.7"}
+        assert client.post("/v1/enroll", json=login_body(), headers=other).status_code == 200
