@@ -20,6 +20,9 @@ PARENT = "_parent_id"
 
 MAX_CHANGES_PER_PUSH = 1000
 MAX_VALUE_BYTES = 64 * 1024
+# Lists and objects within a value nest at most this deep (a list of codes is 1 level): deep
+# nesting serves no record, and every JSON parser and encoder that meets it pays in recursion.
+MAX_VALUE_DEPTH = 32
 MAX_HLC = (1 << 63) - 1
 # Anchored for JSON Schema (the server's models reuse them); Python code uses fullmatch,
 # because "$" would also accept a trailing newline.
@@ -87,8 +90,23 @@ def _stamp(obj: dict[str, Any], name: str) -> int:
     return value
 
 
+def _nests_deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects in `value` nest more than `limit` levels (no recursion)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        inner = item.values() if isinstance(item, dict) else item
+        if depth > limit:
+            return True
+        pending.extend((v, depth + 1) for v in inner if isinstance(v, (dict, list, tuple)))
+    return False
+
+
 def check_value(value: Any) -> None:
-    """A change's value is plain JSON (no NaN, no lone surrogate) of at most 64 KiB."""
+    """A change's value is plain JSON (no NaN, no lone surrogate) of at most 64 KiB, whose
+    lists and objects nest at most MAX_VALUE_DEPTH levels."""
+    if isinstance(value, (dict, list, tuple)) and _nests_deeper_than(value, MAX_VALUE_DEPTH):
+        raise ChangeInvalid(f"value: lists and objects nest deeper than {MAX_VALUE_DEPTH} levels")
     try:
         encoded = json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
     except (ValueError, TypeError, UnicodeEncodeError) as exc:

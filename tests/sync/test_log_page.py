@@ -13,11 +13,14 @@ from marugoto_sync.changes import (
     ID_RE,
     MAX_HLC,
     MAX_VALUE_BYTES,
+    MAX_VALUE_DEPTH,
     ChangeInvalid,
     change_from_wire,
 )
 from marugoto_sync.log_page import LOG_COLUMNS, LogPage, _check_ids, read_page
 from marugoto_sync.merge import Conflict, FieldState, conflict_id_for
+
+from .test_changes import nested
 
 ID = "01900000-0000-7000-8000-{:012x}"
 
@@ -135,6 +138,8 @@ values = st.one_of(
     st.floats(),
     st.text(),
     st.lists(st.integers(), max_size=3),
+    # Lists and objects nested around the bound (MAX_VALUE_DEPTH).
+    st.integers(MAX_VALUE_DEPTH - 1, MAX_VALUE_DEPTH + 1).map(lambda n: nested(n)),
 )
 stamps = st.one_of(st.integers(-2, 3000), st.just(MAX_HLC), st.just(MAX_HLC + 1), st.booleans())
 
