@@ -18,16 +18,22 @@ record and in the conflict log, and a person can restore the record.
 So is a record added under a parent (a member under a household) that someone deleted
 without seeing it: the child stays, flagged, until a person restores the parent or lets the
 child go with it (`parent_conflict`, `orphan_conflicts`).
+
+A replay (a write re-sent after the server was restored from a backup) is judged more
+leniently, since its base is unknown. Whether a change is one is the server's decision, never
+the sender's: `as_judged` keeps the flag only for a change stamped before a restore the
+server has recorded.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .changes import DELETED, PARENT, Change
+from .hlc import millis_of
 
 CONFLICT_NAMESPACE = uuid.UUID("5b0c1f6e-3a52-4f0e-9a7e-6d1f3c2a8b40")
 
@@ -113,6 +119,23 @@ class Outcome:
     state: FieldState | None  # the field's state after the change
     applied: bool  # the change now holds the field
     conflict: Conflict | None = None
+
+
+def as_judged(change: Change, last_restore_ms: int | None) -> Change:
+    """The change as the merge rule must judge it: a replay only if it can be one.
+
+    A replay is a write the server accepted once and lost when it was restored from a
+    backup, so it was stamped before the restore. `last_restore_ms` is the time (unix
+    milliseconds) the server recorded its latest restore, or None if it never was restored.
+    A change flagged `replay` that is not stamped before that time is judged like any other:
+    otherwise a client could mark a stale edit as a replay and overwrite a value it never
+    saw without a conflict.
+    """
+    if not change.replay:
+        return change
+    if last_restore_ms is not None and millis_of(change.hlc) < last_restore_ms:
+        return change
+    return replace(change, replay=False)
 
 
 def wins(hlc: int, site: str, current: Sequence[Any] | None) -> bool:

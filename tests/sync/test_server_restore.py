@@ -21,6 +21,7 @@ from marugoto_desktop.vault.replica import VaultReplica
 from marugoto_sync.client import SyncClient
 from marugoto_sync.hlc import wall_millis
 from marugoto_sync.server.app import create_app
+from marugoto_sync.server.cli import main
 from marugoto_sync.server.passwords import Argon2Cost, hash_password
 
 from ..conftest import PASSPHRASE
@@ -64,6 +65,7 @@ class Office:
             admin.execute(f'CREATE DATABASE "{self.backup_name}" TEMPLATE "{name}"')
 
     def restore(self) -> None:
+        """Put the backup in place, then record the restore as docs/operations.md says."""
         if self.url.startswith("sqlite"):
             path = self._sqlite_path()
             for suffix in ("-wal", "-shm"):
@@ -74,11 +76,12 @@ class Office:
                 sqlite3.connect(path) as live,
             ):
                 copy.backup(live)
-            return
-        name = self.url.rsplit("/", 1)[1]
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.backup_name}"')
+        else:
+            name = self.url.rsplit("/", 1)[1]
+            with _admin() as admin:
+                admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.backup_name}"')
+        assert main(["mark-restored", "--database", self.url]) == 0
 
     def drop_backup(self) -> None:
         if self.backup_name is not None:

@@ -297,6 +297,20 @@ def _device_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- backups ----------------------------------------------------------------------------------
+
+
+def _mark_restored(args: argparse.Namespace) -> int:
+    with _open(args) as storage:
+        restore = storage.record_restore(datetime.now(UTC))
+    print(
+        f"Recorded: this database was restored from a backup (its log ends at entry "
+        f"{restore.head}). At their next sync the laptops send back what it lost; the server "
+        f"takes their writes stamped before {_when(restore.recorded_at)} as replays."
+    )
+    return 0
+
+
 # -- certificates -----------------------------------------------------------------------------
 
 
@@ -395,6 +409,14 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = _command(device_commands, "revoke", _device_revoke, "revoke a device")
     revoke.add_argument("id")
     _database_option(revoke)
+
+    restored = _command(
+        commands,
+        "mark-restored",
+        _mark_restored,
+        "record that this database was just restored from a backup (run it after every restore)",
+    )
+    _database_option(restored)
 
     cert = _command(commands, "dev-cert", _dev_cert, "write a pilot CA and server certificate")
     cert.add_argument("--out", type=Path, required=True, metavar="DIR")

@@ -44,6 +44,7 @@ from ..changes import DELETED, ID_RE, PARENT, Change
 from ..merge import (
     Child,
     FieldState,
+    as_judged,
     deletion_conflict,
     merge_field,
     orphan_conflicts,
@@ -60,7 +61,16 @@ from .log_entries import (
     to_json,
 )
 from .migrations import upgrade_to_head
-from .tables import devices, field_state, log, login_throttle, records, user_areas, users
+from .tables import (
+    devices,
+    field_state,
+    log,
+    login_throttle,
+    records,
+    server_restores,
+    user_areas,
+    users,
+)
 from .throttle import Backoff
 
 # The transaction-scoped advisory lock every push takes first on PostgreSQL: a constant of
@@ -152,6 +162,14 @@ class DeviceIdentity:
     areas: tuple[str, ...]
     revoked: bool
     last_seen_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RestoreInfo:
+    """A restore from a backup, as recorded: when, and where the restored log ends."""
+
+    recorded_at: datetime
+    head: int
 
 
 @dataclass(frozen=True)
@@ -707,8 +725,38 @@ class Storage:
                     fresh[change.change_id] = change
             conflicts = 0
             if fresh:
-                conflicts = self._apply(conn, list(fresh.values()), user_id, device_id, at)
+                restored = self._last_restore_ms(conn)
+                judged = [as_judged(c, restored) for c in fresh.values()]
+                batch = self._load_batch(conn, judged)
+                conflicts = self._apply(conn, batch, judged, user_id, device_id, at)
         return PushResult(acknowledged, conflicts)
+
+    @staticmethod
+    def _last_restore_ms(conn: Connection) -> int | None:
+        """When the latest restore from a backup was recorded (unix ms), or None."""
+        latest = _utc(conn.execute(select(func.max(server_restores.c.recorded_at))).scalar())
+        return None if latest is None else int(latest.timestamp() * 1000)
+
+    def record_restore(self, at: datetime) -> RestoreInfo:
+        """Record that this database was just restored from a backup (at `at`).
+
+        From then on, a change flagged as a replay and stamped before `at` is judged as one:
+        a write the server accepted once and lost (marugoto_sync.merge.as_judged).
+        """
+        with self._write() as conn:
+            head = self._head(conn)
+            conn.execute(insert(server_restores), {"recorded_at": at, "head": head})
+        return RestoreInfo(at, head)
+
+    def restores(self) -> list[RestoreInfo]:
+        """The restores recorded, oldest first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(server_restores.c.recorded_at, server_restores.c.head).order_by(
+                    server_restores.c.id
+                )
+            ).all()
+        return [RestoreInfo(_utc_required(when), head) for when, head in rows]
 
     def _rows_with(
         self, conn: Connection, table: Table, key: Any, columns: Sequence[Any], ids: Sequence[str]
@@ -745,12 +793,12 @@ class Storage:
     def _apply(
         self,
         conn: Connection,
+        batch: _Batch,
         changes: Sequence[Change],
         user_id: int,
         device_id: str,
         at: datetime,
     ) -> int:
-        batch = self._load_batch(conn, changes)
         for change in changes:
             record = self._record_for(batch, change)
             key = (change.record_id, change.field)

@@ -5,6 +5,8 @@
 - `field_state` and `records`: the current winner of each field and each record's latest
   clock and parent, kept so the merge rule can be applied without replaying the log.
 - `users`, `user_areas`, `devices`, `login_throttle`: who may sync which areas.
+- `server_restores`: each time the database was restored from a backup, as an administrator
+  recorded it; a change counts as a replay only if it was stamped before the latest.
 """
 
 from __future__ import annotations
@@ -119,4 +121,13 @@ login_throttle = Table(
     Column("address", String(64), primary_key=True),
     Column("failed_logins", Integer, nullable=False),
     Column("next_login_at", DateTime(timezone=True)),
+)
+
+server_restores = Table(
+    "server_restores",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    # The log's head when the restore was recorded: where the backup's log ends.
+    Column("head", BigInteger, nullable=False),
 )

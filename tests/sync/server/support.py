@@ -52,6 +52,9 @@ class Clock:
     def advance(self, seconds: float) -> None:
         self.t += seconds
 
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.t, UTC)
+
     def stamp(self, offset_ms: int = 0, counter: int = 0) -> int:
         """An HLC stamp `offset_ms` from the server's now (negative: in the past)."""
         return pack(int(self.t * 1000) + offset_ms, counter)

@@ -12,7 +12,7 @@ from marugoto_sync.server import cli
 from marugoto_sync.server.cli import main
 from marugoto_sync.server.storage import Storage
 
-from .support import PASSWORD, Api, assert_error
+from .support import PASSWORD, Api, assert_error, change, new_id
 
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104  # only handed to a fake uvicorn.run
 
@@ -178,6 +178,28 @@ def test_a_disabled_user_enrols_nothing_and_their_devices_are_revoked(
 
     status, _out, err = run(capsys, "user", "disable", "nobody", *db)
     assert status == 1 and "no user named 'nobody'" in err
+
+
+def test_mark_restored_records_the_restore_so_that_lost_writes_count_as_replays(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aiko = api.user_with_device("aiko", ["mure"])
+    household, t = new_id(), api.clock.stamp(-60_000)
+    aiko.push(change(household, "status", "active", t))
+    head = api.head()
+    # A write the server lost; the laptop sends it again as a replay (base unknown: 0).
+    replayed = {**change(household, "status", "watching", t + 10), "replay": True}
+    unrecorded = {**replayed, "change_id": new_id()}
+    assert aiko.push(unrecorded)["conflicts"] == 1  # no restore recorded: an ordinary edit
+
+    status, out, err = run(capsys, "mark-restored", "--database", api.database_url)
+    assert (status, err) == (0, "")
+    assert f"its log ends at entry {api.head()}" in out
+    (restore,) = api.storage.restores()
+    assert restore.head == api.head() > head
+    recorded = {**replayed, "change_id": new_id(), "record_id": new_id()}
+    aiko.push(change(recorded["record_id"], "status", "active", t))
+    assert aiko.push(recorded)["conflicts"] == 0
 
 
 def test_device_list_and_revoke(api: Api, capsys: pytest.CaptureFixture[str]) -> None:
