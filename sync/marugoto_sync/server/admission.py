@@ -1,4 +1,9 @@
-"""What a push must pass before it reaches storage: the change format and the clock.
+"""What a push must pass before it reaches storage: the change format, the record types,
+and the clock.
+
+Each change is judged here on its own: its wire form (`change_from_wire`), and whether its
+type, field and area are ones a laptop writes (`marugoto_sync.record_types`). What depends on
+what the server holds (whose record, whose parent, whose conflict) is judged in storage.
 
 A laptop whose clock runs ahead would stamp its edits "later" than everyone else's and win
 every field for as long as the error lasts, so changes from the future are refused whole.
@@ -9,23 +14,53 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..changes import Change, ChangeInvalid, change_from_wire
+from ..changes import DELETED, ID_RE, PARENT, Change, ChangeInvalid, change_from_wire
 from ..hlc import MAX_CLOCK_AHEAD_MS, millis_of
+from ..record_types import RECORD_TYPES
 from .errors import ApiError
 from .models import ChangeIn
 
 
 def parsed_changes(models: Sequence[ChangeIn]) -> list[Change]:
+    """The changes of a push, each checked on its own; the first bad one refuses the push."""
     changes = []
     for index, model in enumerate(models):
+        wire = dict(model.__dict__)
         try:
             # change_from_wire also refuses NaN and Infinity: the log stores strict JSON.
-            change = change_from_wire(dict(model.__dict__))
+            change = change_from_wire(wire)
+            check_record_type(change)
         except (ChangeInvalid, ValueError, RecursionError) as e:
             # ValueError includes UnicodeEncodeError: a lone surrogate is no UTF-8 text.
-            raise ApiError(400, "bad_request", f"changes[{index}]: {e}.") from None
+            raise ApiError(
+                400,
+                "bad_request",
+                f"changes[{index}] (change {wire.get('change_id')}): {e}; nothing of this "
+                "push was saved.",
+            ) from None
         changes.append(change)
     return changes
+
+
+def check_record_type(change: Change) -> None:
+    """The change names a known type and one of its fields; only a meeting is city-wide."""
+    known = RECORD_TYPES.get(change.type)
+    if known is None:
+        raise ChangeInvalid(
+            f"type: {change.type!r} is not a record type (the types are {', '.join(RECORD_TYPES)})"
+        )
+    if not known.knows(change.field):
+        raise ChangeInvalid(f"field: a {change.type} has no field {change.field!r}")
+    if change.area is None and not known.city_wide:
+        raise ChangeInvalid(
+            f"area: a {change.type} belongs to an area; only a meeting may be city-wide"
+        )
+    if change.field == DELETED and type(change.value) is not bool:
+        raise ChangeInvalid(f"value: {DELETED} is true or false")
+    if change.field == PARENT and not (
+        isinstance(change.value, str) and ID_RE.fullmatch(change.value)
+    ):
+        raise ChangeInvalid(f"value: {PARENT} is the id of a {known.parent_type}")
 
 
 def refuse_clock_skew(changes: Sequence[Change], server_ms: int) -> None:

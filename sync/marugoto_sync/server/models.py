@@ -11,7 +11,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..changes import ID_RE, MAX_CHANGES_PER_PUSH, MAX_HLC, NAME_RE, SITE_RE
+from ..changes import (
+    ID_RE,
+    MAX_CHANGES_PER_PUSH,
+    MAX_HLC,
+    MAX_VALUE_BYTES,
+    MAX_VALUE_DEPTH,
+    NAME_RE,
+    SITE_RE,
+)
+from ..record_types import RECORD_TYPES
 from .passwords import MAX_PASSWORD_LENGTH
 from .vocabulary import USER_NAME_PATTERN, AreaCode, Role
 
@@ -69,17 +78,29 @@ class ChangeIn(_Strict):
     """One field of one record (marugoto_sync.changes.Change)."""
 
     change_id: Id
-    type: Name
+    type: Annotated[
+        str,
+        Field(
+            pattern=NAME_RE.pattern,
+            json_schema_extra={"enum": list(RECORD_TYPES)},
+            description="A record type (marugoto_sync.record_types)",
+        ),
+    ]
     record_id: Id
-    area: AreaCode | None = Field(description="null only for a city-wide record")
-    field: Name
-    value: Any = Field(description="Any JSON value, at most 64 KiB")
+    area: AreaCode | None = Field(description="null only for a city-wide meeting")
+    field: Name = Field(description="A field of the type, or _deleted, or _parent_id")
+    value: Any = Field(
+        description=f"Any JSON value, at most {MAX_VALUE_BYTES // 1024} KiB, lists and objects "
+        f"nested at most {MAX_VALUE_DEPTH} deep"
+    )
     hlc: Stamp
     base_hlc: Stamp = Field(description="The field's clock as the author saw it; below hlc")
     site: Site
     resolves: Id | None = Field(default=None, description="The conflict this change settles")
     replay: bool = Field(
-        default=False, description="Re-sent after a server restore: a write accepted before"
+        default=False,
+        description="Re-sent after a server restore: a write accepted before. Honoured only "
+        "for a change stamped before a restore the server has recorded",
     )
 
 

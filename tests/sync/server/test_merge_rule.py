@@ -173,8 +173,8 @@ def test_changes_of_one_push_are_merged_in_their_order(
 def _member(member: str, household: str, hlc: int, site: str) -> list[dict[str, Any]]:
     """A new member as a laptop pushes it: its parent first, then its fields."""
     return [
-        change(member, "_parent_id", household, hlc, record_type="member", site=site),
-        change(member, "name", f"member {member[:4]}", hlc, record_type="member", site=site),
+        change(member, "_parent_id", household, hlc, record_type="person", site=site),
+        change(member, "name", f"member {member[:4]}", hlc, record_type="person", site=site),
     ]
 
 
@@ -197,7 +197,7 @@ def test_a_member_added_under_a_deleted_household_is_kept_and_flagged(
     assert conflict["kind"] == "parent_deleted"
     assert (conflict["record_id"], conflict["type"], conflict["field"]) == (
         member,
-        "member",
+        "person",
         "_parent_id",
     )
     assert conflict["conflict_id"] == conflict_id_for(added[0]["change_id"], "parent_deleted")
@@ -225,7 +225,7 @@ def test_a_delete_that_missed_an_added_member_is_flagged_for_that_member_only(
     # one push with one stamp, as a laptop does.
     assert (
         ken.push(
-            _delete(known, t + 200, t + 110, KEN_SITE, "member"),
+            _delete(known, t + 200, t + 110, KEN_SITE, "person"),
             _delete(household, t + 200, t + 100, KEN_SITE),
         )["conflicts"]
         == 1
@@ -247,7 +247,7 @@ def test_a_delete_that_took_every_member_along_is_no_conflict(
     ken.pull()
     assert (
         ken.push(
-            _delete(member, t + 200, t + 150, KEN_SITE, "member"),
+            _delete(member, t + 200, t + 150, KEN_SITE, "person"),
             _delete(household, t + 200, t + 100, KEN_SITE),
         )["conflicts"]
         == 0
@@ -256,7 +256,7 @@ def test_a_delete_that_took_every_member_along_is_no_conflict(
     other = new_id()
     aiko.push(change(household, "_deleted", False, t + 300, t + 200, site=AIKO_SITE))
     aiko.push(*_member(other, household, t + 310, AIKO_SITE))
-    aiko.push(_delete(other, t + 320, t + 310, AIKO_SITE, "member"))
+    aiko.push(_delete(other, t + 320, t + 310, AIKO_SITE, "person"))
     assert aiko.push(_delete(household, t + 330, t + 300, AIKO_SITE))["conflicts"] == 0
     assert _conflicts(api) == []
 
@@ -281,12 +281,12 @@ def test_a_member_restored_under_a_deleted_household_is_flagged(
     household, member, t = new_id(), new_id(), api.clock.stamp(-60_000)
     aiko.push(change(household, "name", "高松家", t + 100, site=AIKO_SITE))
     aiko.push(*_member(member, household, t + 110, AIKO_SITE))
-    aiko.push(_delete(member, t + 120, t + 110, AIKO_SITE, "member"))
+    aiko.push(_delete(member, t + 120, t + 110, AIKO_SITE, "person"))
     ken.pull()
     # Aiko deletes the household; Ken, who had not seen that, brings the member back.
     aiko.push(_delete(household, t + 200, t + 100, AIKO_SITE))
     restore = change(
-        member, "_deleted", False, t + 210, t + 120, record_type="member", site=KEN_SITE
+        member, "_deleted", False, t + 210, t + 120, record_type="person", site=KEN_SITE
     )
     assert ken.push(restore)["conflicts"] == 1
     (conflict,) = _conflicts(api)

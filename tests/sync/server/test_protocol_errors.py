@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from marugoto_sync.changes import MAX_VALUE_BYTES, MAX_VALUE_DEPTH
+
+from ..test_changes import nested
 from .support import ERROR_CODES, HEADERS, Api, Device, assert_error, change, new_id
 
 
@@ -116,7 +119,13 @@ def test_more_than_1000_changes_are_refused_and_1000_are_taken(api: Api, aiko: D
         ({"hlc": -1}, "hlc"),
         ({"hlc": 1 << 63}, "hlc"),
         ({"value": "x" * (65 * 1024)}, "value"),
+        ({"value": nested(MAX_VALUE_DEPTH + 1)}, "deeper than 32 levels"),
         ({"unknown": 1}, "unknown"),
+        ({"type": "member"}, "'member' is not a record type"),
+        ({"field": "nickname"}, "a household has no field 'nickname'"),
+        ({"field": "_parent_id", "value": "01900000-0000-7000-8000-000000000001"}, "_parent_id"),
+        ({"area": None}, "only a meeting may be city-wide"),
+        ({"field": "_deleted", "value": "yes"}, "_deleted"),
     ],
 )
 def test_a_malformed_change_refuses_the_push(
@@ -128,7 +137,34 @@ def test_a_malformed_change_refuses_the_push(
     good = change(new_id(), "status", "active", api.clock.stamp(-60_000))
     body = assert_error(aiko.post("/v1/push", {"changes": [good, bad]}), 400, "bad_request")
     assert mentions in body["message"]
+    assert body["message"].startswith("changes[1]")  # the change is named
     assert api.head() == 0
+
+
+def test_a_value_nested_to_the_bound_is_taken_and_one_level_more_is_not(
+    api: Api, aiko: Device
+) -> None:
+    t = api.clock.stamp(-60_000)
+    deepest = change(new_id(), "note", nested(MAX_VALUE_DEPTH), t)
+    too_deep = change(new_id(), "note", nested(MAX_VALUE_DEPTH + 1), t)
+    body = assert_error(aiko.post("/v1/push", {"changes": [too_deep]}), 400, "bad_request")
+    assert too_deep["change_id"] in body["message"] and "value" in body["message"]
+    assert api.head() == 0
+    assert aiko.push(deepest)["acknowledged"] == [deepest["change_id"]]
+    state = api.storage.field_state(deepest["record_id"], "note")
+    assert state is not None and state.value == nested(MAX_VALUE_DEPTH)
+
+
+def test_a_value_of_the_size_bound_is_taken_and_one_byte_more_is_not(
+    api: Api, aiko: Device
+) -> None:
+    t = api.clock.stamp(-60_000)
+    at_bound = "あ" * ((MAX_VALUE_BYTES - 2) // 3) + "x" * ((MAX_VALUE_BYTES - 2) % 3)
+    largest = change(new_id(), "note", at_bound, t)
+    too_large = change(new_id(), "note", at_bound + "x", t)
+    body = assert_error(aiko.post("/v1/push", {"changes": [too_large]}), 400, "bad_request")
+    assert too_large["change_id"] in body["message"] and "larger than" in body["message"]
+    assert aiko.push(largest)["acknowledged"] == [largest["change_id"]]
 
 
 @pytest.mark.parametrize("raw_value", ["NaN", "Infinity", '"\\ud800"'])
