@@ -309,3 +309,24 @@ def test_a_removed_area_is_no_longer_counted_as_synced_in_the_same_step(vault: V
     vault.new_record("household", "mure", name="牟礼家", status="active")
     replica.remove_area("mure")
     assert replica.synced_areas() == ["shoga"]
+
+
+def test_after_a_server_restore_parents_are_sent_again_before_their_children(
+    vault: Vault,
+) -> None:
+    """The server takes a record only under a parent it holds or is sent in the same push,
+    and a laptop's replays may fill several pushes."""
+    replica = VaultReplica(vault)
+    household = vault.new_record("household", "mure", name="牟礼家", status="active")
+    member = vault.new_record("person", "mure", household.id, name="牟礼 一郎")
+    # The household's latest write is later than anything of its member.
+    vault.put(vault.get(household.id).with_fields(status="watching"))
+    replica.acknowledge([c.change_id for c in replica.pending_changes()])
+
+    assert replica.restart_after_server_restore() > 0
+    replays = replica.pending_changes()
+    assert all(c.replay for c in replays)
+    first_of = {}
+    for position, c in enumerate(replays):
+        first_of.setdefault(c.record_id, position)
+    assert first_of[household.id] < first_of[member.id]

@@ -172,8 +172,16 @@ class VaultReplica:
         with vault._transaction() as conn:
             rows = conn.execute(f"SELECT {vault._COLUMNS} FROM records").fetchall()
             decoded = [vault._decode(row) for row in rows]
-            # In the order they were last written (no clock is kept in clear).
-            decoded.sort(key=lambda rc: (max((c[0] for c in rc[1].values()), default=0), rc[0].id))
+            # Records without a parent first (the server takes a record only under a parent
+            # it holds or is sent in the same push, and the replays may fill several pushes),
+            # then in the order they were last written (no clock is kept in clear).
+            decoded.sort(
+                key=lambda rc: (
+                    rc[0].parent_id is not None,
+                    max((c[0] for c in rc[1].values()), default=0),
+                    rc[0].id,
+                )
+            )
             for record, clocks in decoded:
                 values = {**record.fields, PARENT: record.parent_id, DELETED: record.deleted}
                 # The parent first, the delete last: as the record was written.
