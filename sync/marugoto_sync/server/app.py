@@ -35,7 +35,7 @@ from .models import (
     PushResponse,
     StatusResponse,
 )
-from .storage import AreaForbidden, ChangeRejected, DeviceIdentity, Storage
+from .storage import AreaForbidden, DeviceIdentity, Storage
 from .tokens import new_device_token, token_digest
 from .versions import (
     APP_HEADER,
@@ -114,7 +114,8 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         400: "Malformed request (bad_request, too_many_changes, clock_skew)",
         401: "Unknown, missing or revoked device token (unauthorized, device_revoked), or "
         "wrong password (bad_credentials)",
-        403: "Area not granted to the user (area_forbidden)",
+        403: "Area not granted to the user, or a record, parent or conflict named that is not "
+        "the user's to write (area_forbidden)",
         413: "Request body too large (payload_too_large)",
         426: "Client too old (upgrade_required)",
         429: "Too many failed logins (too_many_attempts, with retry_after)",
@@ -228,8 +229,6 @@ def push(
         result = server.storage.push(device.user_id, device.device_id, changes, server.now())
     except AreaForbidden as e:
         raise ApiError(403, "area_forbidden", str(e)) from None
-    except ChangeRejected as e:
-        raise ApiError(400, "bad_request", str(e)) from None
     # Answered as plain JSON: validating 1,000 ids through the model would only cost time.
     return JSONResponse({"acknowledged": result.acknowledged, "conflicts": result.conflicts})
 

@@ -50,6 +50,7 @@ from ..merge import (
     orphan_conflicts,
     parent_conflict,
 )
+from ..record_types import RECORD_TYPES
 from . import throttle
 from .database import SQLITE_BEGIN, create_database_engine
 from .log_entries import (
@@ -113,11 +114,8 @@ class UnknownDevice(StorageError):
 
 
 class AreaForbidden(StorageError):
-    """A push touches an area the user is not granted; nothing of it was stored."""
-
-
-class ChangeRejected(StorageError):
-    """A change contradicts what the server knows of its record; nothing was stored."""
+    """A push touches an area the user is not granted, or names a record or a conflict
+    that is not theirs to write; nothing of it was stored."""
 
 
 @dataclass(frozen=True)
@@ -334,6 +332,10 @@ def _wait(backoff: Backoff, failures: int, at: datetime) -> datetime | None:
     """Until when logins wait after `failures` failures in a row at `at` (None: no wait)."""
     delay = backoff.delay_after(failures)
     return at + timedelta(seconds=delay) if delay else None
+
+
+def _of_area(area: str | None) -> str:
+    return "of the whole city" if area is None else f"of area {area}"
 
 
 def _parent_named(change: Change) -> str | None:
@@ -728,8 +730,83 @@ class Storage:
                 restored = self._last_restore_ms(conn)
                 judged = [as_judged(c, restored) for c in fresh.values()]
                 batch = self._load_batch(conn, judged)
+                self._refuse_out_of_scope(conn, batch, judged, granted, restored is not None)
                 conflicts = self._apply(conn, batch, judged, user_id, device_id, at)
         return PushResult(acknowledged, conflicts)
+
+    def _refuse_out_of_scope(
+        self,
+        conn: Connection,
+        batch: _Batch,
+        changes: Sequence[Change],
+        granted: set[str],
+        restored: bool,
+    ) -> None:
+        """Refuse the push if a change names a record, a parent or a conflict that is not the
+        user's to write, as the server stores it or as this push makes it.
+
+        The areas of the changes themselves are granted (push checked them), and each names
+        a known type and field (admission). Every refusal of one kind reads the same whether
+        the record exists in another area, exists as another type, or does not exist: the
+        answer must not tell an outsider what the server holds.
+        """
+        # What this push makes of each record it writes and the server does not hold yet.
+        made: dict[str, tuple[str, str | None]] = {}
+        for change in changes:
+            stored = batch.records.get(change.record_id)
+            said = (change.type, change.area)
+            if stored is not None:
+                known = (stored.type, stored.area)
+            else:
+                known = made.setdefault(change.record_id, said)
+            if known != said:
+                raise AreaForbidden(
+                    f"Change {change.change_id}: record {change.record_id} is not a "
+                    f"{change.type} {_of_area(change.area)} that this user may write; nothing "
+                    "of this push was saved."
+                )
+        for change in changes:
+            parent = _parent_named(change)
+            if parent is None:
+                continue
+            wanted = RECORD_TYPES[change.type].parent_type
+            stored = batch.records.get(parent)
+            found = (stored.type, stored.area) if stored else made.get(parent)
+            if found != (wanted, change.area):
+                raise AreaForbidden(
+                    f"Change {change.change_id}: parent {parent} is not a {wanted} "
+                    f"{_of_area(change.area)} that this user may write; nothing of this push "
+                    "was saved."
+                )
+        settled = sorted({c.resolves for c in changes if c.resolves is not None})
+        if not settled:
+            return
+        areas = self._conflict_areas(conn, settled)
+        for change in changes:
+            if change.resolves is None:
+                continue
+            if change.resolves in areas:
+                area = areas[change.resolves]
+                if area is None or area in granted:
+                    continue
+            elif restored:
+                # The server may have lost it with the end of its log; laptops that pulled
+                # it before still hold it, and a person's resolution of it must go through.
+                continue
+            raise AreaForbidden(
+                f"Change {change.change_id} settles conflict {change.resolves}, which is not "
+                "a conflict of this user's areas; nothing of this push was saved."
+            )
+
+    def _conflict_areas(self, conn: Connection, conflict_ids: Sequence[str]) -> dict[str, Any]:
+        """The area (None: city-wide) of each of these conflicts the log holds."""
+        found: dict[str, Any] = {}
+        for chunk in _chunks(conflict_ids):
+            query = select(log.c.change_id, log.c.area).where(
+                log.c.kind == "conflict", log.c.change_id.in_(chunk)
+            )
+            found.update((row[0], row[1]) for row in conn.execute(query))
+        return found
 
     @staticmethod
     def _last_restore_ms(conn: Connection) -> int | None:
@@ -917,23 +994,11 @@ class Storage:
 
     @staticmethod
     def _record_for(batch: _Batch, change: Change) -> _Record:
+        """The record a change writes (its type and area agree: _refuse_out_of_scope)."""
         record = batch.records.get(change.record_id)
         if record is None:
             record = _Record(change.type, change.area, 0, dirty=True)
             batch.records[change.record_id] = record
-            return record
-        if record.type != change.type:
-            raise ChangeRejected(
-                f"Change {change.change_id}: record {change.record_id} is a {record.type}, "
-                f"not a {change.type}; nothing of this push was saved."
-            )
-        if record.area != change.area:
-            # Without this a user could write into another area's record by naming their own
-            # area on the change.
-            raise AreaForbidden(
-                f"Change {change.change_id}: record {change.record_id} does not belong to "
-                f"area {change.area or '(city-wide)'}; nothing of this push was saved."
-            )
         return record
 
     def _save_states(self, conn: Connection, batch: _Batch) -> None:

@@ -184,8 +184,10 @@ def test_a_change_may_not_alter_a_records_type(api: Api, aiko: Device) -> None:
     record, t = new_id(), api.clock.stamp(-60_000)
     aiko.push(change(record, "status", "active", t))
     retyped = change(record, "name", "x", t + 1, record_type="person")
-    body = assert_error(aiko.post("/v1/push", {"changes": [retyped]}), 400, "bad_request")
-    assert "household" in body["message"]
+    body = assert_error(aiko.post("/v1/push", {"changes": [retyped]}), 403, "area_forbidden")
+    # The answer names what the change claims, never what the record is.
+    assert "household" not in body["message"]
+    assert api.storage.field_state(record, "name") is None
 
 
 def test_every_error_is_json_with_a_code_and_a_message(api: Api, aiko: Device) -> None:

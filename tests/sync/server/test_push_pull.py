@@ -31,7 +31,7 @@ def test_what_one_laptop_pushes_another_pulls_unchanged_and_in_order(api: Api) -
         change(household, "phone", None, stamp + 1),
         change(household, "note", {"lines": ["見守り", 2], "ok": True, "x": 1.5}, stamp + 2),
         change(person, "_parent_id", household, stamp + 3, record_type="person"),
-        change(household, "status", "watching", stamp + 4, stamp, resolves=new_id()),
+        change(household, "status", "watching", stamp + 4, stamp),
     ]
     answer = aiko.push(*pushed)
     assert answer == {"acknowledged": [c["change_id"] for c in pushed], "conflicts": 0}

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from marugoto_sync.record_types import RECORD_TYPES
 from marugoto_sync.server.cli import main
 
-from .support import Api, assert_error, change, entries, new_id
+from .support import Api, Device, assert_error, change, entries, new_id
 
 
 def _wire(item: dict[str, Any]) -> dict[str, Any]:
@@ -134,3 +137,177 @@ def test_a_lost_area_is_no_longer_served_or_writable(api: Api) -> None:
         "/v1/push", {"changes": [change(new_id(), "status", "z", t + 2, area="shoga")]}
     )
     assert_error(refused, 403, "area_forbidden")
+
+
+# -- what a push may say: city-wide records, parents, conflicts settled ----------------------
+
+
+def _refusal(device: Device, *changes: dict[str, Any]) -> str:
+    """The message of a push refused as not the user's to write, ids left out."""
+    body = assert_error(device.post("/v1/push", {"changes": list(changes)}), 403, "area_forbidden")
+    message = str(body["message"])
+    for c in changes:
+        message = message.replace(c["change_id"], "<change>")
+        for ref in (c["record_id"], c["value"], c.get("resolves")):
+            if isinstance(ref, str):
+                message = message.replace(ref, "<id>")
+    return message
+
+
+def _member(person: str, household: str, t: int, area: str | None) -> list[dict[str, Any]]:
+    """A new member as a laptop pushes it: its parent first, then a field."""
+    return [
+        change(person, "_parent_id", household, t, area=area, record_type="person"),
+        change(person, "name", "香川 花子", t, area=area, record_type="person"),
+    ]
+
+
+@pytest.mark.parametrize("record_type", sorted(set(RECORD_TYPES) - {"meeting"}))
+def test_only_a_meeting_may_be_city_wide(api: Api, record_type: str) -> None:
+    aiko = api.user_with_device("aiko", ["mure"])
+    field_name = sorted(RECORD_TYPES[record_type].fields)[0]
+    city_wide = change(
+        new_id(), field_name, "x", api.clock.stamp(-1), area=None, record_type=record_type
+    )
+    body = assert_error(aiko.post("/v1/push", {"changes": [city_wide]}), 400, "bad_request")
+    assert "only a meeting may be city-wide" in body["message"]
+    assert api.head() == 0
+
+
+def test_a_person_cannot_be_slipped_into_another_areas_household(api: Api) -> None:
+    """The attack found: a mure consultant added a member to a kagawa household."""
+    ken = api.user_with_device("ken", ["kagawa"])
+    aiko = api.user_with_device("aiko", ["mure"])
+    household, person, t = new_id(), new_id(), api.clock.stamp(-60_000)
+    ken.push(change(household, "name", "香川家", t, area="kagawa"))
+    ken.pull()
+    head = api.head()
+
+    # City-wide, as it was done: refused as a city-wide person.
+    city_wide = _member(person, household, t + 1, None)
+    assert_error(aiko.post("/v1/push", {"changes": city_wide}), 400, "bad_request")
+    # In her own area, under the kagawa household: refused as a parent not hers.
+    _refusal(aiko, *_member(person, household, t + 1, "mure"))
+
+    assert api.head() == head and ken.pull() == []
+    assert api.storage.field_state(person, "name") is None
+
+
+def test_a_parent_must_be_a_record_of_the_same_area_the_user_may_write(api: Api) -> None:
+    ken = api.user_with_device("ken", ["kagawa"])
+    boss = api.user_with_device("boss", ["mure", "kagawa"], role="supervisor")
+    aiko = api.user_with_device("aiko", ["mure"])
+    t = api.clock.stamp(-60_000)
+    kagawa_household, mure_household, mure_activity = new_id(), new_id(), new_id()
+    ken.push(change(kagawa_household, "name", "香川家", t, area="kagawa"))
+    aiko.push(
+        change(mure_household, "name", "牟礼家", t),
+        change(mure_activity, "date", "2024-05-01", t, record_type="activity"),
+    )
+    head = api.head()
+
+    def under(parent: str) -> list[dict[str, Any]]:
+        return _member(new_id(), parent, t + 1, "mure")
+
+    answers = {
+        "another area's household": _refusal(aiko, *under(kagawa_household)),
+        "no record at all": _refusal(aiko, *under(new_id())),
+        "a record of another type": _refusal(aiko, *under(mure_activity)),
+        # A supervisor holds both areas, yet a record's area is its parent's.
+        "a household of another area of the same user": _refusal(boss, *under(kagawa_household)),
+    }
+    # One answer, whether the parent exists elsewhere, is of another type, or does not exist.
+    assert len(set(answers.values())) == 1, answers
+    assert "parent <id> is not a household of area mure" in answers["no record at all"]
+    assert api.head() == head
+
+    assert aiko.push(*under(mure_household))["conflicts"] == 0
+    assert boss.push(*_member(new_id(), kagawa_household, t + 2, "kagawa"))["conflicts"] == 0
+
+
+def test_a_parent_may_come_later_in_the_same_push(api: Api) -> None:
+    """A restored laptop's replays may send a member before its household."""
+    aiko = api.user_with_device("aiko", ["mure"])
+    household, person, t = new_id(), new_id(), api.clock.stamp(-60_000)
+    member = _member(person, household, t, "mure")
+    answer = aiko.push(*member, change(household, "name", "牟礼家", t))
+    assert answer["conflicts"] == 0 and len(answer["acknowledged"]) == 3
+    assert api.storage.field_state(person, "_parent_id") is not None
+
+
+def test_a_record_answers_alike_whatever_its_true_type_and_area(api: Api) -> None:
+    ken = api.user_with_device("ken", ["shoga"])
+    aiko = api.user_with_device("aiko", ["mure"])
+    t = api.clock.stamp(-60_000)
+    shoga_household, shoga_person, mure_household = new_id(), new_id(), new_id()
+    ken.push(
+        change(shoga_household, "name", "勝賀家", t, area="shoga"),
+        *_member(shoga_person, shoga_household, t, "shoga"),
+    )
+    aiko.push(change(mure_household, "name", "牟礼家", t))
+    head = api.head()
+
+    def as_her_person(record: str) -> dict[str, Any]:
+        return change(record, "name", "x", t + 1, t, record_type="person")
+
+    answers = {
+        "another area's person": _refusal(aiko, as_her_person(shoga_person)),
+        "another area's household": _refusal(aiko, as_her_person(shoga_household)),
+        "her own household": _refusal(aiko, as_her_person(mure_household)),
+    }
+    assert len(set(answers.values())) == 1, answers
+    assert "household" not in answers["her own household"]
+    assert api.head() == head
+
+
+def _conflict_in(device: Device, api: Api, area: str) -> str:
+    """Two edits that did not see each other, in `area`: the conflict's id."""
+    household, t = new_id(), api.clock.stamp(-60_000)
+    device.push(change(household, "status", "active", t, area=area, site="a1a1a1a1"))
+    device.push(change(household, "status", "closed", t + 20, t, area=area, site="b2b2b2b2"))
+    device.push(change(household, "status", "watching", t + 10, t, area=area, site="a1a1a1a1"))
+    (conflict,) = [i for i in device.pull() if i["kind"] == "conflict" and i["area"] == area]
+    return str(conflict["change_id"])
+
+
+def test_only_a_conflict_of_the_users_areas_can_be_settled(api: Api) -> None:
+    ken = api.user_with_device("ken", ["kagawa"])
+    aiko = api.user_with_device("aiko", ["mure"])
+    kagawa_conflict = _conflict_in(ken, api, "kagawa")
+    head = api.head()
+    t = api.clock.stamp(-1)
+
+    def settling(conflict_id: str) -> list[dict[str, Any]]:
+        """Her own meeting (seen by everyone) and her own household, each settling it."""
+        meeting = change(new_id(), "title", "x", t, area=None, record_type="meeting")
+        return [
+            {**meeting, "resolves": conflict_id},
+            change(new_id(), "status", "active", t, resolves=conflict_id),
+        ]
+
+    answers = [_refusal(aiko, c) for c in settling(kagawa_conflict)]
+    answers += [_refusal(aiko, c) for c in settling(new_id())]  # a conflict nobody has
+    assert len(set(answers)) == 1, answers
+    assert api.head() == head
+    # The conflict stays on its owner's list: nothing that settles it reached the log.
+    assert not any(item.get("resolves") for item in api.log())
+
+    # Her own conflicts she settles, and so does Ken his.
+    mure_conflict = _conflict_in(aiko, api, "mure")
+    for device, conflict_id in ((aiko, mure_conflict), (ken, kagawa_conflict)):
+        meeting = change(new_id(), "title", "x", t, area=None, record_type="meeting")
+        settled = {**meeting, "resolves": conflict_id}
+        assert device.push(settled)["acknowledged"] == [settled["change_id"]]
+
+
+def test_after_a_restore_a_conflict_the_server_lost_can_still_be_settled(api: Api) -> None:
+    """Laptops may hold conflicts from the end of the log a restore took away."""
+    ken = api.user_with_device("ken", ["kagawa"])
+    aiko = api.user_with_device("aiko", ["mure"])
+    kagawa_conflict = _conflict_in(ken, api, "kagawa")
+    api.storage.record_restore(api.clock.now())
+    t = api.clock.stamp(-1)
+    lost = change(new_id(), "status", "active", t, resolves=new_id())
+    assert aiko.push(lost)["acknowledged"] == [lost["change_id"]]
+    # One the server holds is still judged by its area.
+    _refusal(aiko, change(new_id(), "status", "active", t, resolves=kagawa_conflict))
