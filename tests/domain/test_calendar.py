@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 
 from marugoto_desktop.domain.calendar import (
     ERAS,
+    age_on,
     era_of,
     fiscal_year_bounds,
     fiscal_year_label,
     fiscal_year_of,
     wareki,
+    wareki_weekday,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -196,3 +198,23 @@ def test_fiscal_years_tile_the_calendar(fiscal_year: int) -> None:
     assert fiscal_year_of(last) == fiscal_year
     assert fiscal_year_of(first - timedelta(days=1)) == fiscal_year - 1
     assert fiscal_year_of(last + timedelta(days=1)) == fiscal_year + 1
+
+
+def test_the_weekday_follows_the_date() -> None:
+    assert wareki_weekday(date(2021, 2, 18)) == "令和3年2月18日（木）"
+    assert wareki_weekday(date(2019, 4, 30)) == "平成31年4月30日（火）"
+
+
+@pytest.mark.parametrize(
+    ("birth", "on", "age"),
+    [
+        (date(1950, 6, 15), date(2025, 6, 14), 74),
+        (date(1950, 6, 15), date(2025, 6, 15), 75),
+        (date(2000, 2, 29), date(2025, 2, 28), 24),
+        (date(2000, 2, 29), date(2025, 3, 1), 25),
+        (date(2000, 2, 29), date(2024, 2, 29), 24),
+        (date(2025, 4, 1), date(2025, 4, 1), 0),
+    ],
+)
+def test_age_on_a_day(birth: date, on: date, age: int) -> None:
+    assert age_on(birth, on) == age

@@ -62,3 +62,16 @@ def fiscal_year_label(fiscal_year: int) -> str:
     first_day, _ = fiscal_year_bounds(fiscal_year)
     era, year = era_of(first_day)
     return f"{era.name}{'元' if year == 1 else year}年度"
+
+
+WEEKDAYS = "月火水木金土日"
+
+
+def wareki_weekday(day: date) -> str:
+    """A date in 和暦 with its weekday: 2021-02-18 -> 令和3年2月18日（木）."""
+    return f"{wareki(day)}（{WEEKDAYS[day.weekday()]}）"
+
+
+def age_on(birth: date, on: date) -> int:
+    """Full years of age on a day (a 29 February birthday counts from 1 March in other years)."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

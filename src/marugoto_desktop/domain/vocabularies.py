@@ -316,3 +316,22 @@ CONSENT_PURPOSES = _vocab(
     ("home_visit", "訪問による支援"),
     ("records", "記録の作成・保管"),
 )
+
+# The city's figures (DESIGN §3 and the breakdowns the office asks for): the JSON and CSV keys,
+# with the words the documents and the 集計 screen head them with.
+FIGURES = _vocab(
+    "figure",
+    ("outreach", ACTIVITY_GROUPS["outreach"]),
+    ("consultation_contacts", "相談対応・支援コーディネート（延べ件数）"),
+    ("consultation_households", "相談対応・支援コーディネート（実世帯数）"),
+    ("meetings", RECORD_TYPES["meeting"]),
+    ("referrals_in", "関係機関からの持込ケース数"),
+    ("agencies_coordinated", "連携した関係機関数"),
+    ("households_supported", "支援世帯数"),
+    ("new_households", "新規"),
+    ("continuing_households", "継続"),
+    ("closed_households", "終結（期間内）"),
+    ("by_main_issue", "主訴別の支援世帯数"),
+    ("by_issue_category", "課題別の支援世帯数（重複あり）"),
+    ("by_how_found", "把握経路別の支援世帯数"),
+)

@@ -45,6 +45,7 @@ from .errors import (
     VaultLocked,
     VaultNotFound,
 )
+from .fields import FieldRow, read_field_rows
 from .keyslots import KdfParams, Slot
 from .memory import Memory, SearchIndex, View
 from .migrations import migrate, migrate_sealed
@@ -395,6 +396,14 @@ class Vault:
             sql += " AND deleted = 0"
         with self._lock:
             return int(self._db.execute(sql, args).fetchone()[0])
+
+    def field_rows(self, record_type: str, names: Sequence[str]) -> list[FieldRow]:
+        """(id, area, parent_id, *values of `names`) of every live record of a type.
+
+        For reading a few fields of many records (the figures): only those are decoded.
+        """
+        with self._lock:
+            return read_field_rows(self._db, self._data_key, record_type, names)
 
     def search(self, text: str, record_type: str = "household") -> list[Record]:
         """Live records whose name, kana, address, phone or district contain `text`, alike
