@@ -57,6 +57,9 @@ AREAS = _vocab(
     ("kagawa", "香川"),
 )
 
+# What an area is called on screens, in documents and in CSV headers.
+AREA_LABEL = "エリア"
+
 # City-wide meetings have no area; the annual figures count them under this pseudo-area.
 CITY_PSEUDO_AREA = "city"
 CITY_LABEL = "全市"

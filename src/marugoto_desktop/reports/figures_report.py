@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain.vocabularies import (
+    AREA_LABEL,
     AREAS,
     CITY_LABEL,
     CITY_PSEUDO_AREA,
@@ -33,7 +34,6 @@ TOTAL_LABEL = "合計"
 MEETINGS_TOTAL_LABEL = "会議計"
 NO_MAIN_ISSUE_LABEL = "主訴なし"
 HOW_FOUND_UNKNOWN_LABEL = "不明"
-AREA_HEADING = "エリア"
 CHANGE_LABEL = "増減"
 
 
@@ -123,7 +123,7 @@ def area_cells(area: AreaFigures) -> list[int]:
 
 
 def _area_table(found: Figures) -> list[list[Any]]:
-    rows: list[list[Any]] = [[AREA_HEADING, *AREA_COLUMNS]]
+    rows: list[list[Any]] = [[AREA_LABEL, *AREA_COLUMNS]]
     for code, area in found.areas.items():
         rows.append([area_label(code), *area_cells(area)])
     rows.append([TOTAL_LABEL, *area_cells(found.totals)])

@@ -1,0 +1,1 @@
+"""The documents people print (DESIGN §6): built with reportlab, in memory, as PDF bytes."""
