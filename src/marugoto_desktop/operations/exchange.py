@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -14,6 +12,7 @@ from ..domain.records import Record
 from ..domain.validation import RecordInvalid
 from ..reports.export import write_export
 from ..vault import Vault
+from .output import write_text
 
 MAX_ERRORS_SHOWN = 20
 
@@ -109,17 +108,7 @@ def export_lines_to(vault: Vault, out: TextIO) -> int:
     return write_export(vault, out)
 
 
-def export_to(vault: Vault, out: Path) -> int:
-    """Write the export to a file, atomically and readable by its owner only."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            count = write_export(vault, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return count
+def export_to(vault: Vault, out: Path | str) -> int:
+    """Write the export to a file (atomically, owner-only), a pipe or device, or `-`
+    (standard output): see output.py."""
+    return write_text(out, lambda stream: write_export(vault, stream))

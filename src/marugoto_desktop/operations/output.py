@@ -1,0 +1,83 @@
+"""Where a command's output goes: one rule for every command that writes a file (export, pdf,
+report).
+
+- `-` is standard output;
+- a path that exists and is not a regular file (a pipe, a terminal, /dev/null) is written in
+  place: replacing it would put a regular file where the device or pipe was;
+- anything else (a new file, an existing regular file, or a link to one) is written to a
+  temporary file beside it, readable by its owner only, and renamed over it, so a reader never
+  sees half a file and a failure leaves the old one.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO, TextIO, TypeVar
+
+STDOUT = "-"
+
+T = TypeVar("T")
+
+
+def is_stdout(target: str | Path) -> bool:
+    return str(target) == STDOUT
+
+
+def write_binary(target: str | Path, write: Callable[[BinaryIO], T]) -> T:
+    """Call `write` with a binary stream that ends up at `target` (see the module's rule)."""
+    if is_stdout(target):
+        sys.stdout.flush()
+        result = write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return result
+    path = Path(target)
+    try:
+        mode = path.stat().st_mode  # follows links: a link to a device is a device
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(f"{path} is a folder; name a file to write")
+        with path.open("wb") as stream:
+            return write(stream)
+    return _replace(Path(os.path.realpath(path)), write)
+
+
+def write_text(target: str | Path, write: Callable[[TextIO], T]) -> T:
+    """Call `write` with a UTF-8 text stream (LF line ends) that ends up at `target`."""
+
+    def as_text(binary: BinaryIO) -> T:
+        text = io.TextIOWrapper(binary, encoding="utf-8", newline="\n", write_through=True)
+        try:
+            return write(text)
+        finally:
+            text.flush()
+            text.detach()  # the binary stream belongs to the caller (standard output, say)
+
+    return write_binary(target, as_text)
+
+
+def write_bytes(target: str | Path, data: bytes) -> None:
+    write_binary(target, lambda stream: stream.write(data))
+
+
+def _replace(path: Path, write: Callable[[BinaryIO], T]) -> T:
+    """Write a regular file atomically, owner-only (mkstemp creates it with mode 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            result = write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return result
