@@ -12,14 +12,19 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from marugoto_sync.client import Cancelled, DeviceRevoked, SyncError
 
 from . import __version__
 from .domain.validation import RecordInvalid
-from .operations import demo, exchange, records, vaults
+from .domain.vocabularies import AREAS, CITY_PSEUDO_AREA, CONSENT_PURPOSES
+from .operations import demo, documents, exchange, output, records, vaults
+from .operations import figures as figure_ops
 from .operations import sync as syncing
+from .reports.consent_scope import ConsentRefused
 from .vault import VaultError
 from .vault.replica import ConflictNotFound
 
@@ -94,11 +99,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
-        if args.out:
-            count = exchange.export_to(vault, args.out)
-            print(f"exported {count} records to {args.out}", file=sys.stderr)
-        else:
-            exchange.export_lines_to(vault, sys.stdout)
+        count = exchange.export_to(vault, args.out or output.STDOUT)
+    if args.out and not output.is_stdout(args.out):
+        print(f"exported {count} records to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -275,6 +278,181 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- documents and figures (pdf, report) ---------------------------------------------------
+
+CONSENT_REFUSALS = {
+    "no_consent": "the household has no consent on record",
+    "agency_not_covered": "no consent of the household names this agency",
+    "purpose_not_covered": "the household's consents name this agency, but not for this purpose",
+    "not_yet_granted": "the consent that would cover it starts later",
+    "withdrawn": "the consent that covered it has been withdrawn",
+    "consenter_not_member": "it was consented to by someone no longer a member of the household",
+}
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+def _pdf_password(args: argparse.Namespace) -> str | None:
+    return _read_secret_file(args.password_file) if args.password_file else None
+
+
+def _write_document(target: str, data: bytes) -> None:
+    if output.is_stdout(target) and sys.stdout.isatty():
+        raise UsageError("a PDF would garble the terminal: use --out FILE")
+    output.write_bytes(target, data)
+    if not output.is_stdout(target):
+        print(f"wrote {target}", file=sys.stderr)
+
+
+def cmd_pdf_activity(args: argparse.Namespace) -> int:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        data = documents.activity_document(
+            vault, args.id, generated_by=args.by, password=_pdf_password(args)
+        )
+    _write_document(args.out, data)
+    return 0
+
+
+def cmd_pdf_household(args: argparse.Namespace) -> int:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        try:
+            data = documents.household_document(
+                vault,
+                args.id,
+                for_agency=args.for_agency,
+                purpose=args.purpose,
+                generated_by=args.by,
+                password=_pdf_password(args),
+            )
+        except ConsentRefused as refused:
+            print(
+                f"marugoto-desktop: error: nothing may be shared with agency {refused.agency_id} "
+                f"for {refused.purpose}: {CONSENT_REFUSALS[refused.reason]}",
+                file=sys.stderr,
+            )
+            return 1
+    _write_document(args.out, data)
+    return 0
+
+
+def cmd_pdf_day(args: argparse.Namespace) -> int:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        data = documents.day_document(
+            vault,
+            args.date,
+            consultant=args.consultant,
+            generated_by=args.by,
+            password=_pdf_password(args),
+        )
+    _write_document(args.out, data)
+    return 0
+
+
+def _report(args: argparse.Namespace, period: figure_ops.Period, areas: list[str] | None) -> int:
+    if args.password_file and args.format != "pdf":
+        raise UsageError("--password-file protects a PDF: use it with --format pdf")
+    target = args.out or output.STDOUT
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        if args.format == "json":
+            found = figure_ops.as_json(vault, period, areas, detail=args.detail)
+            text = json.dumps(found, ensure_ascii=False, indent=1) + "\n"
+            output.write_bytes(target, text.encode("utf-8"))
+            return 0
+        if args.format == "csv":
+            output.write_bytes(target, figure_ops.as_csv(vault, period, areas))
+            return 0
+        data = documents.figures_document(
+            vault, period, areas, generated_by=args.by, password=_pdf_password(args)
+        )
+    _write_document(target, data)
+    return 0
+
+
+def cmd_report_annual(args: argparse.Namespace) -> int:
+    return _report(args, figure_ops.Period.of_fiscal_year(args.fiscal_year), None)
+
+
+def cmd_report_period(args: argparse.Namespace) -> int:
+    if args.to < args.from_:
+        raise UsageError(f"--to {args.to} is before --from {args.from_}")
+    return _report(args, figure_ops.Period(args.from_, args.to), args.area)
+
+
+def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParser], None]) -> None:
+    """pdf activity|household|day and report annual|period."""
+
+    def document_args(p: argparse.ArgumentParser) -> None:
+        vault_args(p)
+        p.add_argument("--password-file", metavar="FILE", help="protect the PDF (AES-256)")
+        p.add_argument("--by", metavar="NAME", help="who made it (default: your user name)")
+
+    pdf = sub.add_parser("pdf", help="print a document as PDF", description="print a document")
+    kinds = pdf.add_subparsers(dest="document", required=True, metavar="DOCUMENT")
+    p = kinds.add_parser("activity", help="活動記録票 of one activity")
+    p.set_defaults(handler=cmd_pdf_activity)
+    document_args(p)
+    p.add_argument("--id", required=True, metavar="ID")
+    p.add_argument("--out", required=True, metavar="FILE", help="- for standard output")
+    p = kinds.add_parser("household", help="フェイスシート of a household")
+    p.set_defaults(handler=cmd_pdf_household)
+    document_args(p)
+    p.add_argument("--id", required=True, metavar="ID")
+    p.add_argument(
+        "--for-agency",
+        metavar="AGENCY_ID",
+        help="only what the household's consents let you share with this agency",
+    )
+    p.add_argument(
+        "--purpose",
+        choices=CONSENT_PURPOSES.codes,
+        default=documents.SHARING_PURPOSE,
+        help="the purpose of sharing (with --for-agency; default: %(default)s)",
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help="- for standard output")
+    p = kinds.add_parser("day", help="業務日報 of a day")
+    p.set_defaults(handler=cmd_pdf_day)
+    document_args(p)
+    p.add_argument("--date", required=True, type=_day, metavar="YYYY-MM-DD")
+    p.add_argument("--consultant", metavar="NAME", help="only what NAME recorded")
+    p.add_argument("--out", required=True, metavar="FILE", help="- for standard output")
+
+    report = sub.add_parser(
+        "report", help="the city's figures", description="the city's figures (DESIGN §3)"
+    )
+    spans = report.add_subparsers(dest="span", required=True, metavar="SPAN")
+
+    def figure_args(p: argparse.ArgumentParser) -> None:
+        document_args(p)
+        p.add_argument("--format", choices=("json", "csv", "pdf"), default="json")
+        p.add_argument("--out", metavar="FILE", help="default: standard output")
+        p.add_argument(
+            "--detail",
+            action="store_true",
+            help="json: add the breakdowns and the same a year earlier",
+        )
+
+    p = spans.add_parser("annual", help="a fiscal year (N-04-01 to N+1-03-31)")
+    p.set_defaults(handler=cmd_report_annual)
+    figure_args(p)
+    p.add_argument("--fiscal-year", required=True, type=int, metavar="N")
+    p = spans.add_parser("period", help="any days, over some areas")
+    p.set_defaults(handler=cmd_report_period)
+    figure_args(p)
+    p.add_argument("--from", dest="from_", required=True, type=_day, metavar="YYYY-MM-DD")
+    p.add_argument("--to", required=True, type=_day, metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--area",
+        action="append",
+        choices=[*AREAS.codes, CITY_PSEUDO_AREA],
+        help="repeat for several; default: the whole city",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marugoto-desktop",
@@ -306,7 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("export", cmd_export, "export every record as JSON Lines")
     vault_args(p)
-    p.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    p.add_argument("--out", metavar="FILE", help="default (or -): standard output")
 
     p = command("demo", cmd_demo, "fill a vault (new or existing) with fictional demo records")
     vault_args(p)
@@ -365,6 +543,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--other", action="store_true", help="take the value that lost (or restore the record)"
     )
     choice.add_argument("--value", metavar="TEXT", help="write a new value")
+
+    add_document_commands(sub, vault_args)
     return parser
 
 
@@ -393,6 +573,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         vaults.WeakPassphrase,
         SyncError,
         ConflictNotFound,
+        documents.RecordMissing,
     ) as exc:
         print(f"marugoto-desktop: error: {exc}", file=sys.stderr)
         return 1

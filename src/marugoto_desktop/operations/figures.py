@@ -8,7 +8,7 @@ desktop app runs them in the background.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
+from typing import Any, cast
 
 from ..reports.breakdowns import BREAKDOWN_FIELDS, HouseholdRow, IssueRow
 from ..reports.figures import (
@@ -20,9 +20,12 @@ from ..reports.figures import (
     ReferralRow,
     Sources,
     figures,
+    figures_json,
 )
-from ..reports.figures_report import FiguresReport, figures_report
+from ..reports.figures_report import FiguresReport, figures_report, report_csv, report_json
 from ..vault import Vault
+
+__all__ = ["Period", "annual_figures", "as_csv", "as_json", "period_figures", "report"]
 
 
 def read_sources(vault: Vault) -> Sources:
@@ -56,3 +59,18 @@ def report(vault: Vault, period: Period, areas: Iterable[str] | None = None) -> 
     ]
     issues = [IssueRow._make(r) for r in vault.field_rows("issue", BREAKDOWN_FIELDS["issue"])]
     return figures_report(read_sources(vault), households, issues, period, areas)
+
+
+def as_json(
+    vault: Vault, period: Period, areas: Iterable[str] | None = None, *, detail: bool = False
+) -> dict[str, Any]:
+    """The figures in the contract's JSON shape (DESIGN §3); with `detail`, also the
+    breakdowns and the same a year earlier (`breakdowns`, `previous`)."""
+    if detail:
+        return report_json(report(vault, period, areas))
+    return figures_json(period_figures(vault, period, areas))
+
+
+def as_csv(vault: Vault, period: Period, areas: Iterable[str] | None = None) -> bytes:
+    """The report as CSV for Excel (UTF-8 with BOM, CRLF, Japanese headings)."""
+    return report_csv(report(vault, period, areas))
