@@ -46,6 +46,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _select(conn: sqlite3.Connection, record_type: str) -> str:
+    """The query for one type's rows: through the type index when the type is a small part of
+    the table, else by reading the table in order, which is several times faster than looking
+    up most of its rows one by one from the index (activities are most of a vault)."""
+    total, of_type = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE type = ?) FROM records", (record_type,)
+    ).fetchone()
+    source = "records NOT INDEXED" if of_type * 4 > total else "records"
+    return f"SELECT id, area, parent_id, body FROM {source} WHERE type = ? AND deleted = 0"
+
+
 def read_field_rows(
     conn: sqlite3.Connection, key: DataKey, record_type: str, names: Sequence[str]
 ) -> list[FieldRow]:
@@ -56,10 +67,7 @@ def read_field_rows(
     """
     decode = _decoder(tuple(names)).decode
     rows: list[FieldRow] = []
-    cursor = conn.execute(
-        "SELECT id, area, parent_id, body FROM records WHERE type = ? AND deleted = 0",
-        (record_type,),
-    )
+    cursor = conn.execute(_select(conn, record_type), (record_type,))
     with _collector_paused():
         for record_id, area, parent_id, blob in cursor:
             plain = key.open(blob, place("records", record_id, "body"))
