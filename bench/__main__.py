@@ -1,7 +1,8 @@
 """`make bench`: every benchmark, printed with medians and ratios.
 
 Pick a subset by name (argv, or BENCH_ARGS with make): `python -m bench sync`, or
-`python -m bench vault views sync.apply sync.push`. Sync parts: apply, push, initial, day, peer.
+`python -m bench vault views reports sync.apply sync.push`. Sync parts: apply, push, initial,
+day, peer.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import platform
 import sys
 from collections.abc import Sequence
 
-from . import bench_sync, bench_vault, bench_views
+from . import bench_reports, bench_sync, bench_vault, bench_views
 
-GROUPS = ("vault", "views", "sync")
+GROUPS = ("vault", "views", "reports", "sync")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,13 +26,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if unknown:
         parts = ", ".join(f"sync.{p}" for p in bench_sync.SUBSETS)
-        print(f"unknown benchmark {', '.join(unknown)}; choose from: vault, views, sync, {parts}")
+        groups = ", ".join(GROUPS)
+        print(f"unknown benchmark {', '.join(unknown)}; choose from: {groups}, {parts}")
         return 2
     print(f"marugoto-desktop benchmarks on {platform.machine()}, Python {sys.version.split()[0]}")
     if "vault" in names:
         bench_vault.main()
     if "views" in names:
         bench_views.main()
+    if "reports" in names:
+        bench_reports.main()
     if "sync" in names:
         bench_sync.main()
     elif sync_parts:

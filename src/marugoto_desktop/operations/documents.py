@@ -24,6 +24,7 @@ from ..reports.pdf.day import TITLE_TEXT as DAY_TITLE
 from ..reports.pdf.day import day_pdf
 from ..reports.pdf.face_sheet import TITLE_TEXT as FACE_SHEET_TITLE
 from ..reports.pdf.face_sheet import Household, face_sheet_pdf, shared_face_sheet_pdf
+from ..reports.pdf.fonts import register_fonts
 from ..reports.pdf.layout import DocumentInfo
 from ..reports.pdf.protect import protect
 from ..vault import Vault
@@ -38,6 +39,12 @@ class RecordMissing(LookupError):
         self.record_type = record_type
         self.record_id = record_id
         super().__init__(f"no {record_type} {record_id}")
+
+
+def prepare() -> None:
+    """Load the fonts every document embeds (about half a second, once per process): the
+    desktop app does it in the background after unlock, so the first print is quick too."""
+    register_fonts()
 
 
 def author(vault: Vault) -> str:
