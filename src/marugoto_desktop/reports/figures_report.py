@@ -60,6 +60,12 @@ class FiguresReport:
     areas: tuple[str, ...] | None = None  # the areas chosen; None: the whole city
 
     @property
+    def current_heading(self) -> str:
+        """A column's heading for this period: 令和7年度, or 対象期間 (the days are too long)."""
+        period = self.current.period
+        return period.label if period.fiscal_year is not None else "対象期間"
+
+    @property
     def previous_heading(self) -> str:
         """前年度 beside a fiscal year, else 前年同期."""
         return "前年度" if self.current.period.fiscal_year is not None else "前年同期"

@@ -42,6 +42,7 @@ from .layout import (
     build,
     number,
     section,
+    spacer,
     table,
     text,
 )
@@ -68,7 +69,7 @@ def _change(now: int, before: int) -> str:
 def _areas_table(report: FiguresReport) -> Table:
     """The city's table: each area's outreach and consultations, this period and the last."""
     now, then = report.current, report.previous
-    this, last = now.period.label, report.previous_heading
+    this, last = report.current_heading, report.previous_heading
     names = [
         FIGURES["outreach"],
         FIGURES["consultation_contacts"],
@@ -136,7 +137,7 @@ def _meetings_table(report: FiguresReport) -> Table:
             number(before.meetings_total, NUMBER_BOLD),
         ]
     )
-    widths = [0.25, *[0.075] * len(areas), 0.08, 0.1]
+    widths = [0.29, *[0.07] * len(areas), 0.07, 0.08]
     return table(
         header, rows, widths, numbers_from=1, extra_style=[("BACKGROUND", (0, -1), (-1, -1), SHADE)]
     )
@@ -152,7 +153,7 @@ def _comparison_table(rows: Sequence[tuple[str, int, int]], this: str, last: str
 
 def annual_story(report: FiguresReport) -> list[Flowable]:
     now = report.current
-    this, last = now.period.label, report.previous_heading
+    this, last = report.current_heading, report.previous_heading
     title = f"{now.period.label}　{TITLE_TEXT}" if now.period.fiscal_year else TITLE_TEXT
     sections: dict[str, list[tuple[str, int, int]]] = {}
     for part, item, current, previous in comparison_rows(report):
@@ -161,8 +162,8 @@ def annual_story(report: FiguresReport) -> list[Flowable]:
     story: list[Flowable] = [
         Paragraph(title, TITLE),
         text(
-            f"{PERIOD}：{now.period.span}（{last}：{report.previous.period.span}）"
-            f"　{SCOPE}：{report.scope_label}",
+            f"{PERIOD}：{now.period.span}（{last}：{report.previous.period.span}）\n"
+            f"{SCOPE}：{report.scope_label}",
             SUBTITLE,
         ),
         *section(SECTION_AREAS),
@@ -178,7 +179,7 @@ def annual_story(report: FiguresReport) -> list[Flowable]:
         # Categories with nothing in either period are left out to keep the tables readable.
         shown = [r for r in rows if r[1] or r[2]] or rows[:1]
         story += [*section(heading), _comparison_table(shown, this, last)]
-    story.append(Paragraph(DEFINITIONS, NOTE))
+    story += [spacer(3), Paragraph(DEFINITIONS, NOTE)]
     return story
 
 

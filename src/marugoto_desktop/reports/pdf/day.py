@@ -100,7 +100,7 @@ def day_story(
         f"{v.label('activity', 'next_action')}（{v.label('activity', 'next_date')}）",
     ]
     rows = [_row(a, households) for a in activities]
-    widths = [0.07, 0.2, 0.15, 0.36, 0.22]
+    widths = [0.08, 0.18, 0.185, 0.335, 0.22]
     return [*heading, table(header, rows, widths), *_tally(activities)]
 
 

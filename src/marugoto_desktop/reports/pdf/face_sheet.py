@@ -109,7 +109,7 @@ def _members_section(members: Sequence[Record], on: date) -> list[Flowable]:
             relationship += f"（{LIVES_APART}）"
         certificate = v.coded(m, "disability_certificate")
         if m.get("disability_grade"):
-            certificate += f" {m.get('disability_grade')}"
+            certificate += f"\n{m.get('disability_grade')}"
         occupation = v.coded(m, "occupation")
         if m.get("work_or_school"):
             occupation += f"\n{m.get('work_or_school')}"
@@ -125,7 +125,7 @@ def _members_section(members: Sequence[Record], on: date) -> list[Flowable]:
                 occupation,
             ]
         )
-    widths = [0.17, 0.09, 0.06, 0.17, 0.1, 0.13, 0.13, 0.15]
+    widths = [0.16, 0.09, 0.06, 0.17, 0.09, 0.18, 0.12, 0.13]
     return [*heading, table(header, rows, widths)]
 
 
