@@ -133,7 +133,7 @@ def _fill(vault: Vault, rng: random.Random) -> None:
         nonlocal stamp
         stamp += 1
         clocks = {name: [stamp, vault.site] for name in record.fields}
-        rows.append(vault._sealed_row(record, clocks, stamp))
+        rows.append(vault._sealed_row(record, clocks))
 
     homes = []
     for i in range(HOUSEHOLDS):
