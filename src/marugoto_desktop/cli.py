@@ -16,7 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from marugoto_sync.client import Cancelled, DeviceRevoked, SyncError
+from marugoto_sync.client import (
+    PLAIN_HTTP,
+    UNTRUSTED_CERTIFICATE,
+    Cancelled,
+    DeviceRevoked,
+    SyncError,
+)
+from marugoto_sync.merge import PARENT_DELETED
 
 from . import __version__
 from .domain.validation import RecordInvalid
@@ -25,6 +32,7 @@ from .operations import demo, documents, exchange, output, records, vaults
 from .operations import figures as figure_ops
 from .operations import sync as syncing
 from .reports.consent_scope import ConsentRefused
+from .reports.export import ExportBlocked
 from .vault import VaultError
 from .vault.replica import ConflictNotFound
 
@@ -241,15 +249,30 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         rows = syncing.conflict_rows(vault, include_resolved=args.all)
         problems = [] if args.json else syncing.records_to_correct(vault)
     if args.json:
-        print(json.dumps([row.__dict__ for row in rows], ensure_ascii=False, indent=1))
+        listed = [
+            {
+                "conflict_id": row.conflict_id,
+                "record_id": row.record_id,
+                "record_type": row.record_type,
+                "record_label": row.record_label,
+                "field": row.field,
+                "field_label": row.field_label,
+                "kind": row.kind,
+                **dict(zip(("kept", "other"), conflict_sides(row), strict=True)),
+                "status": row.status,
+            }
+            for row in rows
+        ]
+        print(json.dumps(listed, ensure_ascii=False, indent=1))
         return 0
     if not rows:
         print("no open conflicts")
     for row in rows:
+        kept, other = conflict_sides(row)
         print(
             f"{row.conflict_id}  {row.record_type} {row.record_label or row.record_id}  "
             f"{row.field_label} ({row.field}), {row.kind}, {row.status}\n"
-            f"    kept:  {row.kept}\n    other: {row.other}"
+            f"    kept:  {kept}\n    other: {other}"
         )
     if problems:
         print(
@@ -453,6 +476,101 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
     )
 
 
+# -- the words: what lower layers say in codes and data, in this face's English ------------
+
+
+def describe_value(value: Any) -> str:
+    """A one-line rendering of a field value for conflict listings."""
+    if value is None:
+        return "(empty)"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def conflict_sides(row: syncing.ConflictRow) -> tuple[str, str]:
+    """What the record holds now (kept) and what the other choice would do (other)."""
+    if row.kind == PARENT_DELETED:
+        # The record is live under a deleted parent: keep = it goes the parent's way.
+        what = row.parent_type or "parent"
+        if row.parent_deleted:
+            return (
+                f"(its {what} is deleted: this record is deleted with it)",
+                f"restore the {what} {row.parent_name}".rstrip(),
+            )
+        return f"(its {what} was restored: this record stays as it is)", "(nothing else to do)"
+    if row.kind == "delete_restore":
+        if row.record_deleted:
+            return "(record deleted)", "restore the record"
+        return "(record restored)", "delete the record"
+    if row.kind in syncing.DELETION_KINDS:
+        # The loser is the edit; the delete stands until a person restores the record.
+        return (
+            "(record deleted)",
+            f"restore the record (the edit: {describe_value(row.other_value)})",
+        )
+    return describe_value(row.kept_value), describe_value(row.other_value)
+
+
+def describe_sync_error(exc: SyncError) -> str:
+    details = exc.details
+    if isinstance(exc, syncing.NotEnrolled):
+        return "this vault is not enrolled with a server yet: run enroll first"
+    if isinstance(exc, syncing.AlreadyEnrolled):
+        return (
+            f"this vault is already enrolled as device {details['device_id']} of "
+            f"{details['user']} at {details['server']}. Enrolling it again makes a new device "
+            "and leaves that one active on the server: ask the office to revoke it "
+            "(marugoto-sync device revoke ID), then enroll again with --replace"
+        )
+    if exc.code == "unreachable":
+        text = f"cannot reach {details['server']}: {details['error']}"
+        if details["reason"] == UNTRUSTED_CERTIFICATE:
+            return (
+                f"{text}. The server's certificate is not trusted by this computer: if the "
+                "office uses its own CA, pass its certificate with --ca-file"
+            )
+        if details["reason"] == PLAIN_HTTP:
+            return f"{text}. The server may speak only HTTPS: try https:// in the address"
+        return f"{text}. Work saved on this laptop is kept; sync again when the server is reachable"
+    if exc.code == "insecure_url":
+        return f"the server address must start with https:// ({details['url']})"
+    if exc.code == "bad_answer":
+        return f"the server sent a malformed page: {details['error']}"
+    return exc.message or f"HTTP {exc.status}"
+
+
+def describe_export_blocked(exc: ExportBlocked, shown: int = 10) -> str:
+    problems = exc.problems
+    listed = "; ".join(str(p) for p in problems[:shown])
+    more = len(problems) - shown
+    return (
+        f"nothing exported: {len(problems)} problems in records that would not import "
+        f"again ({listed}{f'; and {more} more' if more > 0 else ''}). Settle the open "
+        "conflicts (marugoto-desktop conflicts) or correct these records, then export again"
+    )
+
+
+def describe_refused_choice(exc: syncing.ChoiceNotPossible) -> str:
+    if exc.kind == PARENT_DELETED:
+        return (
+            "a record added under a deleted parent goes with its parent (keep) or brings "
+            "the parent back (other)"
+        )
+    if exc.kind in syncing.DELETION_KINDS:
+        return (
+            "a conflict between a delete and an edit is settled by keeping the record as it "
+            "is (keep) or taking the other wish: restoring or deleting it (other)"
+        )
+    return f"unknown choice {exc.choice!r}"
+
+
+def describe_value_not_understood(exc: syncing.ValueNotUnderstood) -> str:
+    if exc.expected == "number":
+        return f"{exc.field}: {exc.text!r} is not a whole number"
+    return f"{exc.field}: answer true or false, not {exc.text!r}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marugoto-desktop",
@@ -566,12 +684,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Cancelled:
         print("marugoto-desktop: sync cancelled; run it again to continue", file=sys.stderr)
         return 1
+    except SyncError as exc:
+        print(f"marugoto-desktop: error: {describe_sync_error(exc)}", file=sys.stderr)
+        return 1
+    except ExportBlocked as exc:
+        print(f"marugoto-desktop: error: {describe_export_blocked(exc)}", file=sys.stderr)
+        return 1
+    except syncing.ChoiceNotPossible as exc:
+        print(f"marugoto-desktop: error: {describe_refused_choice(exc)}", file=sys.stderr)
+        return 1
+    except syncing.ValueNotUnderstood as exc:
+        print(f"marugoto-desktop: error: {describe_value_not_understood(exc)}", file=sys.stderr)
+        return 1
     except (
         VaultError,
         RecordInvalid,
         exchange.ImportFailed,
         vaults.WeakPassphrase,
-        SyncError,
         ConflictNotFound,
         documents.RecordMissing,
     ) as exc:

@@ -35,12 +35,19 @@ Progress = Callable[[str, int, int | None], None]
 
 
 class SyncError(Exception):
-    """The server refused, or could not be reached. `code` is the protocol's error code."""
+    """The server refused, or could not be reached.
 
-    def __init__(self, code: str, message: str, status: int = 0) -> None:
-        super().__init__(message)
+    `code` is the protocol's error code (or the client's: `unreachable`, `insecure_url`,
+    `bad_answer`), `message` what the server said, if anything, and `details` what the
+    client found: the faces put these into their own words.
+    """
+
+    def __init__(self, code: str, message: str = "", status: int = 0, **details: Any) -> None:
+        super().__init__(message or code)
         self.code = code
+        self.message = message
         self.status = status
+        self.details: dict[str, Any] = details
 
 
 class DeviceRevoked(SyncError):
@@ -102,7 +109,7 @@ def check_server_url(url: str) -> str:
         return url.rstrip("/")
     if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
         return url.rstrip("/")
-    raise SyncError("insecure_url", f"the server address must start with https:// ({url})")
+    raise SyncError("insecure_url", url=url)
 
 
 def _error_from(response: httpx.Response) -> SyncError:
@@ -111,7 +118,6 @@ def _error_from(response: httpx.Response) -> SyncError:
         code, message = str(body.get("code", "error")), str(body.get("message", ""))
     except ValueError:
         code, message = "error", response.text[:200]
-    message = message or f"HTTP {response.status_code}"
     if code == "device_revoked":
         return DeviceRevoked(code, message, response.status_code)
     if response.status_code == 426 or code == "upgrade_required":
@@ -119,17 +125,20 @@ def _error_from(response: httpx.Response) -> SyncError:
     return SyncError(code, message, response.status_code)
 
 
-def _unreachable(server: str, exc: httpx.HTTPError) -> str:
-    """Why the server could not be reached, with what a person can do about it."""
-    text = f"cannot reach {server}: {exc}"
+UNTRUSTED_CERTIFICATE = "untrusted_certificate"
+PLAIN_HTTP = "plain_http"
+NETWORK = "network"
+
+
+def _unreachable(server: str, exc: httpx.HTTPError) -> SyncError:
+    """The server could not be reached, with why (`reason`): a certificate this computer
+    does not trust, HTTP spoken to an HTTPS server, or the network."""
+    reason = NETWORK
     if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-        return (
-            f"{text}. The server's certificate is not trusted by this computer: if the "
-            "office uses its own CA, pass its certificate with --ca-file"
-        )
-    if server.startswith("http://") and isinstance(exc, httpx.RemoteProtocolError):
-        return f"{text}. The server may speak only HTTPS: try https:// in the address"
-    return f"{text}. Work saved on this laptop is kept; sync again when the server is reachable"
+        reason = UNTRUSTED_CERTIFICATE
+    elif server.startswith("http://") and isinstance(exc, httpx.RemoteProtocolError):
+        reason = PLAIN_HTTP
+    return SyncError("unreachable", server=server, reason=reason, error=str(exc))
 
 
 class SyncClient:
@@ -171,7 +180,7 @@ class SyncClient:
         try:
             response = self._http.request(method, path, headers=self._headers, **kwargs)
         except httpx.HTTPError as exc:
-            raise SyncError("unreachable", _unreachable(self.server, exc)) from exc
+            raise _unreachable(self.server, exc) from exc
         if response.status_code >= 400:
             raise _error_from(response)
         return response.json()
@@ -369,7 +378,7 @@ class SyncClient:
                 next_cursor = int(answer["next"])
                 areas = [str(a) for a in answer["areas"]]
             except (ChangeInvalid, KeyError, TypeError, ValueError) as exc:
-                raise SyncError("bad_answer", f"the server sent a malformed page: {exc}") from exc
+                raise SyncError("bad_answer", error=str(exc)) from exc
             return _Fetched(page, next_cursor, bool(answer.get("has_more")), areas)
 
         def apply(fetched: _Fetched, after: int) -> None:

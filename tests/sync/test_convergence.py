@@ -302,7 +302,7 @@ def export(vault: Vault) -> str:
         export_lines_to(vault, out)
     except ExportBlocked as blocked:
         tally("export blocked: a member under a deleted household")
-        return f"blocked: {blocked}"
+        return f"blocked: {sorted(map(str, blocked.problems))}"
     return out.getvalue()
 
 

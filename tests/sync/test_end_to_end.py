@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from marugoto_desktop.cli import describe_sync_error
 from marugoto_desktop.operations import sync as syncing
 from marugoto_desktop.operations.exchange import export_lines_to
 from marugoto_desktop.vault import KdfParams, Vault
@@ -118,7 +120,7 @@ def test_two_consultants_conflict_resolve_and_converge(tmp_path: Path, office: O
     syncing.sync(ken)
     for vault in (aiko, ken):
         [row] = syncing.conflict_rows(vault)
-        assert (row.field, row.kept, row.other) == ("status", "closed", "watching")
+        assert (row.field, row.kept_value, row.other_value) == ("status", "closed", "watching")
         assert vault.get(household.id).fields["status"] == "closed"
         assert vault.get(household.id).fields["phone"] == "087-000-0000"  # no conflict there
     [aiko_row], [ken_row] = syncing.conflict_rows(aiko), syncing.conflict_rows(ken)
@@ -153,11 +155,22 @@ def test_a_revoked_laptop_is_refused_and_wiped(tmp_path: Path, office: Office, c
 
 def test_the_client_refuses_an_unknown_certificate(tmp_path: Path, office: Office) -> None:
     vault = Vault.create(tmp_path / "v", PASSPHRASE, kdf=KdfParams())
-    with pytest.raises(SyncError, match=r"cannot reach.*not trusted.*--ca-file"):
+    with pytest.raises(SyncError) as untrusted:
         syncing.enroll(vault, office.url, "aiko", PASSWORD)  # no CA file: not trusted
+    assert (untrusted.value.code, untrusted.value.details["reason"]) == (
+        "unreachable",
+        "untrusted_certificate",
+    )
+    assert re.fullmatch(
+        r"cannot reach .*not trusted.*--ca-file", describe_sync_error(untrusted.value)
+    )
     # Plain HTTP is refused before anything is sent (loopback alone may use it, for development).
-    with pytest.raises(SyncError, match="https"):
+    with pytest.raises(SyncError) as plain:
         syncing.enroll(vault, "http://sync.example.invalid", "aiko", PASSWORD)
+    assert plain.value.code == "insecure_url"
+    assert describe_sync_error(plain.value) == (
+        "the server address must start with https:// (http://sync.example.invalid)"
+    )
     vault.close()
 
 
@@ -174,8 +187,10 @@ def test_an_enrolled_vault_is_enrolled_again_only_when_asked(
 ) -> None:
     aiko = laptop(tmp_path, "aiko", office)
     first = syncing.server_settings(aiko)["device_id"]
-    with pytest.raises(syncing.AlreadyEnrolled, match=f"device {first} of aiko"):
+    with pytest.raises(syncing.AlreadyEnrolled) as again:
         syncing.enroll(aiko, office.url, "aiko", PASSWORD, ca_file=office.ca)
+    assert (again.value.details["device_id"], again.value.details["user"]) == (first, "aiko")
+    assert f"device {first} of aiko" in describe_sync_error(again.value)
     assert syncing.server_settings(aiko)["device_id"] == first  # nothing changed
     again = syncing.enroll(aiko, office.url, "aiko", PASSWORD, ca_file=office.ca, replace=True)
     assert again.device_id != first

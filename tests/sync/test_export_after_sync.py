@@ -95,8 +95,11 @@ def test_a_meeting_naming_an_agency_this_laptop_holds_deleted_blocks_it(
     )  # fmt: skip
     ken_client.sync(VaultReplica(ken))
     aiko_client.sync(VaultReplica(aiko))
-    with pytest.raises(ExportBlocked, match=f"meeting {meeting.id}: attendee_agency_ids"):
+    with pytest.raises(ExportBlocked) as blocked:
         exchange.export_to(aiko, tmp_path / "blocked.jsonl")
+    assert [(p.record_id, p.field) for p in blocked.value.problems] == [
+        (meeting.id, "attendee_agency_ids")
+    ]
     # No conflict shows it (the server knows no references); the conflicts listing does.
     assert syncing.conflict_rows(aiko) == []
     [problem] = syncing.records_to_correct(aiko)

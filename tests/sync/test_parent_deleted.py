@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from marugoto_desktop.cli import conflict_sides, describe_export_blocked
 from marugoto_desktop.operations import exchange
 from marugoto_desktop.operations import sync as syncing
 from marugoto_desktop.reports.export import ExportBlocked
@@ -81,8 +82,15 @@ def test_both_laptops_show_the_member_added_under_the_deleted_household(apart) -
             added,
             "高松 三郎",
         )
-        assert row.kept == "(its household is deleted: this record is deleted with it)"
-        assert row.other == "restore the household 高松家"
+        assert (row.parent_type, row.parent_name, row.parent_deleted) == (
+            "household",
+            "高松家",
+            True,
+        )
+        assert conflict_sides(row) == (
+            "(its household is deleted: this record is deleted with it)",
+            "restore the household 高松家",
+        )
         assert (row.field, row.field_label) == ("_parent_id", "世帯")
         # The conflict shows the member: not listed again among records to correct.
         assert syncing.records_to_correct(vault) == []
@@ -134,9 +142,11 @@ def test_an_export_waits_until_the_conflict_is_settled_then_imports_again(
     vault = aiko[0]
     out = tmp_path / "export.jsonl"
     # The member under the deleted household would make a file that import refuses.
-    with pytest.raises(ExportBlocked, match=f"person {added}: parent_id") as blocked:
+    with pytest.raises(ExportBlocked) as blocked:
         exchange.export_to(vault, out)
-    assert "marugoto-desktop conflicts" in str(blocked.value)
+    [problem] = blocked.value.problems
+    assert (problem.record_id, problem.field, problem.code) == (added, "parent_id", "missing")
+    assert "marugoto-desktop conflicts" in describe_export_blocked(blocked.value)
     assert not out.exists() and list(tmp_path.glob(".export*")) == []
     [row] = syncing.conflict_rows(vault)
     syncing.resolve_conflict(vault, row.conflict_id, "other")
@@ -152,10 +162,9 @@ def test_keep_under_a_household_restored_meanwhile_leaves_the_record_as_it_is(ap
     with vault._transaction() as conn:  # the household comes back (as another settling would)
         vault._set_deleted(conn, household, False)
     vault.delete(added)  # and the added member is deleted on its own
-    assert (
-        syncing.conflict_rows(vault)[0].kept
-        == "(its household was restored: this record stays as it is)"
-    )
+    [restored] = syncing.conflict_rows(vault)
+    assert not restored.parent_deleted
+    assert conflict_sides(restored)[0] == "(its household was restored: this record stays as it is)"
     syncing.resolve_conflict(vault, row.conflict_id, "keep")
     assert state(vault, household, added) == [("高松家", False), ("高松 三郎", True)]
     assert syncing.conflict_rows(vault) == []

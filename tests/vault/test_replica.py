@@ -253,7 +253,7 @@ def test_a_delete_conflict_is_settled_by_keeping_the_delete_or_restoring(
 
     record_id, conflict = deletion_conflict_of(vault)
     [row] = syncing.conflict_rows(vault)
-    assert row.kept == "(record deleted)" and "restore" in row.other
+    assert (row.kind, row.record_deleted) == (conflict.kind, True)
     syncing.resolve_conflict(vault, conflict.conflict_id, choice)
     assert vault.get(record_id, include_deleted=True).deleted is deleted
     last = vault.pending_changes(limit=10_000)[-1]
@@ -265,8 +265,9 @@ def test_a_delete_conflict_takes_no_free_value(vault: Vault) -> None:
     from marugoto_desktop.operations import sync as syncing
 
     _, conflict = deletion_conflict_of(vault)
-    with pytest.raises(ValueError, match="restoring or deleting"):
+    with pytest.raises(syncing.ChoiceNotPossible) as refused:
         syncing.resolve_conflict(vault, conflict.conflict_id, "value", "false")
+    assert (refused.value.choice, refused.value.allowed) == ("value", ("keep", "other"))
 
 
 def test_only_changes_stamped_beyond_the_servers_limit_are_restamped_past_all_received(

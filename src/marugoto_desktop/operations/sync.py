@@ -25,28 +25,45 @@ from ..domain.schema import SCHEMAS, Kind
 from ..domain.validation import FieldError
 from ..reports.export import export_problems
 from ..vault import Vault
-from ..vault.replica import ConflictNotFound, ConflictView, VaultReplica, describe_value
+from ..vault.replica import ConflictNotFound, ConflictView, VaultReplica
 
 SERVER_KEY = "sync.server"
 LAST_SYNC_KEY = "sync.last"
 
 
 class NotEnrolled(SyncError):
+    """This vault has no server yet (enroll first)."""
+
     def __init__(self) -> None:
-        super().__init__(
-            "not_enrolled", "this vault is not enrolled with a server yet: run enroll first"
-        )
+        super().__init__("not_enrolled")
 
 
 class AlreadyEnrolled(SyncError):
+    """This vault is enrolled already: enrolling again makes a new device (replace=True)."""
+
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(
             "already_enrolled",
-            f"this vault is already enrolled as device {settings.get('device_id')} of "
-            f"{settings.get('user')} at {settings.get('server')}. Enrolling it again makes a "
-            "new device and leaves that one active on the server: ask the office to revoke "
-            "it (marugoto-sync device revoke ID), then enroll again with --replace",
+            device_id=settings.get("device_id"),
+            user=settings.get("user"),
+            server=settings.get("server"),
         )
+
+
+class ValueNotUnderstood(ValueError):
+    """A value typed for a field is not of the field's kind (`expected`: number, flag)."""
+
+    def __init__(self, field: str, text: str, expected: str) -> None:
+        super().__init__(field, text, expected)
+        self.field, self.text, self.expected = field, text, expected
+
+
+class ChoiceNotPossible(ValueError):
+    """A resolution this kind of conflict cannot take (`choice` is not one of `allowed`)."""
+
+    def __init__(self, kind: str, choice: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(kind, choice, allowed)
+        self.kind, self.choice, self.allowed = kind, choice, allowed
 
 
 def enrolled_settings(vault: Vault) -> dict[str, Any] | None:
@@ -181,6 +198,9 @@ def last_sync(vault: Vault) -> SyncSummary | None:
 
 @dataclass(frozen=True)
 class ConflictRow:
+    """A conflict as a person reviews it: the record, the field, both sides (value, device
+    and clock stamp), and for the kinds about deletion, the state a choice would change."""
+
     conflict_id: str
     record_id: str
     record_type: str
@@ -188,9 +208,18 @@ class ConflictRow:
     field: str
     field_label: str
     kind: str
-    kept: str  # the value the record holds now
-    other: str  # the value that lost
     status: str
+    kept_value: Any  # what the record holds now (a field conflict)
+    other_value: Any  # the value that lost
+    kept_site: str
+    kept_hlc: int
+    other_site: str
+    other_hlc: int
+    record_deleted: bool  # the record is deleted now
+    # parent_deleted: the record's parent (its type and name) and whether it is deleted now.
+    parent_type: str | None = None
+    parent_name: str = ""
+    parent_deleted: bool = False
 
 
 def _field_label(record_type: str, field: str) -> str:
@@ -212,43 +241,36 @@ def conflict_rows(vault: Vault, *, include_resolved: bool = False) -> list[Confl
     for view in views:
         c = view.conflict
         record = vault.get(c.record_id, include_deleted=True)
-        label = str(record.fields.get("name", "")) if record else ""
         field_label = _field_label(c.type, c.field)
+        parent_type, parent_name, parent_deleted = None, "", False
         if c.kind == PARENT_DELETED:
-            # The record is live under a deleted parent: keep = it goes the parent's way.
             parent_id = record.parent_id if record else None
             parent = vault.get(parent_id, include_deleted=True) if parent_id else None
-            what = parent.type if parent else "parent"
-            field_label = SCHEMAS[what].label if what in SCHEMAS else field_label
-            named = str(parent.fields.get("name", "")) if parent else ""
-            if parent is None or parent.deleted:
-                kept = f"(its {what} is deleted: this record is deleted with it)"
-                other = f"restore the {what} {named}".rstrip()
-            else:
-                kept = f"(its {what} was restored: this record stays as it is)"
-                other = "(nothing else to do)"
-        elif c.kind == "delete_restore":
-            deleted_now = bool(record and record.deleted)
-            kept = "(record deleted)" if deleted_now else "(record restored)"
-            other = "restore the record" if deleted_now else "delete the record"
-        elif c.kind in DELETION_KINDS:
-            # The loser is the edit; the delete stands until a person restores the record.
-            kept = "(record deleted)"
-            other = f"restore the record (the edit: {describe_value(c.loser.value)})"
-        else:
-            kept, other = describe_value(c.winner.value), describe_value(c.loser.value)
+            parent_type = parent.type if parent else None
+            if parent_type in SCHEMAS:
+                field_label = SCHEMAS[parent_type].label
+            parent_name = str(parent.fields.get("name", "")) if parent else ""
+            parent_deleted = parent is None or parent.deleted
         rows.append(
             ConflictRow(
                 conflict_id=c.conflict_id,
                 record_id=c.record_id,
                 record_type=c.type,
-                record_label=label,
+                record_label=str(record.fields.get("name", "")) if record else "",
                 field=c.field,
                 field_label=field_label,
                 kind=c.kind,
-                kept=kept,
-                other=other,
                 status=view.status,
+                kept_value=c.winner.value,
+                other_value=c.loser.value,
+                kept_site=c.winner.site,
+                kept_hlc=c.winner.hlc,
+                other_site=c.loser.site,
+                other_hlc=c.loser.hlc,
+                record_deleted=bool(record and record.deleted),
+                parent_type=parent_type,
+                parent_name=parent_name,
+                parent_deleted=parent_deleted,
             )
         )
     return rows
@@ -284,10 +306,10 @@ def parse_field_value(record_type: str, field: str, text: str) -> Any:
         try:
             return int(text)
         except ValueError:
-            raise ValueError(f"{field}: {text!r} is not a whole number") from None
+            raise ValueNotUnderstood(field, text, "number") from None
     if spec.kind is Kind.BOOL:
         if text.lower() not in ("true", "false"):
-            raise ValueError(f"{field}: answer true or false, not {text!r}")
+            raise ValueNotUnderstood(field, text, "flag")
         return text.lower() == "true"
     if spec.kind in (Kind.CODES, Kind.REFS):
         return [item.strip() for item in text.split(",") if item.strip()]
@@ -308,18 +330,12 @@ def resolve_conflict(
     replica = VaultReplica(vault)
     if conflict.kind == PARENT_DELETED:
         if choice not in ("keep", "other"):
-            raise ValueError(
-                "a record added under a deleted parent goes with its parent (keep) or brings "
-                "the parent back (other)"
-            )
+            raise ChoiceNotPossible(conflict.kind, choice, ("keep", "other"))
         replica.resolve_parent_deleted(conflict_id, restore_parent=choice == "other")
         return
     if conflict.kind in DELETION_KINDS:
         if choice not in ("keep", "other"):
-            raise ValueError(
-                "a conflict between a delete and an edit is settled by keeping the record as "
-                "it is (keep) or taking the other wish: restoring or deleting it (other)"
-            )
+            raise ChoiceNotPossible(conflict.kind, choice, ("keep", "other"))
         record = vault.get(conflict.record_id, include_deleted=True)
         deleted_now = bool(record and record.deleted)
         # keep: the record stays as it is now; other: the wish that lost.
@@ -331,5 +347,5 @@ def resolve_conflict(
     elif choice == "other":
         value = conflict.loser.value
     elif choice != "value":
-        raise ValueError(f"unknown choice {choice!r}")
+        raise ChoiceNotPossible(conflict.kind, choice, ("keep", "other", "value"))
     replica.resolve(conflict_id, value)

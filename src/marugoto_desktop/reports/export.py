@@ -11,11 +11,9 @@ from ..domain.schema import SCHEMAS, TYPE_ORDER, Kind
 from ..domain.validation import FieldError, record_errors
 from ..vault import Vault
 
-MAX_PROBLEMS_SHOWN = 10
-
 
 class ExportBlocked(ValueError):
-    """The live records would not import again; nothing was written.
+    """The live records would not import again; nothing was written. `problems` says why.
 
     A person's own edits are checked as they are made, but sync merges what several
     laptops wrote (a member added to a household deleted elsewhere, say), and such a merge
@@ -24,15 +22,8 @@ class ExportBlocked(ValueError):
     """
 
     def __init__(self, problems: list[FieldError]) -> None:
+        super().__init__(problems)
         self.problems = problems
-        shown = "; ".join(str(p) for p in problems[:MAX_PROBLEMS_SHOWN])
-        more = len(problems) - MAX_PROBLEMS_SHOWN
-        super().__init__(
-            f"nothing exported: {len(problems)} problems in records that would not import "
-            f"again ({shown}"
-            f"{f'; and {more} more' if more > 0 else ''}). Settle the open conflicts "
-            "(marugoto-desktop conflicts) or correct these records, then export again"
-        )
 
 
 class _Exported:

@@ -6,7 +6,6 @@ conflict values and the device token are ciphertext; cursors are clear (they are
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -494,18 +493,8 @@ class VaultReplica:
         (folder / LOCK_FILE).unlink(missing_ok=True)
 
 
-def describe_value(value: Any) -> str:
-    """A one-line rendering of a field value for conflict listings."""
-    if value is None:
-        return "(empty)"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
 __all__ = [
     "ConflictNotFound",
     "ConflictView",
     "VaultReplica",
-    "describe_value",
 ]

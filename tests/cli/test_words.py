@@ -1,0 +1,154 @@
+"""The command line's English, written from the codes and data lower layers return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from marugoto_desktop.cli import (
+    conflict_sides,
+    describe_export_blocked,
+    describe_refused_choice,
+    describe_sync_error,
+    describe_value_not_understood,
+    main,
+)
+from marugoto_desktop.domain.validation import FieldError
+from marugoto_desktop.operations import sync as syncing
+from marugoto_desktop.reports.export import ExportBlocked
+from marugoto_sync.client import SyncError
+
+from ..conftest import PASSPHRASE
+
+
+def row(kind: str, **data: Any) -> syncing.ConflictRow:
+    base: dict[str, Any] = {
+        "conflict_id": "c", "record_id": "r", "record_type": "household", "record_label": "",
+        "field": "status", "field_label": "状況", "kind": kind, "status": "open",
+        "kept_value": "closed", "other_value": "watching", "kept_site": "a", "kept_hlc": 2,
+        "other_site": "b", "other_hlc": 1, "record_deleted": False,
+    }  # fmt: skip
+    return syncing.ConflictRow(**{**base, **data})
+
+
+@pytest.mark.parametrize(
+    ("conflict", "sides"),
+    [
+        (row("concurrent_edit"), ("closed", "watching")),
+        (row("concurrent_edit", kept_value=None, other_value=["a"]), ("(empty)", '["a"]')),
+        (
+            row("edit_of_deleted", record_deleted=True),
+            ("(record deleted)", "restore the record (the edit: watching)"),
+        ),
+        (row("delete_restore", record_deleted=True), ("(record deleted)", "restore the record")),
+        (row("delete_restore"), ("(record restored)", "delete the record")),
+        (
+            row(
+                "parent_deleted", parent_type="household", parent_name="高松家", parent_deleted=True
+            ),
+            (
+                "(its household is deleted: this record is deleted with it)",
+                "restore the household 高松家",
+            ),
+        ),
+        (
+            row("parent_deleted", parent_type="household", parent_deleted=False),
+            ("(its household was restored: this record stays as it is)", "(nothing else to do)"),
+        ),
+        (
+            row("parent_deleted", parent_deleted=True),
+            ("(its parent is deleted: this record is deleted with it)", "restore the parent"),
+        ),
+    ],
+)
+def test_conflict_sides(conflict: syncing.ConflictRow, sides: tuple[str, str]) -> None:
+    assert conflict_sides(conflict) == sides
+
+
+UNREACHABLE = {"server": "https://sync.example", "error": "boom"}
+
+
+@pytest.mark.parametrize(
+    ("error", "text"),
+    [
+        (syncing.NotEnrolled(), "this vault is not enrolled with a server yet: run enroll first"),
+        (
+            syncing.AlreadyEnrolled({"device_id": "d1", "user": "aiko", "server": "https://s"}),
+            "this vault is already enrolled as device d1 of aiko at https://s. Enrolling it "
+            "again makes a new device and leaves that one active on the server: ask the office "
+            "to revoke it (marugoto-sync device revoke ID), then enroll again with --replace",
+        ),
+        (
+            SyncError("unreachable", **UNREACHABLE, reason="untrusted_certificate"),
+            "cannot reach https://sync.example: boom. The server's certificate is not trusted "
+            "by this computer: if the office uses its own CA, pass its certificate with "
+            "--ca-file",
+        ),
+        (
+            SyncError("unreachable", **UNREACHABLE, reason="plain_http"),
+            "cannot reach https://sync.example: boom. The server may speak only HTTPS: try "
+            "https:// in the address",
+        ),
+        (
+            SyncError("unreachable", **UNREACHABLE, reason="network"),
+            "cannot reach https://sync.example: boom. Work saved on this laptop is kept; sync "
+            "again when the server is reachable",
+        ),
+        (SyncError("bad_answer", error="no log"), "the server sent a malformed page: no log"),
+        (SyncError("clock_skew", "the clock is ahead", 409), "the clock is ahead"),
+        (SyncError("error", "", 502), "HTTP 502"),
+    ],
+)
+def test_sync_errors(error: SyncError, text: str) -> None:
+    assert describe_sync_error(error) == text
+
+
+def test_lower_layers_return_codes_not_sentences() -> None:
+    error = SyncError("unreachable", **UNREACHABLE, reason="network")
+    assert str(error) == "unreachable" and error.message == ""
+    assert str(syncing.NotEnrolled()) == "not_enrolled"
+    with pytest.raises(syncing.ValueNotUnderstood) as caught:
+        syncing.parse_field_value("activity", "contacts", "たくさん")
+    assert (caught.value.field, caught.value.expected) == ("contacts", "number")
+    assert describe_value_not_understood(caught.value) == (
+        "contacts: 'たくさん' is not a whole number"
+    )
+    with pytest.raises(syncing.ValueNotUnderstood) as caught:
+        syncing.parse_field_value("person", "lives_with_household", "yes")
+    assert describe_value_not_understood(caught.value) == (
+        "lives_with_household: answer true or false, not 'yes'"
+    )
+
+
+def test_refused_choices() -> None:
+    assert describe_refused_choice(
+        syncing.ChoiceNotPossible("parent_deleted", "value", ("keep", "other"))
+    ).startswith("a record added under a deleted parent goes with its parent (keep)")
+    assert describe_refused_choice(
+        syncing.ChoiceNotPossible("delete_of_edited", "value", ("keep", "other"))
+    ).startswith("a conflict between a delete and an edit is settled by keeping")
+    assert (
+        describe_refused_choice(syncing.ChoiceNotPossible("concurrent_edit", "x", ()))
+        == "unknown choice 'x'"
+    )
+
+
+def test_a_blocked_export_names_ten_problems_and_counts_the_rest() -> None:
+    problems = [FieldError(f"r{i}", "person", "parent_id", "gone", "missing") for i in range(12)]
+    text = describe_export_blocked(ExportBlocked(problems))
+    assert text.startswith("nothing exported: 12 problems in records that would not import again")
+    assert "person r9: parent_id: gone; and 2 more)." in text and "r10" not in text
+    assert text.endswith("Settle the open conflicts (marugoto-desktop conflicts) or correct "
+                         "these records, then export again")  # fmt: skip
+
+
+def test_sync_of_a_vault_not_enrolled_says_so(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("MARUGOTO_PASSPHRASE", PASSPHRASE)
+    folder = tmp_path / "vault"
+    assert main(["init", "--vault", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["sync", "--vault", str(folder)]) == 1
+    assert capsys.readouterr().err == (
+        "marugoto-desktop: error: this vault is not enrolled with a server yet: run enroll first\n"
+    )
