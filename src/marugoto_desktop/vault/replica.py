@@ -68,16 +68,20 @@ class VaultReplica:
     # -- cursors, areas, settings ----------------------------------------------------------
 
     def cursor(self, cursor_name: str = "main") -> int:
-        row = self.vault._db.execute(
-            "SELECT value FROM meta WHERE key = ?", (_cursor_key(cursor_name),)
-        ).fetchone()
+        with self.vault._lock:
+            row = self.vault._db.execute(
+                "SELECT value FROM meta WHERE key = ?", (_cursor_key(cursor_name),)
+            ).fetchone()
         return int(row[0]) if row else 0
 
     def get_setting(self, key: str) -> Any:
-        row = self.vault._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        return self.vault._data_key.open_json(row[0], place("settings", key, "value"))
+        with self.vault._lock:
+            row = self.vault._db.execute(
+                "SELECT value FROM settings WHERE key = ?", (key,)
+            ).fetchone()
+            if row is None:
+                return None
+            return self.vault._data_key.open_json(row[0], place("settings", key, "value"))
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.vault._transaction() as conn:
@@ -150,7 +154,8 @@ class VaultReplica:
 
     def last_seen(self) -> tuple[int, str] | None:
         """The last log entry pulled on the main cursor: (seq, change id), or None."""
-        row = self.vault._db.execute("SELECT value FROM meta WHERE key = 'seen'").fetchone()
+        with self.vault._lock:
+            row = self.vault._db.execute("SELECT value FROM meta WHERE key = 'seen'").fetchone()
         if row is None:
             return None
         seq, change_id = str(row[0]).split(" ", 1)
@@ -281,9 +286,11 @@ class VaultReplica:
         sql = "SELECT conflict_id, status, payload FROM conflicts"
         if not include_resolved:
             sql += " WHERE status = 'open'"
-        key = self.vault._data_key
+        with self.vault._lock:
+            key = self.vault._data_key
+            rows = self.vault._db.execute(sql + " ORDER BY conflict_id").fetchall()
         views = []
-        for conflict_id, status, payload in self.vault._db.execute(sql + " ORDER BY conflict_id"):
+        for conflict_id, status, payload in rows:
             wire = key.open_json(payload, place("conflicts", conflict_id, "payload"))
             views.append(ConflictView(conflict_from_wire(wire), status))
         return views
@@ -300,9 +307,9 @@ class VaultReplica:
         make: Callable[[Conflict, Record], tuple[Record, dict[str, Any]]],
     ) -> Record:
         """Write a person's resolution of an open conflict: an edit that carries its id."""
-        conflict = self._open(conflict_id)
         vault = self.vault
-        with vault._transaction() as conn:
+        with vault._transaction() as conn:  # the lock, held from the first read
+            conflict = self._open(conflict_id)
             row = conn.execute(
                 f"SELECT {vault._COLUMNS} FROM records WHERE id = ?", (conflict.record_id,)
             ).fetchone()
@@ -348,9 +355,9 @@ class VaultReplica:
         self, conflict_id: str, choose: Callable[[Conflict, Record], tuple[str, bool]]
     ) -> Record:
         """Delete or restore the record `choose` names, as the resolution of a conflict."""
-        conflict = self._open(conflict_id)
         vault = self.vault
-        with vault._transaction() as conn:
+        with vault._transaction() as conn:  # the lock, held from the first read
+            conflict = self._open(conflict_id)
             record = vault.get(conflict.record_id, include_deleted=True)
             if record is None:
                 raise ConflictNotFound(f"the record of conflict {conflict_id} is not here")
@@ -442,16 +449,18 @@ class VaultReplica:
     # -- scope and revocation --------------------------------------------------------------
 
     def stored_areas(self) -> list[str]:
-        rows = self.vault._db.execute(
-            "SELECT area FROM records WHERE area IS NOT NULL "
-            "UNION SELECT area FROM conflicts WHERE area IS NOT NULL"
-        ).fetchall()
+        with self.vault._lock:
+            rows = self.vault._db.execute(
+                "SELECT area FROM records WHERE area IS NOT NULL "
+                "UNION SELECT area FROM conflicts WHERE area IS NOT NULL"
+            ).fetchall()
         return sorted(str(row[0]) for row in rows)
 
     def outbox_areas(self) -> list[str]:
-        rows = self.vault._db.execute(
-            "SELECT DISTINCT area FROM outbox WHERE area IS NOT NULL"
-        ).fetchall()
+        with self.vault._lock:
+            rows = self.vault._db.execute(
+                "SELECT DISTINCT area FROM outbox WHERE area IS NOT NULL"
+            ).fetchall()
         return sorted(str(row[0]) for row in rows)
 
     def remove_area(self, area: str) -> int:
@@ -461,8 +470,8 @@ class VaultReplica:
         wrote, and an administrator may grant the area again.
         """
         vault = self.vault
-        synced = self.synced_areas()
-        with vault._transaction() as conn:
+        with vault._transaction() as conn:  # the lock, held from the first read
+            synced = self.synced_areas()
             removed = conn.execute("DELETE FROM records WHERE area = ?", (area,)).rowcount
             conn.execute("DELETE FROM conflicts WHERE area = ?", (area,))
             # Regaining the area later must fetch its whole history again: its backfill
@@ -471,7 +480,7 @@ class VaultReplica:
             conn.execute("DELETE FROM meta WHERE key = ?", (_cursor_key(f"backfill:{area}"),))
             if synced is not None and area in synced:
                 self._put_setting(conn, "synced_areas", [a for a in synced if a != area])
-        with vault._lock:
+            # Under the same lock: no reader sees the area's records after they are gone.
             vault._memory.forget()
         return int(removed)
 

@@ -235,8 +235,9 @@ class Vault:
             _store_slot(conn, slot)
 
     def has_recovery_slot(self) -> bool:
-        row = self._db.execute("SELECT 1 FROM key_slots WHERE slot_id = 'recovery'").fetchone()
-        return row is not None
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM key_slots WHERE slot_id = 'recovery'")
+            return row.fetchone() is not None
 
     def set_recovery_key(self, office_public: X25519PublicKey) -> None:
         slot = keyslots.recovery_slot(self.vault_id, self._data_key.raw, office_public)
@@ -508,22 +509,24 @@ class Vault:
 
         Each record is validated first (against `refs`, by default this vault plus the batch),
         and so is every stored 重層的支援会議 a changed consent covered; an update records only
-        the fields that changed, as edits.
+        the fields that changed, as edits. Validation and write hold the vault's lock as one:
+        what was checked is what is written against (docs/architecture.md).
         """
-        if refs is None:
-            refs = _Overlay(self, records)
-        errors: list[FieldError] = []
-        for record in records:
-            errors.extend(record_errors(record, refs))
-        errors.extend(self._lost_consents(records, refs))
-        if errors:
-            raise RecordInvalid(errors)
-        stored: list[Record] = []
-        with self._transaction() as conn:
+        with self._lock:
+            if refs is None:
+                refs = _Overlay(self, records)
+            errors: list[FieldError] = []
             for record in records:
-                stored.append(self._write(conn, record))
-            self._save_clock(conn)
-        return stored
+                errors.extend(record_errors(record, refs))
+            errors.extend(self._lost_consents(records, refs))
+            if errors:
+                raise RecordInvalid(errors)
+            stored: list[Record] = []
+            with self._transaction() as conn:
+                for record in records:
+                    stored.append(self._write(conn, record))
+                self._save_clock(conn)
+            return stored
 
     def edit(
         self,
