@@ -1,40 +1,40 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
     <name>ActivityDialog</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="64" />
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="50"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="67" />
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="53"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="87" />
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="70"/>
         <source>Save (Ctrl+S)</source>
         <translation>保存（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="88" />
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="71"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="123" />
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="104"/>
         <source>Not saved</source>
         <translation>保存できませんでした</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="132" />
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="118"/>
         <source>Unsaved changes</source>
         <translation>保存していない変更</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="133" />
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="119"/>
         <source>This activity is not saved. Discard it?</source>
         <translation>この活動記録は保存されていません。破棄しますか？</translation>
     </message>
@@ -42,37 +42,37 @@
 <context>
     <name>AgenciesPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="25" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="27"/>
         <source>Registering area</source>
         <translation>登録エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="30" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="32"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="31" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="33"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="32" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="34"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="33" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="35"/>
         <source>Phone</source>
         <translation>電話</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="36" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="37"/>
         <source>Add agency</source>
         <translation>機関を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="41" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="42"/>
         <source>Area that registers a new agency</source>
         <translation>新しい機関を登録するエリア</translation>
     </message>
@@ -80,17 +80,17 @@
 <context>
     <name>Busy</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/background.py" line="107" />
+        <location filename="../../src/marugoto_desktop/ui/background.py" line="107"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/background.py" line="108" />
+        <location filename="../../src/marugoto_desktop/ui/background.py" line="108"/>
         <source>Cancel the running work</source>
         <translation>実行中の処理を中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/background.py" line="141" />
+        <location filename="../../src/marugoto_desktop/ui/background.py" line="141"/>
         <source>Stopping…</source>
         <translation>中止しています…</translation>
     </message>
@@ -98,152 +98,152 @@
 <context>
     <name>FirstRunPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="193" />
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="254" />
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="285" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="193"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="254"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="285"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="194" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="194"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="198" />
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="255" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="198"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="255"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="202" />
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="257" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="202"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="257"/>
         <source>Passphrase again</source>
         <translation>パスフレーズ（確認）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="206" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="206"/>
         <source>Office recovery public key file</source>
         <translation>事務所の回復用公開鍵ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="210" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="210"/>
         <source>Remember the passphrase. If it is forgotten, only the office recovery key can open these records; without a recovery key nothing can, and they are lost.</source>
         <translation>パスフレーズを忘れないでください。忘れた場合、記録を開けるのは事務所の回復用の鍵だけです。回復用の鍵がなければ誰にも開けず、記録は失われます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="218" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="218"/>
         <source>Connect to the office server now</source>
         <translation>今すぐ事務所のサーバーに接続する</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="221" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="221"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="223" />
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="231" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="223"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="231"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="226" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="226"/>
         <source>Server password</source>
         <translation>サーバーのパスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="228" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="228"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="230" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="230"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="232" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="232"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="233" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="233"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="239" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="239"/>
         <source>Create the vault</source>
         <translation>保管庫を作成</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="242" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="242"/>
         <source>Try with demo data</source>
         <translation>デモデータで試す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="245" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="245"/>
         <source>Open an existing vault…</source>
         <translation>既存の保管庫を開く…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="258" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="258"/>
         <source>Recovery key (optional)</source>
         <translation>回復用の鍵（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="267" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="267"/>
         <source>Start a new vault</source>
         <translation>新しい保管庫を作る</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="291" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="291"/>
         <source>Too short: at least %1 characters.</source>
         <translation>短すぎます：%1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="292" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="292"/>
         <source>Weak: a longer passphrase is safer.</source>
         <translation>弱い：もっと長いパスフレーズが安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="293" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="293"/>
         <source>Fair: a few more words make it strong.</source>
         <translation>普通：もう少し長くすると強くなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="294" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="294"/>
         <source>Strong.</source>
         <translation>強い。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="305" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="305"/>
         <source>The passphrase must be at least %1 characters long.</source>
         <translation>パスフレーズは %1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="312" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="312"/>
         <source>The two passphrases differ. Type the same one twice.</source>
         <translation>2つのパスフレーズが違います。同じものを2回入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="344" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="344"/>
         <source>Creating the vault…</source>
         <translation>保管庫を作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="352" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="352"/>
         <source>To connect now, fill in the server, user name and password.</source>
         <translation>今すぐ接続するには、サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="379" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="379"/>
         <source>Making the demo records…</source>
         <translation>デモデータを作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="401" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="401"/>
         <source>The recovery key file could not be read.</source>
         <translation>回復用の鍵ファイルを読み込めませんでした。</translation>
     </message>
@@ -251,67 +251,63 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="33" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="42"/>
         <source>Follow-ups due and overdue</source>
         <translation>期限切れ・本日期限のフォロー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="36" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="45"/>
         <source>Planned visits</source>
         <translation>予定している訪問</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="39" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="48"/>
         <source>Referrals awaiting acknowledgement</source>
         <translation>関係機関の受理待ちの連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="55" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
         <source>Due and overdue</source>
         <translation>期限切れ・本日期限</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="56" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="65"/>
         <source>Planned in the next two weeks</source>
         <translation>今後2週間の予定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="59" />
-        <source>Referrals awaiting the agency's reply</source>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
+        <source>Referrals awaiting the agency&apos;s reply</source>
         <translation>関係機関の返事待ちの連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="60" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="69"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="85" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="95"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="87" />
-        <source>Not synced yet.</source>
-        <translation>まだ同期していません。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="93" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="100"/>
         <source>Overdue</source>
         <translation>期限切れ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="94" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="103"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="115"/>
         <source>Referral</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="94" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="105"/>
         <source>Visit</source>
         <translation>訪問</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="102" />
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="125"/>
         <source>Nothing here.</source>
         <translation>ありません。</translation>
     </message>
@@ -319,230 +315,230 @@
 <context>
     <name>HouseholdDetailView</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="52" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="55"/>
         <source>New activity (Ctrl+N)</source>
         <translation>活動記録を追加（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="54" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="57"/>
         <source>Copy address</source>
         <translation>住所をコピー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="56" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="59"/>
         <source>Print face sheet</source>
         <translation>フェイスシートを印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="58" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="61"/>
         <source>Coming with the documents</source>
         <translation>帳票機能で追加予定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="67" />
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="68" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="71"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="70" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="73"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="92" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="95"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="93" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="96"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="94" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="97"/>
         <source>Relationship</source>
         <translation>続柄</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="95" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="98"/>
         <source>Born</source>
         <translation>生年月日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="97" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="100"/>
         <source>Add member</source>
         <translation>世帯員を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="103" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="106"/>
         <source>Main</source>
         <translation>主訴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="104" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="107"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="105" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="108"/>
         <source>Identified</source>
         <translation>把握日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="106" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="109"/>
         <source>Resolved</source>
         <translation>解決日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="107" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="110"/>
         <source>Note</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="111" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="114"/>
         <source>Add issue</source>
         <translation>課題を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="117" />
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="133" />
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="160" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="120"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="136"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="163"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="118" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="121"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="119" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="122"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="120" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="123"/>
         <source>Next</source>
         <translation>次回予定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="121" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="124"/>
         <source>By</source>
         <translation>記録者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="125" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="128"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="134" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="137"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="135" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="138"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="136" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="139"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="137" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="140"/>
         <source>Follow-up</source>
         <translation>フォロー予定日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="142" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="145"/>
         <source>Add referral</source>
         <translation>連携を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="148" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="151"/>
         <source>Person</source>
         <translation>同意者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="149" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="152"/>
         <source>Granted</source>
         <translation>同意日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="150" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="153"/>
         <source>Purposes</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="151" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="154"/>
         <source>Withdrawn</source>
         <translation>撤回日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="154" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="157"/>
         <source>Add consent</source>
         <translation>同意を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="161" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="164"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="162" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="165"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="163" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="166"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="170" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
         <source>Basic</source>
         <translation>基本情報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="171" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="174"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="172" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="175"/>
         <source>Issues</source>
         <translation>課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="173" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="176"/>
         <source>Activities</source>
         <translation>活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="174" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="177"/>
         <source>Referrals</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="175" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="178"/>
         <source>Consents</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="176" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="179"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="177" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="180"/>
         <source>Choose a household from the list, or search with Ctrl+F.</source>
         <translation>一覧から世帯を選ぶか、Ctrl+F で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="232" />
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="233"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
@@ -550,32 +546,32 @@
 <context>
     <name>HouseholdTableModel</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="128" />
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="131"/>
         <source>Household</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="129" />
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="132"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="130" />
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="133"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="131" />
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="134"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="132" />
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="135"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="133" />
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="136"/>
         <source>Address</source>
         <translation>住所</translation>
     </message>
@@ -583,58 +579,59 @@
 <context>
     <name>HouseholdsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="56" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="67"/>
         <source>Search by name, kana, address or phone (Ctrl+F)</source>
         <translation>氏名・ふりがな・住所・電話で検索（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="57" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="68"/>
         <source>Search households</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="62" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="73"/>
         <source>All areas</source>
         <translation>すべてのエリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="63" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="74"/>
         <source>Area filter</source>
         <translation>エリアで絞り込み</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="65" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="76"/>
         <source>Any status</source>
         <translation>すべての状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="67" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="78"/>
         <source>Status filter</source>
         <translation>状況で絞り込み</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="69" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="80"/>
         <source>Any issue</source>
         <translation>すべての課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="71" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="82"/>
         <source>Issue filter</source>
         <translation>課題で絞り込み</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="74" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="85"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="167" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="201"/>
         <source>%n household(s)</source>
         <translation>
-            <numerusform>%n 世帯</numerusform></translation>
+            <numerusform>%n 世帯</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="170" />
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="204"/>
         <source>%1 of %2 households</source>
         <translation>%2 世帯中 %1 世帯</translation>
     </message>
@@ -642,39 +639,39 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="161" />
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="245" />
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="273" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="245"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="273"/>
         <source>Marugoto welfare records</source>
         <translation>まるごと福祉 相談記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="203" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="203"/>
         <source>Find household</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="206" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="206"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="208" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="208"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="210" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="210"/>
         <source>Lock and quit</source>
         <translation>ロックして終了</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="221" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="221"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="298" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="298"/>
         <source>Open a household first (Ctrl+F).</source>
         <translation>先に世帯を開いてください（Ctrl+F）。</translation>
     </message>
@@ -682,53 +679,53 @@
 <context>
     <name>MeetingsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="74" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="75"/>
         <source>City-wide</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="75" />
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="102" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="101"/>
         <source>Area of a new meeting</source>
         <translation>新しい会議のエリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="80" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="81"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="82" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="83"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="84" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="85"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="85" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="86"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="86" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="87"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="91" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="90"/>
         <source>New meeting</source>
         <translation>新しい会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="146" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="141"/>
         <source>A 重層的支援会議 may discuss only households whose person concerned has consented. No valid consent on %1 for: %2. Record the consent first, remove the household, or hold a 支援会議 instead.</source>
         <translation>重層的支援会議で検討できるのは、本人の同意がある世帯だけです。%1 時点で有効な同意がない世帯：%2。先に同意を記録するか、その世帯を外すか、支援会議として開いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="156" />
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="151"/>
         <source>重層的支援会議: every household chosen has valid consent on %1.</source>
         <translation>重層的支援会議：選んだ世帯はすべて %1 時点で有効な同意があります。</translation>
     </message>
@@ -736,112 +733,112 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="60" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="60"/>
         <source>Please fill this in.</source>
         <translation>入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="62" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="62"/>
         <source>Type a date such as 2025-04-01.</source>
         <translation>日付は 2025-04-01 のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="64" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="64"/>
         <source>Type a time such as 09:30.</source>
         <translation>時刻は 09:30 のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="66" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="66"/>
         <source>Too long: at most %1 characters.</source>
         <translation>長すぎます：%1 文字以内にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="70" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="70"/>
         <source>Type a whole number.</source>
         <translation>整数で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="72" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="72"/>
         <source>This date is before the first date.</source>
         <translation>この日付が開始の日付より前になっています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="74" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="74"/>
         <source>A 重層的支援会議 needs the consent of each household discussed. Record the consent first, or choose 支援会議.</source>
         <translation>重層的支援会議には、検討する各世帯の同意が必要です。先に同意を記録するか、支援会議を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="80" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="80"/>
         <source>A 重層的支援会議 relies on this consent. Change that meeting first.</source>
         <translation>この同意をもとにした重層的支援会議があります。先にその会議を変更してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="84" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="84"/>
         <source>The record chosen here no longer exists or belongs to another household.</source>
         <translation>ここで選んだ記録は存在しないか、別の世帯のものです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="88" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="88"/>
         <source>Other records refer to this one. Change them first.</source>
         <translation>ほかの記録がこの記録を参照しています。先にそちらを変更してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="90" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="90"/>
         <source>This cannot be changed once saved.</source>
         <translation>保存後は変更できません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="92" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="92"/>
         <source>Choose one of the listed values.</source>
         <translation>一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="93" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="93"/>
         <source>Check this value.</source>
         <translation>この値を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="98" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="98"/>
         <source>The passphrase is wrong.</source>
         <translation>パスフレーズが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="100" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="100"/>
         <source>There is no vault in this folder.</source>
         <translation>このフォルダには保管庫がありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="102" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="102"/>
         <source>A vault already exists in this folder. Open it instead.</source>
         <translation>このフォルダにはすでに保管庫があります。そちらを開いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="104" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="104"/>
         <source>The vault is open in another window or program. Close it first.</source>
         <translation>保管庫は別のウィンドウかプログラムで開かれています。先にそちらを閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="108" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="108"/>
         <source>The vault is damaged or has been tampered with. Contact your administrator.</source>
         <translation>保管庫のデータが壊れているか、改ざんされています。管理者に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="113" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="113"/>
         <source>The vault is locked. Unlock it again.</source>
         <translation>保管庫はロックされています。もう一度開いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="115" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="115"/>
         <source>This folder cannot be written to. Choose another folder.</source>
         <translation>このフォルダには書き込めません。別のフォルダを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="117" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="117"/>
         <source>The folder could not be used: %1</source>
         <translation>フォルダを使えませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="120" />
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="120"/>
         <source>Something went wrong: %1</source>
         <translation>問題が起きました：%1</translation>
     </message>
@@ -849,71 +846,71 @@
 <context>
     <name>OutreachPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="38" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="39"/>
         <source>Gathering kind</source>
         <translation>会合の種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="40" />
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="77" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="41"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="78"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="42" />
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="78" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="43"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="79"/>
         <source>Place</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="44" />
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="79" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="45"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="80"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="52" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="53"/>
         <source>+1 person</source>
         <translation>＋1人</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="57" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="58"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="64" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="65"/>
         <source>Concerns heard (without names; link to a household later)</source>
         <translation>気になったこと（名前は書かずに。世帯とのひも付けは後で）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="66" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="67"/>
         <source>Concerns</source>
         <translation>気になったこと</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="67" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="68"/>
         <source>Save the gathering</source>
         <translation>会合を記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="73" />
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="91" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="92"/>
         <source>Recent gatherings</source>
         <translation>最近の会合</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="76" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="77"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="127" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="127"/>
         <source>Saved: %1 people.</source>
         <translation>記録しました：%1 人。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="140" />
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="140"/>
         <source> people</source>
         <translation> 人</translation>
     </message>
@@ -921,33 +918,33 @@
 <context>
     <name>RecordsTab</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="77" />
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="77"/>
         <source>New</source>
         <translation>新規</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="79" />
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="79"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="81" />
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="220" />
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="220"/>
         <source>Delete</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="168" />
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="168"/>
         <source>Unsaved changes</source>
         <translation>保存していない変更</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="169" />
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="169"/>
         <source>This record has changes that are not saved. Discard them?</source>
         <translation>この記録には保存していない変更があります。破棄しますか？</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="221" />
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="221"/>
         <source>Delete this record? It can be restored from the command line.</source>
         <translation>この記録を削除しますか？（コマンドラインから復元できます）</translation>
     </message>
@@ -955,17 +952,17 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="44" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="44"/>
         <source>Annual figures and printed documents will appear here.</source>
         <translation>年間集計と印刷用の帳票はここに表示されます（準備中）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="46" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="46"/>
         <source>Annual report (PDF)…</source>
         <translation>年間報告（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="48" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="48"/>
         <source>Annual figures (CSV)…</source>
         <translation>年間集計（CSV）…</translation>
     </message>
@@ -973,110 +970,110 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="36" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="38"/>
         <source>Your name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="38" />
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="67" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="40"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="69"/>
         <source>Your area</source>
         <translation>担当エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="42" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="44"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="43" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="45"/>
         <source>Lock after idle minutes</source>
         <translation>操作がないときにロックするまでの分数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="48" />
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="71" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="50"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="73"/>
         <source>Text size</source>
         <translation>文字の大きさ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="53" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="55"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="56" />
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="76" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="58"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="78"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="60" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="62"/>
         <source>Save settings</source>
         <translation>設定を保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="64" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="66"/>
         <source>You</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="66" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="68"/>
         <source>Your name (prefilled as recorder)</source>
         <translation>氏名（記録者として自動入力）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="68" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="70"/>
         <source>Safety and view</source>
         <translation>安全と表示</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="70" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="72"/>
         <source>Lock after idle</source>
         <translation>操作がないときのロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="72" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="74"/>
         <source>Office server</source>
         <translation>事務所のサーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="74" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="76"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="75" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="77"/>
         <source>CA file</source>
         <translation>CA 証明書</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="77" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="79"/>
         <source>Recovery</source>
         <translation>回復</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="98" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="100"/>
         <source>%1 (user %2)</source>
         <translation>%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="103" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="105"/>
         <source>Not connected. Connect on the 同期 screen.</source>
         <translation>未接続です。「同期」画面で接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="107" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="109"/>
         <source>The office recovery key can reopen this vault if the passphrase is forgotten. Ask the office; it keeps the key offline.</source>
         <translation>パスフレーズを忘れても、事務所の回復用の鍵でこの保管庫を開けます。事務所に相談してください（鍵はオフラインで保管されています）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="114" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="116"/>
         <source>This vault has no office recovery key: if the passphrase is forgotten, the records cannot be opened.</source>
         <translation>この保管庫には事務所の回復用の鍵がありません。パスフレーズを忘れると記録を開けなくなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="130" />
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="134"/>
         <source>Saved.</source>
         <translation>保存しました。</translation>
     </message>
@@ -1084,267 +1081,273 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="50" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="66"/>
         <source>Sync was stopped. What was sent or received so far is kept.</source>
         <translation>同期を中止しました。それまでに送受信した分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="53" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="69"/>
         <source>The server cannot be reached. Your work is kept on this laptop; sync again at the office.</source>
         <translation>サーバーに接続できません。記録はこのパソコンに保存されています。事務所でもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="58" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="74"/>
         <source>The server address must start with https://.</source>
         <translation>サーバーのアドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="59" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="75"/>
         <source>The user name or password is wrong.</source>
         <translation>ユーザー名かパスワードが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="60" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="76"/>
         <source>The server no longer accepts this laptop. Connect it again.</source>
         <translation>サーバーがこのパソコンを受け付けなくなりました。もう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="63" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="79"/>
         <source>This laptop was revoked by the office; its records were erased. Ask the office.</source>
         <translation>このパソコンは事務所で無効にされ、記録は消去されました。事務所に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="67" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="83"/>
         <source>This app is too old for the server. Install the new version.</source>
         <translation>このアプリはサーバーに対して古すぎます。新しい版を入れてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="70" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="86"/>
         <source>Some records are in an area you may no longer change.</source>
         <translation>変更できなくなったエリアの記録があります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="73" />
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="256" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="89"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="286"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="74" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="90"/>
         <source>This laptop is already connected to a server.</source>
         <translation>このパソコンはすでにサーバーに接続しています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="75" />
-        <source>This laptop's clock is wrong. Set the date and time, then sync again.</source>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="91"/>
+        <source>This laptop&apos;s clock is wrong. Set the date and time, then sync again.</source>
         <translation>このパソコンの時計がずれています。日付と時刻を直してから同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="78" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
         <source>Too many attempts. Wait a minute and try again.</source>
         <translation>試行が多すぎます。少し待ってからやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="85" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="100"/>
         <source>The server refused the sync (%1).</source>
         <translation>サーバーが同期を受け付けませんでした（%1）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="89" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="59"/>
         <source>The certificate file could not be read.</source>
         <translation>証明書ファイルを読み込めませんでした。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="90" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="60"/>
         <source>Sync failed: %1</source>
         <translation>同期できませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="99" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="106"/>
+        <source>Not synced yet.</source>
+        <translation>まだ同期していません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="129"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="116" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="146"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="118" />
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="128" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="148"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="158"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="121" />
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="129" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="159"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="123" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="153"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="124" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="154"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="127" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="157"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="130" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="133" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="163"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="137" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="167"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="140" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="157" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="187"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="159" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="189"/>
         <source>Now in the records</source>
         <translation>いまの記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="163" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="193"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="172" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="202"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="174" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="177" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="207"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="178" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="208"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="179" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="209"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="209" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="239"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="214" />
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="216" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="244"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="246"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="220" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="250"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="250" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="280"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="262" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="292"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="305" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="339"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="313" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="347"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="326" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="360"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="328" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="362"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="331" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="365"/>
         <source>The record as it is now (deleted or restored).</source>
         <translation>いまの状態のまま（削除または復元）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="333" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="367"/>
         <source>The other wish: restore or delete it.</source>
         <translation>もう一方の希望：復元または削除する。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="340" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="374"/>
         <source>Device %1, %2</source>
         <translation>端末 %1、%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="380" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="414"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="392" />
-        <source>Connected. Sync now to receive your areas' records.</source>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="426"/>
+        <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="401" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="435"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="413" />
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="422" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="447"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="456"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="441" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="120"/>
         <source>Last sync %1: %2</source>
         <translation>前回の同期 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="449" />
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="113"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="478"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>
@@ -1352,51 +1355,51 @@
 <context>
     <name>UnlockPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="84" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="84"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="91" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="91"/>
         <source>Unlock</source>
         <translation>開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="83" />
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="103" />
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="130" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="83"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="103"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="130"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="85" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="85"/>
         <source>Choose the vault folder</source>
         <translation>保管庫フォルダを選ぶ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="89" />
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="104" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="89"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="104"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="94" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="94"/>
         <source>Create a new vault or try the demo…</source>
         <translation>新しい保管庫を作る・デモを試す…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="112" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="112"/>
         <source>Open your records</source>
         <translation>相談記録を開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="140" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="140"/>
         <source>Choose the vault folder and type the passphrase.</source>
         <translation>保管庫フォルダを選び、パスフレーズを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="144" />
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="146" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="144"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="146"/>
         <source>Unlocking…</source>
         <translation>開いています…</translation>
     </message>
@@ -1404,47 +1407,47 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="85" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="85"/>
         <source>Home</source>
         <translation>ホーム</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="86" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="86"/>
         <source>Households</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="87" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="87"/>
         <source>Outreach tally</source>
         <translation>アウトリーチ集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="88" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="88"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="89" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="89"/>
         <source>Agencies</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="90" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="90"/>
         <source>Reports</source>
         <translation>集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="91" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="91"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="92" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="92"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="96" />
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="96"/>
         <source>Screens</source>
         <translation>画面</translation>
     </message>
@@ -1452,27 +1455,27 @@
 <context>
     <name>parent</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="45" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="45"/>
         <source>Look in:</source>
         <translation>場所:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="46" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="46"/>
         <source>Folder:</source>
         <translation>フォルダ:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="47" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="47"/>
         <source>Files of type:</source>
         <translation>ファイルの種類:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="48" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="48"/>
         <source>Choose</source>
         <translation>選択</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="49" />
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="49"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -1480,12 +1483,12 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/screenshots.py" line="61" />
+        <location filename="../../src/marugoto_desktop/ui/screenshots.py" line="63"/>
         <source>Look in:</source>
         <translation>場所:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/screenshots.py" line="62" />
+        <location filename="../../src/marugoto_desktop/ui/screenshots.py" line="64"/>
         <source>Files of type:</source>
         <translation>ファイルの種類:</translation>
     </message>
@@ -1493,7 +1496,7 @@
 <context>
     <name>window.unlock_page</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/screenshots.py" line="55" />
+        <location filename="../../src/marugoto_desktop/ui/screenshots.py" line="57"/>
         <source>The passphrase is wrong.</source>
         <translation>パスフレーズが違います。</translation>
     </message>

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,8 +17,9 @@ from PySide6.QtWidgets import (
 from ..domain.records import Record
 from ..domain.validation import RecordInvalid
 from ..domain.vocabularies import AREAS
+from ..operations.changes import OpChanges
+from ..operations.visits import record_visit, set_consultant, visit_draft
 from ..vault import VaultError
-from .adapters import Changes, record_visit
 from .forms import CodePicker, RecordForm
 from .messages import vault_error_text
 from .session import Session, today
@@ -38,20 +38,6 @@ ENTRY_FIELDS = (
 )
 
 
-def consultant_name(session: Session) -> str:
-    """The signed-in consultant: 設定's name, else the user the laptop was enrolled as."""
-    name = str(QSettings().value("profile/consultant", "") or "")
-    if name:
-        return name
-    vault = session.vault
-    if vault is None:
-        return ""
-    from ..operations.sync import enrolled_settings
-
-    settings = enrolled_settings(vault) or {}
-    return str(settings.get("user", "") or "")
-
-
 class ActivityDialog(QDialog):
     """A new activity for one household. Ctrl+S (or Enter on the buttons) saves."""
 
@@ -60,7 +46,7 @@ class ActivityDialog(QDialog):
         self.session = session
         self.household = household
         self.saved_record: Record | None = None
-        self.changes: Changes | None = None
+        self.changes: OpChanges | None = None
         self.setWindowTitle(self.tr("New activity"))
         self.setModal(True)
         heading = QLabel(
@@ -73,12 +59,9 @@ class ActivityDialog(QDialog):
         font.setBold(True)
         heading.setFont(font)
         self.form = RecordForm("activity", fields=ENTRY_FIELDS)
-        self.form.set_values(
-            {
-                "date": today().isoformat(),
-                "recorded_by": consultant_name(session),
-            }
-        )
+        # Today and who records (設定's name, else the enrolled user), as the operation fills them.
+        self.draft = visit_draft(session.require(), household.id, today=today())
+        self.form.set_values(self.draft.fields)
         self.form.edited.connect(self._edited)
         self.dirty = False
         buttons = QDialogButtonBox(
@@ -113,15 +96,18 @@ class ActivityDialog(QDialog):
             return
         values = self.form.values()
         try:
-            record, changes = record_visit(
-                vault, self.household.id, self.household.area or "", values
-            )
+            record, changes = record_visit(vault, self.household.id, values, today=today())
         except RecordInvalid as exc:
             self.form.show_errors(exc.errors)
             return
         except VaultError as exc:
             QMessageBox.warning(self, self.tr("Not saved"), vault_error_text(exc))
             return
+        recorder = str(values.get("recorded_by") or "")
+        if self.draft.recorded_by is None and recorder:
+            # No name was known on this laptop: the one typed here becomes the recorder of
+            # the next activities too (設定 shows it, and may change it).
+            changes |= set_consultant(vault, recorder)
         self.saved_record, self.changes = record, changes
         self.accept()
 

@@ -6,9 +6,11 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..domain import vocabularies as v
-from ..domain.records import Record
 from ..domain.schema import FieldSpec
-from .adapters import Changes, consent_status, kana_key
+from ..operations.changes import OpChanges
+from ..operations.directory import agencies, agency_choices, household_choices, meetings
+from ..operations.households import household_row
+from ..operations.meetings import consent_status
 from .forms import CodePicker
 from .models import Column, field_text
 from .records_tab import RecordsTab
@@ -32,7 +34,6 @@ class AgenciesPage(QWidget):
                 Column(self.tr("Area"), lambda r: v.AREAS.label(r.area or "")),
                 Column(self.tr("Phone"), field_text("phone")),
             ],
-            order=lambda r: (str(r.get("agency_type", "")), kana_key(str(r.get("name", "")))),
             new_label=self.tr("Add agency"),
         )
         self.tab.new_button.clicked.connect(self._new)
@@ -56,9 +57,9 @@ class AgenciesPage(QWidget):
     def refresh(self) -> None:
         vault = self.session.vault
         if vault is not None:
-            self.tab.show_records(vault.records("agency"), parent_id=None, area=self.area.code())
+            self.tab.show_records(agencies(vault), parent_id=None, area=self.area.code())
 
-    def apply_changes(self, changes: Changes) -> None:
+    def apply_changes(self, changes: OpChanges) -> None:
         if changes.touches("agency"):
             self.refresh()
 
@@ -86,8 +87,6 @@ class MeetingsPage(QWidget):
                 Column(self.tr("Title"), field_text("title")),
             ],
             choices=self._choices,
-            order=lambda r: (str(r.get("date", "")), r.id),
-            reverse=True,
             new_label=self.tr("New meeting"),
         )
         self.guard = QLabel()
@@ -113,13 +112,10 @@ class MeetingsPage(QWidget):
         if vault is None:
             return []
         if spec.ref_type == "agency":
-            found = vault.records("agency")
-        elif spec.ref_type == "household":
-            found = vault.records("household")
-        else:
-            return []
-        pairs = [(r.id, str(r.get("name", ""))) for r in found]
-        return sorted(pairs, key=lambda pair: kana_key(pair[1]))
+            return agency_choices(vault)
+        if spec.ref_type == "household":
+            return household_choices(vault)
+        return []
 
     def _before_save(self) -> None:
         if self.tab.current is None:
@@ -137,9 +133,8 @@ class MeetingsPage(QWidget):
         chosen = list(values.get("household_ids") or [])
         status = consent_status(vault, chosen, on)
         missing = [h for h, ok in status.items() if not ok]
-        names = {
-            r.id: str(r.get("name", "")) for r in map(vault.get, missing) if isinstance(r, Record)
-        }
+        rows = {h: household_row(vault, h) for h in missing}
+        names = {h: row.name for h, row in rows.items() if row is not None}
         if missing:
             self.guard.setText(
                 self.tr(
@@ -165,12 +160,10 @@ class MeetingsPage(QWidget):
     def refresh(self) -> None:
         vault = self.session.vault
         if vault is not None:
-            self.tab.show_records(
-                vault.records("meeting"), parent_id=None, area=self.area.code() or None
-            )
+            self.tab.show_records(meetings(vault), parent_id=None, area=self.area.code() or None)
             self.check_consent()
 
-    def apply_changes(self, changes: Changes) -> None:
+    def apply_changes(self, changes: OpChanges) -> None:
         if changes.touches("meeting", "agency", "household", "consent"):
             self.refresh()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -16,8 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .adapters import Changes, FollowUp, follow_ups, referrals_awaiting, unsynced_count
+from ..operations.changes import OpChanges
+from ..operations.home import (
+    AwaitingReferral,
+    FollowUp,
+    awaiting_acknowledgement,
+    follow_ups,
+    last_sync,
+    unsynced_changes,
+)
 from .session import Session, today
+from .sync_page import summary_text
 
 _ID = Qt.ItemDataRole.UserRole
 
@@ -67,8 +76,9 @@ class HomePage(QWidget):
         layout.addLayout(columns)
         self.session.changed.connect(self.apply_changes)
 
-    def apply_changes(self, changes: Changes) -> None:
-        if self.session.vault is not None and changes.touches("activity", "referral", "household"):
+    def apply_changes(self, changes: OpChanges) -> None:
+        # Any write changes the unsynced count; the lists follow activities and referrals.
+        if self.session.vault is not None and self.isVisible():
             self.refresh()
 
     def refresh(self) -> None:
@@ -78,25 +88,38 @@ class HomePage(QWidget):
         now = today()
         soon = (now + timedelta(days=1)).isoformat()
         items = follow_ups(vault, now)
-        self._fill(self.due, [f for f in items if f.due <= soon])
-        self._fill(self.planned, [f for f in items if f.due > soon])
-        self._fill(self.awaiting, referrals_awaiting(vault))
+        self._fill(self.due, [self._follow_up(f) for f in items if f.due_on <= soon])
+        self._fill(self.planned, [self._follow_up(f) for f in items if f.due_on > soon])
+        self._fill(self.awaiting, [self._awaiting(r) for r in awaiting_acknowledgement(vault)])
         self.unsynced.setText(
-            self.tr("Changes not yet sent: %1").replace("%1", str(unsynced_count(vault)))
+            self.tr("Changes not yet sent: %1").replace("%1", str(unsynced_changes(vault)))
         )
-        last = str(QSettings().value("sync/last_result", "") or self.tr("Not synced yet."))
-        self.last_sync.setText(last)
+        self.last_sync.setText(summary_text(last_sync(vault)))
 
-    def _fill(self, widget: QListWidget, found: list[FollowUp]) -> None:
+    def _follow_up(self, item: FollowUp) -> QListWidgetItem:
+        prefix = self.tr("Overdue") + " " if item.overdue else ""
+        fields = item.record.fields
+        if item.record.type == "referral":
+            what, note = self.tr("Referral"), fields.get("purpose", "")
+        else:
+            what, note = self.tr("Visit"), fields.get("next_action", "")
+        text = f"{prefix}{item.due_on}　{item.household_name}　{what}：{note}"
+        row = QListWidgetItem(text.strip())
+        row.setData(_ID, item.household_id)
+        if item.overdue:
+            row.setForeground(QBrush(QColor("#b00020")))
+        return row
+
+    def _awaiting(self, item: AwaitingReferral) -> QListWidgetItem:
+        when = item.referral.fields.get("date", "")
+        what = self.tr("Referral")
+        row = QListWidgetItem(f"{when}　{item.household_name}　{what}：{item.agency_name}")
+        row.setData(_ID, item.household_id)
+        return row
+
+    def _fill(self, widget: QListWidget, found: list[QListWidgetItem]) -> None:
         widget.clear()
-        for item in found:
-            prefix = self.tr("Overdue") + " " if item.overdue else ""
-            what = self.tr("Referral") if item.what == "referral" else self.tr("Visit")
-            text = f"{prefix}{item.due}　{item.household_name}　{what}：{item.text}"
-            row = QListWidgetItem(text.strip())
-            row.setData(_ID, item.household_id)
-            if item.overdue:
-                row.setForeground(QBrush(QColor("#b00020")))
+        for row in found:
             widget.addItem(row)
         if not found:
             empty = QListWidgetItem(self.tr("Nothing here."))

@@ -19,8 +19,11 @@ from ..domain import vocabularies as v
 from ..domain.records import Record
 from ..domain.schema import FieldSpec
 from ..domain.validation import RecordInvalid
-from ..vault import VaultError
-from .adapters import Changes, HouseholdDetail, create_record, household_detail, update_record
+from ..operations.changes import OpChanges
+from ..operations.directory import agency_choices
+from ..operations.households import HouseholdDetail, household_detail
+from ..operations.records import create_record, edit_record
+from ..vault import RecordNotFound, VaultError
 from .forms import CodePicker, RecordForm
 from .messages import vault_error_text
 from .models import Column, field_text
@@ -192,15 +195,13 @@ class HouseholdDetailView(QWidget):
         if spec.ref_type == "person" and self.detail is not None:
             return [(m.id, str(m.get("name", ""))) for m in self.detail.members]
         if spec.ref_type == "agency":
-            return sorted(
-                ((a.id, str(a.get("name", ""))) for a in vault.records("agency")),
-                key=lambda pair: pair[1],
-            )
+            return agency_choices(vault)
         return []
 
     def _agency_name(self, record: Record) -> str:
-        vault = self.session.vault
-        agency = vault.get(str(record.get("agency_id", ""))) if vault else None
+        if self.detail is None:
+            return ""
+        agency = self.detail.agencies.get(str(record.get("agency_id", "")))
         return str(agency.get("name", "")) if agency else ""
 
     def _person_name(self, record: Record) -> str:
@@ -242,8 +243,9 @@ class HouseholdDetailView(QWidget):
             self.copy_button.hide()
             self.basic.editors["name"].setFocus()
             return
-        detail = household_detail(vault, household_id)
-        if detail is None:
+        try:
+            detail = household_detail(vault, household_id)
+        except RecordNotFound:  # deleted meanwhile (here, or by a sync)
             self.household_id, self.detail = None, None
             self._show_nothing()
             return
@@ -281,29 +283,12 @@ class HouseholdDetailView(QWidget):
             self.activities.select_row(0)
         self.activities.table.setFocus()
 
-    def apply_changes(self, changes: Changes) -> None:
-        """Reload this household only when a change touched it or what belongs to it."""
+    def apply_changes(self, changes: OpChanges) -> None:
+        """Reload this household only when a change touched it or what belongs to it (or an
+        agency, whose names its referrals show)."""
         if self.household_id is None or self.session.vault is None:
             return
-        mine = {self.household_id}
-        if self.detail is not None:
-            for group in (
-                self.detail.members,
-                self.detail.issues,
-                self.detail.activities,
-                self.detail.referrals,
-                self.detail.consents,
-                self.detail.meetings,
-            ):
-                mine.update(r.id for r in group)
-        touched = not changes.ids or bool(changes.ids & mine)
-        if not touched:
-            # A new child of this household has an id not seen yet: look at its parent.
-            vault = self.session.vault
-            touched = any(
-                vault.parent_of(record_id) == self.household_id for record_id in changes.ids
-            ) or changes.touches("meeting", "agency")
-        if touched:
+        if changes.touches_household(self.household_id) or changes.touches("agency"):
             self.show_household(self.household_id)
 
     # -- saving ----------------------------------------------------------------------------
@@ -315,10 +300,9 @@ class HouseholdDetailView(QWidget):
         values = self.basic.values()
         try:
             if self.household_id is None:
-                record, changes = create_record(vault, "household", self.area.code(), None, values)
+                record, changes = create_record(vault, "household", values, area=self.area.code())
             else:
-                assert self.detail is not None
-                record, changes = update_record(vault, self.detail.household, values)
+                record, changes = edit_record(vault, self.household_id, values)
         except RecordInvalid as exc:
             self.basic.show_errors(exc.errors)
             return

@@ -19,7 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import vocabularies as v
-from .adapters import Changes, household_summaries, household_summary, search_ids, warm_search
+from ..operations.changes import OpChanges
+from ..operations.households import (
+    find_households,
+    household_row,
+    household_rows,
+    prepare_search,
+    search_ids,
+)
+from ..vault import Vault
 from .background import run_in_background
 from .household import HouseholdDetailView
 from .models import HouseholdFilter, HouseholdTableModel
@@ -48,6 +56,9 @@ def _filter_combo(name: str, all_label: str, entries: Any) -> QComboBox:
 
 
 class HouseholdsPage(QWidget):
+    # The rows carry kana (五十音 order) and open issues once the search is prepared.
+    search_ready = Signal()
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
@@ -119,6 +130,7 @@ class HouseholdsPage(QWidget):
         self.splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
+        self.search_prepared = False
         self.session.changed.connect(self.apply_changes)
         self._restore_state()
 
@@ -147,21 +159,43 @@ class HouseholdsPage(QWidget):
 
     def load(self) -> None:
         vault = self.session.require()
-        self.model.set_rows(household_summaries(vault))
+        self.search_prepared = False
+        self.model.set_rows(household_rows(vault))
         self.apply_filters()
-        # Decrypting the members for search takes a moment on a big vault: do it off the GUI
-        # thread so the first keystroke is as quick as the rest.
-        self._warming = run_in_background(lambda: warm_search(vault), _ignore, _ignore)
+        # Decrypting the members and issues for search, kana order and the issue filter takes
+        # a moment on a big vault: do it off the GUI thread, then show the rows again.
+        self._preparing = run_in_background(
+            lambda: prepare_search(vault), lambda _: self._prepared(vault), _ignore
+        )
+
+    def _prepared(self, vault: Vault) -> None:
+        if self.session.vault is not vault:
+            return  # locked meanwhile
+        self._reload_rows(vault)
+        self.search_prepared = True
+        self.search_ready.emit()
+
+    def _reload_rows(self, vault: Vault) -> None:
+        self.model.set_rows(household_rows(vault))
+        self.apply_filters()
+        if self.detail.household_id is not None:
+            self._select(self.detail.household_id)
 
     def apply_filters(self, *_: Any) -> None:
         vault = self.session.vault
-        matches = search_ids(vault, self.search.text()) if vault is not None else set()
-        self.proxy.set_filters(
-            matches=matches,
-            area=str(self.area.currentData() or ""),
-            status=str(self.status.currentData() or ""),
-            category=str(self.category.currentData() or ""),
-        )
+        if vault is None:
+            self.proxy.set_matches(set())
+            return
+        text = self.search.text()
+        area = self.area.currentData() or None
+        status = self.status.currentData() or None
+        category = self.category.currentData() or None
+        if area is None and status is None and category is None:
+            matches = search_ids(vault, text)
+        else:
+            found = find_households(vault, text, area=area, status=status, issue_category=category)
+            matches = {row.id for row in found}
+        self.proxy.set_matches(matches)
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         if shown == total:
             self.count.setText(self.tr("%n household(s)", "", total))
@@ -170,21 +204,14 @@ class HouseholdsPage(QWidget):
                 self.tr("%1 of %2 households").replace("%1", str(shown)).replace("%2", str(total))
             )
 
-    def apply_changes(self, changes: Changes) -> None:
+    def apply_changes(self, changes: OpChanges) -> None:
         vault = self.session.vault
         if vault is None or not changes.touches("household", "person", "issue"):
             return
-        if not changes.ids:
-            self.load()
+        if changes.unknown_ids:  # a sync: which households it touched is not known
+            self._reload_rows(vault)
             return
-        households: set[str] = set()
-        for record_id in changes.ids:
-            record = vault.get(record_id, include_deleted=True)
-            if record is None:
-                continue
-            households.add(record.id if record.type == "household" else record.parent_id or "")
-        households.discard("")
-        self.model.update_rows({h: household_summary(vault, h) for h in households})
+        self.model.update_rows({h: household_row(vault, h) for h in changes.households})
         self.apply_filters()
 
     # -- opening ---------------------------------------------------------------------------
@@ -243,10 +270,11 @@ class HouseholdsPage(QWidget):
         self.search.clear()
         self.search.blockSignals(False)
         self.model.forget()
-        self.proxy.set_filters(matches=None)
+        self.proxy.set_matches(None)
         self.count.clear()
         self.detail.forget()
 
 
 def _ignore(_: object) -> None:
-    """Warming the search is best effort; a failure shows up on the real search."""
+    """Preparing the search is best effort (the vault may be locked meanwhile); a failure
+    shows up on the real search."""

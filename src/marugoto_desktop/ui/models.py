@@ -1,7 +1,8 @@
 """Item models: the views' window on operation results.
 
-Each model refreshes from `Changes` (the types and ids an operation changed): a save updates
-the rows it touched, never re-reading every household. `forget()` empties a model on lock.
+Each model refreshes from `OpChanges` (the types, ids and households an operation changed): a
+save updates the rows it touched, never re-reading every household. `forget()` empties a model
+on lock.
 """
 
 from __future__ import annotations
@@ -19,29 +20,35 @@ from PySide6.QtCore import (
 )
 
 from ..domain.records import Record
-from ..domain.vocabularies import AREAS, HOUSEHOLD_STATUS
-from .adapters import HouseholdSummary, kana_key
+from ..domain.text import fold
+from ..operations.households import HouseholdRow
 
 _Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
+def kana_key(text: str) -> str:
+    """A sort key in 五十音 order: width and case folded, katakana as hiragana."""
+    return fold(text)
+
+
 class HouseholdTableModel(QAbstractTableModel):
-    """Households as rows, in 五十音 order of the head's kana."""
+    """Households as rows, in 五十音 order of the head's kana (by name until the kana is
+    known: operations.households.prepare_search runs in the background after unlock)."""
 
     COLUMNS = ("name", "kana", "area", "status", "members", "address")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[HouseholdSummary] = []
+        self._rows: list[HouseholdRow] = []
         self._row_of: dict[str, int] = {}
 
     @staticmethod
-    def sort_key(row: HouseholdSummary) -> tuple[str, str, str]:
+    def sort_key(row: HouseholdRow) -> tuple[str, str, str]:
         return (kana_key(row.kana or row.name), kana_key(row.name), row.id)
 
-    def set_rows(self, rows: Sequence[HouseholdSummary]) -> None:
+    def set_rows(self, rows: Sequence[HouseholdRow]) -> None:
         self.beginResetModel()
         self._rows = sorted(rows, key=self.sort_key)
         self._reindex()
@@ -53,13 +60,13 @@ class HouseholdTableModel(QAbstractTableModel):
     def forget(self) -> None:
         self.set_rows([])
 
-    def row_at(self, row: int) -> HouseholdSummary:
+    def row_at(self, row: int) -> HouseholdRow:
         return self._rows[row]
 
     def row_of(self, household_id: str) -> int:
         return self._row_of.get(household_id, -1)
 
-    def update_rows(self, changed: dict[str, HouseholdSummary | None]) -> None:
+    def update_rows(self, changed: dict[str, HouseholdRow | None]) -> None:
         """Put in, replace or take out the given households (None: gone)."""
         for household_id, summary in changed.items():
             row = self.row_of(household_id)
@@ -109,10 +116,6 @@ class HouseholdTableModel(QAbstractTableModel):
             return str(self.data(index))
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        if column == "area":
-            return AREAS.label(row.area)
-        if column == "status":
-            return HOUSEHOLD_STATUS.label(row.status)
         if column == "members":
             return str(row.members)
         return str(getattr(row, column))
@@ -136,41 +139,27 @@ class HouseholdTableModel(QAbstractTableModel):
 
 
 class HouseholdFilter(QSortFilterProxyModel):
-    """Search hits and the area / status / issue-category filters over the household model."""
+    """The households that the search and the filters found (operations.households decides
+    which: folded search, area, status, open issue category); None shows every one."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.matches: set[str] | None = None
-        self.area = ""
-        self.status = ""
-        self.category = ""
 
-    def set_filters(
-        self,
-        *,
-        matches: set[str] | None = None,
-        area: str = "",
-        status: str = "",
-        category: str = "",
-    ) -> None:
+    def set_matches(self, matches: set[str] | None) -> None:
         self.beginFilterChange()
-        self.matches, self.area, self.status, self.category = matches, area, status, category
+        self.matches = matches
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if self.matches is None:
+            return True
         model = self.sourceModel()
         assert isinstance(model, HouseholdTableModel)
         if not 0 <= source_row < model.rowCount():
             return False
-        row = model.row_at(source_row)
-        if self.matches is not None and row.id not in self.matches:
-            return False
-        if self.area and row.area != self.area:
-            return False
-        if self.status and row.status != self.status:
-            return False
-        return not self.category or self.category in row.categories
+        return model.row_at(source_row).id in self.matches
 
 
 @dataclass(frozen=True)
@@ -181,7 +170,7 @@ class Column:
 
 
 class RecordListModel(QAbstractTableModel):
-    """Records of one kind as rows, with the given columns; refreshed from Changes."""
+    """Records of one kind as rows, with the given columns; refreshed from OpChanges."""
 
     def __init__(
         self,

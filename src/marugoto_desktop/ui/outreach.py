@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from ..domain import vocabularies as v
 from ..domain.validation import RecordInvalid
-from .adapters import Changes, gatherings, record_visit
+from ..operations.changes import OpChanges
+from ..operations.visits import gatherings, record_outreach
 from .forms import CodePicker
 from .messages import field_error_text
 from .session import Session, today
@@ -117,10 +118,9 @@ class OutreachPage(QWidget):
             "place": self.place.text().strip(),
             "contacts": self.count,
             "content": self.concern.toPlainText().strip(),
-            "recorded_by": str(QSettings().value("profile/consultant", "") or ""),
         }
         try:
-            _, changes = record_visit(vault, None, self.area.code(), fields)
+            _, changes = record_outreach(vault, self.area.code(), fields, today=today())
         except RecordInvalid as exc:
             self.message.setText("\n".join(field_error_text(e) for e in exc.errors))
             return
@@ -140,7 +140,7 @@ class OutreachPage(QWidget):
                 f"　{activity.get('place', '')}　{activity.get('contacts', 0)}" + self.tr(" people")
             )
 
-    def apply_changes(self, changes: Changes) -> None:
+    def apply_changes(self, changes: OpChanges) -> None:
         if changes.touches("activity"):
             self.refresh()
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from ..domain.records import Record
 from ..domain.validation import RecordInvalid
+from ..operations.records import create_record, delete_record, edit_record
 from ..vault import VaultError
-from .adapters import create_record, delete_record, update_record
 from .forms import Choices, RecordForm
 from .messages import field_error_text, vault_error_text
 from .models import Column, RecordListModel
@@ -194,10 +194,10 @@ class RecordsTab(QWidget):
         try:
             if self.current is None:
                 record, changes = create_record(
-                    vault, self.record_type, self.area, self.parent_id, values
+                    vault, self.record_type, values, area=self.area, parent_id=self.parent_id
                 )
             else:
-                record, changes = update_record(vault, self.current, values)
+                record, changes = edit_record(vault, self.current.id, values)
         except RecordInvalid as exc:
             self.form.show_errors(exc.errors)
             return None
@@ -225,7 +225,7 @@ class RecordsTab(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            changes = delete_record(vault, self.current)
+            changes = delete_record(vault, self.current.id)
         except RecordInvalid as exc:
             self.form.show_errors(exc.errors)
             return

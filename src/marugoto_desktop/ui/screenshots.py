@@ -16,6 +16,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from ..operations.demo import write_demo
+from ..operations.visits import set_consultant
 from ..vault import KdfParams, Vault
 from .activity import ActivityDialog
 from .app import create_application
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = work / "vault"
     with Vault.create(folder, DEMO_PASSPHRASE, kdf=KdfParams()) as vault:
         write_demo(vault, 60)
-    QSettings().setValue("profile/consultant", "高松 花子")
+        set_consultant(vault, "高松 花子")
     QSettings().setValue("profile/area", "shoga")
 
     window = MainWindow()

@@ -1,7 +1,8 @@
 """The unlocked session: the open vault, the one `changed` signal, idle auto-lock, the clipboard.
 
 Screens never keep the vault themselves: they ask the session, and refresh from `changed`,
-which carries what an operation changed (types and ids), so a save redraws only what it touched.
+which carries what an operation changed (operations.changes.OpChanges: types, ids and the
+households they belong to), so a save redraws only what it touched.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
+from ..operations.changes import OpChanges
 from ..vault import Vault, VaultLocked
-from .adapters import Changes
 
 DEFAULT_AUTO_LOCK_MINUTES = 5
 
@@ -45,7 +46,7 @@ def setting_int(key: str, default: int) -> int:
 class Session(QObject):
     """The vault while it is unlocked. `lock()` forgets it, and tells everyone."""
 
-    changed = Signal(object)  # Changes
+    changed = Signal(object)  # OpChanges
     unlocked = Signal()
     locked = Signal()
 
@@ -88,7 +89,7 @@ class Session(QObject):
         with contextlib.suppress(VaultLocked):
             vault.close()
 
-    def notify(self, changes: Changes) -> None:
+    def notify(self, changes: OpChanges) -> None:
         self.changed.emit(changes)
 
     # -- idle ------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import vocabularies as v
+from ..operations.profile import consultant_setting
 from ..operations.sync import enrolled_settings
+from ..operations.visits import set_consultant
 from .forms import CodePicker
 from .session import Session, auto_lock_minutes, setting_int
 
@@ -85,13 +87,13 @@ class SettingsPage(QWidget):
 
     def refresh(self) -> None:
         settings = QSettings()
-        self.consultant.setText(str(settings.value("profile/consultant", "") or ""))
+        vault = self.session.vault
+        self.consultant.setText((consultant_setting(vault) if vault is not None else None) or "")
         self.area.set_code(str(settings.value("profile/area", "") or ""))
         self.auto_lock.setValue(auto_lock_minutes())
         self.text_size.setValue(text_size())
         self.ca_file.setText(str(settings.value("sync/ca_file", "") or ""))
         self.proxy.setText(str(settings.value("sync/proxy", "") or ""))
-        vault = self.session.vault
         enrolled = enrolled_settings(vault) if vault is not None else None
         if enrolled:
             self.server.setText(
@@ -119,7 +121,9 @@ class SettingsPage(QWidget):
 
     def save(self) -> None:
         settings = QSettings()
-        settings.setValue("profile/consultant", self.consultant.text().strip())
+        vault = self.session.vault
+        if vault is not None:  # the name is kept in the vault, with the records it signs
+            self.session.notify(set_consultant(vault, self.consultant.text()))
         settings.setValue("profile/area", self.area.code())
         settings.setValue("security/auto_lock_minutes", self.auto_lock.value())
         settings.setValue("view/text_size", self.text_size.value())
@@ -130,5 +134,6 @@ class SettingsPage(QWidget):
         self.message.setText(self.tr("Saved."))
 
     def forget(self) -> None:
+        self.consultant.clear()
         self.server.clear()
         self.message.clear()

@@ -27,16 +27,21 @@ from marugoto_sync.client import Cancelled, SyncError
 from marugoto_sync.hlc import millis_of
 
 from ..domain.schema import SCHEMAS
+from ..operations.changes import OpChanges
+from ..operations.home import unsynced_changes
+from ..operations.records import get_record
 from ..operations.sync import (
+    SyncSummary,
     conflict_rows,
     enroll,
     enrolled_settings,
+    last_sync,
     records_to_correct,
     resolve_conflict,
     sync,
 )
+from ..vault import RecordNotFound
 from ..vault.replica import VaultReplica
-from .adapters import Changes, unsynced_count
 from .background import Runner
 from .messages import field_error_text
 from .session import Session
@@ -47,9 +52,20 @@ translate = QCoreApplication.translate
 def sync_error_text(error: BaseException) -> str:
     """A sync or enrolment failure in plain Japanese, with what to do."""
     if isinstance(error, Cancelled):
-        return translate("SyncPage", "Sync was stopped. What was sent or received so far is kept.")
-    code = getattr(error, "code", "") if isinstance(error, SyncError) else ""
+        return sync_code_text("cancelled")
+    if isinstance(error, SyncError):
+        return sync_code_text(error.code)
+    if isinstance(error, OSError):
+        return translate("SyncPage", "The certificate file could not be read.")
+    return translate("SyncPage", "Sync failed: %1").replace("%1", type(error).__name__)
+
+
+def sync_code_text(code: str) -> str:
+    """What a sync error code (operations keep it in the last result) means, in Japanese."""
     texts = {
+        "cancelled": translate(
+            "SyncPage", "Sync was stopped. What was sent or received so far is kept."
+        ),
         "unreachable": translate(
             "SyncPage",
             "The server cannot be reached. Your work is kept on this laptop; sync again at "
@@ -81,13 +97,27 @@ def sync_error_text(error: BaseException) -> str:
     }
     if code in texts:
         return texts[code]
-    if isinstance(error, SyncError):
-        return translate("SyncPage", "The server refused the sync (%1).").replace(
-            "%1", code or "error"
+    return translate("SyncPage", "The server refused the sync (%1).").replace("%1", code or "error")
+
+
+def summary_text(summary: SyncSummary | None) -> str:
+    """How the last sync went, for the ホーム and 同期 screens."""
+    if summary is None:
+        return translate("SyncPage", "Not synced yet.")
+    try:
+        when = datetime.fromisoformat(summary.at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        when = summary.at
+    if summary.ok:
+        text = (
+            translate("SyncPage", "Sent %1, received %2, to review %3.")
+            .replace("%1", str(summary.pushed))
+            .replace("%2", str(summary.pulled))
+            .replace("%3", str(summary.conflicts))
         )
-    if isinstance(error, OSError):
-        return translate("SyncPage", "The certificate file could not be read.")
-    return translate("SyncPage", "Sync failed: %1").replace("%1", type(error).__name__)
+    else:
+        text = sync_code_text(summary.error or "")
+    return translate("SyncPage", "Last sync %1: %2").replace("%1", when).replace("%2", text)
 
 
 def stamp_text(hlc: int) -> str:
@@ -238,7 +268,7 @@ class SyncPage(QWidget):
 
     # -- state -----------------------------------------------------------------------------
 
-    def refresh(self, changes: Changes | None = None) -> None:
+    def refresh(self, changes: OpChanges | None = None) -> None:
         vault = self.session.vault
         if vault is None:
             return
@@ -260,10 +290,10 @@ class SyncPage(QWidget):
             self.status.setText(str(problem))
         self.unsynced.setText(
             translate("SyncPage", "Changes not yet sent: %1").replace(
-                "%1", str(unsynced_count(vault))
+                "%1", str(unsynced_changes(vault))
             )
         )
-        self.last_result.setText(str(QSettings().value("sync/last_result", "")))
+        self.last_result.setText(summary_text(last_sync(vault)))
         self._load_conflicts()
         self._load_problems()
 
@@ -286,8 +316,12 @@ class SyncPage(QWidget):
         vault = self.session.require()
         self.problems.clear()
         for problem in records_to_correct(vault):
-            record = vault.get(problem.record_id, include_deleted=True)
-            name = str(record.get("name", "")) if record else ""
+            try:
+                record = get_record(vault, problem.record_id, include_deleted=True)
+            except RecordNotFound:
+                name = ""
+            else:
+                name = str(record.get("name", ""))
             schema = SCHEMAS.get(problem.record_type)
             kind = schema.label if schema else problem.record_type
             try:
@@ -361,9 +395,9 @@ class SyncPage(QWidget):
                 self.conflict_message.setText(field_error_text(errors[0]))
             return
         self.new_value.clear()
-        self.session.notify(
-            Changes(frozenset({conflict.record_type}), frozenset({conflict.record_id}))
-        )
+        # A settlement may restore a household with what belongs to it, or delete a record;
+        # resolve_conflict does not say which records it wrote, so every view looks again.
+        self.session.notify(OpChanges.everything())
         self.refresh()
 
     # -- enrol and sync --------------------------------------------------------------------
@@ -435,11 +469,6 @@ class SyncPage(QWidget):
     def _finish(self, text: str) -> None:
         self._operation = None
         self.cancel_button.setEnabled(False)
-        when = datetime.now().strftime("%Y-%m-%d %H:%M")
-        QSettings().setValue(
-            "sync/last_result",
-            translate("SyncPage", "Last sync %1: %2").replace("%1", when).replace("%2", text),
-        )
         self.status.setText(text)
         if self.session.vault is not None:
             self.refresh()
@@ -453,10 +482,13 @@ class SyncPage(QWidget):
         )
         self._finish(text)
         if self.session.vault is not None:
-            self.session.notify(Changes(frozenset(SCHEMAS), frozenset()))
+            self.session.notify(OpChanges.everything())
 
     def _sync_failed(self, error: Exception) -> None:
         self._finish(sync_error_text(error))
+        if self.session.vault is not None:
+            # A sync stopped part way may have brought records in (pages are applied whole).
+            self.session.notify(OpChanges.everything())
 
     def forget(self) -> None:
         self.conflicts.clear()
