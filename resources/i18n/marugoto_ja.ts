@@ -4,37 +4,42 @@
 <context>
     <name>ActivityDialog</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="50"/>
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="51"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="53"/>
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="54"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="68"/>
+        <source>Your name (filled in from then on)</source>
+        <translation>お名前（次回から自動で入ります）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="74"/>
         <source>Save (Ctrl+S)</source>
         <translation>保存（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="71"/>
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="75"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="108"/>
         <source>Not saved</source>
         <translation>保存できませんでした</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="118"/>
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="122"/>
         <source>Unsaved changes</source>
         <translation>保存していない変更</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/activity.py" line="119"/>
+        <location filename="../../src/marugoto_desktop/ui/activity.py" line="123"/>
         <source>This activity is not saved. Discard it?</source>
         <translation>この活動記録は保存されていません。破棄しますか？</translation>
     </message>
@@ -67,12 +72,12 @@
         <translation>電話</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="37"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="38"/>
         <source>Add agency</source>
         <translation>機関を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="42"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="43"/>
         <source>Area that registers a new agency</source>
         <translation>新しい機関を登録するエリア</translation>
     </message>
@@ -98,480 +103,641 @@
 <context>
     <name>FirstRunPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="193"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="254"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="285"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="208"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="273"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="306"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="194"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="209"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="198"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="255"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="213"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="274"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="202"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="257"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="217"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="276"/>
         <source>Passphrase again</source>
         <translation>パスフレーズ（確認）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="221"/>
+        <source>Your name</source>
+        <translation>お名前</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="223"/>
         <source>Office recovery public key file</source>
         <translation>事務所の回復用公開鍵ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="224"/>
+        <source>The public key file from the office (.pem)</source>
+        <translation>事務所から受け取った公開鍵ファイル（.pem）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="227"/>
         <source>Remember the passphrase. If it is forgotten, only the office recovery key can open these records; without a recovery key nothing can, and they are lost.</source>
         <translation>パスフレーズを忘れないでください。忘れた場合、記録を開けるのは事務所の回復用の鍵だけです。回復用の鍵がなければ誰にも開けず、記録は失われます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="218"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="235"/>
         <source>Connect to the office server now</source>
         <translation>今すぐ事務所のサーバーに接続する</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="238"/>
+        <source>e.g. %1</source>
+        <translation>例 %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="240"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="223"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="231"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="250"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="226"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="245"/>
         <source>Server password</source>
         <translation>サーバーのパスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="228"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="247"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="230"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="249"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="232"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="251"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="233"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="252"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="239"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="258"/>
         <source>Create the vault</source>
         <translation>保管庫を作成</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="261"/>
         <source>Try with demo data</source>
         <translation>デモデータで試す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="245"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="264"/>
         <source>Open an existing vault…</source>
         <translation>既存の保管庫を開く…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="258"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="277"/>
         <source>Recovery key (optional)</source>
         <translation>回復用の鍵（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="267"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="278"/>
+        <source>Your name (as recorder)</source>
+        <translation>お名前（記録者）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="288"/>
         <source>Start a new vault</source>
         <translation>新しい保管庫を作る</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="291"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="312"/>
         <source>Too short: at least %1 characters.</source>
         <translation>短すぎます：%1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="292"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="313"/>
         <source>Weak: a longer passphrase is safer.</source>
         <translation>弱い：もっと長いパスフレーズが安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="293"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="314"/>
         <source>Fair: a few more words make it strong.</source>
         <translation>普通：もう少し長くすると強くなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="294"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="315"/>
         <source>Strong.</source>
         <translation>強い。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="305"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="319"/>
+        <source>At least %1 characters; a few words are easy to remember.</source>
+        <translation>%1 文字以上。いくつかの言葉をつなげると覚えやすく安全です。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="335"/>
         <source>The passphrase must be at least %1 characters long.</source>
         <translation>パスフレーズは %1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="312"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="342"/>
         <source>The two passphrases differ. Type the same one twice.</source>
         <translation>2つのパスフレーズが違います。同じものを2回入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="344"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="377"/>
         <source>Creating the vault…</source>
         <translation>保管庫を作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="352"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="385"/>
         <source>To connect now, fill in the server, user name and password.</source>
         <translation>今すぐ接続するには、サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="379"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="412"/>
         <source>Making the demo records…</source>
         <translation>デモデータを作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="401"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="434"/>
         <source>The recovery key file could not be read.</source>
         <translation>回復用の鍵ファイルを読み込めませんでした。</translation>
     </message>
 </context>
 <context>
+    <name>FolderDialog</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="51"/>
+        <source>Look in:</source>
+        <translation>場所:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="52"/>
+        <source>Folder:</source>
+        <translation>フォルダ:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="53"/>
+        <source>Files of type:</source>
+        <translation>ファイルの種類:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="54"/>
+        <source>Choose</source>
+        <translation>選択</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="55"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="42"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="57"/>
+        <source>Due</source>
+        <translation>期日</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="57"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="61"/>
+        <source>Household</source>
+        <translation>世帯</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="57"/>
+        <source>What</source>
+        <translation>種別</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="57"/>
+        <source>Next step</source>
+        <translation>次の対応</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="61"/>
+        <source>Referred</source>
+        <translation>連携日</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="61"/>
+        <source>Agency</source>
+        <translation>関係機関</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="61"/>
+        <source>Waiting</source>
+        <translation>待ち日数</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="65"/>
         <source>Follow-ups due and overdue</source>
         <translation>期限切れ・本日期限のフォロー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="45"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="67"/>
         <source>Planned visits</source>
         <translation>予定している訪問</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="48"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="69"/>
         <source>Referrals awaiting acknowledgement</source>
         <translation>関係機関の受理待ちの連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="83"/>
         <source>Due and overdue</source>
         <translation>期限切れ・本日期限</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="65"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="84"/>
         <source>Planned in the next two weeks</source>
         <translation>今後2週間の予定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="91"/>
         <source>Referrals awaiting the agency&apos;s reply</source>
         <translation>関係機関の返事待ちの連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="69"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="92"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="95"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="124"/>
+        <source>Due and overdue (%1, of which %2 overdue)</source>
+        <translation>期限切れ・期限間近（%1 件、うち期限切れ %2 件）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="128"/>
+        <source>Due and overdue: nothing</source>
+        <translation>期限切れ・期限間近：ありません</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="131"/>
+        <source>Planned in the next two weeks (%1)</source>
+        <translation>今後2週間の予定（%1 件）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="134"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="100"/>
-        <source>Overdue</source>
-        <translation>期限切れ</translation>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="144"/>
+        <source>%1 (%2 days late)</source>
+        <translation>%1（%2 日超過）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="103"/>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="115"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="146"/>
+        <source>%1 (today)</source>
+        <translation>%1（今日）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="148"/>
+        <source>%1 (tomorrow)</source>
+        <translation>%1（明日）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="167"/>
+        <source>%1 days</source>
+        <translation>%1 日</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="154"/>
         <source>Referral</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="105"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="159"/>
         <source>Visit</source>
         <translation>訪問</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="125"/>
-        <source>Nothing here.</source>
-        <translation>ありません。</translation>
     </message>
 </context>
 <context>
     <name>HouseholdDetailView</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="55"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="73"/>
         <source>New activity (Ctrl+N)</source>
         <translation>活動記録を追加（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="57"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="75"/>
         <source>Copy address</source>
         <translation>住所をコピー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="59"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="77"/>
         <source>Print face sheet</source>
         <translation>フェイスシートを印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="61"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="79"/>
         <source>Coming with the documents</source>
         <translation>帳票機能で追加予定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="70"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="71"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="88"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="89"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="91"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="95"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="113"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="96"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="114"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="97"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="115"/>
         <source>Relationship</source>
         <translation>続柄</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="98"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="116"/>
         <source>Born</source>
         <translation>生年月日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="117"/>
+        <source>Age</source>
+        <translation>年齢</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="119"/>
         <source>Add member</source>
         <translation>世帯員を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="106"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
         <source>Main</source>
         <translation>主訴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="107"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="128"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="108"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="129"/>
         <source>Identified</source>
         <translation>把握日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="109"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="130"/>
         <source>Resolved</source>
         <translation>解決日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="110"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="131"/>
         <source>Note</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="114"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="135"/>
         <source>Add issue</source>
         <translation>課題を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="120"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="136"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="163"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="143"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="121"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="144"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="122"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="145"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="123"/>
-        <source>Next</source>
-        <translation>次回予定</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="124"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="147"/>
         <source>By</source>
         <translation>記録者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="128"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="151"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="137"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="162"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="138"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="163"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="139"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="164"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="140"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="165"/>
         <source>Follow-up</source>
         <translation>フォロー予定日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="145"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="170"/>
         <source>Add referral</source>
         <translation>連携を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="178"/>
         <source>Person</source>
         <translation>同意者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="152"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="179"/>
         <source>Granted</source>
         <translation>同意日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="153"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="181"/>
         <source>Purposes</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="183"/>
         <source>Withdrawn</source>
         <translation>撤回日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="157"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="186"/>
         <source>Add consent</source>
         <translation>同意を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="164"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="195"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="165"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="196"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="166"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="197"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="206"/>
         <source>Basic</source>
         <translation>基本情報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="174"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="207"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="175"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="208"/>
         <source>Issues</source>
         <translation>課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="176"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="209"/>
         <source>Activities</source>
         <translation>活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="177"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="210"/>
         <source>Referrals</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="178"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="211"/>
         <source>Consents</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="179"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="212"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="180"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="213"/>
         <source>Choose a household from the list, or search with Ctrl+F.</source>
         <translation>一覧から世帯を選ぶか、Ctrl+F で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="233"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="266"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
 </context>
 <context>
-    <name>HouseholdTableModel</name>
+    <name>HouseholdPicker</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="131"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="67"/>
+        <source>Link to a household</source>
+        <translation>世帯にひも付ける</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="70"/>
+        <source>Search by name, kana, address or phone</source>
+        <translation>氏名・ふりがな・住所・電話で検索</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="71"/>
+        <source>Search households</source>
+        <translation>世帯を検索</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="74"/>
         <source>Household</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="132"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="74"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="74"/>
+        <source>Address</source>
+        <translation>住所</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="80"/>
+        <source>Link</source>
+        <translation>ひも付ける</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="81"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="85"/>
+        <source>Households of %1. Once linked, the record stays with the household.</source>
+        <translation>%1 の世帯です。ひも付けた記録はその世帯のものになり、元には戻せません。</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdTableModel</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="132"/>
+        <source>Household</source>
+        <translation>世帯</translation>
+    </message>
+    <message>
         <location filename="../../src/marugoto_desktop/ui/models.py" line="133"/>
+        <source>Kana</source>
+        <translation>ふりがな</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="134"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="134"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="135"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="135"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="136"/>
         <source>Members</source>
-        <translation>世帯員</translation>
+        <translation>世帯員数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="136"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="137"/>
         <source>Address</source>
         <translation>住所</translation>
     </message>
@@ -679,53 +845,53 @@
 <context>
     <name>MeetingsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="76"/>
         <source>City-wide</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="76"/>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="101"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="103"/>
         <source>Area of a new meeting</source>
         <translation>新しい会議のエリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="82"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="83"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="84"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="86"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="87"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="87"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="88"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="90"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="92"/>
         <source>New meeting</source>
         <translation>新しい会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="141"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="143"/>
         <source>A 重層的支援会議 may discuss only households whose person concerned has consented. No valid consent on %1 for: %2. Record the consent first, remove the household, or hold a 支援会議 instead.</source>
         <translation>重層的支援会議で検討できるのは、本人の同意がある世帯だけです。%1 時点で有効な同意がない世帯：%2。先に同意を記録するか、その世帯を外すか、支援会議として開いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="153"/>
         <source>重層的支援会議: every household chosen has valid consent on %1.</source>
         <translation>重層的支援会議：選んだ世帯はすべて %1 時点で有効な同意があります。</translation>
     </message>
@@ -846,105 +1012,151 @@
 <context>
     <name>OutreachPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="39"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="121"/>
         <source>Gathering kind</source>
         <translation>会合の種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="41"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="123"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="195"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="43"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="125"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="196"/>
         <source>Place</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="45"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="127"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="159"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="197"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="53"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="135"/>
         <source>+1 person</source>
         <translation>＋1人</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="58"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="140"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="65"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="148"/>
         <source>Concerns heard (without names; link to a household later)</source>
         <translation>気になったこと（名前は書かずに。世帯とのひも付けは後で）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="67"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="150"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="163"/>
         <source>Concerns</source>
         <translation>気になったこと</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="68"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="151"/>
         <source>Save the gathering</source>
         <translation>会合を記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="74"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="92"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="162"/>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="169"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="214"/>
         <source>Recent gatherings</source>
         <translation>最近の会合</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="182"/>
+        <source>At a gathering: choose its kind and place, press +1 for each person you talk with (or the + key), note what worried you without naming anyone, then save. When a concern turns out to be about a household, choose the gathering on the right and link it to that household.</source>
+        <translation>使い方：会合の種別と場所を選び、話をした人ごとに「+1人」（または + キー）を押します。気になったことは名前を書かずに書きとめ、「会合を記録」で保存します。あとで特定の世帯のことだと分かったら、右の一覧で会合を選び、その世帯にひも付けます。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="309"/>
+        <source>Linked: it is now in the household&apos;s timeline.</source>
+        <translation>ひも付けました。世帯の活動記録に入りました。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="194"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="127"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="172"/>
+        <source>Link to a household…</source>
+        <translation>世帯にひも付ける…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="175"/>
+        <source>When a concern turns out to be about a household, file it there.</source>
+        <translation>気になったことが特定の世帯のことだと分かったら、その世帯の記録に移します。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="251"/>
         <source>Saved: %1 people.</source>
         <translation>記録しました：%1 人。</translation>
     </message>
+</context>
+<context>
+    <name>QAbstractFileIconProvider</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="140"/>
-        <source> people</source>
-        <translation> 人</translation>
+        <location filename="../../src/marugoto_desktop/ui/app.py" line="58"/>
+        <source>Folder</source>
+        <comment>All other platforms</comment>
+        <translation>フォルダー</translation>
+    </message>
+</context>
+<context>
+    <name>RecordForm</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/forms.py" line="246"/>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/forms.py" line="248"/>
+        <source>e.g. 14:30</source>
+        <translation>例 14:30</translation>
     </message>
 </context>
 <context>
     <name>RecordsTab</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="85"/>
         <source>New</source>
         <translation>新規</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="87"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="81"/>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="220"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="89"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="268"/>
         <source>Delete</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="216"/>
         <source>Unsaved changes</source>
         <translation>保存していない変更</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="169"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="217"/>
         <source>This record has changes that are not saved. Discard them?</source>
         <translation>この記録には保存していない変更があります。破棄しますか？</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="269"/>
         <source>Delete this record? It can be restored from the command line.</source>
         <translation>この記録を削除しますか？（コマンドラインから復元できます）</translation>
     </message>
@@ -970,110 +1182,115 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="38"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="39"/>
         <source>Your name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="40"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="69"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="41"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="72"/>
         <source>Your area</source>
         <translation>担当エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="44"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="45"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="45"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="46"/>
         <source>Lock after idle minutes</source>
         <translation>操作がないときにロックするまでの分数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="50"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="51"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="76"/>
         <source>Text size</source>
         <translation>文字の大きさ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="55"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="58"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="58"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="60"/>
+        <source>e.g. %1</source>
+        <translation>例 %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="61"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="81"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="62"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="65"/>
         <source>Save settings</source>
         <translation>設定を保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="66"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="69"/>
         <source>You</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="68"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="71"/>
         <source>Your name (prefilled as recorder)</source>
         <translation>氏名（記録者として自動入力）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="73"/>
         <source>Safety and view</source>
         <translation>安全と表示</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="75"/>
         <source>Lock after idle</source>
         <translation>操作がないときのロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="77"/>
         <source>Office server</source>
         <translation>事務所のサーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="79"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="80"/>
         <source>CA file</source>
         <translation>CA 証明書</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="82"/>
         <source>Recovery</source>
         <translation>回復</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="110"/>
         <source>%1 (user %2)</source>
         <translation>%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="105"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="115"/>
         <source>Not connected. Connect on the 同期 screen.</source>
         <translation>未接続です。「同期」画面で接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="109"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="119"/>
         <source>The office recovery key can reopen this vault if the passphrase is forgotten. Ask the office; it keeps the key offline.</source>
         <translation>パスフレーズを忘れても、事務所の回復用の鍵でこの保管庫を開けます。事務所に相談してください（鍵はオフラインで保管されています）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="116"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="126"/>
         <source>This vault has no office recovery key: if the passphrase is forgotten, the records cannot be opened.</source>
         <translation>この保管庫には事務所の回復用の鍵がありません。パスフレーズを忘れると記録を開けなくなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="134"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="144"/>
         <source>Saved.</source>
         <translation>保存しました。</translation>
     </message>
@@ -1122,7 +1339,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="89"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="286"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="298"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
@@ -1168,175 +1385,185 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="146"/>
+        <source>e.g. %1</source>
+        <translation>例 %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="148"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="148"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="158"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="150"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="151"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="159"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="153"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="161"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="153"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="155"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="156"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="157"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="159"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="162"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="163"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="165"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="173"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="187"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="190"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="189"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="192"/>
         <source>Now in the records</source>
         <translation>いまの記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="193"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="196"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="202"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="205"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="207"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="207"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="210"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="208"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="211"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="209"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="212"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="239"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="242"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="244"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="246"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="245"/>
+        <source>Nothing to review: no edits made at the same time, no records to correct.</source>
+        <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="254"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="256"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="250"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="260"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="280"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="292"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="292"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="304"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="339"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="355"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="347"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="363"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="360"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="376"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="362"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="378"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="365"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="381"/>
         <source>The record as it is now (deleted or restored).</source>
         <translation>いまの状態のまま（削除または復元）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="367"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="383"/>
         <source>The other wish: restore or delete it.</source>
         <translation>もう一方の希望：復元または削除する。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="374"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="390"/>
         <source>Device %1, %2</source>
         <translation>端末 %1、%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="414"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="430"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="426"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="442"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="435"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="451"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="447"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="456"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="463"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="472"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
@@ -1347,7 +1574,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="113"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="478"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="494"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>
@@ -1355,51 +1582,51 @@
 <context>
     <name>UnlockPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="84"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="98"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="91"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="105"/>
         <source>Unlock</source>
         <translation>開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="83"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="103"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="130"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="97"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="117"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="145"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="99"/>
         <source>Choose the vault folder</source>
         <translation>保管庫フォルダを選ぶ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="89"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="103"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="118"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="94"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="108"/>
         <source>Create a new vault or try the demo…</source>
         <translation>新しい保管庫を作る・デモを試す…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="112"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="127"/>
         <source>Open your records</source>
         <translation>相談記録を開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="140"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="155"/>
         <source>Choose the vault folder and type the passphrase.</source>
         <translation>保管庫フォルダを選び、パスフレーズを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="144"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="146"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="159"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="161"/>
         <source>Unlocking…</source>
         <translation>開いています…</translation>
     </message>
@@ -1450,55 +1677,6 @@
         <location filename="../../src/marugoto_desktop/ui/windows.py" line="96"/>
         <source>Screens</source>
         <translation>画面</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="45"/>
-        <source>Look in:</source>
-        <translation>場所:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="46"/>
-        <source>Folder:</source>
-        <translation>フォルダ:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="47"/>
-        <source>Files of type:</source>
-        <translation>ファイルの種類:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="48"/>
-        <source>Choose</source>
-        <translation>選択</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="49"/>
-        <source>Cancel</source>
-        <translation>キャンセル</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/screenshots.py" line="63"/>
-        <source>Look in:</source>
-        <translation>場所:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/screenshots.py" line="64"/>
-        <source>Files of type:</source>
-        <translation>ファイルの種類:</translation>
-    </message>
-</context>
-<context>
-    <name>window.unlock_page</name>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/screenshots.py" line="57"/>
-        <source>The passphrase is wrong.</source>
-        <translation>パスフレーズが違います。</translation>
     </message>
 </context>
 </TS>

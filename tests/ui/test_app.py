@@ -91,3 +91,17 @@ def test_a_vault_open_elsewhere_is_shown_plainly(qtbot, filled_vault):
         unlock(qtbot, window, filled_vault, PASSPHRASE)
         message = window.unlock_page.message
         qtbot.waitUntil(lambda: "別のウィンドウ" in message.text(), timeout=10_000)
+
+
+def test_the_folder_dialog_speaks_japanese(qtbot):
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from marugoto_desktop.ui.unlock import folder_dialog
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = folder_dialog(parent, "", "~")
+    label = QFileDialog.DialogLabel
+    assert dialog.labelText(label.LookIn) == "場所:"
+    assert dialog.labelText(label.FileType) == "ファイルの種類:"
+    assert dialog.labelText(label.Accept) == "選択"

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -27,9 +27,11 @@ from marugoto_desktop.ui.models import (
     HouseholdFilter,
     HouseholdTableModel,
     RecordListModel,
+    RowsModel,
     field_text,
     kana_key,
 )
+from marugoto_desktop.ui.outreach import HouseholdPicker
 from marugoto_desktop.ui.windows import MainWindow
 from marugoto_desktop.vault import KdfParams, Vault
 
@@ -115,7 +117,6 @@ def test_the_outreach_tally_records_a_gathering_without_a_household(demo_window,
     workspace = demo_window.workspace
     workspace.show_named("outreach")
     page = workspace.outreach
-    before = page.recent.count()
     page.kind.set_code("outreach.ibasho")
     page.area.set_code("mure")
     page.place.setText("牟礼公民館")
@@ -133,7 +134,41 @@ def test_the_outreach_tally_records_a_gathering_without_a_household(demo_window,
     ]
     assert len(saved) == 1 and saved[0].parent_id is None
     assert saved[0].get("kind") == "outreach.ibasho"
-    assert page.recent.count() == before + 1
+    newest = page.recent_model.row_at(0).cells  # dated today, after every demo gathering
+    assert newest[1:4] == ("居場所・サロン", "牟礼公民館", "6")
+
+
+def test_a_concern_noted_at_a_gathering_is_linked_to_its_household(demo_window, qtbot):
+    workspace = demo_window.workspace
+    vault = demo_window.vault
+    workspace.show_named("outreach")
+    page = workspace.outreach
+    page.kind.set_code("outreach.gathering")
+    page.area.set_code("mure")
+    page.concern.setPlainText("認知症が心配な方の話")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    page.recent.selectRow(0)
+    gathering = page.chosen_gathering()
+    assert gathering is not None and gathering.get("content") == "認知症が心配な方の話"
+    assert page.link_button.isEnabled()
+    household = next(h for h in vault.records("household") if h.area == "mure")
+
+    def pick() -> None:  # the picker, as a person uses it: type part of the name, Enter
+        picker = page.findChild(HouseholdPicker)
+        picker.search.setText(str(household.get("name")))
+        assert picker.model.row_at(0).household_id == household.id
+        qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, pick)
+    qtbot.mouseClick(page.link_button, Qt.MouseButton.LeftButton)
+    assert "ひも付けました" in page.link_message.text()
+    linked = vault.get(gathering.id)
+    assert linked.parent_id == household.id
+    rows = [page.recent_model.row_at(r) for r in range(page.recent_model.rowCount())]
+    assert all(row.cells[4] != "認知症が心配な方の話" for row in rows)
+    workspace.open_household(household.id)
+    timeline = workspace.households.detail.activities.model
+    assert gathering.id in {r.id for r in timeline.records()}
 
 
 def test_the_consent_guard_shows_before_save(demo_window, qtbot):
@@ -279,6 +314,21 @@ def test_the_household_filter_passes_qtmodeltester(demo_vault, qtmodeltester):
     proxy.set_matches({model.row_at(7).id})
     assert proxy.rowCount() == 1
     qtmodeltester.check(proxy, force_py=True)
+
+
+def test_the_home_lists_pass_qtmodeltester(demo_window, qtmodeltester):
+    home = demo_window.workspace.home
+    demo_window.workspace.show_named("home")
+    assert home.due_model.rowCount() > 0 and home.awaiting_model.rowCount() > 0
+    overdue = home.due_model.row_at(0)
+    assert overdue.alert and "日超過" in overdue.cells[0]
+    for shown in (home.due_model, home.awaiting_model):
+        # (a model of its own: the window's go with it before the tester lets go)
+        model = RowsModel(shown.titles)
+        model.set_rows([shown.row_at(r) for r in range(shown.rowCount())])
+        qtmodeltester.check(model, force_py=True)
+        model.set_rows([shown.row_at(0)])
+        qtmodeltester.check(model, force_py=True)
 
 
 @pytest.mark.parametrize("record_type", ["person", "issue", "activity", "agency", "meeting"])

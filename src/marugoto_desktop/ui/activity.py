@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -62,6 +63,9 @@ class ActivityDialog(QDialog):
         # Today and who records (設定's name, else the enrolled user), as the operation fills them.
         self.draft = visit_draft(session.require(), household.id, today=today())
         self.form.set_values(self.draft.fields)
+        recorder = self.form.editors["recorded_by"]
+        if self.draft.recorded_by is None and isinstance(recorder, QLineEdit):
+            recorder.setPlaceholderText(self.tr("Your name (filled in from then on)"))
         self.form.edited.connect(self._edited)
         self.dirty = False
         buttons = QDialogButtonBox(
@@ -77,7 +81,7 @@ class ActivityDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.form, 1)
         layout.addWidget(buttons)
-        self.resize(620, 560)
+        self.resize(620, self.sizeHint().height())
         self.kind.setFocus()
 
     @property

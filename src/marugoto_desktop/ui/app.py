@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -49,6 +49,13 @@ def ui_font(family: str, point_size: int) -> QFont:
     installed = set(QFontDatabase.families())
     font.setFamilies([family, *(f for f in FALLBACK_FAMILIES if f in installed)])
     return font
+
+
+def _qt_gaps() -> None:
+    """Never called: shows lupdate the words of Qt's own dialogs that qtbase_ja leaves in
+    English, so that our translation (installed after Qt's) has them."""
+    translate = QCoreApplication.translate
+    translate("QAbstractFileIconProvider", "Folder", "All other platforms")
 
 
 def install_translations(app: QApplication, language: str = "ja") -> list[QTranslator]:

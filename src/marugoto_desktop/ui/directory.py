@@ -29,11 +29,12 @@ class AgenciesPage(QWidget):
             session,
             "agency",
             [
-                Column(self.tr("Name"), field_text("name")),
+                Column(self.tr("Name"), field_text("name"), stretch=True),
                 Column(self.tr("Type"), field_text("agency_type", v.AGENCY_TYPES)),
                 Column(self.tr("Area"), lambda r: v.AREAS.label(r.area or "")),
                 Column(self.tr("Phone"), field_text("phone")),
             ],
+            state_key="agencies",
             new_label=self.tr("Add agency"),
         )
         self.tab.new_button.clicked.connect(self._new)
@@ -84,9 +85,10 @@ class MeetingsPage(QWidget):
                 ),
                 Column(self.tr("Type"), field_text("meeting_type", v.MEETING_TYPES)),
                 Column(self.tr("Basis"), field_text("legal_basis", v.MEETING_LEGAL_BASIS)),
-                Column(self.tr("Title"), field_text("title")),
+                Column(self.tr("Title"), field_text("title"), stretch=True),
             ],
             choices=self._choices,
+            state_key="meetings",
             new_label=self.tr("New meeting"),
         )
         self.guard = QLabel()

@@ -36,6 +36,13 @@ Choices = Callable[[FieldSpec], Sequence[tuple[str, str]]]
 
 _SHORT_NOTE = 300  # notes up to this length stay one line
 
+# A head count means something only where people gather, not on a home visit or a call.
+HEAD_COUNT_KINDS = ("outreach.gathering", "outreach.ibasho", "outreach.network_meeting")
+# Fields shown only while another field holds one of some codes: (type, field) -> (other, codes).
+SHOWN_WHEN: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
+    ("activity", "contacts"): ("kind", HEAD_COUNT_KINDS),
+}
+
 
 class CodePicker(QComboBox):
     """A code chosen by typing part of its Japanese label (or code), then Tab or Enter.
@@ -158,6 +165,8 @@ class RecordForm(QWidget):
         self.specs = [self.schema.field(name) for name in names]
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self._cells: dict[str, QWidget] = {}
+        self.hidden: set[str] = set()  # fields that mean nothing for the values chosen
         self.general_error = QLabel()
         self.general_error.setObjectName("form_error")
         self.general_error.setWordWrap(True)
@@ -184,6 +193,16 @@ class RecordForm(QWidget):
             box.addWidget(error)
             label = spec.label + (" *" if spec.required else "")
             self.layout_.addRow(label, cell)
+            self._cells[spec.name] = cell
+        self._conditions = {
+            name: rule
+            for (record_type, name), rule in SHOWN_WHEN.items()
+            if record_type == self.schema.type and name in self.editors and rule[0] in self.editors
+        }
+        for other, _ in self._conditions.values():
+            editor = self.editors[other]
+            if isinstance(editor, CodePicker):
+                editor.currentIndexChanged.connect(self._show_what_applies)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.general_error)
@@ -218,18 +237,40 @@ class RecordForm(QWidget):
             text = QPlainTextEdit()
             text.setTabChangesFocus(True)
             text.setMinimumHeight(60)
-            text.setMaximumHeight(120)
+            text.setMaximumHeight(100)
             text.textChanged.connect(self.edited)
             return text
         line = QLineEdit()
+        # A hint of the form, never a value a person could take for data.
         if kind is Kind.DATE:
-            line.setPlaceholderText("2025-04-01")
+            line.setPlaceholderText(self.tr("YYYY-MM-DD"))
         elif kind is Kind.TIME:
-            line.setPlaceholderText("09:30")
-        elif kind is Kind.INT:
-            line.setPlaceholderText("0")
+            line.setPlaceholderText(self.tr("e.g. 14:30"))
         line.textEdited.connect(self.edited)
         return line
+
+    def _show_what_applies(self, *_: Any) -> None:
+        for name, (other, codes) in self._conditions.items():
+            editor = self.editors[other]
+            code = (
+                str(editor.itemData(editor.currentIndex()) or "")
+                if isinstance(editor, CodePicker)
+                else ""
+            )
+            applies = code in codes
+            self.layout_.setRowVisible(self._cells[name], applies)
+            if applies:
+                self.hidden.discard(name)
+            else:
+                self.hidden.add(name)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Shown to read (in the normal colour, selectable), not to change."""
+        for editor in self.editors.values():
+            if isinstance(editor, (QLineEdit, QPlainTextEdit)):
+                editor.setReadOnly(read_only)
+            else:
+                editor.setEnabled(not read_only)
 
     def refresh_choices(self) -> None:
         for spec in self.specs:
@@ -267,6 +308,7 @@ class RecordForm(QWidget):
             elif isinstance(editor, QLineEdit):
                 editor.setText("" if value is None else str(value))
             editor.blockSignals(False)
+        self._show_what_applies()
 
     def set_record(self, record: Record | None) -> None:
         self.set_values(record.fields if record else {})
@@ -278,6 +320,9 @@ class RecordForm(QWidget):
         for spec in self.specs:
             editor = self.editors[spec.name]
             value: Any
+            if spec.name in self.hidden:
+                found[spec.name] = None  # (a head count left from another kind: cleared)
+                continue
             if isinstance(editor, QCheckBox):
                 value = editor.isChecked() or None
             elif isinstance(editor, CodePicker):

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ..domain import vocabularies as v
 from ..operations.changes import OpChanges
 from ..operations.home import (
     AwaitingReferral,
@@ -25,10 +26,26 @@ from ..operations.home import (
     last_sync,
     unsynced_changes,
 )
+from .models import ID_ROLE, Row, RowsModel
 from .session import Session, today
 from .sync_page import summary_text
 
-_ID = Qt.ItemDataRole.UserRole
+
+def _table(name: str, model: RowsModel, stretch: int) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 class HomePage(QWidget):
@@ -37,17 +54,21 @@ class HomePage(QWidget):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.due = QListWidget()
-        self.due.setObjectName("home_due")
+        due_titles = [self.tr("Due"), self.tr("Household"), self.tr("What"), self.tr("Next step")]
+        self.due_model = RowsModel(due_titles, self)
+        self.planned_model = RowsModel(due_titles, self)
+        self.awaiting_model = RowsModel(
+            [self.tr("Referred"), self.tr("Household"), self.tr("Agency"), self.tr("Waiting")],
+            self,
+        )
+        self.due = _table("home_due", self.due_model, 3)
         self.due.setAccessibleName(self.tr("Follow-ups due and overdue"))
-        self.planned = QListWidget()
-        self.planned.setObjectName("home_planned")
+        self.planned = _table("home_planned", self.planned_model, 3)
         self.planned.setAccessibleName(self.tr("Planned visits"))
-        self.awaiting = QListWidget()
-        self.awaiting.setObjectName("home_awaiting")
+        self.awaiting = _table("home_awaiting", self.awaiting_model, 2)
         self.awaiting.setAccessibleName(self.tr("Referrals awaiting acknowledgement"))
-        for widget in (self.due, self.planned, self.awaiting):
-            widget.itemActivated.connect(self._open)
+        for table in (self.due, self.planned, self.awaiting):
+            table.activated.connect(self._open)
         self.unsynced = QLabel()
         self.unsynced.setObjectName("home_unsynced")
         self.last_sync = QLabel()
@@ -59,10 +80,12 @@ class HomePage(QWidget):
             QVBoxLayout(group).addWidget(widget)
             return group
 
+        self.due_box = box(self.tr("Due and overdue"), self.due)
+        self.planned_box = box(self.tr("Planned in the next two weeks"), self.planned)
         columns = QHBoxLayout()
         left = QVBoxLayout()
-        left.addWidget(box(self.tr("Due and overdue"), self.due), 2)
-        left.addWidget(box(self.tr("Planned in the next two weeks"), self.planned), 1)
+        left.addWidget(self.due_box, 3)
+        left.addWidget(self.planned_box, 2)
         columns.addLayout(left, 3)
         right = QVBoxLayout()
         right.addWidget(box(self.tr("Referrals awaiting the agency's reply"), self.awaiting), 1)
@@ -78,6 +101,7 @@ class HomePage(QWidget):
 
     def apply_changes(self, changes: OpChanges) -> None:
         # Any write changes the unsynced count; the lists follow activities and referrals.
+        # Hidden, it waits: showing the screen refreshes it.
         if self.session.vault is not None and self.isVisible():
             self.refresh()
 
@@ -88,51 +112,70 @@ class HomePage(QWidget):
         now = today()
         soon = (now + timedelta(days=1)).isoformat()
         items = follow_ups(vault, now)
-        self._fill(self.due, [self._follow_up(f) for f in items if f.due_on <= soon])
-        self._fill(self.planned, [self._follow_up(f) for f in items if f.due_on > soon])
-        self._fill(self.awaiting, [self._awaiting(r) for r in awaiting_acknowledgement(vault)])
+        due = [self._follow_up(f, now) for f in items if f.due_on <= soon]
+        planned = [self._follow_up(f, now) for f in items if f.due_on > soon]
+        self.due_model.set_rows(due)
+        self.planned_model.set_rows(planned)
+        self.awaiting_model.set_rows(
+            [self._awaiting(r, now) for r in awaiting_acknowledgement(vault)]
+        )
+        overdue = sum(1 for row in due if row.alert)
+        self.due_box.setTitle(
+            self.tr("Due and overdue (%1, of which %2 overdue)")
+            .replace("%1", str(len(due)))
+            .replace("%2", str(overdue))
+            if due
+            else self.tr("Due and overdue: nothing")
+        )
+        self.planned_box.setTitle(
+            self.tr("Planned in the next two weeks (%1)").replace("%1", str(len(planned)))
+        )
         self.unsynced.setText(
             self.tr("Changes not yet sent: %1").replace("%1", str(unsynced_changes(vault)))
         )
         self.last_sync.setText(summary_text(last_sync(vault)))
 
-    def _follow_up(self, item: FollowUp) -> QListWidgetItem:
-        prefix = self.tr("Overdue") + " " if item.overdue else ""
+    def _when(self, on: str, now: date) -> str:
+        try:
+            days = (date.fromisoformat(on) - now).days
+        except ValueError:
+            return on
+        if days < 0:
+            return self.tr("%1 (%2 days late)").replace("%1", on).replace("%2", str(-days))
+        if days == 0:
+            return self.tr("%1 (today)").replace("%1", on)
+        if days == 1:
+            return self.tr("%1 (tomorrow)").replace("%1", on)
+        return on
+
+    def _follow_up(self, item: FollowUp, now: date) -> Row:
         fields = item.record.fields
         if item.record.type == "referral":
-            what, note = self.tr("Referral"), fields.get("purpose", "")
+            what, note = self.tr("Referral"), str(fields.get("purpose", ""))
+        elif item.household_id is None:  # a gathering's next session
+            what = v.ACTIVITY_KINDS.label(str(fields.get("kind", "")))
+            note = f"{fields.get('place', '')}　{fields.get('next_action', '')}".strip()
         else:
-            what, note = self.tr("Visit"), fields.get("next_action", "")
-        text = f"{prefix}{item.due_on}　{item.household_name}　{what}：{note}"
-        row = QListWidgetItem(text.strip())
-        row.setData(_ID, item.household_id)
-        if item.overdue:
-            row.setForeground(QBrush(QColor("#b00020")))
-        return row
+            what, note = self.tr("Visit"), str(fields.get("next_action", ""))
+        name = item.household_name or v.AREAS.label(item.record.area or "")
+        cells = (self._when(item.due_on, now), name, what, note.replace("\n", " "))
+        return Row(cells, item.household_id, item.overdue)
 
-    def _awaiting(self, item: AwaitingReferral) -> QListWidgetItem:
-        when = item.referral.fields.get("date", "")
-        what = self.tr("Referral")
-        row = QListWidgetItem(f"{when}　{item.household_name}　{what}：{item.agency_name}")
-        row.setData(_ID, item.household_id)
-        return row
+    def _awaiting(self, item: AwaitingReferral, now: date) -> Row:
+        since = str(item.referral.fields.get("date", ""))
+        try:
+            waiting = self.tr("%1 days").replace("%1", str((now - date.fromisoformat(since)).days))
+        except ValueError:
+            waiting = ""
+        return Row((since, item.household_name, item.agency_name, waiting), item.household_id)
 
-    def _fill(self, widget: QListWidget, found: list[QListWidgetItem]) -> None:
-        widget.clear()
-        for row in found:
-            widget.addItem(row)
-        if not found:
-            empty = QListWidgetItem(self.tr("Nothing here."))
-            empty.setFlags(Qt.ItemFlag.NoItemFlags)
-            widget.addItem(empty)
-
-    def _open(self, item: QListWidgetItem) -> None:
-        household_id = item.data(_ID)
+    def _open(self, index: Any) -> None:
+        household_id = index.data(ID_ROLE)
         if household_id:
             self.household_wanted.emit(str(household_id))
 
     def forget(self) -> None:
-        for widget in (self.due, self.planned, self.awaiting):
-            widget.clear()
+        for model in (self.due_model, self.planned_model, self.awaiting_model):
+            model.forget()
         self.unsynced.clear()
         self.last_sync.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -28,11 +29,28 @@ from .forms import CodePicker, RecordForm
 from .messages import vault_error_text
 from .models import Column, field_text
 from .records_tab import RecordsTab, _General
-from .session import Session
+from .session import Session, today
 
 
 def _date(record: Record, name: str) -> str:
     return str(record.get(name, ""))
+
+
+def _age(person: Record) -> str:
+    """Full years today (a member's age changes while the list is open only at midnight)."""
+    born = str(person.get("birth_date", ""))
+    try:
+        birth = date.fromisoformat(born)
+    except ValueError:
+        return ""
+    now = today()
+    years = now.year - birth.year - ((now.month, now.day) < (birth.month, birth.day))
+    return str(years)
+
+
+def _when(record: Record) -> str:
+    """An activity's date, with its time when one was recorded."""
+    return f"{_date(record, 'date')} {_date(record, 'time')}".strip()
 
 
 class HouseholdDetailView(QWidget):
@@ -96,8 +114,11 @@ class HouseholdDetailView(QWidget):
                 Column(self.tr("Kana"), field_text("kana")),
                 Column(self.tr("Relationship"), field_text("relationship", p)),
                 Column(self.tr("Born"), field_text("birth_date")),
+                Column(self.tr("Age"), _age, sort=lambda r: str(r.get("birth_date", "")) or "~"),
             ],
             new_label=self.tr("Add member"),
+            vertical=True,
+            state_key="household/person",
         )
         self.issues = RecordsTab(
             session,
@@ -107,25 +128,29 @@ class HouseholdDetailView(QWidget):
                 Column(self.tr("Category"), field_text("category", i)),
                 Column(self.tr("Identified"), field_text("identified_on")),
                 Column(self.tr("Resolved"), field_text("resolved_on")),
-                Column(self.tr("Note"), field_text("note")),
+                Column(self.tr("Note"), field_text("note"), stretch=True),
             ],
             choices=self._choices,
             order=lambda r: (not r.get("is_main"), str(r.get("identified_on", ""))),
             new_label=self.tr("Add issue"),
+            vertical=True,
+            state_key="household/issue",
         )
         self.activities = RecordsTab(
             session,
             "activity",
             [
-                Column(self.tr("Date"), field_text("date")),
+                Column(self.tr("Date"), _when),
                 Column(self.tr("Kind"), field_text("kind", a)),
-                Column(self.tr("Content"), field_text("content")),
-                Column(self.tr("Next"), field_text("next_date")),
+                Column(self.tr("Content"), field_text("content"), stretch=True),
+                # (the next date is in the form and on ホーム: the content keeps the room)
                 Column(self.tr("By"), field_text("recorded_by")),
             ],
             order=lambda r: (_date(r, "date"), _date(r, "time"), r.id),
             reverse=True,
             new_label=self.tr("New activity"),
+            vertical=True,
+            state_key="household/activity",
         )
         self.activities.new_button.clicked.disconnect()
         self.activities.new_button.clicked.connect(self.new_activity_wanted)
@@ -134,7 +159,7 @@ class HouseholdDetailView(QWidget):
             "referral",
             [
                 Column(self.tr("Date"), field_text("date")),
-                Column(self.tr("Agency"), self._agency_name),
+                Column(self.tr("Agency"), self._agency_name, stretch=True),
                 Column(self.tr("Direction"), field_text("direction", v.REFERRAL_DIRECTIONS)),
                 Column(self.tr("Status"), field_text("status", v.REFERRAL_STATUS)),
                 Column(self.tr("Follow-up"), field_text("follow_up_on")),
@@ -143,6 +168,8 @@ class HouseholdDetailView(QWidget):
             order=lambda r: (_date(r, "date"), r.id),
             reverse=True,
             new_label=self.tr("Add referral"),
+            vertical=True,
+            state_key="household/referral",
         )
         self.consents = RecordsTab(
             session,
@@ -150,11 +177,15 @@ class HouseholdDetailView(QWidget):
             [
                 Column(self.tr("Person"), self._person_name),
                 Column(self.tr("Granted"), field_text("granted_on")),
-                Column(self.tr("Purposes"), field_text("purposes", v.CONSENT_PURPOSES)),
+                Column(
+                    self.tr("Purposes"), field_text("purposes", v.CONSENT_PURPOSES), stretch=True
+                ),
                 Column(self.tr("Withdrawn"), field_text("withdrawn_on")),
             ],
             choices=self._choices,
             new_label=self.tr("Add consent"),
+            vertical=True,
+            state_key="household/consent",
         )
         self.meetings = RecordsTab(
             session,
@@ -163,10 +194,12 @@ class HouseholdDetailView(QWidget):
                 Column(self.tr("Date"), field_text("date")),
                 Column(self.tr("Type"), field_text("meeting_type", v.MEETING_TYPES)),
                 Column(self.tr("Basis"), field_text("legal_basis", v.MEETING_LEGAL_BASIS)),
-                Column(self.tr("Title"), field_text("title")),
+                Column(self.tr("Title"), field_text("title"), stretch=True),
             ],
             fields=("date", "meeting_type", "legal_basis", "title", "decisions", "roles"),
             editable=False,
+            vertical=True,
+            state_key="household/meeting",
         )
         self.tabs = QTabWidget()
         self.tabs.setObjectName("household_tabs")

@@ -142,13 +142,13 @@ class HouseholdsPage(QWidget):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([420, 640])
+            self.splitter.setSizes([500, 600])
         header = settings.value("households/header")
-        if header is not None:
-            self.table.horizontalHeader().restoreState(header)
-        else:
-            for column, width in enumerate((160, 110, 60, 60, 50)):
-                self.table.setColumnWidth(column, width)
+        if header is None or not self.table.horizontalHeader().restoreState(header):
+            # Wide enough for the values, and never narrower than the header's words.
+            hint = self.table.horizontalHeader().sectionSizeHint
+            for column, width in enumerate((130, 120, 56, 56, 40)):
+                self.table.setColumnWidth(column, max(width, hint(column) + 6))
 
     def save_state(self) -> None:
         settings = QSettings()

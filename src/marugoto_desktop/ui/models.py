@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QBrush, QColor
 
 from ..domain.records import Record
 from ..domain.text import fold
@@ -167,6 +168,7 @@ class Column:
     title: str
     value: Callable[[Record], str]
     sort: Callable[[Record], Any] | None = None
+    stretch: bool = False  # takes the width the other columns leave (a content, a note)
 
 
 class RecordListModel(QAbstractTableModel):
@@ -249,3 +251,61 @@ def field_text(name: str, vocabulary: Any = None) -> Callable[[Record], str]:
         return vocabulary.label(str(raw)) if vocabulary else str(raw).replace("\n", " ")
 
     return value
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a read-only list: its cells, the household it opens, whether it warns."""
+
+    cells: tuple[str, ...]
+    household_id: str | None = None
+    alert: bool = False  # overdue: shown in red
+
+
+class RowsModel(QAbstractTableModel):
+    """Lines already put into words (the home screen's lists, the gatherings); replaced
+    whole on refresh, as they are short."""
+
+    ALERT = QColor("#b00020")
+
+    def __init__(self, titles: Sequence[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.titles = list(titles)
+        self._rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def forget(self) -> None:
+        self.set_rows([])
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.titles)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            cells = row.cells
+            return cells[index.column()] if index.column() < len(cells) else ""
+        if role == ID_ROLE:
+            return row.household_id
+        if role == Qt.ItemDataRole.ForegroundRole and row.alert:
+            return QBrush(self.ALERT)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return self.titles[section] if 0 <= section < len(self.titles) else None

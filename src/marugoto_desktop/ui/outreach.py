@@ -1,26 +1,37 @@
-"""アウトリーチ集計: at a gathering, tap a head count and note concerns without naming anyone."""
+"""アウトリーチ集計: at a gathering, tap a head count and note concerns without naming anyone;
+link a concern to its household later."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ..domain import vocabularies as v
+from ..domain.records import Record
 from ..domain.validation import RecordInvalid
 from ..operations.changes import OpChanges
-from ..operations.visits import gatherings, record_outreach
+from ..operations.households import find_households
+from ..operations.visits import gatherings, link_to_household, record_outreach
+from ..vault import VaultError
 from .forms import CodePicker
-from .messages import field_error_text
+from .messages import field_error_text, vault_error_text
+from .models import ID_ROLE, Row, RowsModel
 from .session import Session, today
 
 GATHERING_KINDS = tuple(
@@ -28,6 +39,77 @@ GATHERING_KINDS = tuple(
     for code, label in v.ACTIVITY_KINDS.entries
     if code.startswith(v.OUTREACH_PREFIX) and code != "outreach.home_visit"
 )
+RECENT = 100  # gatherings listed
+
+
+def _table(model: RowsModel, stretch: int) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class HouseholdPicker(QDialog):
+    """Choose the household a concern turned out to be about: search as on 世帯, in one area."""
+
+    def __init__(self, session: Session, area: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.area = area
+        self.setWindowTitle(self.tr("Link to a household"))
+        self.search = QLineEdit()
+        self.search.setObjectName("picker_search")
+        self.search.setPlaceholderText(self.tr("Search by name, kana, address or phone"))
+        self.search.setAccessibleName(self.tr("Search households"))
+        self.search.textChanged.connect(self._find)
+        self.search.returnPressed.connect(self._take_first)
+        self.model = RowsModel([self.tr("Household"), self.tr("Kana"), self.tr("Address")], self)
+        self.table = _table(self.model, 2)
+        self.table.activated.connect(lambda _: self.accept())
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Link"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        note = QLabel(
+            self.tr("Households of %1. Once linked, the record stays with the household.").replace(
+                "%1", v.AREAS.label(area)
+            )
+        )
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.resize(560, 420)
+        self._find()
+
+    def _find(self, *_: Any) -> None:
+        vault = self.session.vault
+        rows = find_households(vault, self.search.text(), area=self.area) if vault else []
+        self.model.set_rows([Row((r.name, r.kana, r.address), r.id) for r in rows[:200]])
+        if rows:
+            self.table.selectRow(0)
+
+    def _take_first(self) -> None:
+        if self.model.rowCount():
+            self.table.selectRow(0)
+            self.accept()
+
+    def chosen(self) -> str | None:
+        index = self.table.currentIndex()
+        return str(index.data(ID_ROLE)) if index.isValid() else None
 
 
 class OutreachPage(QWidget):
@@ -61,6 +143,7 @@ class OutreachPage(QWidget):
         self.minus.clicked.connect(lambda: self.add(-1))
         self.concern = QPlainTextEdit()
         self.concern.setTabChangesFocus(True)
+        self.concern.setMaximumHeight(160)
         self.concern.setPlaceholderText(
             self.tr("Concerns heard (without names; link to a household later)")
         )
@@ -70,8 +153,42 @@ class OutreachPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.recent = QListWidget()
+
+        self.recent_model = RowsModel(
+            [
+                self.tr("Date"),
+                self.tr("Kind"),
+                self.tr("Place"),
+                self.tr("People"),
+                self.tr("Concerns"),
+            ],
+            self,
+        )
+        self.recent = _table(self.recent_model, 4)
+        self.recent.setObjectName("recent_gatherings")
         self.recent.setAccessibleName(self.tr("Recent gatherings"))
+        self.recent.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
+        self._gatherings: list[Record] = []
+        self.link_button = QPushButton(self.tr("Link to a household…"))
+        self.link_button.setObjectName("link_gathering")
+        self.link_button.setToolTip(
+            self.tr("When a concern turns out to be about a household, file it there.")
+        )
+        self.link_button.clicked.connect(self.link_chosen)
+        self.link_message = QLabel()
+        self.link_message.setWordWrap(True)
+        self.how = QLabel(
+            self.tr(
+                "At a gathering: choose its kind and place, press +1 for each person you "
+                "talk with (or the + key), note what worried you without naming anyone, then "
+                "save. When a concern turns out to be about a household, choose the gathering "
+                "on the right and link it to that household."
+            )
+        )
+        self.how.setObjectName("outreach_how")
+        self.how.setWordWrap(True)
+        grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        self.how.setStyleSheet(f"color: {grey};")
 
         form = QFormLayout()
         form.addRow(self.tr("Kind"), self.kind)
@@ -85,17 +202,24 @@ class OutreachPage(QWidget):
         left = QVBoxLayout()
         left.addLayout(form)
         left.addLayout(taps)
-        left.addWidget(self.concern, 1)
+        left.addWidget(self.concern)
         left.addWidget(self.save_button)
         left.addWidget(self.message)
+        left.addStretch(1)
+        left.addWidget(self.how)
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.link_message, 1)
+        link_row.addWidget(self.link_button)
         right = QVBoxLayout()
         right.addWidget(QLabel(self.tr("Recent gatherings")))
         right.addWidget(self.recent, 1)
+        right.addLayout(link_row)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        layout.addLayout(left, 2)
+        layout.addLayout(right, 3)
         session.changed.connect(self.apply_changes)
         self.reset()
+        self._chosen()
 
     def reset(self) -> None:
         self.count = 0
@@ -128,26 +252,73 @@ class OutreachPage(QWidget):
         self.reset()
         self.session.notify(changes)
 
+    # -- the gatherings recorded -----------------------------------------------------------
+
     def refresh(self) -> None:
         vault = self.session.vault
         if vault is None:
             return
-        self.recent.clear()
-        for activity in gatherings(vault)[:50]:
-            self.recent.addItem(
-                f"{activity.get('date', '')}　"
-                f"{v.ACTIVITY_KINDS.label(str(activity.get('kind', '')))}"
-                f"　{activity.get('place', '')}　{activity.get('contacts', 0)}" + self.tr(" people")
+        self._gatherings = gatherings(vault)[:RECENT]
+        rows = []
+        for activity in self._gatherings:
+            fields = activity.fields
+            rows.append(
+                Row(
+                    (
+                        str(fields.get("date", "")),
+                        v.ACTIVITY_KINDS.label(str(fields.get("kind", ""))),
+                        str(fields.get("place", "")),
+                        str(fields.get("contacts", 0)),
+                        str(fields.get("content", "")).replace("\n", " "),
+                    )
+                )
             )
+        self.recent_model.set_rows(rows)
+        self._chosen()
+
+    def chosen_gathering(self) -> Record | None:
+        row = self.recent.currentIndex().row()
+        return self._gatherings[row] if 0 <= row < len(self._gatherings) else None
+
+    def _chosen(self) -> None:
+        self.link_button.setEnabled(self.chosen_gathering() is not None)
+
+    def link_chosen(self) -> None:
+        gathering = self.chosen_gathering()
+        vault = self.session.vault
+        if gathering is None or vault is None or gathering.area is None:
+            return
+        picker = HouseholdPicker(self.session, gathering.area, self)
+        if not picker.exec():
+            return
+        household_id = picker.chosen()
+        if household_id is None:
+            return
+        self.link_to(gathering, household_id)
+
+    def link_to(self, gathering: Record, household_id: str) -> None:
+        vault = self.session.require()
+        try:
+            _, changes = link_to_household(vault, gathering.id, household_id)
+        except RecordInvalid as exc:
+            self.link_message.setText("\n".join(field_error_text(e) for e in exc.errors))
+            return
+        except VaultError as exc:
+            self.link_message.setText(vault_error_text(exc))
+            return
+        self.link_message.setText(self.tr("Linked: it is now in the household's timeline."))
+        self.session.notify(changes)
 
     def apply_changes(self, changes: OpChanges) -> None:
         if changes.touches("activity"):
             self.refresh()
 
     def forget(self) -> None:
-        self.recent.clear()
+        self.recent_model.forget()
+        self._gatherings = []
         self.concern.clear()
         self.place.clear()
         self.message.clear()
+        self.link_message.clear()
         self.count = 0
         self.counter.setText("0")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -50,7 +50,11 @@ class RecordsTab(QWidget):
         new_label: str = "",
         editable: bool = True,
         extra: Callable[[], dict[str, Any]] | None = None,
+        vertical: bool = False,
+        state_key: str = "",
     ) -> None:
+        """`vertical` puts the form under the list (where the list needs the width, as a
+        timeline does); `state_key` names where QSettings keeps the splitter and columns."""
         super().__init__()
         self.session = session
         self.record_type = record_type
@@ -70,7 +74,11 @@ class RecordsTab(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        stretched = [i for i, column in enumerate(columns) if column.stretch]
+        for index in stretched:
+            header.setSectionResizeMode(index, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(not stretched)
+        self._sized = False
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.form = RecordForm(record_type, fields=fields, choices=choices)
         self.form.edited.connect(self._edited)
@@ -83,7 +91,7 @@ class RecordsTab(QWidget):
         if not editable:  # (setVisible(True) on a widget not yet in a layout opens a window)
             for button in (self.new_button, self.save_button, self.delete_button):
                 button.hide()
-        self.form.setEnabled(editable)
+        self.form.set_read_only(not editable)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addStretch(1)
@@ -97,15 +105,54 @@ class RecordsTab(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(scroll, 1)
         right_layout.addLayout(buttons)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        orientation = Qt.Orientation.Vertical if vertical else Qt.Orientation.Horizontal
+        self.splitter = QSplitter(orientation)
         self.splitter.setObjectName(f"{record_type}_splitter")
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        # Scaled to the room there is: the list a little more than half, the form the rest.
+        self.splitter.setSizes([320, 300] if vertical else [600, 400])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
+        self.state_key = state_key
+        self._restore_state()
         self._select_none()
+
+    # -- remembered layout -----------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        if not self.state_key:
+            return
+        settings = QSettings()
+        splitter = settings.value(f"{self.state_key}/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        header = settings.value(f"{self.state_key}/header")
+        if header is not None and self.table.horizontalHeader().restoreState(header):
+            self._sized = True  # the person's own widths
+
+    def save_state(self) -> None:
+        if self.state_key:
+            settings = QSettings()
+            settings.setValue(f"{self.state_key}/splitter", self.splitter.saveState())
+            settings.setValue(f"{self.state_key}/header", self.table.horizontalHeader().saveState())
+
+    def _size_columns(self) -> None:
+        """Once, when there are rows to measure: each column as wide as its header and
+        values need (within reason); the stretched one takes the rest."""
+        if self._sized or not self.model.rowCount():
+            return
+        self._sized = True
+        header = self.table.horizontalHeader()
+        for index in range(self.model.columnCount()):
+            if header.sectionResizeMode(index) == QHeaderView.ResizeMode.Stretch:
+                continue
+            self.table.resizeColumnToContents(index)
+            wanted = max(header.sectionSizeHint(index), self.table.columnWidth(index))
+            self.table.setColumnWidth(index, min(wanted + 8, 240))
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -115,6 +162,7 @@ class RecordsTab(QWidget):
         keep = self.current.id if self.current else None
         self.parent_id, self.area = parent_id, area
         self.model.set_records(records)
+        self._size_columns()
         row = self.model.row_of(keep) if keep else -1
         if row >= 0:
             self.select_row(row)
@@ -236,6 +284,7 @@ class RecordsTab(QWidget):
         self.session.notify(changes)
 
     def forget(self) -> None:
+        self.save_state()
         self.model.forget()
         self._select_none()
         self.parent_id = self.area = None

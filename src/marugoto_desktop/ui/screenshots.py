@@ -8,22 +8,27 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ..operations.demo import write_demo
 from ..operations.visits import set_consultant
-from ..vault import KdfParams, Vault
+from ..vault import KdfParams, Vault, WrongPassphrase
+from . import session
 from .activity import ActivityDialog
 from .app import create_application
+from .messages import vault_error_text
 from .records_tab import RecordsTab
+from .unlock import folder_dialog
 from .windows import MainWindow
 
 DEMO_PASSPHRASE = "demo passphrase for screenshots"  # noqa: S105  (fictional demo data)
+DEMO_TODAY = date(2026, 3, 30)  # the last Monday of the demo's fiscal years
 
 
 def _save(widget: QWidget, out: Path, name: str) -> None:
@@ -40,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "qs"))
     app = create_application(["marugoto-screenshots"])
+    session.pinned_today = DEMO_TODAY
     folder = work / "vault"
     with Vault.create(folder, DEMO_PASSPHRASE, kdf=KdfParams()) as vault:
         write_demo(vault, 60)
@@ -54,14 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     _save(window, out, "02-first-run-weak")
     window.unlock_page.folder.setText(str(folder))
     window.show_unlock()
-    window.unlock_page.message.setText(window.unlock_page.tr("The passphrase is wrong."))
+    window.unlock_page.message.setText(vault_error_text(WrongPassphrase("wrong")))
     _save(window, out, "03-unlock")
-    dialog = QFileDialog(window)
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    from .unlock import choose_folder  # noqa: F401  (labels as the app sets them)
-
-    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, window.tr("Look in:"))
-    dialog.setLabelText(QFileDialog.DialogLabel.FileType, window.tr("Files of type:"))
+    dialog = folder_dialog(window.unlock_page, "", str(work))
     dialog.resize(800, 500)
     dialog.show()
     _save(dialog, out, "04-file-dialog")
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         _save(window, out, f"2{index}-household-tab{index}")
     households.search.setText("")
     households.area.setCurrentIndex(households.area.findData("shoga"))
-    households.category.setCurrentIndex(households.category.findData("debt"))
+    households.status.setCurrentIndex(households.status.findData("active"))
     _save(window, out, "30-households-filtered")
 
     activity = ActivityDialog(window.session, detail.detail.household, window)  # type: ignore[union-attr]

@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -48,13 +49,15 @@ class SettingsPage(QWidget):
         self.text_size.setRange(8, 24)
         self.text_size.setSuffix(" pt")
         self.text_size.setAccessibleName(self.tr("Text size"))
+        for spin in (self.auto_lock, self.text_size):
+            spin.setMaximumWidth(120)
         self.server = QLabel()
         self.server.setObjectName("settings_server")
         self.server.setWordWrap(True)
         self.ca_file = QLineEdit()
         self.ca_file.setAccessibleName(self.tr("CA certificate file"))
         self.proxy = QLineEdit()
-        self.proxy.setPlaceholderText("http://proxy.example.lg.jp:8080")
+        self.proxy.setPlaceholderText(self.tr("e.g. %1").replace("%1", "http://proxy:8080"))
         self.proxy.setAccessibleName(self.tr("Proxy"))
         self.recovery = QLabel()
         self.recovery.setObjectName("settings_recovery")
@@ -78,11 +81,18 @@ class SettingsPage(QWidget):
         net_form.addRow(self.tr("Proxy"), self.proxy)
         rec = QGroupBox(self.tr("Recovery"))
         QVBoxLayout(rec).addWidget(self.recovery)
-        layout = QVBoxLayout(self)
+        column = QWidget()
+        column.setMaximumWidth(760)  # fields as wide as what they hold, not the screen
+        inner = QVBoxLayout(column)
+        inner.setContentsMargins(0, 0, 0, 0)
         for group in (me, view, net, rec):
-            layout.addWidget(group)
-        layout.addWidget(self.save_button)
-        layout.addWidget(self.message)
+            inner.addWidget(group)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.save_button)
+        inner.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(column)
         layout.addStretch(1)
 
     def refresh(self) -> None:

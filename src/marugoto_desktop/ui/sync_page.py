@@ -142,7 +142,9 @@ class SyncPage(QWidget):
         self.server_label = QLabel()
         self.server_label.setObjectName("sync_server")
         self.server = QLineEdit()
-        self.server.setPlaceholderText("https://marugoto.example.lg.jp")
+        self.server.setPlaceholderText(
+            translate("SyncPage", "e.g. %1").replace("%1", "https://marugoto.example.lg.jp")
+        )
         self.server.setAccessibleName(translate("SyncPage", "Server address"))
         self.user = QLineEdit()
         self.user.setAccessibleName(translate("SyncPage", "User name"))
@@ -163,6 +165,7 @@ class SyncPage(QWidget):
             translate("SyncPage", "Connect this laptop to the office server")
         )
         self.enrol_box.setLayout(enrol_form)
+        self.enrol_box.setMaximumWidth(760)
 
         self.sync_button = QPushButton(translate("SyncPage", "Sync now"))
         self.sync_button.setObjectName("sync_now")
@@ -236,15 +239,22 @@ class SyncPage(QWidget):
         split.addWidget(self.conflicts)
         split.addWidget(detail)
         split.setStretchFactor(1, 2)
-        conflict_box = QGroupBox(translate("SyncPage", "Edits made at the same time"))
-        QVBoxLayout(conflict_box).addWidget(split)
+        self.conflict_box = QGroupBox(translate("SyncPage", "Edits made at the same time"))
+        QVBoxLayout(self.conflict_box).addWidget(split)
+        self.all_clear = QLabel(
+            translate(
+                "SyncPage",
+                "Nothing to review: no edits made at the same time, no records to correct.",
+            )
+        )
+        self.all_clear.setObjectName("sync_all_clear")
 
         self.problems = QListWidget()
         self.problems.setAccessibleName(
             translate("SyncPage", "Records that no longer fit together")
         )
-        problem_box = QGroupBox(translate("SyncPage", "Records that no longer fit together"))
-        problem_layout = QVBoxLayout(problem_box)
+        self.problem_box = QGroupBox(translate("SyncPage", "Records that no longer fit together"))
+        problem_layout = QVBoxLayout(self.problem_box)
         problem_layout.addWidget(
             QLabel(
                 translate(
@@ -261,8 +271,10 @@ class SyncPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(self.last_result)
-        layout.addWidget(conflict_box, 3)
-        layout.addWidget(problem_box, 1)
+        layout.addWidget(self.all_clear)
+        layout.addWidget(self.conflict_box, 3)
+        layout.addWidget(self.problem_box, 1)
+        layout.addStretch(0)
         self._rows: list[Any] = []
         self._views: dict[str, Any] = {}
 
@@ -296,6 +308,10 @@ class SyncPage(QWidget):
         self.last_result.setText(summary_text(last_sync(vault)))
         self._load_conflicts()
         self._load_problems()
+        # Only what asks for a decision takes room on the screen.
+        self.conflict_box.setVisible(bool(self._rows))
+        self.problem_box.setVisible(self.problems.count() > 0)
+        self.all_clear.setVisible(not self._rows and not self.problems.count())
 
     def _load_conflicts(self) -> None:
         vault = self.session.require()

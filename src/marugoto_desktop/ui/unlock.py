@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -23,12 +24,14 @@ from PySide6.QtWidgets import (
 from ..operations.demo import write_demo
 from ..operations.sync import enroll
 from ..operations.vaults import MIN_PASSPHRASE_LENGTH, init_vault, open_vault, vault_exists
+from ..operations.visits import set_consultant
 from ..vault import Vault
 from .background import Busy, Runner
 from .messages import vault_error_text
 from .sync_page import sync_error_text
 
 DEMO_HOUSEHOLDS = 200
+translate = QCoreApplication.translate
 
 
 def folder_path(text: str) -> Path:
@@ -36,17 +39,28 @@ def folder_path(text: str) -> Path:
     return Path(text.strip()).expanduser()
 
 
-def choose_folder(parent: QWidget, title: str, start: str) -> str:
-    """Qt's own folder dialog (translated by qtbase_ja; the native one may speak English)."""
+def folder_dialog(parent: QWidget, title: str, start: str) -> QFileDialog:
+    """Qt's own folder dialog, in Japanese (the native one may speak English)."""
     dialog = QFileDialog(parent, title, str(folder_path(start or "~")))
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, parent.tr("Look in:"))
-    dialog.setLabelText(QFileDialog.DialogLabel.FileName, parent.tr("Folder:"))
-    dialog.setLabelText(QFileDialog.DialogLabel.FileType, parent.tr("Files of type:"))
-    dialog.setLabelText(QFileDialog.DialogLabel.Accept, parent.tr("Choose"))
-    dialog.setLabelText(QFileDialog.DialogLabel.Reject, parent.tr("Cancel"))
+    # (translate with a context of its own: lupdate cannot tell the class of `parent.tr`,
+    # and the words went untranslated)
+    words = (
+        (QFileDialog.DialogLabel.LookIn, translate("FolderDialog", "Look in:")),
+        (QFileDialog.DialogLabel.FileName, translate("FolderDialog", "Folder:")),
+        (QFileDialog.DialogLabel.FileType, translate("FolderDialog", "Files of type:")),
+        (QFileDialog.DialogLabel.Accept, translate("FolderDialog", "Choose")),
+        (QFileDialog.DialogLabel.Reject, translate("FolderDialog", "Cancel")),
+    )
+    for label, text in words:
+        dialog.setLabelText(label, text)
+    return dialog
+
+
+def choose_folder(parent: QWidget, title: str, start: str) -> str:
+    dialog = folder_dialog(parent, title, start)
     if dialog.exec() and dialog.selectedFiles():
         return dialog.selectedFiles()[0]
     return ""
@@ -107,6 +121,7 @@ class UnlockPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
         box = QWidget()
+        box.setMinimumWidth(560)
         box.setMaximumWidth(640)
         inner = QVBoxLayout(box)
         inner.addWidget(_title(self.tr("Open your records")))
@@ -202,9 +217,11 @@ class FirstRunPage(QWidget):
         self.repeat.setAccessibleName(self.tr("Passphrase again"))
         self.hint = QLabel()
         self.hint.setObjectName("strength_hint")
+        self.consultant = QLineEdit()
+        self.consultant.setAccessibleName(self.tr("Your name"))
         self.recovery_key = QLineEdit()
         self.recovery_key.setAccessibleName(self.tr("Office recovery public key file"))
-        self.recovery_key.setPlaceholderText("office-recovery-public.pem")
+        self.recovery_key.setPlaceholderText(self.tr("The public key file from the office (.pem)"))
         self.warning = QLabel(
             self.tr(
                 "Remember the passphrase. If it is forgotten, only the office recovery key can "
@@ -217,7 +234,9 @@ class FirstRunPage(QWidget):
 
         self.enrol = QCheckBox(self.tr("Connect to the office server now"))
         self.server = QLineEdit()
-        self.server.setPlaceholderText("https://marugoto.example.lg.jp")
+        self.server.setPlaceholderText(
+            self.tr("e.g. %1").replace("%1", "https://marugoto.example.lg.jp")
+        )
         self.server.setAccessibleName(self.tr("Server address"))
         self.user = QLineEdit()
         self.user.setAccessibleName(self.tr("User name"))
@@ -256,12 +275,14 @@ class FirstRunPage(QWidget):
         form.addRow("", self.hint)
         form.addRow(self.tr("Passphrase again"), self.repeat)
         form.addRow(self.tr("Recovery key (optional)"), self.recovery_key)
+        form.addRow(self.tr("Your name (as recorder)"), self.consultant)
         buttons = QHBoxLayout()
         buttons.addWidget(back)
         buttons.addStretch(1)
         buttons.addWidget(self.demo_button)
         buttons.addWidget(self.create_button)
         box = QWidget()
+        box.setMinimumWidth(600)
         box.setMaximumWidth(680)
         inner = QVBoxLayout(box)
         inner.addWidget(_title(self.tr("Start a new vault")))
@@ -293,6 +314,15 @@ class FirstRunPage(QWidget):
             self.tr("Fair: a few more words make it strong."),
             self.tr("Strong."),
         )
+        if not self.passphrase.text():  # nothing typed yet: say what is wanted, not a verdict
+            self.hint.setText(
+                self.tr("At least %1 characters; a few words are easy to remember.").replace(
+                    "%1", str(MIN_PASSPHRASE_LENGTH)
+                )
+            )
+            grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+            self.hint.setStyleSheet(f"color: {grey};")
+            return
         level = strength(self.passphrase.text())
         self.hint.setText(words[level])
         colours = ("#b00020", "#8a4b00", "#5a6b00", "#1b6e20")
@@ -330,9 +360,12 @@ class FirstRunPage(QWidget):
         if enrol is False:
             return
         enrolment = enrol if isinstance(enrol, dict) else None
+        name = self.consultant.text().strip()
 
         def work() -> tuple[Vault, Exception | None]:
             vault = init_vault(folder, secret, recovery_public_key=recovery)
+            if name:
+                set_consultant(vault, name)
             problem: Exception | None = None
             if enrolment:
                 try:

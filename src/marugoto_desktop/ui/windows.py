@@ -94,7 +94,7 @@ class Workspace(QWidget):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName(self.tr("Screens"))
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(150)
         self.nav.setStyleSheet("QListWidget#navigation::item { padding: 7px 10px; }")
         self.stack = QStackedWidget()
         for number, (title, page) in enumerate(zip(titles, self.pages(), strict=True), 1):
