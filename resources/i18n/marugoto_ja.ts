@@ -1339,7 +1339,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="89"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="298"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
@@ -1379,191 +1379,196 @@
         <translation>まだ同期していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="129"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="130"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="146"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="148"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="162"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="150"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="164"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="174"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="153"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="175"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="155"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="169"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="156"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="159"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="173"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="162"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="176"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="165"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="179"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="184"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="173"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="187"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="190"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="192"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="206"/>
         <source>Now in the records</source>
         <translation>いまの記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="196"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="210"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="205"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="219"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="207"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="221"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="224"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="211"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="225"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="212"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="226"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="256"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="245"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="259"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="254"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="256"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="268"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="270"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="260"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="274"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="292"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="306"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="304"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="318"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="355"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="369"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="363"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="377"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="376"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="391"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="378"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="393"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="381"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="396"/>
         <source>The record as it is now (deleted or restored).</source>
         <translation>いまの状態のまま（削除または復元）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="383"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="398"/>
         <source>The other wish: restore or delete it.</source>
         <translation>もう一方の希望：復元または削除する。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="390"/>
-        <source>Device %1, %2</source>
-        <translation>端末 %1、%2</translation>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="408"/>
+        <source>Edited on this laptop, %1</source>
+        <translation>このパソコンで編集（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="430"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="410"/>
+        <source>Edited on another laptop, %1</source>
+        <translation>別のパソコンで編集（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="448"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="442"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="460"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="451"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="469"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="463"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="472"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="481"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="490"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
@@ -1574,7 +1579,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="113"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="494"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="512"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>

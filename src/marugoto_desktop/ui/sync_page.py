@@ -124,11 +124,25 @@ def stamp_text(hlc: int) -> str:
     return datetime.fromtimestamp(millis_of(hlc) / 1000).strftime("%Y-%m-%d %H:%M")
 
 
-def value_text(value: Any) -> str:
+def value_text(value: Any, record_type: str = "", field: str = "") -> str:
+    """A field's value as the forms show it: a code as its Japanese label, a flag as ○."""
     if value is None or value == "" or value == []:
         return translate("SyncPage", "(empty)")
+    schema = SCHEMAS.get(record_type)
+    try:
+        spec = schema.field(field) if schema is not None else None
+    except KeyError:
+        spec = None
+    vocabulary = spec.vocabulary if spec is not None else None
+    if vocabulary is not None:
+        codes = value if isinstance(value, list) else [value]
+        return "、".join(vocabulary.label(str(code)) for code in codes)
+    if isinstance(value, bool):
+        return "○" if value else "×"
     if isinstance(value, str):
         return value
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -369,8 +383,9 @@ class SyncPage(QWidget):
         self.new_value.setEnabled(plain)
         self.new_button.setEnabled(plain)
         if plain and view is not None:
-            self.kept_value.setText(value_text(view.conflict.winner.value))
-            self.other_value.setText(value_text(view.conflict.loser.value))
+            kind, field = c.record_type, c.field
+            self.kept_value.setText(value_text(view.conflict.winner.value, kind, field))
+            self.other_value.setText(value_text(view.conflict.loser.value, kind, field))
         elif c.kind == "parent_deleted":
             self.kept_value.setText(
                 translate("SyncPage", "This record goes with its deleted household.")
@@ -381,16 +396,19 @@ class SyncPage(QWidget):
                 translate("SyncPage", "The record as it is now (deleted or restored).")
             )
             self.other_value.setText(translate("SyncPage", "The other wish: restore or delete it."))
-        if view is not None:
+        vault = self.session.vault
+        if view is not None and vault is not None:
             for label, state in (
                 (self.kept_who, view.conflict.winner),
                 (self.other_who, view.conflict.loser),
             ):
-                label.setText(
-                    translate("SyncPage", "Device %1, %2")
-                    .replace("%1", state.site[:8])
-                    .replace("%2", stamp_text(state.hlc))
-                )
+                # Who, as far as this laptop knows: itself, or another (the server does not
+                # say which user a site belongs to).
+                if state.site == vault.site:
+                    who = translate("SyncPage", "Edited on this laptop, %1")
+                else:
+                    who = translate("SyncPage", "Edited on another laptop, %1")
+                label.setText(who.replace("%1", stamp_text(state.hlc)))
 
     def resolve(self, choice: str) -> None:
         row = self.conflicts.currentRow()
