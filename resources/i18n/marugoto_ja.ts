@@ -83,6 +83,41 @@
     </message>
 </context>
 <context>
+    <name>AgencySheetDialog</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="179"/>
+        <source>Face sheet for an agency</source>
+        <translation>関係機関向けフェイスシート</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="183"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="196"/>
+        <source>Agency</source>
+        <translation>関係機関</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="186"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="197"/>
+        <source>Purpose</source>
+        <translation>目的</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="190"/>
+        <source>Only the members and issues that the household&apos;s valid consents cover for this agency and purpose are printed; the sheet says that the rest was withheld.</source>
+        <translation>この関係機関とこの目的について、世帯の有効な同意が及ぶ世帯員と課題だけを印刷します。それ以外を伏せたことはシートに明記されます。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="201"/>
+        <source>Print</source>
+        <translation>印刷</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="202"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+</context>
+<context>
     <name>Busy</name>
     <message>
         <location filename="../../src/marugoto_desktop/ui/background.py" line="107"/>
@@ -98,6 +133,50 @@
         <location filename="../../src/marugoto_desktop/ui/background.py" line="141"/>
         <source>Stopping…</source>
         <translation>中止しています…</translation>
+    </message>
+</context>
+<context>
+    <name>DayDialog</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="217"/>
+        <source>Day&apos;s report</source>
+        <translation>業務日報</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="234"/>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="222"/>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="224"/>
+        <source>Only what %1 recorded</source>
+        <translation>%1 さんの記録だけ</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="226"/>
+        <source>Only my activities (set your name in 設定)</source>
+        <translation>自分の記録だけ（「設定」で名前を登録してください）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="239"/>
+        <source>Print</source>
+        <translation>印刷</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="240"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="259"/>
+        <source>Type a date such as 2025-04-01.</source>
+        <translation>日付は 2025-04-01 のように入力してください。</translation>
     </message>
 </context>
 <context>
@@ -433,230 +512,240 @@
 <context>
     <name>HouseholdDetailView</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="77"/>
         <source>New activity (Ctrl+N)</source>
         <translation>活動記録を追加（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="79"/>
         <source>Copy address</source>
         <translation>住所をコピー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="77"/>
-        <source>Print face sheet</source>
-        <translation>フェイスシートを印刷</translation>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="81"/>
+        <source>Print</source>
+        <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="79"/>
-        <source>Coming with the documents</source>
-        <translation>帳票機能で追加予定</translation>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="85"/>
+        <source>Face sheet (Ctrl+P)</source>
+        <translation>フェイスシート（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="88"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="89"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="86"/>
+        <source>Face sheet for an agency…</source>
+        <translation>関係機関向けフェイスシート…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="87"/>
+        <source>Activity record of the chosen activity</source>
+        <translation>選んだ活動の活動記録票</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="99"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="100"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="91"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="102"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="113"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="124"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="114"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="125"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="115"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
         <source>Relationship</source>
         <translation>続柄</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="116"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
         <source>Born</source>
         <translation>生年月日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="117"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="128"/>
         <source>Age</source>
         <translation>年齢</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="119"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="130"/>
         <source>Add member</source>
         <translation>世帯員を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="138"/>
         <source>Main</source>
         <translation>主訴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="128"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="139"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="129"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="140"/>
         <source>Identified</source>
         <translation>把握日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="130"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="141"/>
         <source>Resolved</source>
         <translation>解決日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="131"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="142"/>
         <source>Note</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="135"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="146"/>
         <source>Add issue</source>
         <translation>課題を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="143"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="161"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="172"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="205"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="144"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="155"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="145"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="156"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="147"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="158"/>
         <source>By</source>
         <translation>記録者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="162"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="162"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="163"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="174"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="164"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="175"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="165"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="176"/>
         <source>Follow-up</source>
         <translation>フォロー予定日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="170"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="181"/>
         <source>Add referral</source>
         <translation>連携を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="178"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="189"/>
         <source>Person</source>
         <translation>同意者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="179"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="190"/>
         <source>Granted</source>
         <translation>同意日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="181"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="192"/>
         <source>Purposes</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="183"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
         <source>Withdrawn</source>
         <translation>撤回日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="186"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="197"/>
         <source>Add consent</source>
         <translation>同意を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="195"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="206"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="196"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="207"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="208"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="217"/>
         <source>Basic</source>
         <translation>基本情報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="207"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="218"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="208"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="219"/>
         <source>Issues</source>
         <translation>課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="209"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="220"/>
         <source>Activities</source>
         <translation>活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="221"/>
         <source>Referrals</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="211"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="222"/>
         <source>Consents</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="212"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="223"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="213"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="224"/>
         <source>Choose a household from the list, or search with Ctrl+F.</source>
         <translation>一覧から世帯を選ぶか、Ctrl+F で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="266"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="277"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
@@ -805,41 +894,87 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="161"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="245"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="273"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="146"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="268"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="297"/>
         <source>Marugoto welfare records</source>
         <translation>まるごと福祉 相談記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="203"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="192"/>
         <source>Find household</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="195"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="208"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="197"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="199"/>
         <source>Lock and quit</source>
         <translation>ロックして終了</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="204"/>
+        <source>Print what is shown</source>
+        <translation>表示中のものを印刷</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="210"/>
+        <source>Activity record of the chosen activity</source>
+        <translation>選んだ活動の活動記録票</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="216"/>
+        <source>Face sheet of the household</source>
+        <translation>世帯のフェイスシート</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="219"/>
+        <source>Face sheet for an agency…</source>
+        <translation>関係機関向けフェイスシート…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="222"/>
+        <source>Day&apos;s report…</source>
+        <translation>業務日報…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="231"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="298"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="237"/>
+        <source>&amp;Print</source>
+        <translation>印刷(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="322"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="362"/>
         <source>Open a household first (Ctrl+F).</source>
         <translation>先に世帯を開いてください（Ctrl+F）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="373"/>
+        <source>Choose an activity on the household&apos;s timeline first.</source>
+        <translation>先に世帯の活動記録で活動を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="404"/>
+        <source>Opened for printing. The copy is removed when you lock or quit.</source>
+        <translation>印刷用に開きました。この写しはロックまたは終了のときに消去されます。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="409"/>
+        <source>Not printed</source>
+        <translation>印刷できません</translation>
     </message>
 </context>
 <context>
@@ -1106,6 +1241,79 @@
     </message>
 </context>
 <context>
+    <name>Printing</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="54"/>
+        <source>the household has no consent on record.</source>
+        <translation>この世帯には同意の記録がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="55"/>
+        <source>no consent of the household names this agency.</source>
+        <translation>この関係機関を含む同意がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="58"/>
+        <source>the consents name this agency, but not for this purpose.</source>
+        <translation>同意にこの関係機関は含まれていますが、この目的は含まれていません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="61"/>
+        <source>the consent that would cover it starts later.</source>
+        <translation>該当する同意の同意日がまだ来ていません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="62"/>
+        <source>the consent that covered it has been withdrawn.</source>
+        <translation>該当する同意は撤回されています。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="63"/>
+        <source>the consent was given by someone no longer in the household.</source>
+        <translation>同意した人が現在の世帯員ではありません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="67"/>
+        <source>Nothing may be shared with this agency for this purpose: %1</source>
+        <translation>この関係機関にこの目的で提供できる情報はありません：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="76"/>
+        <source>The record is no longer there (deleted, perhaps by a sync).</source>
+        <translation>記録が見つかりません（削除されたか、同期で取り除かれた可能性があります）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="80"/>
+        <source>The document could not be written: %1</source>
+        <translation>帳票を書き出せませんでした：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="83"/>
+        <source>The document could not be made: %1</source>
+        <translation>帳票を作成できませんでした：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="139"/>
+        <source>Making the activity record…</source>
+        <translation>活動記録票を作成中…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="152"/>
+        <source>Making the face sheet…</source>
+        <translation>フェイスシートを作成中…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="161"/>
+        <source>Making the day&apos;s report…</source>
+        <translation>業務日報を作成中…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="168"/>
+        <source>Making the report of the figures…</source>
+        <translation>実績報告を作成中…</translation>
+    </message>
+</context>
+<context>
     <name>QAbstractFileIconProvider</name>
     <message>
         <location filename="../../src/marugoto_desktop/ui/app.py" line="58"/>
@@ -1141,22 +1349,22 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="89"/>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="268"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="273"/>
         <source>Delete</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="216"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="221"/>
         <source>Unsaved changes</source>
         <translation>保存していない変更</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="217"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="222"/>
         <source>This record has changes that are not saved. Discard them?</source>
         <translation>この記録には保存していない変更があります。破棄しますか？</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="269"/>
+        <location filename="../../src/marugoto_desktop/ui/records_tab.py" line="274"/>
         <source>Delete this record? It can be restored from the command line.</source>
         <translation>この記録を削除しますか？（コマンドラインから復元できます）</translation>
     </message>
@@ -1164,19 +1372,132 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="44"/>
-        <source>Annual figures and printed documents will appear here.</source>
-        <translation>年間集計と印刷用の帳票はここに表示されます（準備中）。</translation>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="57"/>
+        <source>Fiscal year or period</source>
+        <translation>年度または期間</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="46"/>
-        <source>Annual report (PDF)…</source>
-        <translation>年間報告（PDF）…</translation>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="60"/>
+        <source>From</source>
+        <translation>開始日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="48"/>
-        <source>Annual figures (CSV)…</source>
-        <translation>年間集計（CSV）…</translation>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="61"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="65"/>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="64"/>
+        <source>To</source>
+        <translation>終了日</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="69"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="122"/>
+        <source>Area</source>
+        <translation>エリア</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="73"/>
+        <source>Show</source>
+        <translation>集計</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="77"/>
+        <source>Save as PDF…</source>
+        <translation>PDF で保存…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="80"/>
+        <source>Save as CSV…</source>
+        <translation>CSV で保存…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="83"/>
+        <source>Print (Ctrl+P)</source>
+        <translation>印刷（Ctrl+P）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="116"/>
+        <source>Period</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="156"/>
+        <source>Period…</source>
+        <translation>期間を指定…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="180"/>
+        <source>Type both days as dates (YYYY-MM-DD), the first on or before the last.</source>
+        <translation>開始日と終了日を 2025-04-01 のように入力してください（開始日は終了日以前）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="201"/>
+        <source>Counting…</source>
+        <translation>集計中…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="216"/>
+        <source>Counting the figures…</source>
+        <translation>実績を集計中…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="242"/>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="287"/>
+        <source>Consultations</source>
+        <translation>相談対応</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="318"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="326"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="323"/>
+        <source>Look in:</source>
+        <translation>場所:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="324"/>
+        <source>File name:</source>
+        <translation>ファイル名:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="325"/>
+        <source>Files of type:</source>
+        <translation>ファイルの種類:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="327"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="354"/>
+        <source>Saved: %1</source>
+        <translation>保存しました：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="359"/>
+        <source>Saving…</source>
+        <translation>保存中…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="364"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF ファイル (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="369"/>
+        <source>CSV (*.csv)</source>
+        <translation>CSV ファイル (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -1639,47 +1960,47 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="70"/>
         <source>Home</source>
         <translation>ホーム</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="71"/>
         <source>Households</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="87"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="72"/>
         <source>Outreach tally</source>
         <translation>アウトリーチ集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="88"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="73"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="89"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
         <source>Agencies</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="90"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
         <source>Reports</source>
         <translation>集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="91"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="92"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="96"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="81"/>
         <source>Screens</source>
         <translation>画面</translation>
     </message>

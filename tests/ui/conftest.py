@@ -16,6 +16,8 @@ from marugoto_desktop.ui.app import create_application
 
 @pytest.fixture(autouse=True)
 def _fresh_settings(tmp_path, monkeypatch):
+    # The private print folder lives under the runtime (or cache) folder: the test's own.
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
     yield

@@ -135,7 +135,7 @@ class ChecklistField(QListWidget):
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
 
-def _normalise_date(text: str) -> str:
+def normalise_date(text: str) -> str:
     """2025/4/1, ２０２５－０４－０１ and 2025.4.1 all mean 2025-04-01."""
     folded = unicodedata.normalize("NFKC", text).strip()
     match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", folded)
@@ -335,7 +335,7 @@ class RecordForm(QWidget):
                 assert isinstance(editor, QLineEdit)
                 value = editor.text().strip()
                 if spec.kind is Kind.DATE:
-                    value = _normalise_date(value)
+                    value = normalise_date(value)
                 elif spec.kind is Kind.TIME:
                     value = unicodedata.normalize("NFKC", value)
                 elif spec.kind is Kind.INT and value:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -58,6 +59,9 @@ class HouseholdDetailView(QWidget):
 
     household_saved = Signal(str)
     new_activity_wanted = Signal()
+    print_wanted = Signal()
+    print_for_agency_wanted = Signal()
+    print_activity_wanted = Signal()
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -74,9 +78,16 @@ class HouseholdDetailView(QWidget):
         self.new_activity_button.clicked.connect(self.new_activity_wanted)
         self.copy_button = QPushButton(self.tr("Copy address"))
         self.copy_button.clicked.connect(self._copy_address)
-        self.print_button = QPushButton(self.tr("Print face sheet"))
-        self.print_button.setEnabled(False)  # the documents issue fills this
-        self.print_button.setToolTip(self.tr("Coming with the documents"))
+        self.print_button = QPushButton(self.tr("Print"))
+        self.print_button.setObjectName("household_print")
+        print_menu = QMenu(self.print_button)
+        for text, signal in (
+            (self.tr("Face sheet (Ctrl+P)"), self.print_wanted),
+            (self.tr("Face sheet for an agency…"), self.print_for_agency_wanted),
+            (self.tr("Activity record of the chosen activity"), self.print_activity_wanted),
+        ):
+            print_menu.addAction(text).triggered.connect(signal)
+        self.print_button.setMenu(print_menu)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.copy_button)

@@ -268,14 +268,20 @@ class RowsModel(QAbstractTableModel):
 
     ALERT = QColor("#b00020")
 
-    def __init__(self, titles: Sequence[str], parent: Any = None) -> None:
+    def __init__(
+        self, titles: Sequence[str], parent: Any = None, *, numbers_from: int | None = None
+    ) -> None:
+        """`numbers_from`: the first column of figures (right-aligned, as figures are read)."""
         super().__init__(parent)
         self.titles = list(titles)
         self._rows: list[Row] = []
+        self._numbers_from = numbers_from
 
-    def set_rows(self, rows: Sequence[Row]) -> None:
+    def set_rows(self, rows: Sequence[Row], titles: Sequence[str] | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        if titles is not None:
+            self.titles = list(titles)
         self.endResetModel()
 
     def forget(self) -> None:
@@ -301,6 +307,12 @@ class RowsModel(QAbstractTableModel):
             return row.household_id
         if role == Qt.ItemDataRole.ForegroundRole and row.alert:
             return QBrush(self.ALERT)
+        if (
+            role == Qt.ItemDataRole.TextAlignmentRole
+            and self._numbers_from is not None
+            and index.column() >= self._numbers_from
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def headerData(

@@ -100,7 +100,8 @@ class RecordsTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
-        right = QWidget()
+        self.editable = editable
+        right = self.right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(scroll, 1)
@@ -186,6 +187,9 @@ class RecordsTab(QWidget):
         self.form.set_record(None)
         self.dirty = False
         self.delete_button.setEnabled(False)
+        # A form only to read shows nothing until a record is chosen (empty, it would show
+        # a required list's first choice as if it were a value).
+        self.right.setVisible(self.editable)
 
     def _row_changed(self, current: Any, previous: Any) -> None:
         if not current.isValid():
@@ -206,6 +210,7 @@ class RecordsTab(QWidget):
         self.form.set_record(record)
         self.dirty = False
         self.delete_button.setEnabled(True)
+        self.right.setVisible(True)
 
     def _edited(self) -> None:
         self.dirty = True

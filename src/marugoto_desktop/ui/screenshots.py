@@ -14,16 +14,20 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from ..operations.demo import write_demo
 from ..operations.visits import set_consultant
+from ..reports.consent_scope import ConsentRefused
 from ..vault import KdfParams, Vault, WrongPassphrase
 from . import session
 from .activity import ActivityDialog
 from .app import create_application
+from .background import wait_for_background
 from .messages import vault_error_text
+from .printing import AgencySheetDialog, DayDialog, refusal_text
 from .records_tab import RecordsTab
+from .reports_page import PERIOD
 from .unlock import folder_dialog
 from .windows import MainWindow
 
@@ -72,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     window.open_vault(Vault.open(folder, DEMO_PASSPHRASE))
     workspace = window.workspace
     assert workspace is not None
+    wait_for_background()  # the list's kana, ready before the first screen is taken
     for index, name in enumerate(workspace.SCREENS):
         workspace.show_screen(index)
+        wait_for_background()  # (集計 counts in the background)
         _save(window, out, f"1{index}-{name}")
     households = workspace.households
     workspace.show_named("households")
@@ -111,6 +117,33 @@ def main(argv: list[str] | None = None) -> int:
     form.editors["legal_basis"].set_code("multilayer_meeting")  # type: ignore[attr-defined]
     meetings.check_consent()
     _save(window, out, "33-meeting-consent-guard")
+
+    workspace.show_named("reports")
+    reports = workspace.reports
+    reports.year.setCurrentIndex(reports.year.findData(PERIOD))
+    reports.start.setText("2026-01-01")
+    reports.end.setText("2026-03-31")
+    reports.area.setCurrentIndex(reports.area.findData("shoga"))
+    reports.calculate()
+    wait_for_background()
+    _save(window, out, "36-reports-period-area")
+
+    workspace.open_household(households.model.row_at(0).id)
+    agency = AgencySheetDialog(window.session, window)
+    agency.show()
+    _save(agency, out, "37-print-for-agency")
+    agency.done(0)
+    day = DayDialog(window.session, window)
+    day.show()
+    _save(day, out, "38-print-day")
+    day.done(0)
+    window._document_failed(refusal_text(ConsentRefused("agency_not_covered", "", "")))
+    _save(window, out, "39-print-refused")
+    refusal = window.findChild(QMessageBox, "print_refusal")
+    if refusal is not None:
+        _save(refusal, out, "40-print-refused-message")
+    for box in window.findChildren(QDialog):
+        box.done(0)
 
     workspace.show_named("outreach")
     for _ in range(12):

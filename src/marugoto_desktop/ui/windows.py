@@ -13,13 +13,12 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QMainWindow,
-    QPushButton,
+    QMessageBox,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,28 +29,12 @@ from .directory import AgenciesPage, MeetingsPage
 from .home import HomePage
 from .households import HouseholdsPage
 from .outreach import OutreachPage
+from .printing import AgencySheetDialog, DayDialog, Printer
+from .reports_page import ReportsPage
 from .session import Session
 from .settings_page import SettingsPage, text_size
 from .sync_page import SyncPage
 from .unlock import FirstRunPage, UnlockPage
-
-
-class ReportsPage(QWidget):
-    """集計 and printing: a place the documents issue fills."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        note = QLabel(self.tr("Annual figures and printed documents will appear here."))
-        note.setWordWrap(True)
-        annual = QPushButton(self.tr("Annual report (PDF)…"))
-        annual.setEnabled(False)
-        csv = QPushButton(self.tr("Annual figures (CSV)…"))
-        csv.setEnabled(False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(note)
-        layout.addWidget(annual)
-        layout.addWidget(csv)
-        layout.addStretch(1)
 
 
 class Workspace(QWidget):
@@ -68,7 +51,9 @@ class Workspace(QWidget):
         "settings",
     )
 
-    def __init__(self, session: Session, runner: Runner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, runner: Runner, printer: Printer, parent: QWidget | None = None
+    ) -> None:
         # Built inside the window: a parentless widget takes the focus from the window.
         super().__init__(parent)
         self.setObjectName("workspace")
@@ -78,7 +63,7 @@ class Workspace(QWidget):
         self.outreach = OutreachPage(session)
         self.meetings = MeetingsPage(session)
         self.agencies = AgenciesPage(session)
-        self.reports = ReportsPage()
+        self.reports = ReportsPage(session, runner, printer)
         self.sync = SyncPage(session, runner)
         self.settings = SettingsPage(session)
         titles = (
@@ -163,6 +148,10 @@ class MainWindow(QMainWindow):
         self.session = Session(self)
         self.busy = Busy()
         self.runner = Runner(self.busy)
+        self.printer = Printer(self.session, self.runner)
+        self.printer.start()  # (empties what a crash left in the print folder)
+        self.printer.opened.connect(self._document_opened)
+        self.printer.failed.connect(self._document_failed)
         self.statusBar().addPermanentWidget(self.busy)
         self.pages = QStackedWidget()
         self.unlock_page = UnlockPage(self.runner, default_vault)
@@ -211,6 +200,27 @@ class MainWindow(QMainWindow):
         )
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.print_action = self._action(
+            self.tr("Print what is shown"),
+            QKeySequence.StandardKey.Print,
+            self.print_shown,
+            "print",
+        )
+        self.print_activity_action = self._action(
+            self.tr("Activity record of the chosen activity"),
+            "",
+            self.print_activity,
+            "print_activity",
+        )
+        self.print_household_action = self._action(
+            self.tr("Face sheet of the household"), "", self.print_household, "print_household"
+        )
+        self.print_agency_action = self._action(
+            self.tr("Face sheet for an agency…"), "", self.print_for_agency, "print_for_agency"
+        )
+        self.print_day_action = self._action(
+            self.tr("Day's report…"), "", self.print_day, "print_day"
+        )
         for number in range(1, len(Workspace.SCREENS) + 1):
             self._action(
                 "",
@@ -224,6 +234,16 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.lock_action)
         menu.addAction(self.quit_action)
+        printing = self.menuBar().addMenu(self.tr("&Print"))
+        printing.addAction(self.print_action)
+        printing.addSeparator()
+        for action in (
+            self.print_activity_action,
+            self.print_household_action,
+            self.print_agency_action,
+            self.print_day_action,
+        ):
+            printing.addAction(action)
 
     def _screen(self, index: int) -> None:
         if self.workspace is not None:
@@ -236,7 +256,10 @@ class MainWindow(QMainWindow):
         self.unlock_page.folder.setText(
             str(vault.folder)
         )  # the next unlock asks only the passphrase
-        self.workspace = Workspace(self.session, self.runner, self.pages)
+        self.workspace = Workspace(self.session, self.runner, self.printer, self.pages)
+        self.workspace.households.detail.print_wanted.connect(self.print_household)
+        self.workspace.households.detail.print_for_agency_wanted.connect(self.print_for_agency)
+        self.workspace.households.detail.print_activity_wanted.connect(self.print_activity)
         self.workspace.settings.text_size_changed.connect(apply_text_size)
         self.workspace.households.detail.new_activity_wanted.connect(self.new_activity)
         self.pages.addWidget(self.workspace)
@@ -263,7 +286,8 @@ class MainWindow(QMainWindow):
         if workspace is None:
             return
         workspace.households.save_state()
-        for dialog in workspace.findChildren(ActivityDialog) + self.findChildren(ActivityDialog):
+        # Every dialog goes with the workspace: a new activity, a print choice, a message.
+        for dialog in workspace.findChildren(QDialog) + self.findChildren(QDialog):
             dialog.done(0)
         workspace.forget()
         self.pages.removeWidget(workspace)
@@ -312,6 +336,81 @@ class MainWindow(QMainWindow):
             self.workspace.households.detail.show_latest_activity()
         dialog.deleteLater()
 
+    # -- printing --------------------------------------------------------------------------
+
+    def print_shown(self) -> None:
+        """Ctrl+P: the document of what is on the screen — the chosen activity on the
+        timeline, else the household's face sheet; the figures on 集計; the day elsewhere."""
+        workspace = self.workspace
+        if workspace is None:
+            return
+        shown = workspace.stack.currentWidget()
+        if shown is workspace.households and workspace.households.detail.detail is not None:
+            detail = workspace.households.detail
+            if detail.tabs.currentWidget() is detail.activities and detail.activities.current:
+                self.print_activity()
+            else:
+                self.print_household()
+        elif shown is workspace.reports:
+            workspace.reports.print_figures()
+        else:
+            self.print_day()
+
+    def _household_shown(self) -> str | None:
+        workspace = self.workspace
+        if workspace is None or workspace.households.detail.detail is None:
+            self.statusBar().showMessage(self.tr("Open a household first (Ctrl+F)."), 5000)
+            return None
+        return workspace.households.detail.detail.household.id
+
+    def print_activity(self) -> None:
+        if self._household_shown() is None:
+            return
+        assert self.workspace is not None
+        activity = self.workspace.households.detail.activities.current
+        if activity is None:
+            self.statusBar().showMessage(
+                self.tr("Choose an activity on the household's timeline first."), 5000
+            )
+            return
+        self.printer.print_activity(activity.id)
+
+    def print_household(self) -> None:
+        household_id = self._household_shown()
+        if household_id is not None:
+            self.printer.print_household(household_id)
+
+    def print_for_agency(self) -> None:
+        household_id = self._household_shown()
+        if household_id is None:
+            return
+        dialog = AgencySheetDialog(self.session, self)
+        if dialog.exec() and self.session.vault is not None:
+            self.printer.print_household(
+                household_id, for_agency=dialog.agency.code(), purpose=dialog.purpose.code()
+            )
+
+    def print_day(self) -> None:
+        if self.session.vault is None:
+            return
+        dialog = DayDialog(self.session, self)
+        if dialog.exec() and self.session.vault is not None:
+            day = dialog.chosen_day()
+            if day is not None:
+                self.printer.print_day(day, dialog.chosen_consultant())
+
+    def _document_opened(self, path: Any) -> None:
+        self.statusBar().showMessage(
+            self.tr("Opened for printing. The copy is removed when you lock or quit."), 8000
+        )
+
+    def _document_failed(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Not printed"), text, parent=self)
+        box.setObjectName("print_refusal")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # (not exec: the window goes on; a lock closes it with the rest)
+
     # -- window state ----------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
@@ -322,6 +421,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:
         QSettings().setValue("window/geometry", self.saveGeometry())
         self.lock()
+        self.printer.empty()  # (lock empties it too; this covers a window closed while locked)
         super().closeEvent(event)
 
 
