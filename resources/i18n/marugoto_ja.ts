@@ -388,123 +388,128 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="57"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="60"/>
         <source>Due</source>
         <translation>期日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="57"/>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="61"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="60"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
         <source>Household</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="57"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="60"/>
         <source>What</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="57"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="60"/>
         <source>Next step</source>
         <translation>次の対応</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="61"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
         <source>Referred</source>
         <translation>連携日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="61"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="61"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
         <source>Waiting</source>
         <translation>待ち日数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="65"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
         <source>Follow-ups due and overdue</source>
         <translation>期限切れ・本日期限のフォロー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="67"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="70"/>
         <source>Planned visits</source>
         <translation>予定している訪問</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="69"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="72"/>
         <source>Referrals awaiting acknowledgement</source>
         <translation>関係機関の受理待ちの連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="83"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="86"/>
         <source>Due and overdue</source>
         <translation>期限切れ・本日期限</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="84"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="87"/>
         <source>Planned in the next two weeks</source>
         <translation>今後2週間の予定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="91"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="94"/>
         <source>Referrals awaiting the agency&apos;s reply</source>
         <translation>関係機関の返事待ちの連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="92"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="95"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/home.py" line="124"/>
+        <source>Due and overdue: reading…</source>
+        <translation>期限切れ・期限間近：読み込み中…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="141"/>
         <source>Due and overdue (%1, of which %2 overdue)</source>
         <translation>期限切れ・期限間近（%1 件、うち期限切れ %2 件）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="128"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="145"/>
         <source>Due and overdue: nothing</source>
         <translation>期限切れ・期限間近：ありません</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="131"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="148"/>
         <source>Planned in the next two weeks (%1)</source>
         <translation>今後2週間の予定（%1 件）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="134"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="118"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="144"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="166"/>
         <source>%1 (%2 days late)</source>
         <translation>%1（%2 日超過）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="146"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="168"/>
         <source>%1 (today)</source>
         <translation>%1（今日）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="148"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="170"/>
         <source>%1 (tomorrow)</source>
         <translation>%1（明日）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="189"/>
         <source>%1 days</source>
         <translation>%1 日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="176"/>
         <source>Referral</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="159"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="181"/>
         <source>Visit</source>
         <translation>訪問</translation>
     </message>
@@ -512,240 +517,240 @@
 <context>
     <name>HouseholdDetailView</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="76"/>
         <source>New activity (Ctrl+N)</source>
         <translation>活動記録を追加（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="78"/>
         <source>Copy address</source>
         <translation>住所をコピー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="80"/>
         <source>Print</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="84"/>
         <source>Face sheet (Ctrl+P)</source>
         <translation>フェイスシート（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="85"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="87"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="86"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="98"/>
         <location filename="../../src/marugoto_desktop/ui/household.py" line="99"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="100"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="102"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="101"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="124"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="123"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="125"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="124"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="125"/>
         <source>Relationship</source>
         <translation>続柄</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
         <source>Born</source>
         <translation>生年月日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="128"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
         <source>Age</source>
         <translation>年齢</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="130"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="129"/>
         <source>Add member</source>
         <translation>世帯員を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="138"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="137"/>
         <source>Main</source>
         <translation>主訴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="139"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="138"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="140"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="139"/>
         <source>Identified</source>
         <translation>把握日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="141"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="140"/>
         <source>Resolved</source>
         <translation>解決日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="142"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="141"/>
         <source>Note</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="146"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="145"/>
         <source>Add issue</source>
         <translation>課題を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="154"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="172"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="205"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="153"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="171"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="204"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="155"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="154"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="156"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="155"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="158"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="157"/>
         <source>By</source>
         <translation>記録者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="162"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="161"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="172"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="174"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="175"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="174"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="176"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="175"/>
         <source>Follow-up</source>
         <translation>フォロー予定日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="181"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="180"/>
         <source>Add referral</source>
         <translation>連携を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="189"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="188"/>
         <source>Person</source>
         <translation>同意者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="190"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="189"/>
         <source>Granted</source>
         <translation>同意日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="192"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="191"/>
         <source>Purposes</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="193"/>
         <source>Withdrawn</source>
         <translation>撤回日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="196"/>
         <source>Add consent</source>
         <translation>同意を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="205"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="207"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="206"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="208"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="207"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="217"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="216"/>
         <source>Basic</source>
         <translation>基本情報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="218"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="217"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="219"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="218"/>
         <source>Issues</source>
         <translation>課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="220"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="219"/>
         <source>Activities</source>
         <translation>活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="220"/>
         <source>Referrals</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="222"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="221"/>
         <source>Consents</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="223"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="222"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="224"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="223"/>
         <source>Choose a household from the list, or search with Ctrl+F.</source>
         <translation>一覧から世帯を選ぶか、Ctrl+F で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="277"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="276"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
@@ -894,85 +899,85 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="146"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="268"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="297"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="147"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="271"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="300"/>
         <source>Marugoto welfare records</source>
         <translation>まるごと福祉 相談記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="192"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="193"/>
         <source>Find household</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="195"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="196"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="198"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="199"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="200"/>
         <source>Lock and quit</source>
         <translation>ロックして終了</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="204"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="205"/>
         <source>Print what is shown</source>
         <translation>表示中のものを印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="211"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="216"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="217"/>
         <source>Face sheet of the household</source>
         <translation>世帯のフェイスシート</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="219"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="220"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="222"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="223"/>
         <source>Day&apos;s report…</source>
         <translation>業務日報…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="231"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="232"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="237"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="238"/>
         <source>&amp;Print</source>
         <translation>印刷(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="322"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="362"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="325"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="365"/>
         <source>Open a household first (Ctrl+F).</source>
         <translation>先に世帯を開いてください（Ctrl+F）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="373"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="376"/>
         <source>Choose an activity on the household&apos;s timeline first.</source>
         <translation>先に世帯の活動記録で活動を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="404"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="407"/>
         <source>Opened for printing. The copy is removed when you lock or quit.</source>
         <translation>印刷用に開きました。この写しはロックまたは終了のときに消去されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="409"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="412"/>
         <source>Not printed</source>
         <translation>印刷できません</translation>
     </message>
@@ -1960,47 +1965,47 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="71"/>
         <source>Home</source>
         <translation>ホーム</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="71"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="72"/>
         <source>Households</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="73"/>
         <source>Outreach tally</source>
         <translation>アウトリーチ集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
         <source>Agencies</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
         <source>Reports</source>
         <translation>集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="82"/>
         <source>Screens</source>
         <translation>画面</translation>
     </message>

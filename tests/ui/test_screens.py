@@ -316,9 +316,10 @@ def test_the_household_filter_passes_qtmodeltester(demo_vault, qtmodeltester):
     qtmodeltester.check(proxy, force_py=True)
 
 
-def test_the_home_lists_pass_qtmodeltester(demo_window, qtmodeltester):
+def test_the_home_lists_pass_qtmodeltester(demo_window, qtmodeltester, qtbot):
     home = demo_window.workspace.home
     demo_window.workspace.show_named("home")
+    qtbot.waitUntil(lambda: home.prepared)  # (every activity decrypted in the background)
     assert home.due_model.rowCount() > 0 and home.awaiting_model.rowCount() > 0
     overdue = home.due_model.row_at(0)
     assert overdue.alert and "日超過" in overdue.cells[0]

@@ -123,3 +123,26 @@ def test_home_shows_the_last_sync_kept_in_the_vault(window):
     VaultReplica(window.vault).set_setting(LAST_SYNC_KEY, asdict(failed))
     window.workspace.show_named("sync")
     assert "サーバーに接続できません" in window.workspace.sync.last_result.text()
+
+
+def test_home_decrypts_every_activity_off_the_gui_thread(qtbot, town, monkeypatch):
+    import threading
+
+    from marugoto_desktop.ui import home as home_page
+
+    threads: list[threading.Thread] = []
+    real = home_page.prepare_home
+
+    def prepare(vault) -> None:
+        threads.append(threading.current_thread())
+        real(vault)
+
+    monkeypatch.setattr(home_page, "prepare_home", prepare)
+    window = MainWindow(default_vault=town)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_vault(Vault.open(town, PASSPHRASE))
+    home = window.workspace.home
+    qtbot.waitUntil(lambda: home.prepared)
+    assert threads and threads[0] is not threading.main_thread()
+    assert home.due_box.title().startswith("期限切れ・期限間近")

@@ -24,8 +24,11 @@ from ..operations.home import (
     awaiting_acknowledgement,
     follow_ups,
     last_sync,
+    prepare_home,
     unsynced_changes,
 )
+from ..vault import Vault
+from .background import run_in_background
 from .models import ID_ROLE, Row, RowsModel
 from .session import Session, today
 from .sync_page import summary_text
@@ -97,6 +100,8 @@ class HomePage(QWidget):
         columns.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
+        self.prepared = False  # every activity decrypted once, in the background
+        self._preparing: object | None = None
         self.session.changed.connect(self.apply_changes)
 
     def apply_changes(self, changes: OpChanges) -> None:
@@ -108,6 +113,18 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         vault = self.session.vault
         if vault is None:
+            return
+        self.unsynced.setText(
+            self.tr("Changes not yet sent: %1").replace("%1", str(unsynced_changes(vault)))
+        )
+        self.last_sync.setText(summary_text(last_sync(vault)))
+        if not self.prepared:
+            # The first read decrypts every activity: off the GUI thread, then shown.
+            if self._preparing is None:
+                self.due_box.setTitle(self.tr("Due and overdue: reading…"))
+                self._preparing = run_in_background(
+                    lambda: prepare_home(vault), lambda _: self._ready(vault), self._not_ready
+                )
             return
         now = today()
         soon = (now + timedelta(days=1)).isoformat()
@@ -130,10 +147,15 @@ class HomePage(QWidget):
         self.planned_box.setTitle(
             self.tr("Planned in the next two weeks (%1)").replace("%1", str(len(planned)))
         )
-        self.unsynced.setText(
-            self.tr("Changes not yet sent: %1").replace("%1", str(unsynced_changes(vault)))
-        )
-        self.last_sync.setText(summary_text(last_sync(vault)))
+
+    def _ready(self, vault: Vault) -> None:
+        self._preparing = None
+        if self.session.vault is vault:  # (not locked meanwhile)
+            self.prepared = True
+            self.refresh()
+
+    def _not_ready(self, error: Exception) -> None:
+        self._preparing = None  # locked meanwhile, most likely; the next showing tries again
 
     def _when(self, on: str, now: date) -> str:
         try:
@@ -175,6 +197,7 @@ class HomePage(QWidget):
             self.household_wanted.emit(str(household_id))
 
     def forget(self) -> None:
+        self.prepared = False
         for model in (self.due_model, self.planned_model, self.awaiting_model):
             model.forget()
         self.unsynced.clear()

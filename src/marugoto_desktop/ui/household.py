@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import vocabularies as v
+from ..domain.calendar import age_on
 from ..domain.records import Record
 from ..domain.schema import FieldSpec
 from ..domain.validation import RecordInvalid
@@ -38,15 +39,13 @@ def _date(record: Record, name: str) -> str:
 
 
 def _age(person: Record) -> str:
-    """Full years today (a member's age changes while the list is open only at midnight)."""
+    """Full years on today's date, as the face sheet counts them."""
     born = str(person.get("birth_date", ""))
     try:
         birth = date.fromisoformat(born)
     except ValueError:
         return ""
-    now = today()
-    years = now.year - birth.year - ((now.month, now.day) < (birth.month, birth.day))
-    return str(years)
+    return str(age_on(birth, today()))
 
 
 def _when(record: Record) -> str:

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..operations import documents
 from ..vault import Vault
 from .activity import ActivityDialog
-from .background import Busy, Runner
+from .background import Busy, Runner, run_in_background
 from .directory import AgenciesPage, MeetingsPage
 from .home import HomePage
 from .households import HouseholdsPage
@@ -265,6 +266,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.workspace)
         self.pages.setCurrentWidget(self.workspace)
         self.workspace.load()
+        # The fonts every document embeds, loaded ahead so that the first print is quick.
+        run_in_background(documents.prepare, _ignore, _ignore)
         self.setWindowTitle(self.tr("Marugoto welfare records") + f" — {vault.folder.name}")
 
     def show_first_run(self) -> None:
@@ -431,3 +434,7 @@ def apply_text_size(size: int | None = None) -> None:
         font = app.font()
         font.setPointSize(size or text_size())
         app.setFont(font)
+
+
+def _ignore(_: object) -> None:
+    """Work done ahead of need: a failure shows when the need comes."""
