@@ -91,30 +91,35 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/printing.py" line="183"/>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="196"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="197"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="186"/>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="187"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="198"/>
         <source>Purpose</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="190"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="191"/>
         <source>Only the members and issues that the household&apos;s valid consents cover for this agency and purpose are printed; the sheet says that the rest was withheld.</source>
         <translation>この関係機関とこの目的について、世帯の有効な同意が及ぶ世帯員と課題だけを印刷します。それ以外を伏せたことはシートに明記されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="201"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="202"/>
         <source>Print</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="202"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="203"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="219"/>
+        <source>Choose the agency and the purpose.</source>
+        <translation>関係機関と目的を選んでください。</translation>
     </message>
 </context>
 <context>
@@ -138,43 +143,43 @@
 <context>
     <name>DayDialog</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="217"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="230"/>
         <source>Day&apos;s report</source>
         <translation>業務日報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="221"/>
         <location filename="../../src/marugoto_desktop/ui/printing.py" line="234"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="247"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="222"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="235"/>
         <source>YYYY-MM-DD</source>
         <translation>年-月-日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="224"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="237"/>
         <source>Only what %1 recorded</source>
         <translation>%1 さんの記録だけ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="226"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="239"/>
         <source>Only my activities (set your name in 設定)</source>
         <translation>自分の記録だけ（「設定」で名前を登録してください）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="239"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="252"/>
         <source>Print</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="240"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="253"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="259"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="272"/>
         <source>Type a date such as 2025-04-01.</source>
         <translation>日付は 2025-04-01 のように入力してください。</translation>
     </message>
@@ -1330,12 +1335,12 @@
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/forms.py" line="246"/>
+        <location filename="../../src/marugoto_desktop/ui/forms.py" line="250"/>
         <source>YYYY-MM-DD</source>
         <translation>年-月-日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/forms.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/forms.py" line="252"/>
         <source>e.g. 14:30</source>
         <translation>例 14:30</translation>
     </message>

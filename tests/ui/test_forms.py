@@ -38,3 +38,15 @@ def test_no_hint_looks_like_a_value(qtbot):
     qtbot.addWidget(form)
     assert form.editors["date"].placeholderText() == "年-月-日"
     assert form.editors["time"].placeholderText() == "例 14:30"
+
+
+def test_a_required_list_left_untouched_is_not_a_value(qtbot):
+    form = RecordForm("referral", choices=lambda spec: [("a1", "牟礼包括"), ("a2", "香川病院")])
+    qtbot.addWidget(form)
+    form.set_values({})
+    values = form.values()
+    assert (values["agency_id"], values["direction"], values["status"]) == ("", "", "")
+    assert form.editors["agency_id"].currentText() == ""  # nothing shown as if chosen
+    form.set_values({"agency_id": "a2", "direction": "out", "status": "open"})
+    assert form.values()["agency_id"] == "a2"
+    assert form.editors["direction"].currentText() == "つなぎ"

@@ -96,7 +96,11 @@ class CodePicker(QComboBox):
 
     def set_code(self, code: str) -> None:
         index = self.findData(code)
-        self.setCurrentIndex(max(index, 0))
+        if index < 0 and self.count() and self.itemData(0) == "":
+            index = 0
+        # -1 (nothing chosen) rather than the first entry: a required choice left to the
+        # person is never guessed, so an untouched list cannot pass for a value.
+        self.setCurrentIndex(index)
 
 
 class ChecklistField(QListWidget):

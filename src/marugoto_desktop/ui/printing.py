@@ -181,6 +181,7 @@ class AgencySheetDialog(QDialog):
         self.agency = CodePicker(agency_choices(vault), allow_empty=False)
         self.agency.setObjectName("sheet_agency")
         self.agency.setAccessibleName(self.tr("Agency"))
+        self.agency.set_code("")  # chosen by the person, never guessed
         self.purpose = CodePicker(list(v.CONSENT_PURPOSES.entries), allow_empty=False)
         self.purpose.setObjectName("sheet_purpose")
         self.purpose.setAccessibleName(self.tr("Purpose"))
@@ -200,13 +201,25 @@ class AgencySheetDialog(QDialog):
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Print"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
+        self.error = QLabel()
+        self.error.setObjectName("sheet_error")
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addLayout(form)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
+
+    def _accept(self) -> None:
+        if not self.agency.code() or not self.purpose.code():
+            self.error.setText(self.tr("Choose the agency and the purpose."))
+            self.error.show()
+            return
+        self.accept()
 
 
 class DayDialog(QDialog):
