@@ -687,8 +687,12 @@ class Convergence(RuleBasedStateMachine):
         if conflict.kind == PARENT_DELETED:
             assert record.type == "person"
             if choice == "keep":
-                # The member goes the way of its household: deleted if the household is.
-                assert (after.deleted, home_now.deleted) == (home.deleted, home.deleted)
+                # The member goes the way of its household: deleted if the household is;
+                # under a live household it stays as it is (one a person deleted stays so).
+                assert home_now.deleted == home.deleted
+                assert after.deleted == (home.deleted or record.deleted)
+                if record.deleted and not home.deleted:
+                    tally("resolve parent_deleted: keep leaves a deleted member deleted")
                 return
             # other: the household comes back.
             assert not home_now.deleted
@@ -1447,3 +1451,35 @@ def test_keeping_a_delete_does_not_part_the_household_from_its_members(office: O
     for laptop in office.laptops:
         assert [laptop.vault.get(r) is not None for r in (household.id, added.id)] == [True] * 2
         assert laptop.vault.get(first.id) is not None
+
+
+def test_keeping_a_member_deleted_on_its_own_under_a_restored_household(office: Office) -> None:
+    # The machine's model once said that keep always takes a member the way of its household.
+    # Here the household came back and a person deleted the member on purpose: keep leaves
+    # it deleted (resolve_parent_deleted: under a live parent the record stays as it is).
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="高松家", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    assert aiko.vault.delete(household.id) == [household.id]
+    member = ken.vault.new_record("person", "mure", household.id, name="高松 一郎")
+    for laptop in (aiko, ken, aiko):
+        sync_over(laptop)
+    # Aiko writes the household again (it comes back); Ken, not having seen that, deletes
+    # the member he added under the deleted household.
+    gone = aiko.vault.get(household.id, include_deleted=True)
+    assert gone is not None and gone.deleted
+    aiko.vault.put(gone.with_fields(note="再開"))
+    assert ken.vault.delete(member.id) == [member.id]
+    for laptop in (aiko, ken, aiko):
+        sync_over(laptop)
+    [orphan] = [v.conflict for v in aiko.replica.conflicts()]
+    assert (orphan.kind, orphan.record_id) == (PARENT_DELETED, member.id)
+    syncing.resolve_conflict(aiko.vault, orphan.conflict_id, "keep")
+    for laptop in (aiko, ken, aiko):
+        sync_over(laptop)
+    for laptop in office.laptops:
+        assert laptop.vault.get(household.id) is not None
+        held = laptop.vault.get(member.id, include_deleted=True)
+        assert held is not None and held.deleted
+        assert laptop.replica.conflicts() == []
