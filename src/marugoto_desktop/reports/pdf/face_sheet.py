@@ -4,7 +4,7 @@ team share with it, saying so."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -85,77 +85,89 @@ def _household_section(h: Record, *, shared: bool) -> list[Flowable]:
     return [*section(RECORD_TYPES["household"]), pairs_table(pairs, wide)]
 
 
-def _members_section(members: Sequence[Record], on: date) -> list[Flowable]:
-    heading = section(RECORD_TYPES["person"])
-    if not members:
+@dataclass(frozen=True)
+class Column:
+    """One column of a listing: its header, what a record shows in it, its share of the width."""
+
+    header: str
+    cell: Callable[[Record], Flowable | str]
+    width: float
+
+
+def _listing(title: str, records: Sequence[Record], columns: Sequence[Column]) -> list[Flowable]:
+    """A section of one row per record, or 記録なし when there is none."""
+    heading = section(title)
+    if not records:
         return [*heading, text(NONE_RECORDED)]
-    header = [
-        f"{v.label('person', 'name')}（{v.label('person', 'kana')}）",
-        v.label("person", "relationship"),
-        v.label("person", "sex"),
-        f"{v.label('person', 'birth_date')}（{AGE}）",
-        v.label("person", "care_level"),
-        v.label("person", "disability_certificate"),
-        v.label("person", "health_insurance"),
-        v.label("person", "occupation"),
+    header = [c.header for c in columns]
+    rows = [[c.cell(r) for c in columns] for r in records]
+    return [*heading, table(header, rows, [c.width for c in columns])]
+
+
+def _with_line(main: str, extra: object, template: str = "\n{}") -> str:
+    """`main`, and `extra` on a line of its own when there is one."""
+    return main + template.format(extra) if extra else main
+
+
+def _member_name(m: Record) -> str:
+    return _with_line(str(m.get("name", "")), m.get("kana"), "\n（{}）")
+
+
+def _relationship(m: Record) -> str:
+    lives_apart = m.get("lives_with_household") is False
+    return v.coded(m, "relationship") + (f"（{LIVES_APART}）" if lives_apart else "")
+
+
+def _members_section(members: Sequence[Record], on: date) -> list[Flowable]:
+    columns = [
+        Column(f"{v.label('person', 'name')}（{v.label('person', 'kana')}）", _member_name, 0.16),
+        Column(v.label("person", "relationship"), _relationship, 0.09),
+        Column(v.label("person", "sex"), lambda m: v.coded(m, "sex"), 0.06),
+        Column(f"{v.label('person', 'birth_date')}（{AGE}）", lambda m: v.age(m, on), 0.17),
+        Column(v.label("person", "care_level"), lambda m: v.coded(m, "care_level"), 0.09),
+        Column(
+            v.label("person", "disability_certificate"),
+            lambda m: _with_line(v.coded(m, "disability_certificate"), m.get("disability_grade")),
+            0.18,
+        ),
+        Column(
+            v.label("person", "health_insurance"), lambda m: v.coded(m, "health_insurance"), 0.12
+        ),
+        Column(
+            v.label("person", "occupation"),
+            lambda m: _with_line(v.coded(m, "occupation"), m.get("work_or_school")),
+            0.13,
+        ),
     ]
-    rows = []
-    for m in members:
-        name = str(m.get("name", ""))
-        if m.get("kana"):
-            name += f"\n（{m.get('kana')}）"
-        relationship = v.coded(m, "relationship")
-        if m.get("lives_with_household") is False:
-            relationship += f"（{LIVES_APART}）"
-        certificate = v.coded(m, "disability_certificate")
-        if m.get("disability_grade"):
-            certificate += f"\n{m.get('disability_grade')}"
-        occupation = v.coded(m, "occupation")
-        if m.get("work_or_school"):
-            occupation += f"\n{m.get('work_or_school')}"
-        rows.append(
-            [
-                name,
-                relationship,
-                v.coded(m, "sex"),
-                v.age(m, on),
-                v.coded(m, "care_level"),
-                certificate,
-                v.coded(m, "health_insurance"),
-                occupation,
-            ]
-        )
-    widths = [0.16, 0.09, 0.06, 0.17, 0.09, 0.18, 0.12, 0.13]
-    return [*heading, table(header, rows, widths)]
+    return _listing(RECORD_TYPES["person"], members, columns)
+
+
+def _names(members: Sequence[Record]) -> dict[str, str]:
+    return {m.id: str(m.get("name", "")) for m in members}
 
 
 def _issues_section(issues: Sequence[Record], members: Sequence[Record]) -> list[Flowable]:
-    heading = section(RECORD_TYPES["issue"])
-    if not issues:
-        return [*heading, text(NONE_RECORDED)]
-    names = {m.id: str(m.get("name", "")) for m in members}
+    names = _names(members)
     ordered = sorted(issues, key=lambda i: (not i.get("is_main"), str(i.get("identified_on", ""))))
-    header = [
-        v.label("issue", "is_main"),
-        v.label("issue", "category"),
-        v.label("issue", "person_id"),
-        v.label("issue", "identified_on"),
-        v.label("issue", "resolved_on"),
-        v.label("issue", "note"),
+
+    def concerned(i: Record) -> str:
+        return names.get(str(i.get("person_id")), "") if i.get("person_id") else WHOLE_HOUSEHOLD
+
+    columns = [
+        Column(
+            v.label("issue", "is_main"),
+            lambda i: MAIN_MARK if i.get("is_main") else Paragraph("", CELL),
+            0.06,
+        ),
+        Column(v.label("issue", "category"), lambda i: v.coded(i, "category"), 0.17),
+        Column(v.label("issue", "person_id"), concerned, 0.14),
+        Column(
+            v.label("issue", "identified_on"), lambda i: v.day_cell(i.get("identified_on")), 0.11
+        ),
+        Column(v.label("issue", "resolved_on"), lambda i: v.day_cell(i.get("resolved_on")), 0.11),
+        Column(v.label("issue", "note"), lambda i: i.get("note"), 0.41),
     ]
-    rows = [
-        [
-            MAIN_MARK if i.get("is_main") else Paragraph("", CELL),
-            v.coded(i, "category"),
-            names.get(str(i.get("person_id")), "") if i.get("person_id") else WHOLE_HOUSEHOLD,
-            v.day_cell(i.get("identified_on")),
-            v.day_cell(i.get("resolved_on")),
-            i.get("note"),
-        ]
-        for i in ordered
-    ]
-    widths = [0.06, 0.17, 0.14, 0.11, 0.11, 0.41]
-    return [*heading, table(header, rows, widths)]
+    return _listing(RECORD_TYPES["issue"], ordered, columns)
 
 
 def _consents_section(
@@ -164,91 +176,68 @@ def _consents_section(
     agency_names: Mapping[str, str],
     on: date,
 ) -> list[Flowable]:
-    heading = section(RECORD_TYPES["consent"])
-    if not consents:
-        return [*heading, text(NONE_RECORDED)]
-    names = {m.id: str(m.get("name", "")) for m in members}
-    header = [
-        v.label("consent", "person_id"),
-        v.label("consent", "granted_on"),
-        v.label("consent", "method"),
-        v.label("consent", "purposes"),
-        v.label("consent", "agency_ids"),
-        STATE,
-    ]
-    rows = []
-    for c in consents:
+    names = _names(members)
+
+    def state(c: Record) -> str:
         ended = c.get("withdrawn_on")
-        state = VALID
         if isinstance(ended, str) and ended <= on.isoformat():
-            state = f"{WITHDRAWN}\n{v.day_cell(ended)}"
-        agencies = "、".join(agency_names.get(a, a) for a in c.get("agency_ids", []))
-        rows.append(
-            [
-                names.get(str(c.get("person_id")), ""),
-                v.day_cell(c.get("granted_on")),
-                v.coded(c, "method"),
-                v.coded(c, "purposes").replace("、", "\n"),
-                agencies,
-                state,
-            ]
-        )
-    widths = [0.14, 0.11, 0.08, 0.26, 0.29, 0.12]
-    return [*heading, table(header, rows, widths)]
+            return f"{WITHDRAWN}\n{v.day_cell(ended)}"
+        return VALID
+
+    columns = [
+        Column(
+            v.label("consent", "person_id"), lambda c: names.get(str(c.get("person_id")), ""), 0.14
+        ),
+        Column(v.label("consent", "granted_on"), lambda c: v.day_cell(c.get("granted_on")), 0.11),
+        Column(v.label("consent", "method"), lambda c: v.coded(c, "method"), 0.08),
+        Column(
+            v.label("consent", "purposes"),
+            lambda c: v.coded(c, "purposes").replace("、", "\n"),
+            0.26,
+        ),
+        Column(
+            v.label("consent", "agency_ids"),
+            lambda c: "、".join(agency_names.get(a, a) for a in c.get("agency_ids", [])),
+            0.29,
+        ),
+        Column(STATE, state, 0.12),
+    ]
+    return _listing(RECORD_TYPES["consent"], consents, columns)
 
 
 def _referrals_section(
     referrals: Sequence[Record], agency_names: Mapping[str, str]
 ) -> list[Flowable]:
-    heading = section(RECORD_TYPES["referral"])
-    if not referrals:
-        return [*heading, text(NONE_RECORDED)]
-    header = [
-        v.label("referral", "date"),
-        v.label("referral", "agency_id"),
-        v.label("referral", "direction"),
-        v.label("referral", "purpose"),
-        v.label("referral", "status"),
-        v.label("referral", "follow_up_on"),
-        v.label("referral", "outcome"),
+    columns = [
+        Column(v.label("referral", "date"), lambda r: v.day_cell(r.get("date")), 0.11),
+        Column(
+            v.label("referral", "agency_id"),
+            lambda r: agency_names.get(str(r.get("agency_id")), ""),
+            0.17,
+        ),
+        Column(v.label("referral", "direction"), lambda r: v.coded(r, "direction"), 0.07),
+        Column(v.label("referral", "purpose"), lambda r: r.get("purpose"), 0.22),
+        Column(v.label("referral", "status"), lambda r: v.coded(r, "status"), 0.08),
+        Column(
+            v.label("referral", "follow_up_on"), lambda r: v.day_cell(r.get("follow_up_on")), 0.13
+        ),
+        Column(v.label("referral", "outcome"), lambda r: r.get("outcome"), 0.22),
     ]
-    rows = [
-        [
-            v.day_cell(r.get("date")),
-            agency_names.get(str(r.get("agency_id")), ""),
-            v.coded(r, "direction"),
-            r.get("purpose"),
-            v.coded(r, "status"),
-            v.day_cell(r.get("follow_up_on")),
-            r.get("outcome"),
-        ]
-        for r in referrals
-    ]
-    widths = [0.11, 0.17, 0.07, 0.22, 0.08, 0.13, 0.22]
-    return [*heading, table(header, rows, widths)]
+    return _listing(RECORD_TYPES["referral"], referrals, columns)
 
 
 def _activities_section(activities: Sequence[Record]) -> list[Flowable]:
-    heading = section(SECTION_RECENT)
-    if not activities:
-        return [*heading, text(NONE_RECORDED)]
-    header = [
-        v.label("activity", "date"),
-        v.label("activity", "kind"),
-        v.label("activity", "content"),
-        v.label("activity", "next_action"),
+    columns = [
+        Column(
+            v.label("activity", "date"),
+            lambda a: _with_line(v.day_cell(a.get("date")), a.get("time")),
+            0.11,
+        ),
+        Column(v.label("activity", "kind"), lambda a: v.kind_label(a.get("kind")), 0.13),
+        Column(v.label("activity", "content"), lambda a: a.get("content"), 0.5),
+        Column(v.label("activity", "next_action"), lambda a: a.get("next_action"), 0.26),
     ]
-    rows = [
-        [
-            v.day_cell(a.get("date")) + (f"\n{a.get('time')}" if a.get("time") else ""),
-            v.kind_label(a.get("kind")),
-            a.get("content"),
-            a.get("next_action"),
-        ]
-        for a in activities[:RECENT_ACTIVITIES]
-    ]
-    widths = [0.11, 0.13, 0.5, 0.26]
-    return [*heading, table(header, rows, widths)]
+    return _listing(SECTION_RECENT, activities[:RECENT_ACTIVITIES], columns)
 
 
 def face_sheet_story(data: Household, on: date) -> list[Flowable]:
@@ -266,31 +255,22 @@ def face_sheet_story(data: Household, on: date) -> list[Flowable]:
 
 def _basis_section(scope: SharedScope) -> list[Flowable]:
     """The consents the shared sheet rests on (no other agency they name)."""
-    names = {m.id: str(m.get("name", "")) for m in scope.members}
-    header = [
-        v.label("consent", "person_id"),
-        v.label("consent", "granted_on"),
-        v.label("consent", "method"),
-        v.label("consent", "obtained_by"),
-        v.label("consent", "document_version"),
+    names = _names(scope.members)
+    columns = [
+        Column(
+            v.label("consent", "person_id"), lambda c: names.get(str(c.get("person_id")), ""), 0.22
+        ),
+        Column(v.label("consent", "granted_on"), lambda c: v.day(c.get("granted_on")), 0.2),
+        Column(v.label("consent", "method"), lambda c: v.coded(c, "method"), 0.14),
+        Column(v.label("consent", "obtained_by"), lambda c: c.get("obtained_by"), 0.22),
+        Column(v.label("consent", "document_version"), lambda c: c.get("document_version"), 0.22),
     ]
-    rows = [
-        [
-            names.get(str(c.get("person_id")), ""),
-            v.day(c.get("granted_on")),
-            v.coded(c, "method"),
-            c.get("obtained_by"),
-            c.get("document_version"),
-        ]
-        for c in scope.consents
-    ]
-    heading = section(RECORD_TYPES["consent"])
-    return [*heading, table(header, rows, [0.22, 0.2, 0.14, 0.22, 0.22])]
+    return _listing(RECORD_TYPES["consent"], scope.consents, columns)
 
 
 def shared_face_sheet_story(scope: SharedScope, agency_name: str, on: date) -> list[Flowable]:
     purpose = CONSENT_PURPOSES.label(scope.purpose)
-    names = {m.id: str(m.get("name", "")) for m in scope.members}
+    names = _names(scope.members)
     given = "、".join(
         f"{names.get(str(c.get('person_id')), '')} {v.day(c.get('granted_on'))}"
         for c in scope.consents
