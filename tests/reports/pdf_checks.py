@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
+import pikepdf
 from pypdf import PdfReader
 
 
@@ -41,9 +42,17 @@ def fonts(data: bytes, password: str | None = None) -> dict[str, bool]:
     return found
 
 
+def qpdf_problems(data: bytes, password: str | None = None) -> list[str]:
+    """What `qpdf --check` reports of the document (pikepdf runs qpdf's own checks, step by
+    step as QPDFJob::doCheck does), warnings included; empty when it is clean."""
+    with pikepdf.open(BytesIO(data), password=password or "") as pdf:
+        return list(pdf.check_pdf_syntax())
+
+
 def check_document(data: bytes, password: str | None = None) -> str:
     """The document's text, once it has passed the checks every document must pass."""
     assert data.startswith(b"%PDF-")
+    assert qpdf_problems(data, password) == []
     texts = page_texts(data, password)
     used = fonts(data, password)
     assert used and all(used.values()), used

@@ -15,7 +15,7 @@ from marugoto_desktop.reports.pdf.activity import activity_pdf
 from marugoto_desktop.reports.pdf.layout import DocumentInfo
 from marugoto_desktop.reports.pdf.protect import protect
 
-from .pdf_checks import check_document, plain, read
+from .pdf_checks import check_document, plain, qpdf_problems, read
 
 INFO = DocumentInfo("活動記録票", "相談員 田中", datetime(2025, 6, 2, 17, 45))
 HOUSEHOLD = Record("h1", "household", "mure", None, {"name": "牟礼 一郎世帯", "district": "牟礼北"})
@@ -102,3 +102,13 @@ def test_a_protected_document_does_not_open_without_its_password() -> None:
 def test_an_empty_password_is_refused() -> None:
     with pytest.raises(ValueError, match="empty password"):
         protect(b"%PDF-1.4", "")
+
+
+def test_the_qpdf_check_every_document_passes_finds_a_damaged_one() -> None:
+    data = activity_pdf(VISIT, HOUSEHOLD, MEMBERS, INFO)
+    assert qpdf_problems(data) == []
+    # The cross-reference table's offsets no longer point at the objects: qpdf repairs the
+    # file as it reads it, and says so.
+    offset = data.rindex(b"startxref")
+    damaged = data[:offset] + b"startxref\n7\n%%EOF\n"
+    assert any("damaged" in problem or "xref" in problem for problem in qpdf_problems(damaged))
