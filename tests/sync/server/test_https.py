@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import ssl
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,13 +11,8 @@ import pytest
 
 from marugoto_sync.server.cli import main
 
+from .serving import served
 from .support import HEADERS, PASSWORD
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -49,43 +39,9 @@ def https_server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]
         )
         == 0
     )
-    port = _free_port()
-    code = "from marugoto_sync.server.cli import main; raise SystemExit(main())"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            code,
-            "serve",
-            "--database",
-            database_url,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--tls-cert",
-            str(certs / "server.pem"),
-            "--tls-key",
-            str(certs / "server-key.pem"),
-        ],
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            assert process.poll() is None, "the server exited"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.1)
-        yield f"https://127.0.0.1:{port}", certs / "ca.pem"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    # As operators run it: the real password cost.
+    with served(database_url, tmp_path, cheap_hashing=False) as server:
+        yield server.url, server.ca
 
 
 def test_a_laptop_that_trusts_the_ca_enrolls_and_syncs_over_https(
