@@ -16,7 +16,6 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from marugoto_desktop.domain.ids import new_id
 from marugoto_desktop.domain.records import Record
@@ -25,6 +24,7 @@ from marugoto_desktop.operations import documents
 from marugoto_desktop.operations import figures as figure_ops
 from marugoto_desktop.reports.figures import Period
 from marugoto_desktop.vault import KdfParams, Vault
+from marugoto_desktop.vault.rows import Stored
 
 from .bench_vault import PASSPHRASE
 from .common import median_seconds, report
@@ -127,13 +127,12 @@ def _fill(vault: Vault, rng: random.Random) -> None:
     areas = AREAS.codes
     start = date(FISCAL_YEAR - 1, 4, 1)
     stamp = 1 << 40
-    rows: list[tuple[Any, ...]] = []
+    rows: list[Stored] = []
 
     def add(record: Record) -> None:
         nonlocal stamp
         stamp += 1
-        clocks = {name: [stamp, vault.site] for name in record.fields}
-        rows.append(vault._sealed_row(record, clocks))
+        rows.append(Stored(record, {name: [stamp, vault.site] for name in record.fields}))
 
     homes = []
     for i in range(HOUSEHOLDS):
@@ -169,8 +168,8 @@ def _fill(vault: Vault, rng: random.Random) -> None:
         add(Record(new_id(), "referral", home.area, home.id, {
             "agency_id": f"agency-{rng.randrange(90)}", "date": day, "status": "open",
             "direction": rng.choice(["in", "out", "joint"])}))  # fmt: skip
-    with vault._transaction() as conn:
-        vault._write_rows(conn, rows)
+    with vault.transaction() as tx:
+        tx.rows.put_many(rows)
     rows.clear()
 
 

@@ -321,11 +321,9 @@ def snapshot(vault: Vault) -> dict[str, Any]:
 
 def deleted_clock(vault: Vault, record_id: str) -> list[Any] | None:
     """The stamp [hlc, site] of a record's `_deleted` field on this vault, or None."""
-    row = vault._db.execute(f"SELECT {vault._COLUMNS} FROM records WHERE id = ?", (record_id,))
-    found = row.fetchone()
-    if found is None:
-        return None
-    return vault._decode(found)[1].get(DELETED)
+    with vault.reading() as tables:
+        found = tables.rows.stored(record_id)
+    return None if found is None else found.clocks.get(DELETED)
 
 
 def members_of(vault: Vault, household: Record | None) -> list[Record]:

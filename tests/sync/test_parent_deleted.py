@@ -159,8 +159,8 @@ def test_keep_under_a_household_restored_meanwhile_leaves_the_record_as_it_is(ap
     aiko, _ken, (household, _first, _gone_before, _second, added) = apart
     vault = aiko[0]
     [row] = syncing.conflict_rows(vault)
-    with vault._transaction() as conn:  # the household comes back (as another settling would)
-        vault._set_deleted(conn, household, False)
+    with vault.transaction() as tx:  # the household comes back (as another settling would)
+        tx.set_deleted(household, False)
     vault.delete(added)  # and the added member is deleted on its own
     [restored] = syncing.conflict_rows(vault)
     assert not restored.parent_deleted

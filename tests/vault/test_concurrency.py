@@ -26,6 +26,7 @@ from marugoto_desktop.operations.records import create_record, edit_record
 from marugoto_desktop.operations.visits import count_contacts, record_outreach, record_visit
 from marugoto_desktop.vault import Vault, store
 from marugoto_desktop.vault.replica import VaultReplica
+from marugoto_desktop.vault.sync_state import Settings
 
 from ..conftest import PASSPHRASE
 
@@ -96,15 +97,15 @@ def test_a_read_never_sees_a_transaction_that_is_rolled_back(
     replica = VaultReplica(vault)
     replica.set_setting("profile.consultant", "相談員A")
     inside, read_done = threading.Event(), threading.Event()
-    real = VaultReplica._put_setting
+    real = Settings.put
 
-    def write_then_fail(self: VaultReplica, conn: Any, key: str, value: Any) -> None:
-        real(self, conn, key, value)
+    def write_then_fail(self: Settings, key: str, value: Any) -> None:
+        real(self, key, value)
         inside.set()
         read_done.wait(BLOCKED)  # a read now, on the shared connection, would see it
         raise RuntimeError("the write fails after all")
 
-    monkeypatch.setattr(VaultReplica, "_put_setting", write_then_fail)
+    monkeypatch.setattr(Settings, "put", write_then_fail)
     writer = Thread(lambda: replica.set_setting("profile.consultant", "未確定"))
     writer.start()
     assert inside.wait(30)

@@ -1,0 +1,228 @@
+"""Opening a vault folder: the folder lock, the SQLite connection and the key slots.
+
+A vault is one SQLite file in a folder that one process holds at a time (`vault.lock`). The
+data key is stored only wrapped, in key slots (keyslots.py); opening unwraps it with the
+passphrase or the office's recovery key, then runs the migrations that need it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+from . import keyslots
+from .crypto import DataKey
+from .errors import VaultCorrupted, VaultExists, VaultInUse, VaultNotFound
+from .keyslots import KdfParams, Slot
+from .migrations import migrate, migrate_sealed
+
+DB_FILE = "vault.sqlite3"
+LOCK_FILE = "vault.lock"
+FORMAT_VERSION = 2
+
+# Unwraps the data key, given the connection and the vault's id.
+Unwrap = Callable[[sqlite3.Connection, str], bytes]
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An unlocked vault database: the connection, the data key, the folder lock held, and
+    the vault's identity as stored (its id, this replica's site, the clock's last stamp)."""
+
+    conn: sqlite3.Connection
+    key: DataKey
+    lock_fd: int
+    vault_id: str
+    site: str
+    clock: int
+
+
+def exists(folder: Path) -> bool:
+    return (folder / DB_FILE).is_file()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: the vault issues BEGIN/COMMIT itself, so a transaction is exactly
+    # one logical write (record + outbox + clock).
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA secure_delete=ON")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    return conn
+
+
+def create(
+    folder: Path, passphrase: str, office_public: X25519PublicKey | None, kdf: KdfParams | None
+) -> Opened:
+    """A new, empty vault database in `folder` (created if missing), unlocked."""
+    if exists(folder):
+        raise VaultExists(f"a vault already exists in {folder}")
+    if not passphrase:
+        raise ValueError("the passphrase must not be empty")
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    kdf = kdf or keyslots.calibrate()
+    key = DataKey.generate()
+    vault_id = str(uuid.uuid4())
+    slots = [keyslots.passphrase_slot(vault_id, key.raw, passphrase, kdf)]
+    if office_public is not None:
+        slots.append(keyslots.recovery_slot(vault_id, key.raw, office_public))
+    with _held(folder) as lock_fd:
+        conn = connect(folder / DB_FILE)
+        try:
+            migrate(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("format_version", str(FORMAT_VERSION)),
+                    ("vault_id", vault_id),
+                    ("site", uuid.uuid4().hex),
+                    ("clock", "0"),
+                ],
+            )
+            for slot in slots:
+                store_slot(conn, slot)
+            conn.execute("COMMIT")
+            migrate_sealed(conn, key)  # nothing to rewrite yet: marks them done
+            opened = Opened(conn, key, lock_fd, *_identity(conn))
+        except BaseException:
+            conn.close()
+            raise
+    return opened
+
+
+def open_folder(folder: Path, unwrap: Unwrap) -> Opened:
+    """Lock the folder, migrate, and unwrap the data key with `unwrap`."""
+    if not exists(folder):
+        raise VaultNotFound(f"no vault in {folder}")
+    with _held(folder) as lock_fd:
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = connect(folder / DB_FILE)
+            migrate(conn)
+            key = DataKey(unwrap(conn, _vault_id(conn)))
+            if migrate_sealed(conn, key):
+                # Rewritten blobs replace the old ones in the database file now, not at lock.
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            opened = Opened(conn, key, lock_fd, *_identity(conn))
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            raise VaultCorrupted(f"the vault database is damaged: {exc}") from None
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
+    return opened
+
+
+@contextmanager
+def _held(folder: Path) -> Iterator[int]:
+    """The folder lock, released again if what follows fails."""
+    fd = lock_folder(folder)
+    try:
+        yield fd
+    except BaseException:
+        unlock_folder(fd)
+        raise
+
+
+def close(conn: sqlite3.Connection, lock_fd: int | None) -> bool:
+    """Checkpoint the WAL into the database, close, release the folder; False if the
+    checkpoint could not finish (the data is then safe in the WAL)."""
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    conn.close()
+    if lock_fd is not None:
+        unlock_folder(lock_fd)
+    return not busy
+
+
+def remove_files(folder: Path) -> None:
+    """The vault's files gone (after its key slots were destroyed)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        (folder / (DB_FILE + suffix)).unlink(missing_ok=True)
+    (folder / LOCK_FILE).unlink(missing_ok=True)
+
+
+def lock_folder(folder: Path) -> int:
+    """Hold the vault for this process: two writers would each keep their own clock and cache."""
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise VaultInUse(f"the vault in {folder} is open in another program") from None
+    return fd
+
+
+def unlock_folder(fd: int) -> None:
+    os.close(fd)  # closing the descriptor releases the lock on every platform
+
+
+def _identity(conn: sqlite3.Connection) -> tuple[str, str, int]:
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    try:
+        return meta["vault_id"], meta["site"], int(meta["clock"])
+    except (KeyError, ValueError):
+        raise VaultCorrupted("the vault's identity is unreadable") from None
+
+
+def _vault_id(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+    if row is None:
+        raise VaultCorrupted("the vault has no vault_id")
+    return str(row[0])
+
+
+# -- key slots -----------------------------------------------------------------------------
+
+
+def store_slot(conn: sqlite3.Connection, slot: Slot) -> None:
+    conn.execute(
+        "INSERT INTO key_slots (slot_id, kind, params, wrapped) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (slot_id) DO UPDATE SET kind = excluded.kind, params = excluded.params, "
+        "wrapped = excluded.wrapped",
+        (slot.slot_id, slot.kind, json.dumps(slot.params, sort_keys=True), slot.wrapped),
+    )
+
+
+def load_slot(conn: sqlite3.Connection, slot_id: str) -> Slot:
+    row = conn.execute(
+        "SELECT slot_id, kind, params, wrapped FROM key_slots WHERE slot_id = ?", (slot_id,)
+    ).fetchone()
+    if row is None:
+        raise VaultCorrupted(f"the vault has no {slot_id} key slot")
+    try:
+        params = json.loads(row[2])
+    except ValueError:
+        raise VaultCorrupted(f"the {slot_id} key slot is unreadable") from None
+    return Slot(row[0], row[1], params, bytes(row[3]))
+
+
+def has_slot(conn: sqlite3.Connection, slot_id: str) -> bool:
+    row = conn.execute("SELECT 1 FROM key_slots WHERE slot_id = ?", (slot_id,))
+    return row.fetchone() is not None
+
+
+def destroy_slots(conn: sqlite3.Connection) -> None:
+    """Overwrite every key slot, then delete them: without one the data key is gone."""
+    conn.execute("UPDATE key_slots SET wrapped = zeroblob(length(wrapped))")
+    conn.execute("DELETE FROM key_slots")

@@ -1,0 +1,117 @@
+"""What the vault keeps for sync besides records and outbox: meta values, settings, conflicts.
+
+Meta values are clear (the clock, cursors: numbers); settings (server address, device token,
+areas) and conflicts (their values are personal data) are sealed blobs. Conflicts keep their
+record, type, area and status in clear, so the open ones can be counted without the key.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from marugoto_sync.merge import Conflict, conflict_from_wire
+
+from .crypto import DataKey, place
+
+
+class Meta:
+    """Clear key-value pairs: the clock's last stamp, sync cursors, what was received."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def get(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set(self, key: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def delete(self, key: str) -> None:
+        self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+    def delete_prefixed(self, prefix: str) -> None:
+        """Every key that starts with `prefix` gone."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        self._conn.execute("DELETE FROM meta WHERE key LIKE ? ESCAPE '\\'", (escaped + "%",))
+
+    def raise_to(self, key: str, value: int) -> None:
+        """A number that only grows: set to `value` unless it is larger already."""
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+            (key, str(value)),
+        )
+
+
+class Settings:
+    """Sealed values by name, one blob each."""
+
+    def __init__(self, conn: sqlite3.Connection, key: DataKey) -> None:
+        self._conn = conn
+        self._key = key
+
+    def get(self, name: str) -> Any:
+        row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        return self._key.open_json(row[0], place("settings", name, "value"))
+
+    def put(self, name: str, value: Any) -> None:
+        blob = self._key.seal_json(value, place("settings", name, "value"))
+        self._conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (name, blob),
+        )
+
+    def delete_all(self) -> None:
+        self._conn.execute("DELETE FROM settings")
+
+
+class Conflicts:
+    """Conflicts the server's log recorded, open or resolved, each sealed whole."""
+
+    def __init__(self, conn: sqlite3.Connection, key: DataKey) -> None:
+        self._conn = conn
+        self._key = key
+
+    def add(self, conflict: Conflict) -> None:
+        """Keep a conflict as open (one already kept stays as it is)."""
+        blob = self._key.seal_json(
+            conflict.to_wire(), place("conflicts", conflict.conflict_id, "payload")
+        )
+        self._conn.execute(
+            "INSERT INTO conflicts (conflict_id, record_id, type, area, status, payload) "
+            "VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT (conflict_id) DO NOTHING",
+            (conflict.conflict_id, conflict.record_id, conflict.type, conflict.area, blob),
+        )
+
+    def resolve(self, conflict_ids: list[str]) -> None:
+        self._conn.executemany(
+            "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?",
+            [(cid,) for cid in conflict_ids],
+        )
+
+    def all(self, *, include_resolved: bool = False) -> list[tuple[Conflict, str]]:
+        """(conflict, status) in conflict id order; the open ones only, unless asked."""
+        sql = "SELECT conflict_id, status, payload FROM conflicts"
+        if not include_resolved:
+            sql += " WHERE status = 'open'"
+        found = []
+        for conflict_id, status, payload in self._conn.execute(sql + " ORDER BY conflict_id"):
+            wire = self._key.open_json(payload, place("conflicts", conflict_id, "payload"))
+            found.append((conflict_from_wire(wire), str(status)))
+        return found
+
+    def remove_area(self, area: str) -> None:
+        self._conn.execute("DELETE FROM conflicts WHERE area = ?", (area,))
+
+    def areas(self) -> set[str]:
+        rows = self._conn.execute("SELECT DISTINCT area FROM conflicts WHERE area IS NOT NULL")
+        return {str(row[0]) for row in rows}

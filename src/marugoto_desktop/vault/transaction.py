@@ -1,0 +1,190 @@
+"""The vault's tables on its one connection, and a write transaction over them.
+
+This is the row API of the vault, for the vault itself and for the replica (replica.py):
+
+- `Vault.reading()` gives the `Tables` under the vault's lock: rows (rows.py), outbox
+  (outbox.py), meta values, settings and conflicts (sync_state.py).
+- `Vault.transaction()` gives a `Transaction`: the same tables inside one SQLite transaction
+  (all of it is committed, or none), the vault's hybrid logical clock, and the writes that
+  make a person's changes: a record's row and one outbox row per changed field, stamped by
+  the clock. The clock is saved with the transaction when it moved; if the transaction
+  fails, every decrypted copy is forgotten (they may hold what the database never got).
+
+Nothing here validates: `Vault.put_many` and the other public writes do, under the same lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from marugoto_sync.changes import DELETED, PARENT
+from marugoto_sync.hlc import HybridClock
+
+from ..domain.records import Record, is_empty
+from ..domain.schema import SCHEMAS
+from ..domain.validation import FieldError, RecordInvalid
+from .crypto import DataKey
+from .memory import Memory
+from .outbox import Outbox
+from .rows import Clocks, Rows, Stored
+from .sync_state import Conflicts, Meta, Settings
+
+
+class Tables:
+    """The tables of one unlocked vault, on its connection. The caller holds the lock."""
+
+    def __init__(self, conn: sqlite3.Connection, key: DataKey, memory: Memory) -> None:
+        self.rows = Rows(conn, key, memory)
+        self.outbox = Outbox(conn, key, memory)
+        self.meta = Meta(conn)
+        self.settings = Settings(conn, key)
+        self.conflicts = Conflicts(conn, key)
+        self._memory = memory
+
+    def forget_decrypted(self) -> None:
+        """Drop every decrypted copy (records erased underneath them, say)."""
+        self._memory.forget()
+
+
+# One record's part in a delete or restore: the record as stored, the conflict it settles.
+_Act = tuple[Stored, str | None]
+
+
+class Transaction(Tables):
+    """One write transaction of the vault, and the record writes made in it."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        key: DataKey,
+        memory: Memory,
+        clock: HybridClock,
+        site: str,
+    ) -> None:
+        super().__init__(conn, key, memory)
+        self.clock = clock
+        self.site = site
+
+    def change(
+        self,
+        record: Record,
+        clocks: Clocks,
+        changed: dict[str, Any],
+        resolves: str | None = None,
+        stamp: int | None = None,
+    ) -> None:
+        """Write `record` and one outbox row per field of `changed` (name -> new value), all
+        stamped now, or with `stamp` (a tick of the clock shared by the records of one act).
+
+        `clocks` are the record's field clocks as stored; the changed fields take the stamp.
+        `resolves` marks the changes as settling that conflict.
+        """
+        if stamp is None:
+            stamp = self.clock.tick()
+        record_clock = max((c[0] for c in clocks.values()), default=0)
+        # A delete's base is the whole record's clock: a delete that did not see some later
+        # edit is then recognised as concurrent with it.
+        bases = {
+            name: record_clock if name == DELETED else clocks.get(name, [0, ""])[0]
+            for name in changed
+        }
+        for name in changed:
+            clocks[name] = [stamp, self.site]
+        self.outbox.add(record, changed, stamp, bases, self.site, resolves)
+        self.rows.put(record, clocks)
+
+    def write(self, record: Record) -> Record:
+        """Create or update a record as a person's edit: only the fields that differ from the
+        stored record become changes. Returns the record as stored. A record's type, area and
+        parent never change (RecordInvalid); a deleted record written again comes back."""
+        stored = self.rows.stored(record.id)
+        fields = {k: v for k, v in record.fields.items() if not is_empty(v)}
+        changed: dict[str, Any] = {}
+        if stored is None:
+            clocks: Clocks = {}
+            old_fields: dict[str, Any] = {}
+            if record.parent_id is not None:
+                changed[PARENT] = record.parent_id
+        else:
+            old, clocks = stored.record, stored.clocks
+            for name, now, then in (
+                ("type", record.type, old.type),
+                ("area", record.area, old.area),
+                ("parent_id", record.parent_id, old.parent_id),
+            ):
+                if now != then:
+                    raise RecordInvalid(
+                        [
+                            FieldError(
+                                record.id,
+                                record.type,
+                                name,
+                                f"cannot change from {then!r}",
+                                "unchangeable",
+                                {"was": then},
+                            )
+                        ]
+                    )
+            old_fields = dict(old.fields)
+            if old.deleted:
+                changed[DELETED] = False
+        for name in SCHEMAS[record.type].field_names:
+            if fields.get(name) != old_fields.get(name):
+                changed[name] = fields.get(name)
+        result = Record(record.id, record.type, record.area, record.parent_id, fields, False)
+        if changed:
+            self.change(result, clocks, changed)
+        return result
+
+    def set_deleted(self, record_id: str, deleted: bool, resolves: str | None = None) -> list[str]:
+        """Delete a record with its live children, or restore it with the children deleted
+        with it; returns the ids written (the record's first).
+
+        One act, one stamp: the children's deletes carry the parent's stamp, which is how a
+        restore (here or on any replica) knows which children went with the parent and which
+        were deleted on their own before. When a deleted record's delete is written again (to
+        settle a conflict), the children that went with it take the new stamp too, so that
+        they stay with it.
+
+        The server takes the changes in order. A delete writes the children first: when the
+        parent's delete arrives, every child the deleter knew is deleted already, and one
+        still live was added by someone who had not seen the delete. A restore writes the
+        parent first: its children come back under a live parent. Either way, a child left
+        live under a deleted parent is a parent_deleted conflict, and this order raises none
+        of its own. `resolves` marks the parent's change as settling a conflict.
+        """
+        acts = deletion_acts(self.rows, record_id, deleted, resolves)
+        stamp = self.clock.tick()
+        for stored, settles in acts:
+            r = stored.record
+            changed = Record(r.id, r.type, r.area, r.parent_id, r.fields, deleted)
+            self.change(changed, stored.clocks, {DELETED: deleted}, settles, stamp)
+        written = [stored.record.id for stored, _ in acts]
+        return sorted(written, key=lambda rid: rid != record_id)
+
+
+def deletion_acts(
+    rows: Rows, record_id: str, deleted: bool, resolves: str | None = None
+) -> list[_Act]:
+    """The records `Transaction.set_deleted` writes, in the order it writes them."""
+    found = rows.stored(record_id)
+    if found is None:
+        raise KeyError(f"no record {record_id}")
+    parent, parent_clocks = found.record, found.clocks
+    write_parent = parent.deleted != deleted or resolves is not None
+    went_with = parent_clocks.get(DELETED) if parent.deleted else None
+    children = []
+    for child in rows.stored_children(record_id):
+        with_parent = (
+            child.record.deleted
+            and went_with is not None
+            and child.clocks.get(DELETED) == went_with
+        )
+        if (deleted and not child.record.deleted) or (with_parent and write_parent):
+            children.append(child)
+    acts: list[_Act] = [(child, None) for child in children]
+    if write_parent:
+        act = (found, resolves)
+        acts = [*acts, act] if deleted else [act, *acts]
+    return acts
