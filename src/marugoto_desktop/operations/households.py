@@ -151,7 +151,7 @@ class _HouseholdRows:
             area_code=h.area or "",
             status_code=str(h.get("status", "")),
             kana=kana,
-            categories=tuple(c for c in ISSUE_CATEGORIES if c in held),
+            categories=tuple(c for c in ISSUE_CATEGORIES if c in held) if held else (),
             phone=str(h.get("phone", "")),
         )
         return row
