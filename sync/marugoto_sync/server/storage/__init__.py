@@ -1,0 +1,41 @@
+"""All SQL of the sync server, one module per concept: users and logins (accounts), devices,
+pushes and the merge state (push), pulls (pull), restores from a backup (restores), and what
+PostgreSQL does its own way (postgresql).
+
+Every method is one transaction. Writes on SQLite begin IMMEDIATE (the write lock is taken at
+BEGIN, so two writers queue instead of failing); pushes on PostgreSQL begin with a
+transaction-scoped advisory lock, so log sequence numbers are handed out in commit order.
+"""
+
+from __future__ import annotations
+
+from .accounts import Accounts, LoginCandidate, UserInfo
+from .base import AreaForbidden, StorageError, UnknownDevice, UnknownUser, UserExists
+from .devices import DeviceIdentity, DeviceInfo, Devices
+from .postgresql import LOGIN_LOCK, PUSH_LOCK
+from .pull import Page, Pulls
+from .push import Pushes, PushResult
+from .restores import RestoreInfo, Restores
+
+
+class Storage(Accounts, Devices, Pushes, Pulls, Restores):
+    """The server's database. Open with `Storage.open(url)`; close when done."""
+
+
+__all__ = [
+    "LOGIN_LOCK",
+    "PUSH_LOCK",
+    "AreaForbidden",
+    "DeviceIdentity",
+    "DeviceInfo",
+    "LoginCandidate",
+    "Page",
+    "PushResult",
+    "RestoreInfo",
+    "Storage",
+    "StorageError",
+    "UnknownDevice",
+    "UnknownUser",
+    "UserExists",
+    "UserInfo",
+]

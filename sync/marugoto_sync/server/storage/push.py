@@ -1,0 +1,401 @@
+"""A push: the merge rule applied to each change against the stored state, in one transaction.
+
+The log keeps every accepted change and every conflict, in commit order; `field_state` and
+`records` keep the current winner of each field and each record's latest clock and parent,
+so the rule is applied without replaying the log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, insert, select
+
+from ...changes import DELETED, ID_RE, PARENT, Change
+from ...merge import (
+    Child,
+    FieldState,
+    as_judged,
+    deletion_conflict,
+    merge_field,
+    orphan_conflicts,
+    parent_conflict,
+)
+from ...record_types import RECORD_TYPES
+from ..log_entries import change_row, conflict_row, to_json
+from ..tables import field_state, log, records
+from .base import RECORD_READ, STATE_READ, AreaForbidden, StoreBase, chunks
+from .postgresql import LOG_INSERT, LOOKUPS, PUSH_LOCK, UPSERTS, rows_json
+from .restores import last_restore_ms
+
+
+@dataclass(frozen=True)
+class PushResult:
+    acknowledged: list[str]
+    conflicts: int  # conflicts this push created (a retried push creates none)
+
+
+@dataclass
+class _Record:
+    type: str
+    area: str | None
+    hlc: int
+    parent: str | None = None
+    dirty: bool = False
+
+
+@dataclass
+class _Batch:
+    """The merge state of the records one push touches, and what it will write."""
+
+    records: dict[str, _Record] = field(default_factory=dict)
+    states: dict[tuple[str, str], FieldState] = field(default_factory=dict)
+    dirty_states: set[tuple[str, str]] = field(default_factory=set)
+    log_rows: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: int = 0
+    replayed_conflicts: set[str] = field(default_factory=set)
+
+
+def _of_area(area: str | None) -> str:
+    return "of the whole city" if area is None else f"of area {area}"
+
+
+def _parent_named(change: Change) -> str | None:
+    """The parent a `_parent_id` change puts its record under (an id), or None."""
+    if change.field != PARENT or not isinstance(change.value, str):
+        return None
+    return change.value if ID_RE.fullmatch(change.value) else None
+
+
+class Pushes(StoreBase):
+    """Pushes, and the merge state they leave."""
+
+    def push(
+        self, user_id: int, device_id: str, changes: Sequence[Change], at: datetime
+    ) -> PushResult:
+        """Apply a push in one transaction, in order; refuse it whole or take all of it.
+
+        A change whose id is already in the log is acknowledged again and changes nothing.
+        Each new change goes through the merge rule against the current field and record
+        state; it is logged, followed by any conflict it caused.
+        """
+        with self._write() as conn:
+            if self._postgresql:
+                # Sequence numbers are handed out under this lock and it is released only at
+                # commit, so no puller can see a number while an earlier one is uncommitted.
+                conn.execute(select(func.pg_advisory_xact_lock(PUSH_LOCK)))
+            granted = set(self._areas_of(conn, user_id))
+            foreign = sorted({c.area for c in changes if c.area is not None} - granted)
+            if foreign:
+                raise AreaForbidden(
+                    f"This push touches area {', '.join(foreign)}, which is not granted to "
+                    "this user; nothing of it was saved."
+                )
+            acknowledged = list(dict.fromkeys(c.change_id for c in changes))
+            seen = self._logged(conn, acknowledged)
+            fresh: dict[str, Change] = {}
+            for change in changes:
+                if change.change_id not in seen and change.change_id not in fresh:
+                    fresh[change.change_id] = change
+            conflicts = 0
+            if fresh:
+                restored = last_restore_ms(conn)
+                judged = [as_judged(c, restored) for c in fresh.values()]
+                batch = self._load_batch(conn, judged)
+                self._refuse_out_of_scope(conn, batch, judged, granted, restored is not None)
+                conflicts = self._apply(conn, batch, judged, user_id, device_id, at)
+        return PushResult(acknowledged, conflicts)
+
+    def _refuse_out_of_scope(
+        self,
+        conn: Connection,
+        batch: _Batch,
+        changes: Sequence[Change],
+        granted: set[str],
+        restored: bool,
+    ) -> None:
+        """Refuse the push if a change names a record, a parent or a conflict that is not the
+        user's to write, as the server stores it or as this push makes it.
+
+        The areas of the changes themselves are granted (push checked them), and each names
+        a known type and field (admission). Every refusal of one kind reads the same whether
+        the record exists in another area, exists as another type, or does not exist: the
+        answer must not tell an outsider what the server holds.
+        """
+        # What this push makes of each record it writes and the server does not hold yet.
+        made: dict[str, tuple[str, str | None]] = {}
+        for change in changes:
+            stored = batch.records.get(change.record_id)
+            said = (change.type, change.area)
+            if stored is not None:
+                known = (stored.type, stored.area)
+            else:
+                known = made.setdefault(change.record_id, said)
+            if known != said:
+                raise AreaForbidden(
+                    f"Change {change.change_id}: record {change.record_id} is not a "
+                    f"{change.type} {_of_area(change.area)} that this user may write; nothing "
+                    "of this push was saved."
+                )
+        for change in changes:
+            parent = _parent_named(change)
+            if parent is None:
+                continue
+            wanted = RECORD_TYPES[change.type].parent_type
+            stored = batch.records.get(parent)
+            found = (stored.type, stored.area) if stored else made.get(parent)
+            if found != (wanted, change.area):
+                raise AreaForbidden(
+                    f"Change {change.change_id}: parent {parent} is not a {wanted} "
+                    f"{_of_area(change.area)} that this user may write; nothing of this push "
+                    "was saved."
+                )
+        settled = sorted({c.resolves for c in changes if c.resolves is not None})
+        if not settled:
+            return
+        areas = self._conflict_areas(conn, settled)
+        for change in changes:
+            if change.resolves is None:
+                continue
+            if change.resolves in areas:
+                area = areas[change.resolves]
+                if area is None or area in granted:
+                    continue
+            elif restored:
+                # The server may have lost it with the end of its log; laptops that pulled
+                # it before still hold it, and a person's resolution of it must go through.
+                continue
+            raise AreaForbidden(
+                f"Change {change.change_id} settles conflict {change.resolves}, which is not "
+                "a conflict of this user's areas; nothing of this push was saved."
+            )
+
+    def _conflict_areas(self, conn: Connection, conflict_ids: Sequence[str]) -> dict[str, Any]:
+        """The area (None: city-wide) of each of these conflicts the log holds."""
+        found: dict[str, Any] = {}
+        for chunk in chunks(conflict_ids):
+            query = select(log.c.change_id, log.c.area).where(
+                log.c.kind == "conflict", log.c.change_id.in_(chunk)
+            )
+            found.update((row[0], row[1]) for row in conn.execute(query))
+        return found
+
+    def _rows_with(
+        self, conn: Connection, table: Table, key: Any, columns: Sequence[Any], ids: Sequence[str]
+    ) -> Iterator[Sequence[Any]]:
+        """The rows (these columns) of `table` whose `key` is one of `ids`."""
+        if self._postgresql:
+            yield from conn.execute(LOOKUPS[table.name], {"ids": json.dumps(list(ids))})
+            return
+        for chunk in chunks(ids):
+            yield from conn.execute(select(*columns).where(key.in_(chunk)))
+
+    def _logged(self, conn: Connection, change_ids: Sequence[str]) -> set[str]:
+        rows = self._rows_with(conn, log, log.c.change_id, [log.c.change_id], change_ids)
+        return {row[0] for row in rows}
+
+    def _load_batch(self, conn: Connection, changes: Sequence[Change]) -> _Batch:
+        """The records a push touches and the parents it creates records under."""
+        batch = _Batch()
+        parents = {p for p in map(_parent_named, changes) if p is not None}
+        record_ids = sorted({c.record_id for c in changes} | parents)
+        wanted = {(c.record_id, c.field) for c in changes}
+        wanted |= {(rid, DELETED) for rid in record_ids}
+        for rid, rtype, area, hlc, parent in self._rows_with(
+            conn, records, records.c.record_id, RECORD_READ, record_ids
+        ):
+            batch.records[rid] = _Record(rtype, area, hlc, parent)
+        for rid, name, value, hlc, site, change_id in self._rows_with(
+            conn, field_state, field_state.c.record_id, STATE_READ, record_ids
+        ):
+            if (rid, name) in wanted:
+                batch.states[(rid, name)] = FieldState(json.loads(value), hlc, site, change_id)
+        return batch
+
+    def _apply(
+        self,
+        conn: Connection,
+        batch: _Batch,
+        changes: Sequence[Change],
+        user_id: int,
+        device_id: str,
+        at: datetime,
+    ) -> int:
+        for change in changes:
+            record = self._record_for(batch, change)
+            key = (change.record_id, change.field)
+            deleting = change.field == DELETED and change.value is True
+            latest_edit = self._latest_edit(conn, batch, change.record_id) if deleting else None
+            deleted_before = batch.states.get((change.record_id, DELETED))
+            on_delete = deletion_conflict(change, deleted_before, latest_edit)
+            outcome = merge_field(batch.states.get(key), change)
+            found = [outcome.conflict, on_delete]
+            if outcome.applied and outcome.state is not None:
+                batch.states[key] = outcome.state
+                batch.dirty_states.add(key)
+                if change.hlc > record.hlc:
+                    record.hlc, record.dirty = change.hlc, True
+                parent = _parent_named(change)
+                if change.field == PARENT:
+                    record.parent, record.dirty = parent, True
+                elif change.field == DELETED and change.value is False:
+                    parent = record.parent  # a restore: is its parent deleted?
+                if parent is not None:
+                    parent_deleted = self._deleted_state(conn, batch, parent)
+                    found.append(parent_conflict(change, parent_deleted))
+                if deleting and (deleted_before is None or deleted_before.value is not True):
+                    children = self._live_children(conn, batch, change.record_id)
+                    found.extend(orphan_conflicts(change, children))
+            batch.log_rows.append(change_row(change))
+            for conflict in found:
+                if conflict is None:
+                    continue
+                if change.replay:
+                    # Several laptops may replay the same lost write: one conflict for it.
+                    if conflict.conflict_id in batch.replayed_conflicts or self._logged(
+                        conn, [conflict.conflict_id]
+                    ):
+                        continue
+                    batch.replayed_conflicts.add(conflict.conflict_id)
+                batch.log_rows.append(conflict_row(conflict, change))
+                batch.conflicts += 1
+        # Rows go in in list order, each taking the next seq: the log keeps the push's order.
+        origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
+        if self._postgresql:
+            parameters = {f"c_{name}": value for name, value in origin.items()}
+            conn.execute(LOG_INSERT, {"rows": rows_json(batch.log_rows), **parameters})
+        else:
+            conn.execute(insert(log), [{**row, **origin} for row in batch.log_rows])
+        self._save_states(conn, batch)
+        return batch.conflicts
+
+    def _latest_edit(self, conn: Connection, batch: _Batch, record_id: str) -> FieldState | None:
+        """The most recent edit of an ordinary field of a record (deletes are rare: a query)."""
+        states = [
+            FieldState(json.loads(value), hlc, site, change_id)
+            for name, value, hlc, site, change_id in conn.execute(
+                select(
+                    field_state.c.field,
+                    field_state.c.value,
+                    field_state.c.hlc,
+                    field_state.c.site,
+                    field_state.c.change_id,
+                ).where(field_state.c.record_id == record_id)
+            )
+            if not name.startswith("_") and (record_id, name) not in batch.states
+        ]
+        states += [
+            state
+            for (rid, name), state in batch.states.items()
+            if rid == record_id and not name.startswith("_")
+        ]
+        return max(states, key=lambda s: s.order, default=None)
+
+    def _deleted_state(self, conn: Connection, batch: _Batch, record_id: str) -> FieldState | None:
+        """A record's `_deleted` state as of this point of the push.
+
+        The push loaded it for every record it touches and every parent it creates records
+        under (_load_batch); another (the parent of a restored record) takes a query.
+        """
+        key = (record_id, DELETED)
+        if key in batch.states or record_id in batch.records:
+            return batch.states.get(key)
+        row = conn.execute(
+            select(*STATE_READ[2:]).where(
+                field_state.c.record_id == record_id, field_state.c.field == DELETED
+            )
+        ).first()
+        return None if row is None else FieldState(json.loads(row[0]), row[1], row[2], row[3])
+
+    def _live_children(self, conn: Connection, batch: _Batch, parent_id: str) -> list[Child]:
+        """The records under `parent_id` that are not deleted, as of this point of the push.
+
+        Deletes are rare, so this is a query per delete.
+        """
+        # The push's own view of a record it touches comes first: it is newer than the table.
+        under = {rid: r for rid, r in batch.records.items() if r.parent == parent_id}
+        stored = conn.execute(select(*RECORD_READ).where(records.c.parent_id == parent_id))
+        for rid, rtype, area, hlc, parent in stored:
+            if rid not in batch.records:
+                under[rid] = _Record(rtype, area, hlc, parent)
+        if not under:
+            return []
+        names = (DELETED, PARENT)
+        states = {key: batch.states[key] for key in batch.states if key[0] in under}
+        unknown = sorted(rid for rid in under if any((rid, n) not in states for n in names))
+        for chunk in chunks(unknown):
+            query = select(*STATE_READ).where(
+                field_state.c.record_id.in_(chunk), field_state.c.field.in_(names)
+            )
+            for rid, name, value, hlc, site, change_id in conn.execute(query):
+                states.setdefault((rid, name), FieldState(json.loads(value), hlc, site, change_id))
+        children = []
+        for rid in sorted(under):
+            deleted, created = states.get((rid, DELETED)), states.get((rid, PARENT))
+            if created is None or (deleted is not None and deleted.value is True):
+                continue
+            children.append(Child(rid, under[rid].type, under[rid].area, created))
+        return children
+
+    @staticmethod
+    def _record_for(batch: _Batch, change: Change) -> _Record:
+        """The record a change writes (its type and area agree: _refuse_out_of_scope)."""
+        record = batch.records.get(change.record_id)
+        if record is None:
+            record = _Record(change.type, change.area, 0, dirty=True)
+            batch.records[change.record_id] = record
+        return record
+
+    def _save_states(self, conn: Connection, batch: _Batch) -> None:
+        if batch.dirty_states:
+            # A dirty state is the change that just won the field: its value's JSON text is
+            # in the change's log row already.
+            logged = {row["change_id"]: row["value"] for row in batch.log_rows}
+            rows = [
+                {
+                    "record_id": rid,
+                    "field": name,
+                    "value": logged[state.change_id]
+                    if state.change_id in logged
+                    else to_json(state.value),
+                    "hlc": state.hlc,
+                    "site": state.site,
+                    "change_id": state.change_id,
+                }
+                for (rid, name), state in (
+                    (key, batch.states[key]) for key in sorted(batch.dirty_states)
+                )
+            ]
+            self._upsert_rows(conn, field_state, ["record_id", "field"], rows)
+        dirty = [
+            {"record_id": rid, "type": r.type, "area": r.area, "hlc": r.hlc, "parent_id": r.parent}
+            for rid, r in batch.records.items()
+            if r.dirty
+        ]
+        if dirty:
+            self._upsert_rows(conn, records, ["record_id"], dirty)
+
+    def _upsert_rows(
+        self, conn: Connection, table: Table, keys: list[str], rows: list[dict[str, Any]]
+    ) -> None:
+        if self._postgresql:
+            conn.execute(UPSERTS[table.name], {"rows": rows_json(rows)})
+        else:
+            conn.execute(self._upsert(conn, table, keys), rows)
+
+    def field_state(self, record_id: str, field_name: str) -> FieldState | None:
+        """The change that holds a field now (for inspection by an operator or a test)."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(
+                    field_state.c.value,
+                    field_state.c.hlc,
+                    field_state.c.site,
+                    field_state.c.change_id,
+                ).where(field_state.c.record_id == record_id, field_state.c.field == field_name)
+            ).first()
+        return None if row is None else FieldState(json.loads(row[0]), row[1], row[2], row[3])
