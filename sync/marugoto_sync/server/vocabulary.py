@@ -1,7 +1,8 @@
 """The few words of the city's organisation the server knows: area codes and roles.
 
 The server replicates generic records and must not import the desktop app, so the area codes
-are repeated here from DESIGN §3; they are stable contracts and never change meaning.
+are repeated here from DESIGN §3 (the desktop's are in marugoto_desktop.domain.vocabularies);
+tests/sync/server/test_vocabulary.py fails when the two differ.
 """
 
 from __future__ import annotations
