@@ -21,6 +21,7 @@ import truststore
 
 from .changes import MAX_CHANGES_PER_PUSH, ChangeInvalid
 from .log_page import LogPage, read_page
+from .record_types import SHARED_TYPES
 from .replica import Replica
 
 SCHEMA_VERSION = "1"
@@ -216,13 +217,20 @@ class SyncClient:
         return result
 
     def pull(
-        self, after: int, limit: int = PAGE_SIZE, area: str | None = None, until: int | None = None
+        self,
+        after: int,
+        limit: int = PAGE_SIZE,
+        area: str | None = None,
+        until: int | None = None,
+        directory: bool = False,
     ) -> dict[str, Any]:
         params: dict[str, Any] = {"after": after, "limit": limit}
         if area is not None:
             params["area"] = area
         if until is not None:
             params["until"] = until
+        if directory:
+            params["directory"] = "true"
         result: dict[str, Any] = self._call("GET", "/v1/changes", params=params)
         return result
 
@@ -264,7 +272,9 @@ class SyncClient:
         refused = sorted(set(replica.outbox_areas()) - granted)
         if refused:
             held = replica.pending_changes(1_000_000_000)
-            report.held_back = sum(1 for c in held if c.area in refused)
+            report.held_back = sum(
+                1 for c in held if c.area in refused and c.type not in SHARED_TYPES
+            )
         step("push", 0)
         push_error: SyncError | None = None
         try:
@@ -296,6 +306,15 @@ class SyncClient:
             )
         if known is None or gained or lost:
             replica.set_synced_areas(sorted(granted))
+        if not replica.directory_synced():
+            # The shared directory (agencies of every area) came to this laptop only from the
+            # version that shares it: what of it lies before the cursor is fetched once. A
+            # laptop that has never pulled gets it with everything else below.
+            if cursor > 0:
+                report.pulled += self._pull_range(
+                    replica, "backfill:directory", step, until=cursor, directory=True
+                )
+            replica.set_directory_synced()
 
         appeared: set[str] = set()
 
@@ -357,6 +376,7 @@ class SyncClient:
         until: int | None = None,
         head: int | None = None,
         areas_changed: Callable[[Sequence[str]], set[str]] | None = None,
+        directory: bool = False,
     ) -> int:
         """Pull everything after the cursor up to the head (or `until`), page by page.
 
@@ -367,12 +387,12 @@ class SyncClient:
         still applied strictly in order, each with its cursor. Whatever was written after
         that head is then pulled page after page.
         """
-        stage = "pull" if area is None else f"backfill:{area}"
+        stage = "pull" if area is None else f"backfill:{area}"  # the directory: as a pull
         pulled = 0
         end = until if until is not None else head
 
         def fetch(after: int, upto: int | None) -> _Fetched:
-            answer = self.pull(after, PAGE_SIZE, area, upto)
+            answer = self.pull(after, PAGE_SIZE, area, upto, directory)
             try:
                 page = read_page(answer.get("log"))
                 next_cursor = int(answer["next"])

@@ -26,6 +26,9 @@ class RecordType:
     parent_type: str | None = None
     # Only a meeting may be city-wide (no area); every other record carries its area.
     city_wide: bool = False
+    # The city's shared directory (agencies): every user sees and may write every record of
+    # the type, whatever their areas; its area only says which area registered it.
+    shared: bool = False
 
     def knows(self, field: str) -> bool:
         """Whether a change of this type may name `field`."""
@@ -35,9 +38,14 @@ class RecordType:
 
 
 def _type(
-    name: str, fields: str, parent_type: str | None = None, *, city_wide: bool = False
+    name: str,
+    fields: str,
+    parent_type: str | None = None,
+    *,
+    city_wide: bool = False,
+    shared: bool = False,
 ) -> RecordType:
-    return RecordType(name, frozenset(fields.split()), parent_type, city_wide)
+    return RecordType(name, frozenset(fields.split()), parent_type, city_wide, shared)
 
 
 RECORD_TYPES: dict[str, RecordType] = {
@@ -61,7 +69,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             "date time kind place participants content next_action next_date contacts recorded_by",
             "household",
         ),
-        _type("agency", "name agency_type contact phone address note"),
+        _type("agency", "name agency_type contact phone address note", shared=True),
         _type(
             "referral",
             "agency_id direction date purpose status follow_up_on outcome",
@@ -81,3 +89,6 @@ RECORD_TYPES: dict[str, RecordType] = {
         ),
     )
 }
+
+# The types of the shared directory, which area grants do not limit.
+SHARED_TYPES: frozenset[str] = frozenset(t.name for t in RECORD_TYPES.values() if t.shared)

@@ -16,7 +16,8 @@ class Replica(Protocol):
     site: str
 
     def pending_changes(self, limit: int = 1000, exclude_areas: Sequence[str] = ()) -> list[Change]:
-        """The oldest changes not yet acknowledged, leaving out those of `exclude_areas`."""
+        """The oldest changes not yet acknowledged, leaving out those of `exclude_areas`
+        (but for the shared directory's)."""
         ...
 
     def acknowledge(self, change_ids: Sequence[str]) -> None:
@@ -43,16 +44,26 @@ class Replica(Protocol):
 
     def set_synced_areas(self, areas: Sequence[str]) -> None: ...
 
+    def directory_synced(self) -> bool:
+        """Whether this device has received the whole shared directory (record_types.shared):
+        false until a laptop that synced before the directory was shared has fetched it."""
+        ...
+
+    def set_directory_synced(self) -> None: ...
+
     def stored_areas(self) -> list[str]:
-        """The areas of the records and conflicts held on this device."""
+        """The areas of the records and conflicts held on this device, the shared directory
+        left out (it is held whatever the areas)."""
         ...
 
     def outbox_areas(self) -> list[str]:
-        """The areas of the changes waiting to be sent (city-wide ones have none)."""
+        """The areas of the changes waiting to be sent (city-wide ones and the shared
+        directory's, which any user may send, have none)."""
         ...
 
     def remove_area(self, area: str) -> int:
-        """Erase every record of an area from this device (and forget its backfill)."""
+        """Erase every record of an area from this device (and forget its backfill); the
+        shared directory stays."""
         ...
 
     def restamp_unsent(self, server_millis: int) -> int:

@@ -179,9 +179,9 @@ def test_the_log_is_pulled_in_ranges_ahead_and_applied_in_order_without_a_gap(
     calls: list[tuple[int, int | None]] = []
     original_pull = reader_client.pull
 
-    def spying_pull(after, limit=5000, area=None, until=None):
+    def spying_pull(after, limit=5000, area=None, until=None, directory=False):
         calls.append((after, until))
-        return original_pull(after, limit, area, until)
+        return original_pull(after, limit, area, until, directory)
 
     monkeypatch.setattr(reader_client, "pull", spying_pull)
     # The status reports an older head, as if the last entries were committed after it.

@@ -58,24 +58,25 @@ def laptop(http: TestClient, folder: Path, user: str) -> tuple[Vault, SyncClient
     )
 
 
-def test_a_city_wide_meeting_naming_an_agency_of_another_area_does_not_block_it(
+def test_a_city_wide_meeting_naming_a_household_of_another_area_does_not_block_it(
     office, tmp_path: Path
 ) -> None:
     aiko, aiko_client = laptop(office, tmp_path / "aiko", "aiko")
     ken, ken_client = laptop(office, tmp_path / "ken", "ken")
-    agency = ken.new_record("agency", "shoga", name="勝賀の包括", agency_type="chiiki_houkatsu")
+    household = ken.new_record("household", "shoga", name="勝賀の世帯", status="active")
     meeting = ken.new_record(
         "meeting", None, date="2025-06-10", meeting_type="regular",
-        attendee_agency_ids=[agency.id],
+        household_ids=[household.id],
     )  # fmt: skip
     ken_client.sync(VaultReplica(ken))
     aiko_client.sync(VaultReplica(aiko))
-    assert aiko.get(meeting.id) is not None and aiko.get(agency.id, include_deleted=True) is None
+    held = aiko.get(household.id, include_deleted=True)
+    assert aiko.get(meeting.id) is not None and held is None
 
     out = tmp_path / "aiko.jsonl"
     assert exchange.export_to(aiko, out) == 1
     [line] = out.read_text(encoding="utf-8").splitlines()
-    assert json.loads(line)["attendee_agency_ids"] == [agency.id]
+    assert json.loads(line)["household_ids"] == [household.id]
 
 
 def test_a_meeting_naming_an_agency_this_laptop_holds_deleted_blocks_it(

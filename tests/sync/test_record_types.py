@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from marugoto_desktop.domain.schema import SCHEMAS
 from marugoto_sync.changes import DELETED, PARENT
-from marugoto_sync.record_types import PSEUDO_FIELDS, RECORD_TYPES
+from marugoto_sync.record_types import PSEUDO_FIELDS, RECORD_TYPES, SHARED_TYPES
 
 
 def test_the_server_knows_exactly_the_desktops_record_types_and_fields() -> None:
@@ -33,3 +33,7 @@ def test_pseudo_fields_are_known_to_every_type_a_parent_only_to_types_with_one()
         assert known.knows(PARENT) == (known.parent_type is not None)
         assert not PSEUDO_FIELDS & known.fields
         assert not known.knows("nickname")
+
+
+def test_the_agency_directory_alone_is_shared_by_every_area() -> None:
+    assert SHARED_TYPES == {"agency"} == {t.name for t in RECORD_TYPES.values() if t.shared}

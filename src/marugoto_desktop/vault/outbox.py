@@ -18,6 +18,7 @@ from ..domain.ids import new_id
 from ..domain.records import Record
 from .crypto import DataKey, outbox_place
 from .memory import Memory
+from .rows import SHARED_SQL
 
 _INSERT = (
     "INSERT INTO outbox (change_id, type, record_id, area, hlc, base_hlc, site, payload) "
@@ -98,12 +99,13 @@ class Outbox:
         return len(rows)
 
     def pending(self, limit: int = 1000, exclude_areas: Sequence[str] = ()) -> list[Change]:
-        """The oldest changes, decrypted; none of `exclude_areas`. A limit of -1: all."""
+        """The oldest changes, decrypted; none of `exclude_areas` but the shared directory's.
+        A limit of -1: all."""
         sql = "SELECT change_id, type, record_id, area, hlc, base_hlc, site, payload FROM outbox"
         args: list[Any] = []
         if exclude_areas:
             marks = ", ".join("?" for _ in exclude_areas)
-            sql += f" WHERE area IS NULL OR area NOT IN ({marks})"
+            sql += f" WHERE area IS NULL OR type IN ({SHARED_SQL}) OR area NOT IN ({marks})"
             args.extend(exclude_areas)
         sql += " ORDER BY seq LIMIT ?"
         args.append(limit)
@@ -148,8 +150,12 @@ class Outbox:
         return self._memory.outbox
 
     def areas(self) -> set[str]:
-        """The areas of the changes waiting."""
-        rows = self._conn.execute("SELECT DISTINCT area FROM outbox WHERE area IS NOT NULL")
+        """The areas of the changes waiting, the shared directory's left out (any user may
+        send those)."""
+        rows = self._conn.execute(
+            f"SELECT DISTINCT area FROM outbox "
+            f"WHERE area IS NOT NULL AND type NOT IN ({SHARED_SQL})"
+        )
         return {str(row[0]) for row in rows}
 
     def unsent_of(self, site: str) -> list[Unsent]:

@@ -81,6 +81,12 @@ class VaultReplica:
     def set_synced_areas(self, areas: Sequence[str]) -> None:
         self.set_setting("synced_areas", sorted(areas))
 
+    def directory_synced(self) -> bool:
+        return bool(self.get_setting("directory_synced"))
+
+    def set_directory_synced(self) -> None:
+        self.set_setting("directory_synced", True)
+
     # -- applying pulled pages -------------------------------------------------------------
 
     def apply_page(self, page: LogPage, cursor: int, cursor_name: str = "main") -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 import msgspec
 
+from marugoto_sync.record_types import SHARED_TYPES
+
 from ..domain.records import Record
 from .crypto import BODY_FLOOR, DataKey, dumps, place
 from .errors import VaultCorrupted
@@ -50,6 +52,9 @@ _RECORD = msgspec.json.Decoder(_Body)
 _STORED = msgspec.json.Decoder(_BodyWithClocks)
 
 _COLUMNS = "id, type, area, parent_id, deleted, body"
+# The shared directory's types as an SQL list: held whatever the areas (record_types.shared).
+# Codes of our own, ASCII: safe to write into the statement.
+SHARED_SQL = ", ".join(f"'{t}'" for t in sorted(SHARED_TYPES))
 _UPSERT = (
     "INSERT INTO records (id, type, area, parent_id, deleted, v, body) "
     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
@@ -200,8 +205,10 @@ class Rows:
         self._conn.executemany(_UPSERT, rows)
 
     def remove_area(self, area: str) -> int:
-        """Erase every record of an area (the decrypted copies must be forgotten too)."""
-        return int(self._conn.execute("DELETE FROM records WHERE area = ?", (area,)).rowcount)
+        """Erase every record of an area but the shared directory's (the decrypted copies
+        must be forgotten too)."""
+        sql = f"DELETE FROM records WHERE area = ? AND type NOT IN ({SHARED_SQL})"
+        return int(self._conn.execute(sql, (area,)).rowcount)
 
     # -- the clear columns only: nothing decrypted -----------------------------------------
 
@@ -255,6 +262,9 @@ class Rows:
         return int(self._conn.execute(sql, args).fetchone()[0])
 
     def areas(self) -> set[str]:
-        """The areas that records are held of."""
-        rows = self._conn.execute("SELECT DISTINCT area FROM records WHERE area IS NOT NULL")
+        """The areas that records are held of, the shared directory left out."""
+        rows = self._conn.execute(
+            f"SELECT DISTINCT area FROM records "
+            f"WHERE area IS NOT NULL AND type NOT IN ({SHARED_SQL})"
+        )
         return {str(row[0]) for row in rows}

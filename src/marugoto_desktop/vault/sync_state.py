@@ -13,6 +13,7 @@ from typing import Any
 from marugoto_sync.merge import Conflict, conflict_from_wire
 
 from .crypto import DataKey, place
+from .rows import SHARED_SQL
 
 
 class Meta:
@@ -110,8 +111,14 @@ class Conflicts:
         return found
 
     def remove_area(self, area: str) -> None:
-        self._conn.execute("DELETE FROM conflicts WHERE area = ?", (area,))
+        """Forget an area's conflicts, but the shared directory's."""
+        sql = f"DELETE FROM conflicts WHERE area = ? AND type NOT IN ({SHARED_SQL})"
+        self._conn.execute(sql, (area,))
 
     def areas(self) -> set[str]:
-        rows = self._conn.execute("SELECT DISTINCT area FROM conflicts WHERE area IS NOT NULL")
+        """The areas of the conflicts held, the shared directory left out."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT area FROM conflicts "
+            f"WHERE area IS NOT NULL AND type NOT IN ({SHARED_SQL})"
+        )
         return {str(row[0]) for row in rows}

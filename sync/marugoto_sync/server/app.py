@@ -233,7 +233,7 @@ def push(
     return JSONResponse({"acknowledged": result.acknowledged, "conflicts": result.conflicts})
 
 
-@router.get("/changes", response_model=ChangesPage, responses=_errors(401, 403))
+@router.get("/changes", response_model=ChangesPage, responses=_errors(400, 401, 403))
 def changes(
     request: Request,
     device: Annotated[DeviceIdentity, Depends(_device)],
@@ -241,11 +241,19 @@ def changes(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
     area: Annotated[AreaCode | None, Query(description="Backfill this area only")] = None,
     until: Annotated[int | None, Query(ge=0, le=MAX_HLC, description="Backfill bound")] = None,
+    directory: Annotated[
+        bool, Query(description="Backfill the shared directory (agencies) only")
+    ] = False,
 ) -> Response:
-    """The log after a cursor, in commit order: changes and conflicts of the user's areas."""
+    """The log after a cursor, in commit order: changes and conflicts of the user's areas,
+    of city-wide records and of the shared directory."""
     if area is not None and area not in device.areas:
         raise ApiError(403, "area_forbidden", f"Area {area} is not granted to this user.")
-    page = _server(request).storage.changes_page(device.areas, after, limit, area=area, until=until)
+    if area is not None and directory:
+        raise ApiError(400, "bad_request", "A pull backfills an area or the directory, not both.")
+    page = _server(request).storage.changes_page(
+        device.areas, after, limit, area=area, until=until, directory=directory
+    )
     # Assembled here rather than by a JSON encoder: the log's values are stored as JSON text.
     body = (
         f'{{"log":{page.log_json()},"next":{page.next},'

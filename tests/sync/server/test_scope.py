@@ -311,3 +311,84 @@ def test_after_a_restore_a_conflict_the_server_lost_can_still_be_settled(api: Ap
     assert aiko.push(lost)["acknowledged"] == [lost["change_id"]]
     # One the server holds is still judged by its area.
     _refusal(aiko, change(new_id(), "status", "active", t, resolves=kagawa_conflict))
+
+
+# -- the agency directory is the city's ----------------------------------------------------
+
+
+def _agency(area: str, hlc: int, name: str = "保健センター", **kwargs: Any) -> dict[str, Any]:
+    return change(new_id(), "name", name, hlc, area=area, record_type="agency", **kwargs)
+
+
+def test_every_user_receives_every_agency_whatever_their_areas(api: Api) -> None:
+    honcho = api.user_with_device("honcho", ["honcho"])
+    t = api.clock.stamp(-60_000)
+    agency = _agency("honcho", t)
+    household = change(new_id(), "status", "active", t + 1, area="honcho")
+    honcho.push(agency, household)
+    aiko = api.user_with_device("aiko", ["mure"])
+    nobody = api.user_with_device("newcomer", [])
+    # The agency registered by 本庁 reaches Aiko (mure) and a user of no area; the household
+    # does not.
+    assert [_wire(i) for i in aiko.pull()] == [agency]
+    assert [_wire(i) for i in nobody.pull()] == [agency]
+
+
+def test_any_user_may_add_or_edit_an_agency_of_any_area(api: Api) -> None:
+    honcho = api.user_with_device("honcho", ["honcho"])
+    aiko = api.user_with_device("aiko", ["mure"])
+    t = api.clock.stamp(-60_000)
+    agency = _agency("honcho", t)
+    honcho.push(agency)
+    # Aiko corrects its phone number (it keeps the area that registered it) ...
+    phone = change(agency["record_id"], "phone", "087-000-0000", t + 1, area="honcho",
+                   record_type="agency")  # fmt: skip
+    assert aiko.push(phone)["acknowledged"] == [phone["change_id"]]
+    # ... and registers one under an area she does not hold: the directory is everyone's.
+    other = _agency("shoga", t + 2, "勝賀の居場所")
+    assert aiko.push(other)["acknowledged"] == [other["change_id"]]
+    # It stays an agency of its area: it cannot be moved or turned into a household.
+    moved = change(agency["record_id"], "note", "移転", t + 3, area="mure", record_type="agency")
+    assert_error(aiko.post("/v1/push", {"changes": [moved]}), 403, "area_forbidden")
+    hijack = change(agency["record_id"], "status", "active", t + 3, area="honcho")
+    assert_error(aiko.post("/v1/push", {"changes": [hijack]}), 403, "area_forbidden")
+    # And a household of an area she does not hold stays out of reach.
+    foreign = change(new_id(), "status", "active", t + 4, area="honcho")
+    assert_error(aiko.post("/v1/push", {"changes": [foreign]}), 403, "area_forbidden")
+
+
+def test_a_conflict_over_an_agency_reaches_everyone_and_anyone_may_settle_it(api: Api) -> None:
+    honcho = api.user_with_device("honcho", ["honcho"])
+    aiko = api.user_with_device("aiko", ["mure"])
+    t = api.clock.stamp(-60_000)
+    agency = _agency("honcho", t)
+    honcho.push(agency)
+    record = agency["record_id"]
+    # Both change the name, each not having seen the other's: a conflict.
+    mine = change(record, "name", "高松市保健センター", t + 1, t, area="honcho",
+                  record_type="agency", site="b2b2b2b2")  # fmt: skip
+    theirs = change(record, "name", "保健センター（本庁）", t + 2, t, area="honcho",
+                    record_type="agency")  # fmt: skip
+    honcho.push(theirs)
+    assert aiko.push(mine)["conflicts"] == 1
+    [conflict] = [i for i in aiko.pull() if i["kind"] == "conflict"]
+    settle = change(record, "name", "高松市保健センター", t + 3, t + 2, area="honcho",
+                    record_type="agency", site="b2b2b2b2",
+                    resolves=conflict["change_id"])  # fmt: skip
+    assert aiko.push(settle)["acknowledged"] == [settle["change_id"]]
+
+
+def test_the_directory_is_backfilled_alone_up_to_a_bound(api: Api) -> None:
+    written = _push_everywhere(api)
+    boss = api.enroll("boss")
+    t = api.clock.stamp(-1)
+    agencies = [_agency(area, t + i) for i, area in enumerate(["shoga", "kagawa"])]
+    boss.push(*agencies)
+    until = api.head()
+    boss.push(_agency("mure", t + 5))  # after the bound
+    aiko = api.user_with_device("aiko", ["mure"])
+    page = aiko.get("/v1/changes", after=0, until=until, directory="true").json()
+    assert [_wire(i) for i in entries(page)] == agencies
+    assert page["next"] == until and written  # the households and the meeting are left out
+    both = aiko.get("/v1/changes", area="mure", directory="true")
+    assert_error(both, 400, "bad_request")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from ...record_types import SHARED_TYPES
 from ..log_entries import PULLED_COLUMNS, log_json, pulled_items
 from ..tables import log
 from .base import StoreBase
@@ -50,20 +51,26 @@ class Pulls(StoreBase):
         *,
         area: str | None = None,
         until: int | None = None,
+        directory: bool = False,
     ) -> Page:
         """Log entries after `after` (up to `until`) the holder of `areas` may see, by seq.
 
-        With `area`, only that area (a backfill); otherwise the areas and city-wide records.
-        `next` is the cursor to send next time: past everything this snapshot holds for the
-        caller when the page is the last one. Safe because seq follows commit order.
+        With `area`, only that area (a backfill); with `directory`, only the shared directory
+        (the backfill of a laptop that synced before the directory was shared); otherwise the
+        areas, city-wide records and the shared directory. `next` is the cursor to send next
+        time: past everything this snapshot holds for the caller when the page is the last
+        one. Safe because seq follows commit order.
         """
         query = select(*(log.c[name] for name in PULLED_COLUMNS)).where(log.c.seq > after)
         if until is not None:
             query = query.where(log.c.seq <= until)
+        shared = log.c.type.in_(sorted(SHARED_TYPES))
         if area is not None:
             query = query.where(log.c.area == area)
+        elif directory:
+            query = query.where(shared)
         else:
-            query = query.where(or_(log.c.area.in_(list(areas)), log.c.area.is_(None)))
+            query = query.where(or_(log.c.area.in_(list(areas)), log.c.area.is_(None), shared))
         with self._read() as conn:
             result = conn.execute(query.order_by(log.c.seq).limit(limit + 1))
             # The driver's plain tuples: none of these columns needs SQLAlchemy's result

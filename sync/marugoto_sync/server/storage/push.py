@@ -25,7 +25,7 @@ from ...merge import (
     orphan_conflicts,
     parent_conflict,
 )
-from ...record_types import RECORD_TYPES
+from ...record_types import RECORD_TYPES, SHARED_TYPES
 from ..log_entries import change_row, conflict_row, to_json
 from ..tables import field_state, log, records
 from .base import RECORD_READ, STATE_READ, AreaForbidden, StoreBase, chunks
@@ -89,7 +89,9 @@ class Pushes(StoreBase):
                 # commit, so no puller can see a number while an earlier one is uncommitted.
                 conn.execute(select(func.pg_advisory_xact_lock(PUSH_LOCK)))
             granted = set(self._areas_of(conn, user_id))
-            foreign = sorted({c.area for c in changes if c.area is not None} - granted)
+            # The shared directory (agencies) is everyone's to write, whatever its area.
+            areas = {c.area for c in changes if c.area is not None and c.type not in SHARED_TYPES}
+            foreign = sorted(areas - granted)
             if foreign:
                 raise AreaForbidden(
                     f"This push touches area {', '.join(foreign)}, which is not granted to "
@@ -162,8 +164,8 @@ class Pushes(StoreBase):
             if change.resolves is None:
                 continue
             if change.resolves in areas:
-                area = areas[change.resolves]
-                if area is None or area in granted:
+                rtype, area = areas[change.resolves]
+                if area is None or area in granted or rtype in SHARED_TYPES:
                     continue
             elif restored:
                 # The server may have lost it with the end of its log; laptops that pulled
@@ -174,14 +176,17 @@ class Pushes(StoreBase):
                 "a conflict of this user's areas; nothing of this push was saved."
             )
 
-    def _conflict_areas(self, conn: Connection, conflict_ids: Sequence[str]) -> dict[str, Any]:
-        """The area (None: city-wide) of each of these conflicts the log holds."""
-        found: dict[str, Any] = {}
+    def _conflict_areas(
+        self, conn: Connection, conflict_ids: Sequence[str]
+    ) -> dict[str, tuple[str, str | None]]:
+        """The record type and area (None: city-wide) of each of these conflicts the log
+        holds."""
+        found: dict[str, tuple[str, str | None]] = {}
         for chunk in chunks(conflict_ids):
-            query = select(log.c.change_id, log.c.area).where(
+            query = select(log.c.change_id, log.c.type, log.c.area).where(
                 log.c.kind == "conflict", log.c.change_id.in_(chunk)
             )
-            found.update((row[0], row[1]) for row in conn.execute(query))
+            found.update((row[0], (row[1], row[2])) for row in conn.execute(query))
         return found
 
     def _rows_with(
