@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from marugoto_desktop import policy
 from marugoto_desktop.vault import KdfParams, Vault, keyslots
 
 PASSPHRASE = "correct horse battery staple"
@@ -21,6 +22,16 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.delenv("MARUGOTO_PASSPHRASE", raising=False)
     monkeypatch.delenv("MARUGOTO_NEW_PASSPHRASE", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_machine_policy(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test reads this machine's own policy file; tests that want one write their own."""
+    missing = tmp_path_factory.mktemp("etc") / "policy.toml"
+    monkeypatch.setattr(policy, "machine_policy_file", lambda: missing)
+    policy.machine_policy.cache_clear()
+    yield
+    policy.machine_policy.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ from marugoto_sync.merge import PARENT_DELETED
 from .. import __version__
 from ..domain.schema import SCHEMAS, Kind
 from ..domain.validation import FieldError
+from ..policy import machine_policy
 from ..reports.export import export_problems
 from ..vault import Vault
 from ..vault.replica import ConflictNotFound, ConflictView, VaultReplica
@@ -89,6 +90,7 @@ def enroll(
     current = enrolled_settings(vault)
     if current is not None and not replace:
         raise AlreadyEnrolled(current)
+    ca_file = as_policy_says(server, ca_file)
     name = device_name or platform.node() or "laptop"
     with SyncClient(server, ca_file=ca_file, app_version=__version__) as client:
         enrollment = client.enroll(user, password, name)
@@ -104,6 +106,21 @@ def enroll(
         },
     )
     return enrollment
+
+
+def as_policy_says(server: str, ca_file: Any) -> Any:
+    """The CA file to trust for `server`, as the machine policy (policy.py) has it: the
+    policy's server is the only one allowed, and its CA file replaces the person's choice."""
+    rules = machine_policy()
+    if not rules.server_allowed(server):
+        raise SyncError(
+            "server_not_allowed",
+            f"this computer may sync only with {rules.server_url} (machine policy "
+            f"{rules.source}), not {server}",
+            server=server,
+            allowed=rules.server_url,
+        )
+    return rules.ca_file or ca_file
 
 
 def server_settings(vault: Vault) -> dict[str, Any]:
@@ -158,12 +175,13 @@ def sync(
     revoked, the vault is wiped before the error is raised.
     """
     settings = server_settings(vault)
+    ca_file = as_policy_says(settings["server"], settings.get("ca_file"))
     replica = VaultReplica(vault)
     try:
         with SyncClient(
             settings["server"],
             token=settings["token"],
-            ca_file=settings.get("ca_file"),
+            ca_file=ca_file,
             app_version=__version__,
         ) as client:
             report = client.sync(replica, progress, cancelled)

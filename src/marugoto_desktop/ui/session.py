@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
 from ..operations.changes import OpChanges
+from ..policy import machine_policy
 from ..vault import Vault, VaultLocked
 
 DEFAULT_AUTO_LOCK_MINUTES = 5
@@ -32,7 +33,8 @@ _INPUT_EVENTS = frozenset(
 
 
 def auto_lock_minutes() -> int:
-    return max(1, setting_int("security/auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES))
+    chosen = setting_int("security/auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES)
+    return machine_policy().lock_minutes(chosen)  # (never longer than IT allows)
 
 
 def setting_int(key: str, default: int) -> int:

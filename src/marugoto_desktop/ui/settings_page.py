@@ -20,6 +20,7 @@ from ..operations.profile import consultant_setting
 from ..operations.sync import enrolled_settings
 from ..operations.visits import set_consultant
 from .forms import CodePicker
+from .policy_fields import limit_auto_lock
 from .session import Session, auto_lock_minutes, setting_int
 
 DEFAULT_TEXT_SIZE = 10
@@ -44,6 +45,7 @@ class SettingsPage(QWidget):
         self.auto_lock.setRange(1, 120)
         self.auto_lock.setSuffix(self.tr(" min"))
         self.auto_lock.setAccessibleName(self.tr("Lock after idle minutes"))
+        limit_auto_lock(self.auto_lock)
         self.text_size = QSpinBox()
         self.text_size.setObjectName("text_size")
         self.text_size.setRange(8, 24)

@@ -44,6 +44,7 @@ from ..vault import RecordNotFound
 from ..vault.replica import VaultReplica
 from .background import Runner
 from .messages import field_error_text
+from .policy_fields import fix_server_fields
 from .session import Session
 
 translate = QCoreApplication.translate
@@ -72,6 +73,9 @@ def sync_code_text(code: str) -> str:
             "the office.",
         ),
         "insecure_url": translate("SyncPage", "The server address must start with https://."),
+        "server_not_allowed": translate(
+            "SyncPage", "Your IT department allows only its own server on this computer."
+        ),
         "bad_credentials": translate("SyncPage", "The user name or password is wrong."),
         "unauthorized": translate(
             "SyncPage", "The server no longer accepts this laptop. Connect it again."
@@ -167,6 +171,7 @@ class SyncPage(QWidget):
         self.password.setAccessibleName(translate("SyncPage", "Password"))
         self.ca_file = QLineEdit(str(QSettings().value("sync/ca_file", "")))
         self.ca_file.setAccessibleName(translate("SyncPage", "CA certificate file"))
+        fix_server_fields(self.server, self.ca_file)
         self.enrol_button = QPushButton(translate("SyncPage", "Connect"))
         self.enrol_button.clicked.connect(self.enrol)
         enrol_form = QFormLayout()

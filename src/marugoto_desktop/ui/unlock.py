@@ -25,9 +25,11 @@ from ..operations.demo import write_demo
 from ..operations.sync import enroll
 from ..operations.vaults import MIN_PASSPHRASE_LENGTH, init_vault, open_vault, vault_exists
 from ..operations.visits import set_consultant
+from ..platform_paths import default_vault_dir, demo_vault_dir
 from ..vault import Vault
 from .background import Busy, Runner
 from .messages import vault_error_text
+from .policy_fields import fix_server_fields
 from .sync_page import sync_error_text
 
 DEMO_HOUSEHOLDS = 200
@@ -204,7 +206,7 @@ class FirstRunPage(QWidget):
     def __init__(self, runner: Runner) -> None:
         super().__init__()
         self._runner = runner
-        self.folder = QLineEdit(str(Path("~/marugoto")))
+        self.folder = QLineEdit(str(default_vault_dir()))
         self.folder.setAccessibleName(self.tr("Vault folder"))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
@@ -245,6 +247,7 @@ class FirstRunPage(QWidget):
         self.password.setAccessibleName(self.tr("Server password"))
         self.ca_file = QLineEdit()
         self.ca_file.setAccessibleName(self.tr("CA certificate file"))
+        fix_server_fields(self.server, self.ca_file)
         enrol_form = QFormLayout()
         enrol_form.addRow(self.tr("Server"), self.server)
         enrol_form.addRow(self.tr("User name"), self.user)
@@ -397,7 +400,7 @@ class FirstRunPage(QWidget):
         secret = self._checked_passphrase()
         if secret is None:
             return
-        text = self.folder.text().strip() or "~/marugoto-demo"
+        text = self.folder.text().strip() or str(demo_vault_dir())
         folder = folder_path(text)
 
         def work(
