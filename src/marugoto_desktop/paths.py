@@ -19,3 +19,12 @@ def fonts_dir() -> Path:
 
 def translations_dir() -> Path:
     return resources_dir() / "i18n"
+
+
+def icons_dir() -> Path:
+    return resources_dir() / "icons"
+
+
+def licenses_dir() -> Path:
+    """Licence texts the packages do not ship themselves, and the generated notices."""
+    return resources_dir() / "licenses"

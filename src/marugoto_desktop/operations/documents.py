@@ -11,25 +11,20 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from ..domain.records import Record
 from ..domain.vocabularies import CONSENT_PURPOSES, RELATIONSHIP
 from ..reports.consent_scope import consent_scope
 from ..reports.figures import Period
-from ..reports.pdf.activity import TITLE_TEXT as ACTIVITY_TITLE
-from ..reports.pdf.activity import activity_pdf
-from ..reports.pdf.annual import TITLE_TEXT as FIGURES_TITLE
-from ..reports.pdf.annual import annual_pdf
-from ..reports.pdf.day import TITLE_TEXT as DAY_TITLE
-from ..reports.pdf.day import day_pdf
-from ..reports.pdf.face_sheet import TITLE_TEXT as FACE_SHEET_TITLE
-from ..reports.pdf.face_sheet import Household, face_sheet_pdf, shared_face_sheet_pdf
-from ..reports.pdf.fonts import register_fonts
-from ..reports.pdf.layout import DocumentInfo
-from ..reports.pdf.protect import protect
 from ..vault import Vault
 from .figures import report
 from .sync import enrolled_settings
+
+# reportlab and pypdf take over half a second to import: the documents' modules load on the
+# first document (or in the background after unlock, prepare()), not when the app starts.
+if TYPE_CHECKING:
+    from ..reports.pdf.layout import DocumentInfo
 
 
 class RecordMissing(LookupError):
@@ -44,6 +39,8 @@ class RecordMissing(LookupError):
 def prepare() -> None:
     """Load the fonts every document embeds (about half a second, once per process): the
     desktop app does it in the background after unlock, so the first print is quick too."""
+    from ..reports.pdf.fonts import register_fonts
+
     register_fonts()
 
 
@@ -56,10 +53,14 @@ def author(vault: Vault) -> str:
 
 
 def _info(vault: Vault, title: str, generated_by: str | None, now: datetime | None) -> DocumentInfo:
+    from ..reports.pdf.layout import DocumentInfo
+
     return DocumentInfo(title, generated_by or author(vault), now or datetime.now())
 
 
 def _finish(pdf: bytes, password: str | None) -> bytes:
+    from ..reports.pdf.protect import protect
+
     return protect(pdf, password) if password else pdf
 
 
@@ -88,6 +89,9 @@ def activity_document(
     password: str | None = None,
 ) -> bytes:
     """活動記録票 of one activity."""
+    from ..reports.pdf.activity import TITLE_TEXT as ACTIVITY_TITLE
+    from ..reports.pdf.activity import activity_pdf
+
     activity = _get(vault, "activity", activity_id)
     household = vault.get(activity.parent_id) if activity.parent_id else None
     members = members_of(vault, household.id) if household else []
@@ -110,6 +114,9 @@ def household_document(
 ) -> bytes:
     """フェイスシート of a household: whole, for the team; or, `for_agency`, only what the
     household's consents cover for that agency and purpose (ConsentRefused otherwise)."""
+    from ..reports.pdf.face_sheet import TITLE_TEXT as FACE_SHEET_TITLE
+    from ..reports.pdf.face_sheet import Household, face_sheet_pdf, shared_face_sheet_pdf
+
     household = _get(vault, "household", household_id)
     members = members_of(vault, household_id)
     issues = vault.records("issue", parent_id=household_id)
@@ -158,6 +165,9 @@ def day_document(
     password: str | None = None,
 ) -> bytes:
     """業務日報: every activity of a date (recorded by `consultant`, if given) in time order."""
+    from ..reports.pdf.day import TITLE_TEXT as DAY_TITLE
+    from ..reports.pdf.day import day_pdf
+
     wanted = day.isoformat()
     who = _plain(consultant) if consultant else None
     chosen = [
@@ -194,6 +204,9 @@ def figures_document(
     password: str | None = None,
 ) -> bytes:
     """年度実績報告 of a fiscal year, or the same for any period and areas."""
+    from ..reports.pdf.annual import TITLE_TEXT as FIGURES_TITLE
+    from ..reports.pdf.annual import annual_pdf
+
     found = report(vault, period, areas)
     title = f"{period.label} {FIGURES_TITLE}" if period.fiscal_year else FIGURES_TITLE
     info = _info(vault, title, generated_by, now)

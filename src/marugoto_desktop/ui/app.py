@@ -7,11 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
-from ..paths import fonts_dir, translations_dir
+from ..paths import fonts_dir, icons_dir, translations_dir
+from ..policy import PolicyInvalid, machine_policy
 from .settings_page import text_size
 from .windows import MainWindow
 
@@ -76,6 +77,7 @@ def create_application(argv: Sequence[str]) -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("marugoto-desktop")
     app.setOrganizationName("Takamatsu City")
+    app.setWindowIcon(QIcon(str(icons_dir() / "marugoto-desktop.png")))
     QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
     family = register_fonts()
     if family:
@@ -84,15 +86,52 @@ def create_application(argv: Sequence[str]) -> QApplication:
     return app
 
 
-def run(vault: Path | None = None, argv: Sequence[str] = ()) -> int:
+class _QuitWhenPainted(QObject):
+    """--quit-when-shown: end the program once the first page has been drawn (start-up timing)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            QCoreApplication.exit(0)
+        return False
+
+
+def policy_refused(error: PolicyInvalid) -> int:
+    """A broken machine policy stops the app: running without IT's rules is not an option."""
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        QCoreApplication.translate("App", "Cannot start"),
+        QCoreApplication.translate(
+            "App",
+            "The settings file your IT department placed on this computer cannot be read, so "
+            "the app does not start. Tell your IT department:\n%1",
+        ).replace("%1", str(error)),
+    )
+    box.exec()
+    return 1
+
+
+def run(vault: Path | None = None, argv: Sequence[str] = (), quit_when_shown: bool = False) -> int:
     app = create_application(argv or sys.argv[:1])
+    try:
+        machine_policy()
+    except PolicyInvalid as error:
+        return policy_refused(error)
     window = MainWindow(default_vault=vault)
+    if quit_when_shown:  # (the first field of the page shown: drawn once the page is)
+        page = window.pages.currentWidget()
+        field = page.findChild(QLineEdit) if page is not None else None
+        assert field is not None
+        field.installEventFilter(_QuitWhenPainted(window))
     window.show()
     return app.exec()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="marugoto-desktop-gui")
+    parser = argparse.ArgumentParser(prog="marugoto-desktop")
     parser.add_argument("--vault", type=Path, metavar="DIR")
+    parser.add_argument(
+        "--quit-when-shown", action="store_true", help="exit once the first page is drawn (timing)"
+    )
     args = parser.parse_args(argv)
-    return run(args.vault.expanduser() if args.vault else None)
+    vault = args.vault.expanduser() if args.vault else None
+    return run(vault, quit_when_shown=args.quit_when_shown)
