@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..operations import documents
 from ..vault import Vault
+from .about import AboutDialog
 from .activity import ActivityDialog
 from .background import Busy, Runner, run_in_background
 from .directory import AgenciesPage, MeetingsPage
@@ -245,6 +246,13 @@ class MainWindow(QMainWindow):
             self.print_day_action,
         ):
             printing.addAction(action)
+        self.about_action = self._action(
+            self.tr("About marugoto-desktop…"), "", self.about, "about"
+        )
+        self.menuBar().addMenu(self.tr("&Help")).addAction(self.about_action)
+
+    def about(self) -> None:
+        AboutDialog(self).exec()
 
     def _screen(self, index: int) -> None:
         if self.workspace is not None:
