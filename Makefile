@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck contracts pytest bench clean venv i18n screenshots qt-libs
+.PHONY: run test lint typecheck contracts pytest bench clean venv i18n screenshots qt-libs \
+	installer installer-smoke
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -42,8 +43,8 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m marugoto_desktop.ui.screenshots build/screenshots
 
 lint: $(STAMP)
-	$(BIN)/ruff check src sync tests bench
-	$(BIN)/ruff format --check src sync tests bench
+	$(BIN)/ruff check src sync tests bench installer
+	$(BIN)/ruff format --check src sync tests bench installer
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -60,7 +61,27 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build dist
+
+# The packaged app (docs/packaging.md). It is built in an environment of its own, with the app's
+# run-time dependencies and PyInstaller only, so that no test or server package can ride along.
+IVENV := build/installer-venv
+IBIN := $(IVENV)/bin
+ISTAMP := $(IVENV)/.installed
+
+$(ISTAMP): pyproject.toml
+	@test -x $(IBIN)/python || $(PYTHON) -m venv $(IVENV)
+	$(IBIN)/python -m pip install --quiet --upgrade pip
+	$(IBIN)/python -m pip install --quiet -e '.[installer]'
+	@touch $(ISTAMP)
+
+# dist/marugoto-desktop/ and dist/marugoto-desktop-VERSION-PLATFORM.tar.gz
+installer: $(ISTAMP)
+	$(IBIN)/python installer/build.py
+
+# Builds, then runs the frozen program headless in a clean HOME; prints the budgets.
+installer-smoke: installer
+	$(IBIN)/python installer/smoke.py
 
 # Refresh the translation source from the UI code, then compile it (edit the .ts with Qt Linguist).
 i18n: $(STAMP)
