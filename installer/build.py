@@ -1,16 +1,19 @@
 """`make installer`: the generated inputs, PyInstaller, then a versioned archive.
 
-    python installer/build.py            (from the build environment: .venv-installer)
+    python installer/build.py [--sign "COMMAND"]    (in build/installer-venv)
 
 Writes dist/marugoto-desktop/ (the program folder) and
 dist/marugoto-desktop-VERSION-PLATFORM.tar.gz (a .zip on Windows). On Windows, Inno Setup then
-makes the installer from dist/marugoto-desktop/ (installer/README.md).
+makes the installer from dist/marugoto-desktop/ (installer/README.md). With --sign, COMMAND
+followed by the programs' paths runs before the archive is made (Windows: signtool sign …).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -113,6 +116,14 @@ def finish(folder: Path) -> None:
         console.replace(folder / f"{NAME}.com")
 
 
+def sign(folder: Path, command: str) -> None:
+    programs = [p for p in folder.iterdir() if p.suffix in (".exe", ".com")]
+    if not programs:
+        raise SystemExit(f"nothing to sign in {folder}")
+    words = shlex.split(command, posix=sys.platform != "win32")
+    subprocess.run([*words, *map(str, programs)], check=True)
+
+
 def archive(folder: Path, version: str) -> Path:
     system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
     stem = f"{NAME}-{version}-{system}-{platform.machine().lower()}"
@@ -129,12 +140,17 @@ def archive(folder: Path, version: str) -> Path:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sign", metavar="COMMAND", help="sign the programs with COMMAND FILE…")
+    args = parser.parse_args()
     start = time.perf_counter()
     version = project_version()
     generate(version)
     pyinstaller()
     folder = DIST / NAME
     finish(folder)
+    if args.sign:
+        sign(folder, args.sign)
     built = time.perf_counter() - start
     path = archive(folder, version)
     print(

@@ -82,3 +82,21 @@ def test_the_version_resource_carries_the_version_and_the_city() -> None:
 def test_a_version_windows_cannot_hold_is_refused() -> None:
     with pytest.raises(ValueError, match="65535"):
         windows_version.version_tuple("1.70000.0")
+
+
+def test_the_icon_file_holds_every_size_as_png() -> None:
+    import struct
+
+    from PySide6.QtGui import QImage
+
+    data = (INSTALLER.parent / "resources" / "icons" / "marugoto-desktop.ico").read_bytes()
+    reserved, kind, count = struct.unpack_from("<HHH", data)
+    assert (reserved, kind, count) == (0, 1, 7)
+    sizes = []
+    for i in range(count):
+        width, _, _, _, _, bits, length, offset = struct.unpack_from("<BBBBHHII", data, 6 + 16 * i)
+        image = QImage.fromData(data[offset : offset + length], "PNG")
+        assert not image.isNull() and bits == 32
+        assert image.width() == (width or 256)
+        sizes.append(image.width())
+    assert sizes == [16, 24, 32, 48, 64, 128, 256]
