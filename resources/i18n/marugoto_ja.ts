@@ -836,47 +836,47 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="67"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="72"/>
         <source>Link to a household</source>
         <translation>世帯にひも付ける</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="75"/>
         <source>Search by name, kana, address or phone</source>
         <translation>氏名・ふりがな・住所・電話で検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="71"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="76"/>
         <source>Search households</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="79"/>
         <source>Household</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="79"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="79"/>
         <source>Address</source>
         <translation>住所</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="85"/>
         <source>Link</source>
         <translation>ひも付ける</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="86"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="90"/>
         <source>Households of %1. Once linked, the record stays with the household.</source>
         <translation>%1 の世帯です。ひも付けた記録はその世帯のものになり、元には戻せません。</translation>
     </message>
@@ -1240,95 +1240,111 @@
 <context>
     <name>OutreachPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="121"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="126"/>
         <source>Gathering kind</source>
         <translation>会合の種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="123"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="195"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="128"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="212"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="125"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="161"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="196"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="130"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="166"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="213"/>
         <source>Place</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="127"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="159"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="132"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="164"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="214"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="135"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="140"/>
         <source>+1 person</source>
         <translation>＋1人</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="140"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="145"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="191"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="148"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="153"/>
         <source>Concerns heard (without names; link to a household later)</source>
         <translation>気になったこと（名前は書かずに。世帯とのひも付けは後で）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="150"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="163"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="155"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="168"/>
         <source>Concerns</source>
         <translation>気になったこと</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="156"/>
         <source>Save the gathering</source>
         <translation>会合を記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="162"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="167"/>
         <source>People</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="169"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="214"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="174"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="234"/>
         <source>Recent gatherings</source>
         <translation>最近の会合</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="182"/>
-        <source>At a gathering: choose its kind and place, press +1 for each person you talk with (or the + key), note what worried you without naming anyone, then save. When a concern turns out to be about a household, choose the gathering on the right and link it to that household.</source>
-        <translation>使い方：会合の種別と場所を選び、話をした人ごとに「+1人」（または + キー）を押します。気になったことは名前を書かずに書きとめ、「会合を記録」で保存します。あとで特定の世帯のことだと分かったら、右の一覧で会合を選び、その世帯にひも付けます。</translation>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="328"/>
+        <source>%1 people at this gathering.</source>
+        <translation>この会合は %1 人になりました。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="309"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="357"/>
         <source>Linked: it is now in the household&apos;s timeline.</source>
         <translation>ひも付けました。世帯の活動記録に入りました。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="160"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="194"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="165"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="211"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="172"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="177"/>
         <source>Link to a household…</source>
         <translation>世帯にひも付ける…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="175"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="180"/>
         <source>When a concern turns out to be about a household, file it there.</source>
         <translation>気になったことが特定の世帯のことだと分かったら、その世帯の記録に移します。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="251"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="187"/>
+        <source>+1 person to the chosen gathering</source>
+        <translation>選んだ会合に +1 人</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="193"/>
+        <source>−1 person from the chosen gathering</source>
+        <translation>選んだ会合から −1 人</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="198"/>
+        <source>At a gathering: choose its kind and place, press +1 for each person you talk with (or the + key), note what worried you without naming anyone, then save. To go on counting at a gathering already saved, choose it on the right and tap +1 there. When a concern turns out to be about a household, choose the gathering on the right and link it to that household.</source>
+        <translation>会合では、種別と場所を選び、話した人ごとに +1（または + キー）を押し、気になったことを名前を出さずに書いて保存します。保存済みの会合で数え続けるときは、右の一覧でその会合を選び、そこの +1 を押します。気になったことが特定の世帯のことだと分かったら、右の一覧で会合を選び、その世帯にひも付けます。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="272"/>
         <source>Saved: %1 people.</source>
         <translation>記録しました：%1 人。</translation>
     </message>

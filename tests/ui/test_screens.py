@@ -344,3 +344,28 @@ def test_record_list_models_pass_qtmodeltester(demo_vault, qtmodeltester, record
     qtmodeltester.check(model, force_py=True)
     model.set_records(demo_vault.records(record_type)[:10])
     qtmodeltester.check(model, force_py=True)
+
+
+def test_a_tap_on_a_chosen_gathering_adds_to_its_head_count(demo_window, qtbot):
+    workspace = demo_window.workspace
+    vault = demo_window.vault
+    workspace.show_named("outreach")
+    page = workspace.outreach
+    page.kind.set_code("outreach.gathering")
+    page.area.set_code("mure")
+    page.place.setText("牟礼公民館")
+    for _ in range(3):
+        qtbot.mouseClick(page.plus, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert not page.chosen_plus.isEnabled()  # nothing chosen yet
+    page.recent.selectRow(0)
+    gathering = page.chosen_gathering()
+    assert gathering is not None and gathering.get("contacts") == 3
+    for _ in range(4):
+        qtbot.mouseClick(page.chosen_plus, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.chosen_minus, Qt.MouseButton.LeftButton)
+    assert vault.get(gathering.id).get("contacts") == 6
+    assert page.chosen_gathering().id == gathering.id  # still chosen after each refresh
+    assert page.recent_model.row_at(0).cells[3] == "6"
+    assert "6" in page.link_message.text()
+    assert page.counter.text() == "0"  # the new gathering's count is left alone

@@ -27,7 +27,12 @@ from ..domain.records import Record
 from ..domain.validation import RecordInvalid
 from ..operations.changes import OpChanges
 from ..operations.households import find_households
-from ..operations.visits import gatherings, link_to_household, record_outreach
+from ..operations.visits import (
+    count_contacts,
+    gatherings,
+    link_to_household,
+    record_outreach,
+)
 from ..vault import VaultError
 from .forms import CodePicker
 from .messages import field_error_text, vault_error_text
@@ -177,12 +182,24 @@ class OutreachPage(QWidget):
         self.link_button.clicked.connect(self.link_chosen)
         self.link_message = QLabel()
         self.link_message.setWordWrap(True)
+        # Counting goes on at a gathering already saved (people arriving late, a second
+        # round): each tap adds to its head count at once.
+        self.chosen_plus = QPushButton(self.tr("+1 person to the chosen gathering"))
+        self.chosen_plus.setObjectName("chosen_plus")
+        self.chosen_plus.setMinimumHeight(48)
+        self.chosen_plus.clicked.connect(lambda: self.add_to_chosen(1))
+        self.chosen_minus = QPushButton(self.tr("−1"))
+        self.chosen_minus.setObjectName("chosen_minus")
+        self.chosen_minus.setAccessibleName(self.tr("−1 person from the chosen gathering"))
+        self.chosen_minus.setMinimumHeight(48)
+        self.chosen_minus.clicked.connect(lambda: self.add_to_chosen(-1))
         self.how = QLabel(
             self.tr(
                 "At a gathering: choose its kind and place, press +1 for each person you "
                 "talk with (or the + key), note what worried you without naming anyone, then "
-                "save. When a concern turns out to be about a household, choose the gathering "
-                "on the right and link it to that household."
+                "save. To go on counting at a gathering already saved, choose it on the right "
+                "and tap +1 there. When a concern turns out to be about a household, choose "
+                "the gathering on the right and link it to that household."
             )
         )
         self.how.setObjectName("outreach_how")
@@ -207,12 +224,16 @@ class OutreachPage(QWidget):
         left.addWidget(self.message)
         left.addStretch(1)
         left.addWidget(self.how)
+        count_row = QHBoxLayout()
+        count_row.addWidget(self.chosen_minus, 1)
+        count_row.addWidget(self.chosen_plus, 3)
         link_row = QHBoxLayout()
         link_row.addWidget(self.link_message, 1)
         link_row.addWidget(self.link_button)
         right = QVBoxLayout()
         right.addWidget(QLabel(self.tr("Recent gatherings")))
         right.addWidget(self.recent, 1)
+        right.addLayout(count_row)
         right.addLayout(link_row)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 2)
@@ -258,6 +279,7 @@ class OutreachPage(QWidget):
         vault = self.session.vault
         if vault is None:
             return
+        chosen = self.chosen_gathering()
         self._gatherings = gatherings(vault)[:RECENT]
         rows = []
         for activity in self._gatherings:
@@ -274,6 +296,9 @@ class OutreachPage(QWidget):
                 )
             )
         self.recent_model.set_rows(rows)
+        ids = [g.id for g in self._gatherings]
+        if chosen is not None and chosen.id in ids:  # the same gathering stays chosen
+            self.recent.selectRow(ids.index(chosen.id))
         self._chosen()
 
     def chosen_gathering(self) -> Record | None:
@@ -281,7 +306,30 @@ class OutreachPage(QWidget):
         return self._gatherings[row] if 0 <= row < len(self._gatherings) else None
 
     def _chosen(self) -> None:
-        self.link_button.setEnabled(self.chosen_gathering() is not None)
+        chosen = self.chosen_gathering() is not None
+        for button in (self.link_button, self.chosen_plus, self.chosen_minus):
+            button.setEnabled(chosen)
+
+    def add_to_chosen(self, step: int) -> None:
+        """A tap on a gathering already saved: its head count changes in the vault at once."""
+        gathering = self.chosen_gathering()
+        vault = self.session.vault
+        if gathering is None or vault is None:
+            return
+        try:
+            record, changes = count_contacts(vault, gathering.id, step)
+        except RecordInvalid as exc:
+            self.link_message.setText("\n".join(field_error_text(e) for e in exc.errors))
+            return
+        except VaultError as exc:
+            self.link_message.setText(vault_error_text(exc))
+            return
+        self.link_message.setText(
+            self.tr("%1 people at this gathering.").replace(
+                "%1", str(record.fields.get("contacts", 0))
+            )
+        )
+        self.session.notify(changes)
 
     def link_chosen(self) -> None:
         gathering = self.chosen_gathering()
