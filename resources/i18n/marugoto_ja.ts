@@ -2,64 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
-    <name>AboutDialog</name>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="39"/>
-        <source>About marugoto-desktop</source>
-        <translation>このアプリについて</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="47"/>
-        <source>Built %1 from commit %2.</source>
-        <translation>%1 にコミット %2 から作成。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="50"/>
-        <source>Running from the source code.</source>
-        <translation>ソースコードから実行中です。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="53"/>
-        <source>Case records for the all-round welfare consultants of Takamatsu City.</source>
-        <translation>高松市まるごと福祉相談員の支援記録アプリです。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="57"/>
-        <source>Licences</source>
-        <translation>ライセンス</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="60"/>
-        <source>Qt and Qt for Python (PySide6): GNU LGPL version 3. They are separate, replaceable files in the program&apos;s folder. Source: %1 and %2</source>
-        <translation>Qt と Qt for Python（PySide6）：GNU LGPL 第3版。プログラムのフォルダーに別ファイルとして置かれ、差し替えできます。ソースコード：%1 と %2</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="66"/>
-        <source>BIZ UDGothic and BIZ UDPGothic (Morisawa): SIL Open Font License 1.1.</source>
-        <translation>BIZ UDゴシック・BIZ UDPゴシック（モリサワ）：SIL Open Font License 1.1。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="69"/>
-        <source>Python and the other libraries: each under its own licence, listed in full below and in %1 beside the program.</source>
-        <translation>Python とその他のライブラリ：それぞれのライセンスによります。全文は下と、プログラムと同じフォルダーの %1 にあります。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="74"/>
-        <source>The source code of this program is kept by Takamatsu City; your IT department can give you a copy of the version above.</source>
-        <translation>このプログラムのソースコードは高松市が保管しています。上記の版の写しは情報システム担当から受け取れます。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="87"/>
-        <source>Third-party licences</source>
-        <translation>第三者ライセンス</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/about.py" line="91"/>
-        <source>Close</source>
-        <translation>閉じる</translation>
-    </message>
-</context>
-<context>
     <name>ActivityDialog</name>
     <message>
         <location filename="../../src/marugoto_desktop/ui/activity.py" line="51"/>
@@ -181,18 +123,16 @@
     </message>
 </context>
 <context>
-    <name>App</name>
+    <name>AreaChoice</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/app.py" line="102"/>
-        <source>Cannot start</source>
-        <translation>起動できません</translation>
+        <location filename="../../src/marugoto_desktop/ui/area_choice.py" line="26"/>
+        <source>Areas covered</source>
+        <translation>集計するエリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/app.py" line="103"/>
-        <source>The settings file your IT department placed on this computer cannot be read, so the app does not start. Tell your IT department:
-%1</source>
-        <translation>情報システム担当がこのパソコンに置いた設定ファイルを読み取れないため、アプリを起動できません。情報システム担当に次の内容を伝えてください：
-%1</translation>
+        <location filename="../../src/marugoto_desktop/ui/area_choice.py" line="36"/>
+        <source>City-wide meetings</source>
+        <translation>全市の会議</translation>
     </message>
 </context>
 <context>
@@ -260,177 +200,177 @@
 <context>
     <name>FirstRunPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="210"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="276"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="309"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="208"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="273"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="306"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="211"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="209"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="215"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="277"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="213"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="274"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="219"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="279"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="217"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="276"/>
         <source>Passphrase again</source>
         <translation>パスフレーズ（確認）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="223"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="221"/>
         <source>Your name</source>
         <translation>お名前</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="225"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="223"/>
         <source>Office recovery public key file</source>
         <translation>事務所の回復用公開鍵ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="226"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="224"/>
         <source>The public key file from the office (.pem)</source>
         <translation>事務所から受け取った公開鍵ファイル（.pem）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="229"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="227"/>
         <source>Remember the passphrase. If it is forgotten, only the office recovery key can open these records; without a recovery key nothing can, and they are lost.</source>
         <translation>パスフレーズを忘れないでください。忘れた場合、記録を開けるのは事務所の回復用の鍵だけです。回復用の鍵がなければ誰にも開けず、記録は失われます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="237"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="235"/>
         <source>Connect to the office server now</source>
         <translation>今すぐ事務所のサーバーに接続する</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="240"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="238"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="240"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="244"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="253"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="250"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="247"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="245"/>
         <source>Server password</source>
         <translation>サーバーのパスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="249"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="247"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="252"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="249"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="254"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="251"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="255"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="252"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="261"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="258"/>
         <source>Create the vault</source>
         <translation>保管庫を作成</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="264"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="261"/>
         <source>Try with demo data</source>
         <translation>デモデータで試す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="267"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="264"/>
         <source>Open an existing vault…</source>
         <translation>既存の保管庫を開く…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="280"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="277"/>
         <source>Recovery key (optional)</source>
         <translation>回復用の鍵（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="281"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="278"/>
         <source>Your name (as recorder)</source>
         <translation>お名前（記録者）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="291"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="288"/>
         <source>Start a new vault</source>
         <translation>新しい保管庫を作る</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="315"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="312"/>
         <source>Too short: at least %1 characters.</source>
         <translation>短すぎます：%1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="316"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="313"/>
         <source>Weak: a longer passphrase is safer.</source>
         <translation>弱い：もっと長いパスフレーズが安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="317"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="314"/>
         <source>Fair: a few more words make it strong.</source>
         <translation>普通：もう少し長くすると強くなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="318"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="315"/>
         <source>Strong.</source>
         <translation>強い。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="322"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="319"/>
         <source>At least %1 characters; a few words are easy to remember.</source>
         <translation>%1 文字以上。いくつかの言葉をつなげると覚えやすく安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="338"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="335"/>
         <source>The passphrase must be at least %1 characters long.</source>
         <translation>パスフレーズは %1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="345"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="342"/>
         <source>The two passphrases differ. Type the same one twice.</source>
         <translation>2つのパスフレーズが違います。同じものを2回入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="380"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="377"/>
         <source>Creating the vault…</source>
         <translation>保管庫を作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="388"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="385"/>
         <source>To connect now, fill in the server, user name and password.</source>
         <translation>今すぐ接続するには、サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="415"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="412"/>
         <source>Making the demo records…</source>
         <translation>デモデータを作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="437"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="434"/>
         <source>The recovery key file could not be read.</source>
         <translation>回復用の鍵ファイルを読み込めませんでした。</translation>
     </message>
@@ -438,27 +378,27 @@
 <context>
     <name>FolderDialog</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="53"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="51"/>
         <source>Look in:</source>
         <translation>場所:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="54"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="52"/>
         <source>Folder:</source>
         <translation>フォルダ:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="55"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="53"/>
         <source>Files of type:</source>
         <translation>ファイルの種類:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="56"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="54"/>
         <source>Choose</source>
         <translation>選択</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="57"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="55"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -977,95 +917,85 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="148"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="279"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="308"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="147"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="271"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="300"/>
         <source>Marugoto welfare records</source>
         <translation>まるごと福祉 相談記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="194"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="193"/>
         <source>Find household</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="196"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="199"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="198"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="201"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="200"/>
         <source>Lock and quit</source>
         <translation>ロックして終了</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="205"/>
         <source>Print what is shown</source>
         <translation>表示中のものを印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="212"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="211"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="218"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="217"/>
         <source>Face sheet of the household</source>
         <translation>世帯のフェイスシート</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="220"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="224"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="223"/>
         <source>Day&apos;s report…</source>
         <translation>業務日報…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="233"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="232"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="239"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="238"/>
         <source>&amp;Print</source>
         <translation>印刷(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="250"/>
-        <source>About marugoto-desktop…</source>
-        <translation>このアプリについて…</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="252"/>
-        <source>&amp;Help</source>
-        <translation>ヘルプ(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="333"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="373"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="325"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="365"/>
         <source>Open a household first (Ctrl+F).</source>
         <translation>先に世帯を開いてください（Ctrl+F）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="384"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="376"/>
         <source>Choose an activity on the household&apos;s timeline first.</source>
         <translation>先に世帯の活動記録で活動を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="415"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="407"/>
         <source>Opened for printing. The copy is removed when you lock or quit.</source>
         <translation>印刷用に開きました。この写しはロックまたは終了のときに消去されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="420"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="412"/>
         <source>Not printed</source>
         <translation>印刷できません</translation>
     </message>
@@ -1350,19 +1280,6 @@
     </message>
 </context>
 <context>
-    <name>Policy</name>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/policy_fields.py" line="12"/>
-        <source>Set by your IT department</source>
-        <translation>情報システム担当が設定しています</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/policy_fields.py" line="31"/>
-        <source>At most %1 minutes: %2</source>
-        <translation>最長 %1 分（%2）</translation>
-    </message>
-</context>
-<context>
     <name>Printing</name>
     <message>
         <location filename="../../src/marugoto_desktop/ui/printing.py" line="54"/>
@@ -1438,7 +1355,7 @@
 <context>
     <name>QAbstractFileIconProvider</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/app.py" line="59"/>
+        <location filename="../../src/marugoto_desktop/ui/app.py" line="58"/>
         <source>Folder</source>
         <comment>All other platforms</comment>
         <translation>フォルダー</translation>
@@ -1494,130 +1411,129 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="57"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="58"/>
         <source>Fiscal year or period</source>
         <translation>年度または期間</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="60"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="61"/>
         <source>From</source>
         <translation>開始日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="61"/>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="65"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="62"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="66"/>
         <source>YYYY-MM-DD</source>
         <translation>年-月-日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="65"/>
         <source>To</source>
         <translation>終了日</translation>
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="69"/>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="122"/>
-        <source>Area</source>
-        <translation>エリア</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="73"/>
         <source>Show</source>
         <translation>集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="73"/>
         <source>Save as PDF…</source>
         <translation>PDF で保存…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="76"/>
         <source>Save as CSV…</source>
         <translation>CSV で保存…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="83"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="79"/>
         <source>Print (Ctrl+P)</source>
         <translation>印刷（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="116"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="112"/>
         <source>Period</source>
         <translation>期間</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="156"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="123"/>
+        <source>Areas</source>
+        <translation>エリア</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="155"/>
         <source>Period…</source>
         <translation>期間を指定…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="180"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="179"/>
         <source>Type both days as dates (YYYY-MM-DD), the first on or before the last.</source>
         <translation>開始日と終了日を 2025-04-01 のように入力してください（開始日は終了日以前）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="201"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="200"/>
         <source>Counting…</source>
         <translation>集計中…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="216"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="215"/>
         <source>Counting the figures…</source>
         <translation>実績を集計中…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="241"/>
         <source>Total</source>
         <translation>合計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="287"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="286"/>
         <source>Consultations</source>
         <translation>相談対応</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="318"/>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="326"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="317"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="325"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="323"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="322"/>
         <source>Look in:</source>
         <translation>場所:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="324"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="323"/>
         <source>File name:</source>
         <translation>ファイル名:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="325"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="324"/>
         <source>Files of type:</source>
         <translation>ファイルの種類:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="327"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="326"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="354"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="353"/>
         <source>Saved: %1</source>
         <translation>保存しました：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="359"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="358"/>
         <source>Saving…</source>
         <translation>保存中…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="364"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="363"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF ファイル (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="369"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="368"/>
         <source>CSV (*.csv)</source>
         <translation>CSV ファイル (*.csv)</translation>
     </message>
@@ -1625,115 +1541,115 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="40"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="39"/>
         <source>Your name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="42"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="41"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="72"/>
         <source>Your area</source>
         <translation>担当エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="46"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="45"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="47"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="46"/>
         <source>Lock after idle minutes</source>
         <translation>操作がないときにロックするまでの分数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="53"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="51"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="76"/>
         <source>Text size</source>
         <translation>文字の大きさ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="60"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="58"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="62"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="60"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="63"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="83"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="61"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="81"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="67"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="65"/>
         <source>Save settings</source>
         <translation>設定を保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="71"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="69"/>
         <source>You</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="71"/>
         <source>Your name (prefilled as recorder)</source>
         <translation>氏名（記録者として自動入力）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="73"/>
         <source>Safety and view</source>
         <translation>安全と表示</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="75"/>
         <source>Lock after idle</source>
         <translation>操作がないときのロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="77"/>
         <source>Office server</source>
         <translation>事務所のサーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="79"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="82"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="80"/>
         <source>CA file</source>
         <translation>CA 証明書</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="84"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="82"/>
         <source>Recovery</source>
         <translation>回復</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="112"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="110"/>
         <source>%1 (user %2)</source>
         <translation>%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="117"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="115"/>
         <source>Not connected. Connect on the 同期 screen.</source>
         <translation>未接続です。「同期」画面で接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="121"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="119"/>
         <source>The office recovery key can reopen this vault if the passphrase is forgotten. Ask the office; it keeps the key offline.</source>
         <translation>パスフレーズを忘れても、事務所の回復用の鍵でこの保管庫を開けます。事務所に相談してください（鍵はオフラインで保管されています）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="128"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="126"/>
         <source>This vault has no office recovery key: if the passphrase is forgotten, the records cannot be opened.</source>
         <translation>この保管庫には事務所の回復用の鍵がありません。パスフレーズを忘れると記録を開けなくなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="146"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="144"/>
         <source>Saved.</source>
         <translation>保存しました。</translation>
     </message>
@@ -1741,293 +1657,288 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="67"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="66"/>
         <source>Sync was stopped. What was sent or received so far is kept.</source>
         <translation>同期を中止しました。それまでに送受信した分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="69"/>
         <source>The server cannot be reached. Your work is kept on this laptop; sync again at the office.</source>
         <translation>サーバーに接続できません。記録はこのパソコンに保存されています。事務所でもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="74"/>
         <source>The server address must start with https://.</source>
         <translation>サーバーのアドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="75"/>
         <source>The user name or password is wrong.</source>
         <translation>ユーザー名かパスワードが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="76"/>
         <source>The server no longer accepts this laptop. Connect it again.</source>
         <translation>サーバーがこのパソコンを受け付けなくなりました。もう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="83"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="79"/>
         <source>This laptop was revoked by the office; its records were erased. Ask the office.</source>
         <translation>このパソコンは事務所で無効にされ、記録は消去されました。事務所に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="87"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="83"/>
         <source>This app is too old for the server. Install the new version.</source>
         <translation>このアプリはサーバーに対して古すぎます。新しい版を入れてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="90"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="86"/>
         <source>Some records are in an area you may no longer change.</source>
         <translation>変更できなくなったエリアの記録があります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="93"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="317"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="89"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="90"/>
         <source>This laptop is already connected to a server.</source>
         <translation>このパソコンはすでにサーバーに接続しています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="95"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="91"/>
         <source>This laptop&apos;s clock is wrong. Set the date and time, then sync again.</source>
         <translation>このパソコンの時計がずれています。日付と時刻を直してから同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="98"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
         <source>Too many attempts. Wait a minute and try again.</source>
         <translation>試行が多すぎます。少し待ってからやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="100"/>
         <source>The server refused the sync (%1).</source>
         <translation>サーバーが同期を受け付けませんでした（%1）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="60"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="59"/>
         <source>The certificate file could not be read.</source>
         <translation>証明書ファイルを読み込めませんでした。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="61"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="60"/>
         <source>Sync failed: %1</source>
         <translation>同期できませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="76"/>
-        <source>Your IT department allows only its own server on this computer.</source>
-        <translation>このパソコンでは、情報システム担当が指定したサーバーとしか同期できません。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="110"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="106"/>
         <source>Not synced yet.</source>
         <translation>まだ同期していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="134"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="130"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="164"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="166"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="162"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="168"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="179"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="164"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="174"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="171"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="180"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="175"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="173"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="169"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="175"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="178"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="173"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="181"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="176"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="184"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="179"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="189"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="184"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="192"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="187"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="209"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="211"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="206"/>
         <source>Now in the records</source>
         <translation>いまの記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="215"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="210"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="224"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="219"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="226"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="221"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="229"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="224"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="230"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="225"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="231"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="226"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="261"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="256"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="264"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="259"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="273"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="275"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="268"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="270"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="279"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="274"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="311"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="306"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="323"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="318"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="374"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="369"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="382"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="377"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="396"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="391"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="398"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="393"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="401"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="396"/>
         <source>The record as it is now (deleted or restored).</source>
         <translation>いまの状態のまま（削除または復元）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="403"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="398"/>
         <source>The other wish: restore or delete it.</source>
         <translation>もう一方の希望：復元または削除する。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="413"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="408"/>
         <source>Edited on this laptop, %1</source>
         <translation>このパソコンで編集（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="415"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="410"/>
         <source>Edited on another laptop, %1</source>
         <translation>別のパソコンで編集（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="453"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="448"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="465"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="460"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="474"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="469"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="486"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="495"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="481"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="490"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="124"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="120"/>
         <source>Last sync %1: %2</source>
         <translation>前回の同期 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="117"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="517"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="113"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="512"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>
@@ -2035,51 +1946,51 @@
 <context>
     <name>UnlockPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="98"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="107"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="105"/>
         <source>Unlock</source>
         <translation>開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="99"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="119"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="147"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="97"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="117"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="145"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="101"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="99"/>
         <source>Choose the vault folder</source>
         <translation>保管庫フォルダを選ぶ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="105"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="120"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="103"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="118"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="110"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="108"/>
         <source>Create a new vault or try the demo…</source>
         <translation>新しい保管庫を作る・デモを試す…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="129"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="127"/>
         <source>Open your records</source>
         <translation>相談記録を開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="157"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="155"/>
         <source>Choose the vault folder and type the passphrase.</source>
         <translation>保管庫フォルダを選び、パスフレーズを入力してください。</translation>
     </message>
     <message>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="159"/>
         <location filename="../../src/marugoto_desktop/ui/unlock.py" line="161"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="163"/>
         <source>Unlocking…</source>
         <translation>開いています…</translation>
     </message>
@@ -2087,47 +1998,47 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="71"/>
         <source>Home</source>
         <translation>ホーム</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="72"/>
         <source>Households</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="73"/>
         <source>Outreach tally</source>
         <translation>アウトリーチ集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
         <source>Agencies</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
         <source>Reports</source>
         <translation>集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="83"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="82"/>
         <source>Screens</source>
         <translation>画面</translation>
     </message>

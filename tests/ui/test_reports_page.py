@@ -92,7 +92,7 @@ def test_a_period_over_one_area(window, qtbot):
     assert page.start.isVisibleTo(page)
     page.start.setText("2025/4/1")  # as people type dates
     page.end.setText("2025-06-30")
-    page.area.setCurrentIndex(page.area.findData("mure"))
+    page.area.set_areas(["mure"])
     qtbot.mouseClick(page.show_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "牟礼" in page.heading.text(), timeout=20_000)
     _shown(qtbot, page)
@@ -131,3 +131,53 @@ def test_saved_as_csv_and_pdf_where_the_person_chooses_and_printed(
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(opened) == 1, timeout=20_000)
     assert "令和7年度" in plain(check_document(opened[0].read_bytes()))
+
+
+def _check(page, code: str, checked: bool = True) -> None:
+    """A person ticking an area's box (the list's own click, on the box)."""
+    from marugoto_desktop.ui.area_choice import CODE_ROLE
+
+    item = next(
+        page.area.item(r)
+        for r in range(page.area.count())
+        if page.area.item(r).data(CODE_ROLE) == code
+    )
+    state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+    item.setCheckState(state)
+
+
+def test_any_set_of_areas(window, qtbot):
+    window.workspace.show_named("reports")
+    page = window.workspace.reports
+    _shown(qtbot, page)
+    assert page.areas() is None  # the whole city first
+    _check(page, "mure")
+    _check(page, "kagawa")
+    assert page.areas() == ["mure", "kagawa"]
+    area_list = page.area
+    assert area_list.item(0).checkState() == Qt.CheckState.Unchecked  # 全市 left
+    # From the keyboard: the arrows to 山田, Space ticks it.
+    area_list.setFocus()
+    area_list.setCurrentRow(0)
+    for _ in range(4):  # 本庁 牟礼 勝賀 山田
+        qtbot.keyClick(area_list, Qt.Key.Key_Right)
+    qtbot.keyClick(area_list, Qt.Key.Key_Space)
+    assert page.areas() == ["mure", "yamada", "kagawa"]
+    qtbot.mouseClick(page.show_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "牟礼・山田・香川" in page.heading.text(), timeout=20_000)
+    _shown(qtbot, page)
+    rows = [page.model.row_at(r).cells for r in range(page.model.rowCount())]
+    assert [r[0] for r in rows] == ["牟礼", "山田", "香川", "合計"]
+    start, end = (d.isoformat() for d in fiscal_year_bounds(FISCAL_YEAR))
+    counted = _outreach_by_area(window.vault, start, end)
+    assert [r[1] for r in rows[:3]] == [str(counted[a]) for a in ("mure", "yamada", "kagawa")]
+    assert rows[3][1] == str(counted["mure"] + counted["yamada"] + counted["kagawa"])
+    assert [bar.label for bar in page.chart.bars] == ["牟礼", "山田", "香川"]
+
+    # Nothing ticked is the whole city again; 全市 ticked clears the areas.
+    for code in ("mure", "yamada", "kagawa"):
+        _check(page, code, False)
+    assert page.areas() is None and area_list.item(0).checkState() == Qt.CheckState.Checked
+    _check(page, "honcho")
+    _check(page, "", True)
+    assert page.areas() is None

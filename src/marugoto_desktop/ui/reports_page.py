@@ -1,4 +1,4 @@
-"""集計: the city's figures for a fiscal year or any period, over all areas or one, beside the
+"""集計: the city's figures for a fiscal year or any period, over all areas or any set, beside the
 same days a year earlier, as a table and a bar chart; saved as PDF or CSV, or printed."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from ..operations import documents, output
 from ..operations import figures as figure_ops
 from ..reports.figures import AreaFigures, Period
 from ..reports.figures_report import FiguresReport, area_label
+from .area_choice import AreaChoice
 from .background import Runner
 from .chart import AreaBars, AreaChart
 from .forms import normalise_date
@@ -64,12 +65,7 @@ class ReportsPage(QWidget):
         self.end.setAccessibleName(self.tr("To"))
         self.end.setPlaceholderText(self.tr("YYYY-MM-DD"))
         self.until = QLabel("～")
-        self.area = QComboBox()
-        self.area.setObjectName("figures_area")
-        self.area.setAccessibleName(self.tr("Area"))
-        self.area.addItem(v.CITY_LABEL, "")
-        for code, label in v.AREAS.entries:
-            self.area.addItem(label, code)
+        self.area = AreaChoice()
         self.show_button = QPushButton(self.tr("Show"))
         self.show_button.setObjectName("figures_show")
         self.show_button.setDefault(True)
@@ -118,14 +114,16 @@ class ReportsPage(QWidget):
         controls.addWidget(self.start)
         controls.addWidget(self.until)
         controls.addWidget(self.end)
-        controls.addSpacing(12)
-        controls.addWidget(QLabel(self.tr("Area")))
-        controls.addWidget(self.area)
         controls.addWidget(self.show_button)
         controls.addStretch(1)
         controls.addWidget(self.pdf_button)
         controls.addWidget(self.csv_button)
         controls.addWidget(self.print_button)
+        scope = QHBoxLayout()
+        area_label = QLabel(self.tr("Areas"))
+        area_label.setBuddy(self.area)
+        scope.addWidget(area_label)
+        scope.addWidget(self.area, 1)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -139,6 +137,7 @@ class ReportsPage(QWidget):
         split.setSizes([360, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addLayout(scope)
         layout.addWidget(self.heading)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
@@ -182,8 +181,8 @@ class ReportsPage(QWidget):
             return None
 
     def areas(self) -> list[str] | None:
-        code = self.area.currentData()
-        return [code] if code else None
+        """The areas checked; None: the whole city."""
+        return self.area.areas()
 
     # -- the figures -----------------------------------------------------------------------
 

@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     reports.year.setCurrentIndex(reports.year.findData(PERIOD))
     reports.start.setText("2026-01-01")
     reports.end.setText("2026-03-31")
-    reports.area.setCurrentIndex(reports.area.findData("shoga"))
+    reports.area.set_areas(["shoga", "yamada"])
     reports.calculate()
     wait_for_background()
     _save(window, out, "36-reports-period-area")
