@@ -85,39 +85,39 @@
 <context>
     <name>AgencySheetDialog</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="179"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="180"/>
         <source>Face sheet for an agency</source>
         <translation>関係機関向けフェイスシート</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="183"/>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="184"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="198"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="187"/>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="198"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="188"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="199"/>
         <source>Purpose</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="191"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="192"/>
         <source>Only the members and issues that the household&apos;s valid consents cover for this agency and purpose are printed; the sheet says that the rest was withheld.</source>
         <translation>この関係機関とこの目的について、世帯の有効な同意が及ぶ世帯員と課題だけを印刷します。それ以外を伏せたことはシートに明記されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="202"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="203"/>
         <source>Print</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="203"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="204"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="219"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="220"/>
         <source>Choose the agency and the purpose.</source>
         <translation>関係機関と目的を選んでください。</translation>
     </message>
@@ -156,43 +156,43 @@
 <context>
     <name>DayDialog</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="230"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="231"/>
         <source>Day&apos;s report</source>
         <translation>業務日報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="234"/>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="247"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="235"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="248"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="235"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="236"/>
         <source>YYYY-MM-DD</source>
         <translation>年-月-日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="237"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="238"/>
         <source>Only what %1 recorded</source>
         <translation>%1 さんの記録だけ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="239"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="240"/>
         <source>Only my activities (set your name in 設定)</source>
         <translation>自分の記録だけ（「設定」で名前を登録してください）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="252"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="253"/>
         <source>Print</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="253"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="254"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="272"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="273"/>
         <source>Type a date such as 2025-04-01.</source>
         <translation>日付は 2025-04-01 のように入力してください。</translation>
     </message>
@@ -915,87 +915,200 @@
     </message>
 </context>
 <context>
+    <name>Importing</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="25"/>
+        <source>This line is not JSON Lines (one record a line).</source>
+        <translation>この行は JSON Lines（1行に1件の記録）になっていません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="26"/>
+        <source>This line is too long.</source>
+        <translation>この行は長すぎます。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="27"/>
+        <source>This line is not one record.</source>
+        <translation>この行は1件の記録になっていません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="28"/>
+        <source>This line is not UTF-8 text. Save the file as UTF-8 and try again.</source>
+        <translation>この行は UTF-8 の文字ではありません。ファイルを UTF-8 で保存してから、もう一度取り込んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="35"/>
+        <source>The same record is already on line %1.</source>
+        <translation>同じ記録が %1 行目にもあります。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="39"/>
+        <source>An empty value is written as null: leave it out instead.</source>
+        <translation>空の値が null と書かれています。空の項目は書かずに省いてください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="43"/>
+        <source>Line %1</source>
+        <translation>%1 行目</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="45"/>
+        <source>A line</source>
+        <translation>ある行</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="58"/>
+        <source>…and %1 more.</source>
+        <translation>…ほか %1 件。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="59"/>
+        <source>Nothing was imported. Correct these lines and import the file again:</source>
+        <translation>何も取り込んでいません。次の行を直してから、もう一度取り込んでください：</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="66"/>
+        <source>The file could not be read: %1</source>
+        <translation>ファイルを読み込めませんでした：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="74"/>
+        <source>Imported: %1 new, %2 changed, %3 unchanged.</source>
+        <translation>取り込みました：新規 %1 件、変更 %2 件、変更なし %3 件。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="96"/>
+        <source>Import records</source>
+        <translation>記録の取り込み</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="100"/>
+        <source>JSON Lines (*.jsonl *.json *.txt)</source>
+        <translation>JSON Lines（*.jsonl *.json *.txt）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="101"/>
+        <source>Look in:</source>
+        <translation>場所:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="102"/>
+        <source>File name:</source>
+        <translation>ファイル名:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="104"/>
+        <source>Files of type:</source>
+        <translation>ファイルの種類:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="106"/>
+        <source>Import</source>
+        <translation>取り込む</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="107"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="136"/>
+        <source>Not imported</source>
+        <translation>取り込めませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="145"/>
+        <source>Importing…</source>
+        <translation>取り込んでいます…</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="147"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="271"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="300"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="148"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="278"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="307"/>
         <source>Marugoto welfare records</source>
         <translation>まるごと福祉 相談記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="193"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="196"/>
         <source>Find household</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="196"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="199"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="198"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="202"/>
+        <source>Import records (JSON Lines)…</source>
+        <translation>記録を取り込む（JSON Lines）…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="204"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="200"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="206"/>
         <source>Lock and quit</source>
         <translation>ロックして終了</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="205"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="211"/>
         <source>Print what is shown</source>
         <translation>表示中のものを印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="211"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="217"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="217"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="223"/>
         <source>Face sheet of the household</source>
         <translation>世帯のフェイスシート</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="220"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="226"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="223"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="229"/>
         <source>Day&apos;s report…</source>
         <translation>業務日報…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="232"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="238"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="238"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="245"/>
         <source>&amp;Print</source>
         <translation>印刷(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="325"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="365"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="336"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="376"/>
         <source>Open a household first (Ctrl+F).</source>
         <translation>先に世帯を開いてください（Ctrl+F）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="376"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="387"/>
         <source>Choose an activity on the household&apos;s timeline first.</source>
         <translation>先に世帯の活動記録で活動を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="407"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="418"/>
         <source>Opened for printing. The copy is removed when you lock or quit.</source>
         <translation>印刷用に開きました。この写しはロックまたは終了のときに消去されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="412"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="423"/>
         <source>Not printed</source>
         <translation>印刷できません</translation>
     </message>
@@ -1057,114 +1170,271 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="60"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="54"/>
         <source>Please fill this in.</source>
         <translation>入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="62"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="55"/>
         <source>Type a date such as 2025-04-01.</source>
         <translation>日付は 2025-04-01 のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="56"/>
         <source>Type a time such as 09:30.</source>
         <translation>時刻は 09:30 のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="66"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="93"/>
         <source>Too long: at most %1 characters.</source>
         <translation>長すぎます：%1 文字以内にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="57"/>
         <source>Type a whole number.</source>
         <translation>整数で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="67"/>
         <source>This date is before the first date.</source>
         <translation>この日付が開始の日付より前になっています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="68"/>
         <source>A 重層的支援会議 needs the consent of each household discussed. Record the consent first, or choose 支援会議.</source>
         <translation>重層的支援会議には、検討する各世帯の同意が必要です。先に同意を記録するか、支援会議を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="73"/>
         <source>A 重層的支援会議 relies on this consent. Change that meeting first.</source>
         <translation>この同意をもとにした重層的支援会議があります。先にその会議を変更してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="84"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="89"/>
         <source>The record chosen here no longer exists or belongs to another household.</source>
         <translation>ここで選んだ記録は存在しないか、別の世帯のものです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="88"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="76"/>
         <source>Other records refer to this one. Change them first.</source>
         <translation>ほかの記録がこの記録を参照しています。先にそちらを変更してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="90"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="77"/>
         <source>This cannot be changed once saved.</source>
         <translation>保存後は変更できません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="92"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="63"/>
         <source>Choose one of the listed values.</source>
         <translation>一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="93"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="41"/>
+        <source>record type</source>
+        <translation>記録の種類</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="42"/>
+        <source>record id</source>
+        <translation>記録ID</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="43"/>
+        <source>area</source>
+        <translation>エリア</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="44"/>
+        <source>household or parent record</source>
+        <translation>世帯（親の記録）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="58"/>
+        <source>Tick the box or leave it empty.</source>
+        <translation>チェックを入れるか、空けておいてください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="59"/>
+        <source>Type text here.</source>
+        <translation>文字で入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="60"/>
+        <source>This text holds characters that cannot be kept. Type it again.</source>
+        <translation>保存できない文字が含まれています。入力し直してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="64"/>
+        <source>Choose one of the listed areas.</source>
+        <translation>一覧からエリアを選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="65"/>
+        <source>Choose from the list.</source>
+        <translation>一覧から選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="66"/>
+        <source>The same entry is chosen twice.</source>
+        <translation>同じものが2回選ばれています。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="78"/>
+        <source>The area must be the household&apos;s. Move the household instead.</source>
+        <translation>エリアは世帯のエリアと同じでなければなりません。変える場合は世帯ごと移してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="81"/>
+        <source>This kind of record belongs to no household.</source>
+        <translation>この種類の記録は世帯に属しません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="82"/>
+        <source>This kind of record has no such item.</source>
+        <translation>この種類の記録にはこの項目がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="83"/>
+        <source>This kind of record is not known.</source>
+        <translation>この種類の記録はありません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="84"/>
+        <source>This is not a record id.</source>
+        <translation>記録IDになっていません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="97"/>
+        <source>Too many: at most %1.</source>
+        <translation>多すぎます：%1 個までです。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="102"/>
+        <source>Type a whole number from %1 to %2.</source>
+        <translation>%1 から %2 までの整数で入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="109"/>
+        <source>This date is before %1 (%2).</source>
+        <translation>この日付が%1（%2）より前になっています。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="113"/>
         <source>Check this value.</source>
         <translation>この値を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="98"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="118"/>
         <source>The passphrase is wrong.</source>
         <translation>パスフレーズが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="120"/>
         <source>There is no vault in this folder.</source>
         <translation>このフォルダには保管庫がありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="102"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="122"/>
         <source>A vault already exists in this folder. Open it instead.</source>
         <translation>このフォルダにはすでに保管庫があります。そちらを開いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="124"/>
         <source>The vault is open in another window or program. Close it first.</source>
         <translation>保管庫は別のウィンドウかプログラムで開かれています。先にそちらを閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="108"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="128"/>
         <source>The vault is damaged or has been tampered with. Contact your administrator.</source>
         <translation>保管庫のデータが壊れているか、改ざんされています。管理者に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="113"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="133"/>
         <source>The vault is locked. Unlock it again.</source>
         <translation>保管庫はロックされています。もう一度開いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="115"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="135"/>
+        <source>The record is no longer there (deleted, perhaps by a sync).</source>
+        <translation>記録が見つかりません（削除されたか、同期で取り除かれた可能性があります）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="137"/>
         <source>This folder cannot be written to. Choose another folder.</source>
         <translation>このフォルダには書き込めません。別のフォルダを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="117"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="139"/>
         <source>The folder could not be used: %1</source>
         <translation>フォルダを使えませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="120"/>
-        <source>Something went wrong: %1</source>
-        <translation>問題が起きました：%1</translation>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="142"/>
+        <source>Something went wrong. Try again; if it happens again, tell the office.</source>
+        <translation>問題が起きました。もう一度お試しください。繰り返し起きる場合は事務所に連絡してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="150"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="151"/>
+        <source>permission denied</source>
+        <translation>アクセスが許可されていません</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="152"/>
+        <source>the disk is read-only</source>
+        <translation>ディスクが読み取り専用です</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="153"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="154"/>
+        <source>the disk is full</source>
+        <translation>ディスクの空きがありません</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="155"/>
+        <source>it does not exist</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="156"/>
+        <source>a file is where a folder should be</source>
+        <translation>フォルダの場所にファイルがあります</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="157"/>
+        <source>a folder is where a file should be</source>
+        <translation>ファイルの場所にフォルダがあります</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="158"/>
+        <source>something is already there</source>
+        <translation>同じ名前のものがすでにあります</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="159"/>
+        <source>the name is too long</source>
+        <translation>名前が長すぎます</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="160"/>
+        <source>the disk could not be read or written</source>
+        <translation>ディスクの読み書きができませんでした</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="161"/>
+        <source>it is in use by another program</source>
+        <translation>ほかのプログラムが使用中です</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="168"/>
+        <source>system error %1</source>
+        <translation>システムエラー %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="169"/>
+        <source>the file could not be used</source>
+        <translation>ファイルを使えませんでした</translation>
     </message>
 </context>
 <context>
@@ -1328,26 +1598,26 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/printing.py" line="83"/>
-        <source>The document could not be made: %1</source>
-        <translation>帳票を作成できませんでした：%1</translation>
+        <source>The document could not be made. Try again; if it happens again, tell the office.</source>
+        <translation>書類を作成できませんでした。もう一度お試しください。繰り返し起きる場合は事務所に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="139"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="140"/>
         <source>Making the activity record…</source>
         <translation>活動記録票を作成中…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="152"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="153"/>
         <source>Making the face sheet…</source>
         <translation>フェイスシートを作成中…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="162"/>
         <source>Making the day&apos;s report…</source>
         <translation>業務日報を作成中…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/printing.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/printing.py" line="169"/>
         <source>Making the report of the figures…</source>
         <translation>実績報告を作成中…</translation>
     </message>
@@ -1657,288 +1927,338 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="66"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="84"/>
         <source>Sync was stopped. What was sent or received so far is kept.</source>
         <translation>同期を中止しました。それまでに送受信した分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="69"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="87"/>
         <source>The server cannot be reached. Your work is kept on this laptop; sync again at the office.</source>
         <translation>サーバーに接続できません。記録はこのパソコンに保存されています。事務所でもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="92"/>
         <source>The server address must start with https://.</source>
         <translation>サーバーのアドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="93"/>
         <source>The user name or password is wrong.</source>
         <translation>ユーザー名かパスワードが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
         <source>The server no longer accepts this laptop. Connect it again.</source>
         <translation>サーバーがこのパソコンを受け付けなくなりました。もう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="97"/>
         <source>This laptop was revoked by the office; its records were erased. Ask the office.</source>
         <translation>このパソコンは事務所で無効にされ、記録は消去されました。事務所に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="83"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="101"/>
         <source>This app is too old for the server. Install the new version.</source>
         <translation>このアプリはサーバーに対して古すぎます。新しい版を入れてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="104"/>
         <source>Some records are in an area you may no longer change.</source>
         <translation>変更できなくなったエリアの記録があります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="89"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="107"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="379"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="90"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="108"/>
         <source>This laptop is already connected to a server.</source>
         <translation>このパソコンはすでにサーバーに接続しています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="91"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="109"/>
         <source>This laptop&apos;s clock is wrong. Set the date and time, then sync again.</source>
         <translation>このパソコンの時計がずれています。日付と時刻を直してから同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="112"/>
         <source>Too many attempts. Wait a minute and try again.</source>
         <translation>試行が多すぎます。少し待ってからやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="100"/>
-        <source>The server refused the sync (%1).</source>
-        <translation>サーバーが同期を受け付けませんでした（%1）。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="59"/>
-        <source>The certificate file could not be read.</source>
-        <translation>証明書ファイルを読み込めませんでした。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="60"/>
-        <source>Sync failed: %1</source>
-        <translation>同期できませんでした：%1</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="106"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="137"/>
         <source>Not synced yet.</source>
         <translation>まだ同期していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="130"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
+        <source>Type a whole number.</source>
+        <translation>整数で入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="161"/>
+        <source>Type ○ (yes) or × (no).</source>
+        <translation>○（はい）か ×（いいえ）で入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="163"/>
+        <source>This edit can only be kept or taken, not rewritten.</source>
+        <translation>この変更は、どちらかを選ぶことだけができます。新しい値は書けません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="165"/>
+        <source>This was settled already, here or by a sync.</source>
+        <translation>この件はすでに解決されています（この端末か、同期で）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="168"/>
+        <source>Check this value.</source>
+        <translation>この値を確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="197"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="227"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="162"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="229"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="164"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="174"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="231"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="241"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="167"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="175"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="234"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="242"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="169"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="236"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="237"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="173"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="240"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="176"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="243"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="179"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="246"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="184"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="251"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="187"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="254"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="271"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="273"/>
         <source>Now in the records</source>
         <translation>いまの記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="277"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="219"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="286"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="288"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="224"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="291"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="225"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="292"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="226"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="293"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="256"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="323"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="259"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="326"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="268"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="270"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="335"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="337"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="274"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="341"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="306"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="373"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="318"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="385"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="369"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="436"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="377"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="444"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="391"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="458"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="393"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="460"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="396"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="463"/>
         <source>The record as it is now (deleted or restored).</source>
         <translation>いまの状態のまま（削除または復元）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="398"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="465"/>
         <source>The other wish: restore or delete it.</source>
         <translation>もう一方の希望：復元または削除する。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="408"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="475"/>
         <source>Edited on this laptop, %1</source>
         <translation>このパソコンで編集（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="410"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="477"/>
         <source>Edited on another laptop, %1</source>
         <translation>別のパソコンで編集（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="448"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="513"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="460"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="525"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="469"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="481"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="490"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="546"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="555"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="120"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="151"/>
         <source>Last sync %1: %2</source>
         <translation>前回の同期 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="113"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="512"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="64"/>
+        <source>This laptop does not trust the server&apos;s certificate. Choose the office&apos;s CA file in 設定 (or when connecting), then try again.</source>
+        <translation>このパソコンはサーバーの証明書を信頼していません。「設定」（または接続のとき）で事務所の CA 証明書ファイルを指定してから、やり直してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="70"/>
+        <source>The server answers only over HTTPS: write its address with https://.</source>
+        <translation>サーバーは HTTPS でだけ応答します。アドレスは https:// で始めてください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="75"/>
+        <source>The certificate file could not be read: %1</source>
+        <translation>証明書ファイルを読み込めませんでした：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="78"/>
+        <source>Sync failed. Your work is kept on this laptop; try again later.</source>
+        <translation>同期できませんでした。作業内容はこのパソコンに残っています。後でやり直してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="115"/>
+        <source>The server is busy. Sync again in a few minutes.</source>
+        <translation>サーバーが混み合っています。数分後にもう一度同期してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="116"/>
+        <source>The server&apos;s answer could not be understood. Check the server address; if it is right, tell the office.</source>
+        <translation>サーバーの応答を読み取れませんでした。サーバーのアドレスを確認し、正しければ事務所に連絡してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="121"/>
+        <source>No sync server answers at this address. Check the server address.</source>
+        <translation>このアドレスには同期サーバーがありません。サーバーのアドレスを確認してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="129"/>
+        <source>The server refused the sync. Tell the office (code %1).</source>
+        <translation>サーバーが同期を受け付けませんでした。事務所に連絡してください（コード %1）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="144"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="577"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>
@@ -1998,47 +2318,47 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="71"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="72"/>
         <source>Home</source>
         <translation>ホーム</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="73"/>
         <source>Households</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
         <source>Outreach tally</source>
         <translation>アウトリーチ集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
         <source>Agencies</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
         <source>Reports</source>
         <translation>集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="79"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="82"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="83"/>
         <source>Screens</source>
         <translation>画面</translation>
     </message>

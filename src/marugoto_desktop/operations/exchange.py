@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -17,11 +19,27 @@ from .output import write_text
 MAX_ERRORS_SHOWN = 20
 
 
-class ImportFailed(ValueError):
-    """The file has bad lines; nothing was imported."""
+@dataclass(frozen=True)
+class ImportProblem:
+    """One bad line, for a face to put in its words: the line (None: not known), the record
+    type where known, the field ("-": the whole line), a code and its parameters. The codes
+    are validation's (domain.validation.ERROR_CODES) and the exchange format's
+    (domain.exchange.LineError), plus `duplicate_id` [first_line] and `not_utf8`."""
 
-    def __init__(self, errors: list[str]) -> None:
+    line: int | None
+    record_type: str | None
+    field: str
+    code: str
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict, hash=False)
+
+
+class ImportFailed(ValueError):
+    """The file has bad lines; nothing was imported. `errors` in English (the command
+    line's), `problems` as codes."""
+
+    def __init__(self, errors: list[str], problems: list[ImportProblem] | None = None) -> None:
         self.errors = errors
+        self.problems = list(problems or [])
         shown = errors[:MAX_ERRORS_SHOWN]
         more = len(errors) - len(shown)
         text = "; ".join(shown) + (f"; and {more} more" if more else "")
@@ -43,6 +61,7 @@ def parse_lines(source: TextIO) -> list[tuple[int, Record]]:
     """Every record of the file with its line number; ImportFailed lists all bad lines."""
     records: list[tuple[int, Record]] = []
     errors: list[str] = []
+    problems: list[ImportProblem] = []
     first_line: dict[str, int] = {}
     for number, text in enumerate(source, start=1):
         if number == 1:
@@ -52,14 +71,29 @@ def parse_lines(source: TextIO) -> list[tuple[int, Record]]:
         parsed = from_line(text, number)
         if isinstance(parsed, LineError):
             errors.append(str(parsed))
+            kind = parsed.params.get("type")
+            problems.append(
+                ImportProblem(
+                    number,
+                    str(kind) if kind else None,
+                    parsed.field,
+                    parsed.code,
+                    dict(parsed.params),
+                )
+            )
             continue
         if parsed.id in first_line:
             errors.append(f"line {number}: id: {parsed.id} already on line {first_line[parsed.id]}")
+            problems.append(
+                ImportProblem(
+                    number, parsed.type, "id", "duplicate_id", {"first_line": first_line[parsed.id]}
+                )
+            )
             continue
         first_line[parsed.id] = number
         records.append((number, parsed))
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(errors, problems)
     return records
 
 
@@ -73,7 +107,11 @@ def import_records(vault: Vault, source: TextIO) -> ImportResult:
         stored = vault.put_many(records)
     except RecordInvalid as exc:
         raise ImportFailed(
-            [f"line {line_of.get(e.record_id, '?')}: {e}" for e in exc.errors]
+            [f"line {line_of.get(e.record_id, '?')}: {e}" for e in exc.errors],
+            [
+                ImportProblem(line_of.get(e.record_id), e.record_type, e.field, e.code, e.params)
+                for e in exc.errors
+            ],
         ) from None
     created = updated = unchanged = 0
     for record in stored:
@@ -91,15 +129,17 @@ def import_file(vault: Vault, path: Path) -> ImportResult:
     """Import a file; a line that is not UTF-8 (a Shift_JIS export, say) is named."""
     lines = []
     bad = []
+    problems = []
     with path.open("rb") as source:
         for number, raw in enumerate(source, start=1):
             try:
                 lines.append(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 bad.append(f"line {number}: -: not UTF-8 text (save the file as UTF-8)")
+                problems.append(ImportProblem(number, None, "-", "not_utf8"))
                 lines.append("\n")
     if bad:
-        raise ImportFailed(bad)
+        raise ImportFailed(bad, problems)
     return import_records(vault, io.StringIO("".join(lines)))
 
 

@@ -35,7 +35,7 @@ from ..reports.consent_scope import ConsentRefused
 from ..vault import VaultError
 from .background import Runner
 from .forms import CodePicker, normalise_date
-from .messages import vault_error_text
+from .messages import os_error_text, vault_error_text
 from .session import Session, today
 
 translate = QCoreApplication.translate
@@ -78,10 +78,11 @@ def document_error_text(error: BaseException) -> str:
         return vault_error_text(error)
     if isinstance(error, OSError):
         return translate("Printing", "The document could not be written: %1").replace(
-            "%1", error.strerror or type(error).__name__
+            "%1", os_error_text(error)
         )
-    return translate("Printing", "The document could not be made: %1").replace(
-        "%1", type(error).__name__
+    return translate(
+        "Printing",
+        "The document could not be made. Try again; if it happens again, tell the office.",
     )
 
 

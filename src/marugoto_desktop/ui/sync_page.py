@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,27 +24,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from marugoto_sync.client import Cancelled, SyncError
+from marugoto_sync.client import PLAIN_HTTP, UNTRUSTED_CERTIFICATE, Cancelled, SyncError
 from marugoto_sync.hlc import millis_of
 
 from ..domain.schema import SCHEMAS
+from ..domain.validation import RecordInvalid
 from ..operations.changes import OpChanges
 from ..operations.home import unsynced_changes
 from ..operations.records import get_record
 from ..operations.sync import (
+    ChoiceNotPossible,
     SyncSummary,
+    ValueNotUnderstood,
     conflict_rows,
     enroll,
     enrolled_settings,
     last_sync,
+    parse_field_value,
     records_to_correct,
     resolve_conflict,
     sync,
 )
-from ..vault import RecordNotFound
-from ..vault.replica import VaultReplica
+from ..vault import RecordNotFound, VaultError
+from ..vault.replica import ConflictNotFound, VaultReplica
 from .background import Runner
-from .messages import field_error_text
+from .messages import field_error_text, os_error_text, vault_error_text
 from .policy_fields import fix_server_fields
 from .session import Session
 
@@ -55,10 +60,23 @@ def sync_error_text(error: BaseException) -> str:
     if isinstance(error, Cancelled):
         return sync_code_text("cancelled")
     if isinstance(error, SyncError):
+        reason = error.details.get("reason") if error.code == "unreachable" else None
+        if reason == UNTRUSTED_CERTIFICATE:
+            return translate(
+                "SyncPage",
+                "This laptop does not trust the server's certificate. Choose the office's CA "
+                "file in 設定 (or when connecting), then try again.",
+            )
+        if reason == PLAIN_HTTP:
+            return translate(
+                "SyncPage", "The server answers only over HTTPS: write its address with https://."
+            )
         return sync_code_text(error.code)
     if isinstance(error, OSError):
-        return translate("SyncPage", "The certificate file could not be read.")
-    return translate("SyncPage", "Sync failed: %1").replace("%1", type(error).__name__)
+        return translate("SyncPage", "The certificate file could not be read: %1").replace(
+            "%1", os_error_text(error)
+        )
+    return translate("SyncPage", "Sync failed. Your work is kept on this laptop; try again later.")
 
 
 def sync_code_text(code: str) -> str:
@@ -95,13 +113,26 @@ def sync_code_text(code: str) -> str:
         "clock_skew": translate(
             "SyncPage", "This laptop's clock is wrong. Set the date and time, then sync again."
         ),
-        "too_many_requests": translate(
+        "too_many_attempts": translate(
             "SyncPage", "Too many attempts. Wait a minute and try again."
         ),
+        "busy": translate("SyncPage", "The server is busy. Sync again in a few minutes."),
+        "bad_answer": translate(
+            "SyncPage",
+            "The server's answer could not be understood. Check the server address; if it "
+            "is right, tell the office.",
+        ),
+        "not_found": translate(
+            "SyncPage", "No sync server answers at this address. Check the server address."
+        ),
     }
+    texts["too_many_requests"] = texts["too_many_attempts"]
+    texts["method_not_allowed"] = texts["not_found"]
     if code in texts:
         return texts[code]
-    return translate("SyncPage", "The server refused the sync (%1).").replace("%1", code or "error")
+    return translate("SyncPage", "The server refused the sync. Tell the office (code %1).").replace(
+        "%1", code or "-"
+    )
 
 
 def summary_text(summary: SyncSummary | None) -> str:
@@ -122,6 +153,42 @@ def summary_text(summary: SyncSummary | None) -> str:
     else:
         text = sync_code_text(summary.error or "")
     return translate("SyncPage", "Last sync %1: %2").replace("%1", when).replace("%2", text)
+
+
+def resolution_error_text(error: Exception) -> str:
+    """Why a conflict could not be settled so, in Japanese."""
+    if isinstance(error, RecordInvalid) and error.errors:
+        return field_error_text(error.errors[0])
+    if isinstance(error, ValueNotUnderstood):
+        if error.expected == "number":
+            return translate("SyncPage", "Type a whole number.")
+        return translate("SyncPage", "Type ○ (yes) or × (no).")
+    if isinstance(error, ChoiceNotPossible):
+        return translate("SyncPage", "This edit can only be kept or taken, not rewritten.")
+    if isinstance(error, ConflictNotFound):
+        return translate("SyncPage", "This was settled already, here or by a sync.")
+    if isinstance(error, VaultError):
+        return vault_error_text(error)
+    return translate("SyncPage", "Check this value.")
+
+
+def typed_value(record_type: str, field: str, text: Any) -> Any:
+    """A new value as a person types it: a code field by its Japanese labels (戸別訪問, or
+    several joined by 、), a flag as ○ or ×; operations.sync parses the rest."""
+    schema = SCHEMAS.get(record_type)
+    try:
+        spec = schema.field(field) if schema is not None else None
+    except KeyError:
+        return text
+    if spec is None or not isinstance(text, str):
+        return text
+    if spec.vocabulary is not None:
+        by_label = {label: code for code, label in spec.vocabulary.entries}
+        items = [i.strip() for i in re.split(r"[、,，]", text) if i.strip()]
+        codes = [by_label.get(i, i) for i in items]
+        return ",".join(codes)
+    flags = {"○": "true", "はい": "true", "×": "false", "いいえ": "false"}
+    return flags.get(text, text)
 
 
 def stamp_text(hlc: int) -> str:
@@ -421,17 +488,15 @@ class SyncPage(QWidget):
             return
         conflict = self._rows[row]
         value: Any = None
-        if choice == "value":
-            value = self.new_value.text().strip()
         try:
+            if choice == "value":
+                typed = typed_value(
+                    conflict.record_type, conflict.field, self.new_value.text().strip()
+                )
+                value = parse_field_value(conflict.record_type, conflict.field, typed)
             resolve_conflict(self.session.require(), conflict.conflict_id, choice, value)
-        except Exception as exc:
-            self.conflict_message.setText(
-                field_error_text(exc) if hasattr(exc, "errors") else str(exc)
-            )
-            errors = getattr(exc, "errors", None)
-            if errors:
-                self.conflict_message.setText(field_error_text(errors[0]))
+        except (RecordInvalid, ValueNotUnderstood, ChoiceNotPossible, VaultError) as exc:
+            self.conflict_message.setText(resolution_error_text(exc))
             return
         self.new_value.clear()
         # A settlement may restore a household with what belongs to it, or delete a record;

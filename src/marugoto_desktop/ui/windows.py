@@ -30,6 +30,7 @@ from .background import Busy, Runner, run_in_background
 from .directory import AgenciesPage, MeetingsPage
 from .home import HomePage
 from .households import HouseholdsPage
+from .importing import Importer
 from .outreach import OutreachPage
 from .printing import AgencySheetDialog, DayDialog, Printer
 from .reports_page import ReportsPage
@@ -154,6 +155,8 @@ class MainWindow(QMainWindow):
         self.printer.start()  # (empties what a crash left in the print folder)
         self.printer.opened.connect(self._document_opened)
         self.printer.failed.connect(self._document_failed)
+        self.importer = Importer(self.session, self.runner, self)
+        self.importer.imported.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.statusBar().addPermanentWidget(self.busy)
         self.pages = QStackedWidget()
         self.unlock_page = UnlockPage(self.runner, default_vault)
@@ -196,6 +199,9 @@ class MainWindow(QMainWindow):
         self.new_activity_action = self._action(
             self.tr("New activity"), QKeySequence.StandardKey.New, self.new_activity, "new_activity"
         )
+        self.import_action = self._action(
+            self.tr("Import records (JSON Lines)…"), "", self.import_records, "import"
+        )
         self.lock_action = self._action(self.tr("Lock"), "Ctrl+L", self.lock, "lock")
         self.quit_action = self._action(
             self.tr("Lock and quit"), QKeySequence.StandardKey.Quit, self.lock_and_quit, "quit"
@@ -233,6 +239,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(self.tr("&File"))
         menu.addAction(self.search_action)
         menu.addAction(self.new_activity_action)
+        menu.addAction(self.import_action)
         menu.addSeparator()
         menu.addAction(self.lock_action)
         menu.addAction(self.quit_action)
@@ -307,6 +314,10 @@ class MainWindow(QMainWindow):
         workspace.deleteLater()
         self.setWindowTitle(self.tr("Marugoto welfare records"))
         self.show_unlock()
+
+    def import_records(self) -> None:
+        if self.workspace is not None:
+            self.importer.start()
 
     def lock_and_quit(self) -> None:
         """Ctrl+Q: the app ends when its last window closes."""
