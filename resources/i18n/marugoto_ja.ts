@@ -957,67 +957,67 @@
         <translation>ある行</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="58"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="61"/>
         <source>…and %1 more.</source>
         <translation>…ほか %1 件。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="59"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="62"/>
         <source>Nothing was imported. Correct these lines and import the file again:</source>
         <translation>何も取り込んでいません。次の行を直してから、もう一度取り込んでください：</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="66"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="69"/>
         <source>The file could not be read: %1</source>
         <translation>ファイルを読み込めませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="77"/>
         <source>Imported: %1 new, %2 changed, %3 unchanged.</source>
         <translation>取り込みました：新規 %1 件、変更 %2 件、変更なし %3 件。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="96"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="99"/>
         <source>Import records</source>
         <translation>記録の取り込み</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="103"/>
         <source>JSON Lines (*.jsonl *.json *.txt)</source>
         <translation>JSON Lines（*.jsonl *.json *.txt）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="101"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="104"/>
         <source>Look in:</source>
         <translation>場所:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="102"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="105"/>
         <source>File name:</source>
         <translation>ファイル名:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="107"/>
         <source>Files of type:</source>
         <translation>ファイルの種類:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="106"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="109"/>
         <source>Import</source>
         <translation>取り込む</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="107"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="110"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="136"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="139"/>
         <source>Not imported</source>
         <translation>取り込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="145"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="148"/>
         <source>Importing…</source>
         <translation>取り込んでいます…</translation>
     </message>
@@ -1927,338 +1927,400 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="84"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="86"/>
         <source>Sync was stopped. What was sent or received so far is kept.</source>
         <translation>同期を中止しました。それまでに送受信した分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="87"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="89"/>
         <source>The server cannot be reached. Your work is kept on this laptop; sync again at the office.</source>
         <translation>サーバーに接続できません。記録はこのパソコンに保存されています。事務所でもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="92"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
         <source>The server address must start with https://.</source>
         <translation>サーバーのアドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="93"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="95"/>
         <source>The user name or password is wrong.</source>
         <translation>ユーザー名かパスワードが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="96"/>
         <source>The server no longer accepts this laptop. Connect it again.</source>
         <translation>サーバーがこのパソコンを受け付けなくなりました。もう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="97"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="99"/>
         <source>This laptop was revoked by the office; its records were erased. Ask the office.</source>
         <translation>このパソコンは事務所で無効にされ、記録は消去されました。事務所に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="101"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="103"/>
         <source>This app is too old for the server. Install the new version.</source>
         <translation>このアプリはサーバーに対して古すぎます。新しい版を入れてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="106"/>
         <source>Some records are in an area you may no longer change.</source>
         <translation>変更できなくなったエリアの記録があります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="107"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="379"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="109"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="417"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="108"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="110"/>
         <source>This laptop is already connected to a server.</source>
         <translation>このパソコンはすでにサーバーに接続しています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="109"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="111"/>
         <source>This laptop&apos;s clock is wrong. Set the date and time, then sync again.</source>
         <translation>このパソコンの時計がずれています。日付と時刻を直してから同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="112"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="114"/>
         <source>Too many attempts. Wait a minute and try again.</source>
         <translation>試行が多すぎます。少し待ってからやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="137"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="139"/>
         <source>Not synced yet.</source>
         <translation>まだ同期していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="162"/>
         <source>Type a whole number.</source>
         <translation>整数で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="163"/>
         <source>Type ○ (yes) or × (no).</source>
         <translation>○（はい）か ×（いいえ）で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="163"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="165"/>
         <source>This edit can only be kept or taken, not rewritten.</source>
         <translation>この変更は、どちらかを選ぶことだけができます。新しい値は書けません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="165"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="167"/>
         <source>This was settled already, here or by a sync.</source>
         <translation>この件はすでに解決されています（この端末か、同期で）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
         <source>Check this value.</source>
         <translation>この値を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="201"/>
+        <source>%1 (this laptop)</source>
+        <translation>%1 さん（このパソコン）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="203"/>
+        <source>This laptop</source>
+        <translation>このパソコン</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="205"/>
+        <source>Another laptop (device %1)</source>
+        <translation>別のパソコン（端末 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="206"/>
+        <source>Written by %1 at %2</source>
+        <translation>%1が %2 に記録</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="214"/>
+        <source>the household is deleted</source>
+        <translation>世帯は削除されています</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="216"/>
+        <source>the household is kept</source>
+        <translation>世帯は残っています</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="220"/>
+        <source>the record is deleted</source>
+        <translation>記録は削除されています</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="222"/>
+        <source>the record is kept</source>
+        <translation>記録は残っています</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="230"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="227"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="260"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="229"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="262"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="231"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="241"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="264"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="274"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="234"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="267"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="275"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="236"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="269"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="237"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="270"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="240"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="273"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="243"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="276"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="246"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="279"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="251"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="284"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="254"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="287"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="271"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="304"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="273"/>
-        <source>Now in the records</source>
-        <translation>いまの記録</translation>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="306"/>
+        <source>The value that won</source>
+        <translation>同期で残った値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="277"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="521"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="528"/>
+        <source>The record deleted</source>
+        <translation>記録を削除</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="523"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="526"/>
+        <source>The record kept</source>
+        <translation>記録を残す</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="533"/>
+        <source>(the left one)</source>
+        <translation>（左の値）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
+        <source>(the right one)</source>
+        <translation>（右の値）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="535"/>
+        <source>(a value written since)</source>
+        <translation>（その後に書かれた値）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="538"/>
+        <source>Now in the records: %1 %2</source>
+        <translation>いま記録にある値：%1%2</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="552"/>
+        <source>Settled.</source>
+        <translation>解決済みです。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="310"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="286"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="324"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="288"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="326"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="291"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="329"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="292"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="330"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="293"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="331"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="323"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="362"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="326"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="365"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="335"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="337"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="374"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="376"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="341"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="380"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="373"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="411"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="385"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="423"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="436"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="451"/>
+        <source>Settled — %1 → %2</source>
+        <translation>解決済み — %1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="490"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="444"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="504"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="458"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="516"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="460"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="518"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="463"/>
-        <source>The record as it is now (deleted or restored).</source>
-        <translation>いまの状態のまま（削除または復元）。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="465"/>
-        <source>The other wish: restore or delete it.</source>
-        <translation>もう一方の希望：復元または削除する。</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="475"/>
-        <source>Edited on this laptop, %1</source>
-        <translation>このパソコンで編集（%1）</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="477"/>
-        <source>Edited on another laptop, %1</source>
-        <translation>別のパソコンで編集（%1）</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="513"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="589"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="525"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="601"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="610"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="546"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="555"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="622"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="631"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="153"/>
         <source>Last sync %1: %2</source>
         <translation>前回の同期 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="66"/>
         <source>This laptop does not trust the server&apos;s certificate. Choose the office&apos;s CA file in 設定 (or when connecting), then try again.</source>
         <translation>このパソコンはサーバーの証明書を信頼していません。「設定」（または接続のとき）で事務所の CA 証明書ファイルを指定してから、やり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="72"/>
         <source>The server answers only over HTTPS: write its address with https://.</source>
         <translation>サーバーは HTTPS でだけ応答します。アドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="77"/>
         <source>The certificate file could not be read: %1</source>
         <translation>証明書ファイルを読み込めませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="80"/>
         <source>Sync failed. Your work is kept on this laptop; try again later.</source>
         <translation>同期できませんでした。作業内容はこのパソコンに残っています。後でやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="115"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="117"/>
         <source>The server is busy. Sync again in a few minutes.</source>
         <translation>サーバーが混み合っています。数分後にもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="116"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="118"/>
         <source>The server&apos;s answer could not be understood. Check the server address; if it is right, tell the office.</source>
         <translation>サーバーの応答を読み取れませんでした。サーバーのアドレスを確認し、正しければ事務所に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="121"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="123"/>
         <source>No sync server answers at this address. Check the server address.</source>
         <translation>このアドレスには同期サーバーがありません。サーバーのアドレスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="129"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="131"/>
         <source>The server refused the sync. Tell the office (code %1).</source>
         <translation>サーバーが同期を受け付けませんでした。事務所に連絡してください（コード %1）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="144"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="577"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="146"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="653"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -25,18 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from marugoto_sync.client import PLAIN_HTTP, UNTRUSTED_CERTIFICATE, Cancelled, SyncError
-from marugoto_sync.hlc import millis_of
+from marugoto_sync.merge import PARENT_DELETED
 
 from ..domain.schema import SCHEMAS
 from ..domain.validation import RecordInvalid
 from ..operations.changes import OpChanges
+from ..operations.conflict_review import Author, ConflictReview, conflicts_to_review
 from ..operations.home import unsynced_changes
 from ..operations.records import get_record
 from ..operations.sync import (
+    DELETION_KINDS,
     ChoiceNotPossible,
     SyncSummary,
     ValueNotUnderstood,
-    conflict_rows,
     enroll,
     enrolled_settings,
     last_sync,
@@ -46,7 +48,7 @@ from ..operations.sync import (
     sync,
 )
 from ..vault import RecordNotFound, VaultError
-from ..vault.replica import ConflictNotFound, VaultReplica
+from ..vault.replica import ConflictNotFound
 from .background import Runner
 from .messages import field_error_text, os_error_text, vault_error_text
 from .policy_fields import fix_server_fields
@@ -191,8 +193,39 @@ def typed_value(record_type: str, field: str, text: Any) -> Any:
     return flags.get(text, text)
 
 
-def stamp_text(hlc: int) -> str:
-    return datetime.fromtimestamp(millis_of(hlc) / 1000).strftime("%Y-%m-%d %H:%M")
+def stamp_text(at: datetime) -> str:
+    """A moment in this computer's time zone, to the minute."""
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def author_text(author: Author) -> str:
+    """Who wrote a side and when: 「aiko さん（このパソコン）2025-06-01 14:30」."""
+    when = stamp_text(author.at)
+    if author.this_laptop and author.user:
+        who = translate("SyncPage", "%1 (this laptop)").replace("%1", author.user)
+    elif author.this_laptop:
+        who = translate("SyncPage", "This laptop")
+    else:
+        who = translate("SyncPage", "Another laptop (device %1)").replace("%1", author.device)
+    return translate("SyncPage", "Written by %1 at %2").replace("%1", who).replace("%2", when)
+
+
+def now_text(review: ConflictReview) -> str:
+    """What the records hold now for a conflict's field (or the record, or its parent)."""
+    c = review.row
+    if c.kind == PARENT_DELETED:
+        return (
+            translate("SyncPage", "the household is deleted")
+            if review.deleted_now
+            else translate("SyncPage", "the household is kept")
+        )
+    if c.kind in DELETION_KINDS:
+        return (
+            translate("SyncPage", "the record is deleted")
+            if review.deleted_now
+            else translate("SyncPage", "the record is kept")
+        )
+    return value_text(review.value_now, c.record_type, c.field)
 
 
 def value_text(value: Any, record_type: str = "", field: str = "") -> str:
@@ -275,14 +308,19 @@ class SyncPage(QWidget):
         self.conflicts = QListWidget()
         self.conflicts.setAccessibleName(translate("SyncPage", "Conflicts to review"))
         self.conflicts.currentRowChanged.connect(self._show_conflict)
-        self.kept_title = QLabel(translate("SyncPage", "Now in the records"))
+        self.kept_title = QLabel(translate("SyncPage", "The value that won"))
         self.kept_value = QLabel()
         self.kept_value.setObjectName("conflict_kept")
         self.kept_who = QLabel()
         self.other_title = QLabel(translate("SyncPage", "The other edit"))
+        self.now_label = QLabel()
+        self.now_label.setObjectName("conflict_now")
+        self.now_label.setWordWrap(True)
         self.other_value = QLabel()
         self.other_value.setObjectName("conflict_other")
         self.other_who = QLabel()
+        for label in (self.kept_who, self.other_who):
+            label.setWordWrap(True)
         for label in (self.kept_value, self.other_value):
             label.setWordWrap(True)
             label.setFrameShape(QLabel.Shape.StyledPanel)
@@ -317,6 +355,7 @@ class SyncPage(QWidget):
         self.conflict_title.setWordWrap(True)
         detail_layout.addWidget(self.conflict_title)
         detail_layout.addLayout(sides)
+        detail_layout.addWidget(self.now_label)
         detail_layout.addLayout(new_row)
         detail_layout.addWidget(self.conflict_message)
         detail_layout.addStretch(1)
@@ -361,8 +400,7 @@ class SyncPage(QWidget):
         layout.addWidget(self.conflict_box, 3)
         layout.addWidget(self.problem_box, 1)
         layout.addStretch(0)
-        self._rows: list[Any] = []
-        self._views: dict[str, Any] = {}
+        self._rows: list[ConflictReview] = []
 
     # -- state -----------------------------------------------------------------------------
 
@@ -395,21 +433,37 @@ class SyncPage(QWidget):
         self._load_conflicts()
         self._load_problems()
         # Only what asks for a decision takes room on the screen.
+        open_conflicts = [r for r in self._rows if not r.settled]
         self.conflict_box.setVisible(bool(self._rows))
         self.problem_box.setVisible(self.problems.count() > 0)
-        self.all_clear.setVisible(not self._rows and not self.problems.count())
+        self.all_clear.setVisible(not open_conflicts and not self.problems.count())
 
     def _load_conflicts(self) -> None:
+        """The open conflicts, then those settled lately with the value that holds."""
         vault = self.session.require()
-        self._rows = conflict_rows(vault)
-        self._views = {v.conflict.conflict_id: v for v in VaultReplica(vault).conflicts()}
+        chosen = self.conflicts.currentItem()
+        chosen_id = chosen.data(Qt.ItemDataRole.UserRole) if chosen is not None else None
+        self._rows = conflicts_to_review(vault)
         self.conflicts.clear()
-        for row in self._rows:
+        grey = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        for review in self._rows:
+            row = review.row
             name = row.record_label or SCHEMAS[row.record_type].label
-            item = QListWidgetItem(f"{name}：{row.field_label}")
+            text = f"{name}：{row.field_label}"
+            item = QListWidgetItem(text)
+            if review.settled:
+                item.setText(
+                    translate("SyncPage", "Settled — %1 → %2")
+                    .replace("%1", text)
+                    .replace("%2", now_text(review))
+                )
+                item.setForeground(grey)
             item.setData(Qt.ItemDataRole.UserRole, row.conflict_id)
             self.conflicts.addItem(item)
-        if self._rows:
+        ids = [r.row.conflict_id for r in self._rows]
+        if chosen_id in ids:
+            self.conflicts.setCurrentRow(ids.index(chosen_id))
+        elif self._rows:
             self.conflicts.setCurrentRow(0)
         else:
             self._show_conflict(-1)
@@ -439,11 +493,17 @@ class SyncPage(QWidget):
         self.conflict_message.clear()
         if not has:
             self.conflict_title.setText(translate("SyncPage", "Nothing to review."))
-            for label in (self.kept_value, self.other_value, self.kept_who, self.other_who):
+            for label in (
+                self.kept_value,
+                self.other_value,
+                self.kept_who,
+                self.other_who,
+                self.now_label,
+            ):
                 label.clear()
             return
-        c = self._rows[row]
-        view = self._views.get(c.conflict_id)
+        review = self._rows[row]
+        c = review.row
         schema = SCHEMAS.get(c.record_type)
         self.conflict_title.setText(
             translate("SyncPage", "%1 %2: %3")
@@ -451,42 +511,58 @@ class SyncPage(QWidget):
             .replace("%2", c.record_label)
             .replace("%3", c.field_label)
         )
-        plain = c.kind == "concurrent_edit"
-        self.new_value.setEnabled(plain)
-        self.new_button.setEnabled(plain)
-        if plain and view is not None:
+        plain = c.kind not in DELETION_KINDS and c.kind != PARENT_DELETED
+        if plain:
             kind, field = c.record_type, c.field
-            self.kept_value.setText(value_text(view.conflict.winner.value, kind, field))
-            self.other_value.setText(value_text(view.conflict.loser.value, kind, field))
-        elif c.kind == "parent_deleted":
+            self.kept_value.setText(value_text(c.kept_value, kind, field))
+            self.other_value.setText(value_text(c.other_value, kind, field))
+        elif c.kind == PARENT_DELETED:
             self.kept_value.setText(
                 translate("SyncPage", "This record goes with its deleted household.")
             )
             self.other_value.setText(translate("SyncPage", "Bring the household back."))
         else:
             self.kept_value.setText(
-                translate("SyncPage", "The record as it is now (deleted or restored).")
+                translate("SyncPage", "The record deleted")
+                if c.kept_value is True
+                else translate("SyncPage", "The record kept")
             )
-            self.other_value.setText(translate("SyncPage", "The other wish: restore or delete it."))
-        vault = self.session.vault
-        if view is not None and vault is not None:
-            for label, state in (
-                (self.kept_who, view.conflict.winner),
-                (self.other_who, view.conflict.loser),
-            ):
-                # Who, as far as this laptop knows: itself, or another (the server does not
-                # say which user a site belongs to).
-                if state.site == vault.site:
-                    who = translate("SyncPage", "Edited on this laptop, %1")
-                else:
-                    who = translate("SyncPage", "Edited on another laptop, %1")
-                label.setText(who.replace("%1", stamp_text(state.hlc)))
+            self.other_value.setText(
+                translate("SyncPage", "The record kept")
+                if c.kept_value is True
+                else translate("SyncPage", "The record deleted")
+            )
+        self.kept_who.setText(author_text(review.kept_by))
+        self.other_who.setText(author_text(review.other_by))
+        holds = {
+            "kept": translate("SyncPage", "(the left one)"),
+            "other": translate("SyncPage", "(the right one)"),
+            "new": translate("SyncPage", "(a value written since)"),
+        }[review.holds]
+        self.now_label.setText(
+            translate("SyncPage", "Now in the records: %1 %2")
+            .replace("%1", now_text(review))
+            .replace("%2", holds)
+        )
+        for title, side in ((self.kept_title, "kept"), (self.other_title, "other")):
+            font = title.font()
+            font.setBold(review.holds == side)
+            title.setFont(font)
+        settled = review.settled
+        for widget in (self.keep_button, self.other_button):
+            widget.setEnabled(not settled)
+        self.new_value.setEnabled(plain and not settled)
+        self.new_button.setEnabled(plain and not settled)
+        if settled:
+            self.conflict_message.setText(translate("SyncPage", "Settled."))
 
     def resolve(self, choice: str) -> None:
         row = self.conflicts.currentRow()
         if not 0 <= row < len(self._rows):
             return
-        conflict = self._rows[row]
+        conflict = self._rows[row].row
+        if self._rows[row].settled:
+            return
         value: Any = None
         try:
             if choice == "value":
@@ -598,7 +674,6 @@ class SyncPage(QWidget):
         self.conflicts.clear()
         self.problems.clear()
         self._rows = []
-        self._views = {}
         self._show_conflict(-1)
         self.password.clear()
         self.new_value.clear()
