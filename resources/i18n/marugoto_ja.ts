@@ -200,177 +200,177 @@
 <context>
     <name>FirstRunPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="208"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="273"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="306"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="209"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="274"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="307"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="209"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="210"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="213"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="274"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="214"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="275"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="217"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="276"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="218"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="277"/>
         <source>Passphrase again</source>
         <translation>パスフレーズ（確認）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="222"/>
         <source>Your name</source>
         <translation>お名前</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="223"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="224"/>
         <source>Office recovery public key file</source>
         <translation>事務所の回復用公開鍵ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="224"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="225"/>
         <source>The public key file from the office (.pem)</source>
         <translation>事務所から受け取った公開鍵ファイル（.pem）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="227"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="228"/>
         <source>Remember the passphrase. If it is forgotten, only the office recovery key can open these records; without a recovery key nothing can, and they are lost.</source>
         <translation>パスフレーズを忘れないでください。忘れた場合、記録を開けるのは事務所の回復用の鍵だけです。回復用の鍵がなければ誰にも開けず、記録は失われます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="235"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="236"/>
         <source>Connect to the office server now</source>
         <translation>今すぐ事務所のサーバーに接続する</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="238"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="239"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="240"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="241"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="242"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="250"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="243"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="251"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="245"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="246"/>
         <source>Server password</source>
         <translation>サーバーのパスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="247"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="248"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="249"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="250"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="251"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="252"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="252"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="253"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="258"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="259"/>
         <source>Create the vault</source>
         <translation>保管庫を作成</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="261"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="262"/>
         <source>Try with demo data</source>
         <translation>デモデータで試す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="264"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="265"/>
         <source>Open an existing vault…</source>
         <translation>既存の保管庫を開く…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="277"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="278"/>
         <source>Recovery key (optional)</source>
         <translation>回復用の鍵（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="278"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="279"/>
         <source>Your name (as recorder)</source>
         <translation>お名前（記録者）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="288"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="289"/>
         <source>Start a new vault</source>
         <translation>新しい保管庫を作る</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="312"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="313"/>
         <source>Too short: at least %1 characters.</source>
         <translation>短すぎます：%1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="313"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="314"/>
         <source>Weak: a longer passphrase is safer.</source>
         <translation>弱い：もっと長いパスフレーズが安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="314"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="315"/>
         <source>Fair: a few more words make it strong.</source>
         <translation>普通：もう少し長くすると強くなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="315"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="316"/>
         <source>Strong.</source>
         <translation>強い。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="319"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="320"/>
         <source>At least %1 characters; a few words are easy to remember.</source>
         <translation>%1 文字以上。いくつかの言葉をつなげると覚えやすく安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="335"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="336"/>
         <source>The passphrase must be at least %1 characters long.</source>
         <translation>パスフレーズは %1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="342"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="343"/>
         <source>The two passphrases differ. Type the same one twice.</source>
         <translation>2つのパスフレーズが違います。同じものを2回入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="377"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="378"/>
         <source>Creating the vault…</source>
         <translation>保管庫を作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="385"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="386"/>
         <source>To connect now, fill in the server, user name and password.</source>
         <translation>今すぐ接続するには、サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="412"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="414"/>
         <source>Making the demo records…</source>
         <translation>デモデータを作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="434"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="436"/>
         <source>The recovery key file could not be read.</source>
         <translation>回復用の鍵ファイルを読み込めませんでした。</translation>
     </message>
@@ -378,27 +378,27 @@
 <context>
     <name>FolderDialog</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="51"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="52"/>
         <source>Look in:</source>
         <translation>場所:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="52"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="53"/>
         <source>Folder:</source>
         <translation>フォルダ:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="53"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="54"/>
         <source>Files of type:</source>
         <translation>ファイルの種類:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="54"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="55"/>
         <source>Choose</source>
         <translation>選択</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="55"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="56"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -1811,115 +1811,120 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="39"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="63"/>
         <source>Your name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="41"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="65"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="96"/>
         <source>Your area</source>
         <translation>担当エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="45"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="69"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="46"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="70"/>
         <source>Lock after idle minutes</source>
         <translation>操作がないときにロックするまでの分数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="51"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="100"/>
         <source>Text size</source>
         <translation>文字の大きさ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="58"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="82"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="60"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="84"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="61"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="105"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="65"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="89"/>
         <source>Save settings</source>
         <translation>設定を保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="69"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="93"/>
         <source>You</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="71"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="95"/>
         <source>Your name (prefilled as recorder)</source>
         <translation>氏名（記録者として自動入力）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="97"/>
         <source>Safety and view</source>
         <translation>安全と表示</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="99"/>
         <source>Lock after idle</source>
         <translation>操作がないときのロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="101"/>
         <source>Office server</source>
         <translation>事務所のサーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="103"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="104"/>
         <source>CA file</source>
         <translation>CA 証明書</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="82"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="106"/>
         <source>Recovery</source>
         <translation>回復</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="110"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="134"/>
         <source>%1 (user %2)</source>
         <translation>%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="115"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="139"/>
         <source>Not connected. Connect on the 同期 screen.</source>
         <translation>未接続です。「同期」画面で接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="119"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="143"/>
         <source>The office recovery key can reopen this vault if the passphrase is forgotten. Ask the office; it keeps the key offline.</source>
         <translation>パスフレーズを忘れても、事務所の回復用の鍵でこの保管庫を開けます。事務所に相談してください（鍵はオフラインで保管されています）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="126"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="150"/>
         <source>This vault has no office recovery key: if the passphrase is forgotten, the records cannot be opened.</source>
         <translation>この保管庫には事務所の回復用の鍵がありません。パスフレーズを忘れると記録を開けなくなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="144"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="167"/>
+        <source>The proxy is written as host:port, e.g. %1.</source>
+        <translation>プロキシは「ホスト名:ポート番号」の形で入力してください（例 %1）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="177"/>
         <source>Saved.</source>
         <translation>保存しました。</translation>
     </message>
@@ -1927,400 +1932,400 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="87"/>
         <source>Sync was stopped. What was sent or received so far is kept.</source>
         <translation>同期を中止しました。それまでに送受信した分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="89"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="90"/>
         <source>The server cannot be reached. Your work is kept on this laptop; sync again at the office.</source>
         <translation>サーバーに接続できません。記録はこのパソコンに保存されています。事務所でもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="95"/>
         <source>The server address must start with https://.</source>
         <translation>サーバーのアドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="95"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="96"/>
         <source>The user name or password is wrong.</source>
         <translation>ユーザー名かパスワードが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="96"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="97"/>
         <source>The server no longer accepts this laptop. Connect it again.</source>
         <translation>サーバーがこのパソコンを受け付けなくなりました。もう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="99"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="100"/>
         <source>This laptop was revoked by the office; its records were erased. Ask the office.</source>
         <translation>このパソコンは事務所で無効にされ、記録は消去されました。事務所に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="103"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="104"/>
         <source>This app is too old for the server. Install the new version.</source>
         <translation>このアプリはサーバーに対して古すぎます。新しい版を入れてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="106"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="107"/>
         <source>Some records are in an area you may no longer change.</source>
         <translation>変更できなくなったエリアの記録があります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="109"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="417"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="110"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="418"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="110"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="111"/>
         <source>This laptop is already connected to a server.</source>
         <translation>このパソコンはすでにサーバーに接続しています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="111"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="112"/>
         <source>This laptop&apos;s clock is wrong. Set the date and time, then sync again.</source>
         <translation>このパソコンの時計がずれています。日付と時刻を直してから同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="114"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="115"/>
         <source>Too many attempts. Wait a minute and try again.</source>
         <translation>試行が多すぎます。少し待ってからやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="139"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="140"/>
         <source>Not synced yet.</source>
         <translation>まだ同期していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="162"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="163"/>
         <source>Type a whole number.</source>
         <translation>整数で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="163"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="164"/>
         <source>Type ○ (yes) or × (no).</source>
         <translation>○（はい）か ×（いいえ）で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="165"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="166"/>
         <source>This edit can only be kept or taken, not rewritten.</source>
         <translation>この変更は、どちらかを選ぶことだけができます。新しい値は書けません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="168"/>
         <source>This was settled already, here or by a sync.</source>
         <translation>この件はすでに解決されています（この端末か、同期で）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="171"/>
         <source>Check this value.</source>
         <translation>この値を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="201"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="202"/>
         <source>%1 (this laptop)</source>
         <translation>%1 さん（このパソコン）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="203"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
         <source>This laptop</source>
         <translation>このパソコン</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="205"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="206"/>
         <source>Another laptop (device %1)</source>
         <translation>別のパソコン（端末 %1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="207"/>
         <source>Written by %1 at %2</source>
         <translation>%1が %2 に記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="214"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="215"/>
         <source>the household is deleted</source>
         <translation>世帯は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="216"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="217"/>
         <source>the household is kept</source>
         <translation>世帯は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="220"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="221"/>
         <source>the record is deleted</source>
         <translation>記録は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="222"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="223"/>
         <source>the record is kept</source>
         <translation>記録は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="230"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="231"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="260"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="261"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="262"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="263"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="264"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="274"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="265"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="275"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="267"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="275"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="268"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="276"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="269"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="270"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="270"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="271"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="273"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="274"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="276"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="277"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="279"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="280"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="284"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="285"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="287"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="288"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="304"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="305"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="306"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="307"/>
         <source>The value that won</source>
         <translation>同期で残った値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="521"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="528"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="522"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="529"/>
         <source>The record deleted</source>
         <translation>記録を削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="523"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="526"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="524"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="527"/>
         <source>The record kept</source>
         <translation>記録を残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="533"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
         <source>(the left one)</source>
         <translation>（左の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="535"/>
         <source>(the right one)</source>
         <translation>（右の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="535"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="536"/>
         <source>(a value written since)</source>
         <translation>（その後に書かれた値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="538"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="539"/>
         <source>Now in the records: %1 %2</source>
         <translation>いま記録にある値：%1%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="552"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="553"/>
         <source>Settled.</source>
         <translation>解決済みです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="310"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="311"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="324"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="325"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="326"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="327"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="329"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="330"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="330"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="331"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="331"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="332"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="362"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="363"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="365"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="366"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="374"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="376"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="375"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="377"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="380"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="381"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="411"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="412"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="423"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="424"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="451"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="452"/>
         <source>Settled — %1 → %2</source>
         <translation>解決済み — %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="490"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="491"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="504"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="505"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="516"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="517"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="518"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="519"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="589"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="590"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="601"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="603"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="610"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="612"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="622"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="631"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="624"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="634"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="153"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="154"/>
         <source>Last sync %1: %2</source>
         <translation>前回の同期 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="66"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="67"/>
         <source>This laptop does not trust the server&apos;s certificate. Choose the office&apos;s CA file in 設定 (or when connecting), then try again.</source>
         <translation>このパソコンはサーバーの証明書を信頼していません。「設定」（または接続のとき）で事務所の CA 証明書ファイルを指定してから、やり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="73"/>
         <source>The server answers only over HTTPS: write its address with https://.</source>
         <translation>サーバーは HTTPS でだけ応答します。アドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="78"/>
         <source>The certificate file could not be read: %1</source>
         <translation>証明書ファイルを読み込めませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="81"/>
         <source>Sync failed. Your work is kept on this laptop; try again later.</source>
         <translation>同期できませんでした。作業内容はこのパソコンに残っています。後でやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="117"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="118"/>
         <source>The server is busy. Sync again in a few minutes.</source>
         <translation>サーバーが混み合っています。数分後にもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="118"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="119"/>
         <source>The server&apos;s answer could not be understood. Check the server address; if it is right, tell the office.</source>
         <translation>サーバーの応答を読み取れませんでした。サーバーのアドレスを確認し、正しければ事務所に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="123"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="124"/>
         <source>No sync server answers at this address. Check the server address.</source>
         <translation>このアドレスには同期サーバーがありません。サーバーのアドレスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="131"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="132"/>
         <source>The server refused the sync. Tell the office (code %1).</source>
         <translation>サーバーが同期を受け付けませんでした。事務所に連絡してください（コード %1）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="146"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="653"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="147"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="656"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>
@@ -2328,51 +2333,51 @@
 <context>
     <name>UnlockPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="98"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="99"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="105"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="106"/>
         <source>Unlock</source>
         <translation>開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="97"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="117"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="145"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="98"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="118"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="146"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="99"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="100"/>
         <source>Choose the vault folder</source>
         <translation>保管庫フォルダを選ぶ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="103"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="118"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="119"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="108"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="109"/>
         <source>Create a new vault or try the demo…</source>
         <translation>新しい保管庫を作る・デモを試す…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="127"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="128"/>
         <source>Open your records</source>
         <translation>相談記録を開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="155"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="156"/>
         <source>Choose the vault folder and type the passphrase.</source>
         <translation>保管庫フォルダを選び、パスフレーズを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="159"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="162"/>
         <source>Unlocking…</source>
         <translation>開いています…</translation>
     </message>

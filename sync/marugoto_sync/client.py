@@ -152,18 +152,24 @@ class SyncClient:
         app_version: str = "0.0.0",
         timeout: float = 60.0,
         http: httpx.Client | None = None,
+        proxy: str | None = None,
     ) -> None:
-        """`http` lets tests talk to an in-process server; real use always builds its own."""
+        """`http` lets tests talk to an in-process server; real use always builds its own.
+
+        `proxy` (http://host:port) carries every request, HTTPS through CONNECT; without
+        it, the proxy the environment names (HTTPS_PROXY, NO_PROXY) is used, if any."""
         self.server = server.rstrip("/") if http is not None else check_server_url(server)
         self._headers = {"X-Marugoto-Schema": SCHEMA_VERSION, "X-Marugoto-App": app_version}
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
-        # trust_env: proxies come from the environment, as on any office PC.
+        # trust_env: proxies come from the environment, as on any office PC, unless one is
+        # named here (the desktop app's 設定).
         self._http = http or httpx.Client(
             base_url=self.server,
             verify=ssl_context(ca_file),
             timeout=timeout,
             trust_env=True,
+            proxy=proxy or None,
         )
         self._owns_http = http is None
 

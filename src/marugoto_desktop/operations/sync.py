@@ -82,17 +82,19 @@ def enroll(
     ca_file: Path | None = None,
     device_name: str | None = None,
     replace: bool = False,
+    proxy: str | None = None,
 ) -> Enrollment:
     """Register this laptop with the server once; the device token is kept in the vault.
 
-    A vault enrolled already is refused (AlreadyEnrolled) unless `replace`.
+    A vault enrolled already is refused (AlreadyEnrolled) unless `replace`. `proxy`: the
+    HTTP proxy to go through (None: the environment's, if any).
     """
     current = enrolled_settings(vault)
     if current is not None and not replace:
         raise AlreadyEnrolled(current)
     ca_file = as_policy_says(server, ca_file)
     name = device_name or platform.node() or "laptop"
-    with SyncClient(server, ca_file=ca_file, app_version=__version__) as client:
+    with SyncClient(server, ca_file=ca_file, app_version=__version__, proxy=proxy) as client:
         enrollment = client.enroll(user, password, name)
     VaultReplica(vault).set_setting(
         SERVER_KEY,
@@ -168,8 +170,11 @@ def sync(
     vault: Vault,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    *,
+    proxy: str | None = None,
 ) -> SyncReport:
     """Push this laptop's changes and pull everyone else's. Safe to interrupt and rerun.
+    `proxy`: the HTTP proxy to go through (None: the environment's, if any).
 
     How it went is kept in the vault (last_sync). If the server says this device was
     revoked, the vault is wiped before the error is raised.
@@ -183,6 +188,7 @@ def sync(
             token=settings["token"],
             ca_file=ca_file,
             app_version=__version__,
+            proxy=proxy,
         ) as client:
             report = client.sync(replica, progress, cancelled)
     except DeviceRevoked:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -28,6 +30,28 @@ DEFAULT_TEXT_SIZE = 10
 
 def text_size() -> int:
     return max(8, min(24, setting_int("view/text_size", DEFAULT_TEXT_SIZE)))
+
+
+def proxy_url(text: str) -> str | None:
+    """The proxy as typed (proxy:8080, http://proxy:8080), as a URL; None for none; "" when
+    it names no host."""
+    text = text.strip()
+    if not text:
+        return None
+    url = text if "://" in text else f"http://{text}"
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 (a port that is not a number raises)
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https", "socks5") or not parts.hostname:
+        return ""
+    return url
+
+
+def proxy_setting() -> str | None:
+    """The HTTP proxy sync goes through, from 設定 (None: the system's, if any)."""
+    return proxy_url(str(QSettings().value("sync/proxy", "") or "")) or None
 
 
 class SettingsPage(QWidget):
@@ -139,8 +163,17 @@ class SettingsPage(QWidget):
         settings.setValue("profile/area", self.area.code())
         settings.setValue("security/auto_lock_minutes", self.auto_lock.value())
         settings.setValue("view/text_size", self.text_size.value())
+        proxy = proxy_url(self.proxy.text())
+        if proxy == "":
+            self.message.setText(
+                self.tr("The proxy is written as host:port, e.g. %1.").replace(
+                    "%1", "proxy.city.lg.jp:8080"
+                )
+            )
+            self.proxy.setFocus()
+            return
         settings.setValue("sync/ca_file", self.ca_file.text().strip())
-        settings.setValue("sync/proxy", self.proxy.text().strip())
+        settings.setValue("sync/proxy", proxy or "")
         self.session.restart_idle_timer()
         self.text_size_changed.emit(self.text_size.value())
         self.message.setText(self.tr("Saved."))

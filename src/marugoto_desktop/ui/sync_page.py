@@ -53,6 +53,7 @@ from .background import Runner
 from .messages import field_error_text, os_error_text, vault_error_text
 from .policy_fields import fix_server_fields
 from .session import Session
+from .settings_page import proxy_setting
 
 translate = QCoreApplication.translate
 
@@ -596,6 +597,7 @@ class SyncPage(QWidget):
             return
         ca = self.ca_file.text().strip()
         ca_path = Path(ca).expanduser() if ca else None
+        proxy = proxy_setting()
         self.enrol_button.setEnabled(False)
 
         def done(_: Any) -> None:
@@ -613,7 +615,7 @@ class SyncPage(QWidget):
 
         self.runner.run(
             translate("SyncPage", "Connecting…"),
-            lambda: enroll(vault, server, user, password, ca_file=ca_path),
+            lambda: enroll(vault, server, user, password, ca_file=ca_path, proxy=proxy),
             done,
             failed,
         )
@@ -625,12 +627,13 @@ class SyncPage(QWidget):
         self.sync_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.status.setText(translate("SyncPage", "Syncing…"))
+        proxy = proxy_setting()
 
         def work(progress: Any, cancelled: Any) -> Any:
             def report(stage: str, done: int, total: int | None) -> None:
                 progress(done, total or 0)
 
-            return sync(vault, report, cancelled)
+            return sync(vault, report, cancelled, proxy=proxy)
 
         self._operation = self.runner.run(
             translate("SyncPage", "Syncing…"),

@@ -30,6 +30,7 @@ from ..vault import Vault
 from .background import Busy, Runner
 from .messages import vault_error_text
 from .policy_fields import fix_server_fields
+from .settings_page import proxy_setting
 from .sync_page import sync_error_text
 
 DEMO_HOUSEHOLDS = 200
@@ -394,6 +395,7 @@ class FirstRunPage(QWidget):
             "user": user,
             "password": self.password.text(),
             "ca_file": folder_path(ca) if ca else None,
+            "proxy": proxy_setting(),
         }
 
     def create_demo(self) -> None:
