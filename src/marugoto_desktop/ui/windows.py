@@ -37,6 +37,7 @@ from .reports_page import ReportsPage
 from .session import Session
 from .settings_page import SettingsPage, text_size
 from .sync_page import SyncPage
+from .system_lock import SystemLockWatch
 from .unlock import FirstRunPage, UnlockPage
 
 
@@ -171,6 +172,8 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.activity_dialog: ActivityDialog | None = None
         self.session.locked.connect(self._forget_workspace)
+        self.system_lock = SystemLockWatch(self.session, parent=self)
+        self.system_lock.start()
         self._actions()
         self._restore_geometry()
         known = default_vault or QSettings().value("vault/folder", "")
