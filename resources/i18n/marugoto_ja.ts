@@ -1025,90 +1025,90 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="148"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="278"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="307"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="149"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="281"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="310"/>
         <source>Marugoto welfare records</source>
         <translation>まるごと福祉 相談記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="196"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="199"/>
         <source>Find household</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="199"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="202"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="202"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="205"/>
         <source>Import records (JSON Lines)…</source>
         <translation>記録を取り込む（JSON Lines）…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="204"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="207"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="209"/>
         <source>Lock and quit</source>
         <translation>ロックして終了</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="211"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="214"/>
         <source>Print what is shown</source>
         <translation>表示中のものを印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="217"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="220"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="223"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="226"/>
         <source>Face sheet of the household</source>
         <translation>世帯のフェイスシート</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="226"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="229"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="229"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="232"/>
         <source>Day&apos;s report…</source>
         <translation>業務日報…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="238"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="241"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="245"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="248"/>
         <source>&amp;Print</source>
         <translation>印刷(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="336"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="376"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="339"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="379"/>
         <source>Open a household first (Ctrl+F).</source>
         <translation>先に世帯を開いてください（Ctrl+F）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="387"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="390"/>
         <source>Choose an activity on the household&apos;s timeline first.</source>
         <translation>先に世帯の活動記録で活動を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="418"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="421"/>
         <source>Opened for printing. The copy is removed when you lock or quit.</source>
         <translation>印刷用に開きました。この写しはロックまたは終了のときに消去されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="423"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="426"/>
         <source>Not printed</source>
         <translation>印刷できません</translation>
     </message>
@@ -2385,47 +2385,47 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="73"/>
         <source>Home</source>
         <translation>ホーム</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
         <source>Households</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
         <source>Outreach tally</source>
         <translation>アウトリーチ集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
         <source>Agencies</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
         <source>Reports</source>
         <translation>集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="79"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="80"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="83"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="84"/>
         <source>Screens</source>
         <translation>画面</translation>
     </message>
