@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from marugoto_desktop.operations.changes import OpChanges
 from marugoto_desktop.operations.demo import write_demo
 from marugoto_desktop.operations.households import household_rows, prepare_search
 from marugoto_desktop.ui.models import (
@@ -369,3 +370,18 @@ def test_a_tap_on_a_chosen_gathering_adds_to_its_head_count(demo_window, qtbot):
     assert page.recent_model.row_at(0).cells[3] == "6"
     assert "6" in page.link_message.text()
     assert page.counter.text() == "0"  # the new gathering's count is left alone
+
+
+def test_the_meeting_form_reads_every_household_only_when_shown(demo_window):
+    """Built after unlock, the 会議 form does not list the city's households (10,000 took
+    seconds); shown, it lists every one; hidden again, saves elsewhere leave it be."""
+    workspace = demo_window.workspace
+    checklist = workspace.meetings.tab.form.editors["household_ids"]
+    assert checklist.count() == 0
+    workspace.show_named("meetings")
+    assert checklist.count() == DEMO_HOUSEHOLDS
+    workspace.show_named("households")
+    demo_window.session.notify(OpChanges(frozenset({"activity", "household"})))
+    assert workspace.outreach.recent_model.rowCount() == 0  # hidden: every gathering unread
+    workspace.show_named("outreach")
+    assert workspace.outreach.recent_model.rowCount() > 0

@@ -116,7 +116,9 @@ class MeetingsPage(QWidget):
         if spec.ref_type == "agency":
             return agency_choices(vault)
         if spec.ref_type == "household":
-            return household_choices(vault)
+            # Every household (10,000 in a city): read when the screen is shown, not when
+            # the window is built after unlock.
+            return household_choices(vault) if self.isVisible() else []
         return []
 
     def _before_save(self) -> None:
@@ -166,7 +168,8 @@ class MeetingsPage(QWidget):
             self.check_consent()
 
     def apply_changes(self, changes: OpChanges) -> None:
-        if changes.touches("meeting", "agency", "household", "consent"):
+        # Hidden, it waits: showing the screen refreshes it.
+        if changes.touches("meeting", "agency", "household", "consent") and self.isVisible():
             self.refresh()
 
     def forget(self) -> None:

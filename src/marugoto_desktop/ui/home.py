@@ -33,6 +33,8 @@ from .models import ID_ROLE, Row, RowsModel
 from .session import Session, today
 from .sync_page import summary_text
 
+RESIZE_PRECISION = 64  # rows a column's width is measured on
+
 
 def _table(name: str, model: RowsModel, stretch: int) -> QTableView:
     table = QTableView()
@@ -48,6 +50,8 @@ def _table(name: str, model: RowsModel, stretch: int) -> QTableView:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    # Widths from the first rows only: measuring thousands of follow-ups took seconds.
+    header.setResizeContentsPrecision(RESIZE_PRECISION)
     return table
 
 
@@ -114,18 +118,20 @@ class HomePage(QWidget):
         vault = self.session.vault
         if vault is None:
             return
-        self.unsynced.setText(
-            self.tr("Changes not yet sent: %1").replace("%1", str(unsynced_changes(vault)))
-        )
-        self.last_sync.setText(summary_text(last_sync(vault)))
         if not self.prepared:
-            # The first read decrypts every activity: off the GUI thread, then shown.
+            # The first read decrypts every activity: off the GUI thread, then shown. Until
+            # then nothing here reads the vault, which the work holds (right after unlock,
+            # with the search being prepared too): the window stays free.
             if self._preparing is None:
                 self.due_box.setTitle(self.tr("Due and overdue: reading…"))
                 self._preparing = run_in_background(
                     lambda: prepare_home(vault), lambda _: self._ready(vault), self._not_ready
                 )
             return
+        self.unsynced.setText(
+            self.tr("Changes not yet sent: %1").replace("%1", str(unsynced_changes(vault)))
+        )
+        self.last_sync.setText(summary_text(last_sync(vault)))
         now = today()
         soon = (now + timedelta(days=1)).isoformat()
         items = follow_ups(vault, now)

@@ -30,7 +30,7 @@ from ..operations.households import (
 from ..vault import Vault
 from .background import run_in_background
 from .household import HouseholdDetailView
-from .models import HouseholdFilter, HouseholdTableModel
+from .models import HouseholdFilter, HouseholdTableModel, Ordered
 from .session import Session
 
 
@@ -162,16 +162,26 @@ class HouseholdsPage(QWidget):
         self.search_prepared = False
         self.model.set_rows(household_rows(vault))
         self.apply_filters()
+
         # Decrypting the members and issues for search, kana order and the issue filter takes
         # a moment on a big vault: do it off the GUI thread, then show the rows again.
+        # The rows with their kana are read and put in order there too: the GUI thread only
+        # shows them.
+        def prepare() -> Ordered:
+            prepare_search(vault)
+            return HouseholdTableModel.in_order(household_rows(vault))
+
         self._preparing = run_in_background(
-            lambda: prepare_search(vault), lambda _: self._prepared(vault), _ignore
+            prepare, lambda rows: self._prepared(vault, rows), _ignore
         )
 
-    def _prepared(self, vault: Vault) -> None:
+    def _prepared(self, vault: Vault, rows: Ordered) -> None:
         if self.session.vault is not vault:
             return  # locked meanwhile
-        self._reload_rows(vault)
+        self.model.set_rows(rows)
+        self.apply_filters()
+        if self.detail.household_id is not None:
+            self._select(self.detail.household_id)
         self.search_prepared = True
         self.search_ready.emit()
 

@@ -7,15 +7,16 @@ on lock.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractProxyModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -34,6 +35,20 @@ def kana_key(text: str) -> str:
     return fold(text)
 
 
+SortKey = tuple[str, str, str]
+_HOUSEHOLD_ROLES = frozenset(
+    {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, ID_ROLE, SORT_ROLE}
+)
+
+
+@dataclass(frozen=True)
+class Ordered:
+    """Rows in the list's order, with their sort keys."""
+
+    rows: list[HouseholdRow]
+    keys: list[SortKey]
+
+
 class HouseholdTableModel(QAbstractTableModel):
     """Households as rows, in 五十音 order of the head's kana (by name until the kana is
     known: operations.households.prepare_search runs in the background after unlock)."""
@@ -43,15 +58,26 @@ class HouseholdTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[HouseholdRow] = []
+        self._keys: list[SortKey] = []  # each row's sort key, in the same order
         self._row_of: dict[str, int] = {}
 
     @staticmethod
-    def sort_key(row: HouseholdRow) -> tuple[str, str, str]:
-        return (kana_key(row.kana or row.name), kana_key(row.name), row.id)
+    def sort_key(row: HouseholdRow) -> SortKey:
+        name = kana_key(row.name)
+        return (kana_key(row.kana) if row.kana else name, name, row.id)
 
-    def set_rows(self, rows: Sequence[HouseholdRow]) -> None:
+    @classmethod
+    def in_order(cls, rows: Sequence[HouseholdRow]) -> Ordered:
+        """The rows as the list shows them, with their keys (may run off the GUI thread:
+        folding 10,000 names takes a moment)."""
+        keyed = sorted(((cls.sort_key(row), row) for row in rows), key=lambda pair: pair[0])
+        return Ordered([row for _, row in keyed], [key for key, _ in keyed])
+
+    def set_rows(self, rows: Sequence[HouseholdRow] | Ordered) -> None:
+        """All rows at once (an `in_order()` result is taken as it is)."""
+        ordered = rows if isinstance(rows, Ordered) else self.in_order(rows)
         self.beginResetModel()
-        self._rows = sorted(rows, key=self.sort_key)
+        self._rows, self._keys = list(ordered.rows), list(ordered.keys)
         self._reindex()
         self.endResetModel()
 
@@ -67,32 +93,30 @@ class HouseholdTableModel(QAbstractTableModel):
     def row_of(self, household_id: str) -> int:
         return self._row_of.get(household_id, -1)
 
+    def row_ids(self) -> list[str]:
+        return [row.id for row in self._rows]
+
     def update_rows(self, changed: dict[str, HouseholdRow | None]) -> None:
         """Put in, replace or take out the given households (None: gone)."""
         for household_id, summary in changed.items():
             row = self.row_of(household_id)
-            if summary is None:
-                if row >= 0:
-                    self.beginRemoveRows(QModelIndex(), row, row)
-                    del self._rows[row]
-                    self._reindex()
-                    self.endRemoveRows()
-                continue
-            if row >= 0 and self.sort_key(self._rows[row]) == self.sort_key(summary):
+            key = self.sort_key(summary) if summary is not None else None
+            if row >= 0 and summary is not None and self._keys[row] == key:
                 self._rows[row] = summary
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
                 continue
             if row >= 0:
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._rows[row]
+                del self._keys[row]
                 self._reindex()
                 self.endRemoveRows()
-            key = self.sort_key(summary)
-            at = next(
-                (i for i, r in enumerate(self._rows) if self.sort_key(r) > key), len(self._rows)
-            )
+            if summary is None or key is None:
+                continue
+            at = bisect.bisect_right(self._keys, key)
             self.beginInsertRows(QModelIndex(), at, at)
             self._rows.insert(at, summary)
+            self._keys.insert(at, key)
             self._reindex()
             self.endInsertRows()
 
@@ -103,6 +127,8 @@ class HouseholdTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _HOUSEHOLD_ROLES:  # (asked for every cell painted: answered first)
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -139,28 +165,116 @@ class HouseholdTableModel(QAbstractTableModel):
         return titles[section]
 
 
-class HouseholdFilter(QSortFilterProxyModel):
+class HouseholdFilter(QAbstractProxyModel):
     """The households that the search and the filters found (operations.households decides
-    which: folded search, area, status, open issue category); None shows every one."""
+    which: folded search, area, status, open issue category); None shows every one.
+
+    The rows shown are worked out in one pass over the ids, not asked row by row: a
+    keystroke over 10,000 households costs a set lookup each, not 10,000 calls from Qt.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self.matches: set[str] | None = None
+        self._shown: list[int] = []  # source rows, in order
+        self._at: dict[int, int] = {}  # source row -> row here
+        self._watched: HouseholdTableModel | None = None
+
+    def setSourceModel(self, model: Any) -> None:
+        if self._watched is not None:
+            for signal in self._signals(self._watched):
+                signal.disconnect(self._remap)
+            self._watched.dataChanged.disconnect(self._source_changed)
+        self.beginResetModel()
+        super().setSourceModel(model)
+        assert isinstance(model, HouseholdTableModel)
+        self._watched = model
+        for signal in self._signals(model):
+            signal.connect(self._remap)
+        model.dataChanged.connect(self._source_changed)
+        self._map()
+        self.endResetModel()
+
+    @staticmethod
+    def _signals(model: HouseholdTableModel) -> tuple[Any, ...]:
+        return (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged)
 
     def set_matches(self, matches: set[str] | None) -> None:
-        self.beginFilterChange()
+        self.beginResetModel()
         self.matches = matches
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._map()
+        self.endResetModel()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        if self.matches is None:
-            return True
+    def _remap(self, *_: Any) -> None:
+        self.beginResetModel()
+        self._map()
+        self.endResetModel()
+
+    def _map(self) -> None:
+        model = self._watched
+        ids = model.row_ids() if model is not None else []
+        matches = self.matches
+        if matches is None:
+            self._shown = list(range(len(ids)))
+        else:
+            self._shown = [i for i, household_id in enumerate(ids) if household_id in matches]
+        self._at = {source: row for row, source in enumerate(self._shown)}
+
+    def _source_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, *_: Any) -> None:
+        for source in range(top_left.row(), bottom_right.row() + 1):
+            row = self._at.get(source)
+            if row is not None:
+                self.dataChanged.emit(
+                    self.index(row, top_left.column()), self.index(row, bottom_right.column())
+                )
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         model = self.sourceModel()
-        assert isinstance(model, HouseholdTableModel)
-        if not 0 <= source_row < model.rowCount():
-            return False
-        return model.row_at(source_row).id in self.matches
+        return 0 if parent.isValid() or model is None else model.columnCount()
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not 0 <= row < len(self._shown):
+            return QModelIndex()
+        if not 0 <= column < self.columnCount():
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, child: Any = None) -> Any:  # type: ignore[override]
+        if child is None:  # (QObject's parent)
+            return super().parent()
+        return QModelIndex()
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self._shown)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # The roles the rows have are looked up in the source directly; the many others a
+        # painted cell asks for are answered here, without mapping the index.
+        model = self._watched
+        if model is None or role not in _HOUSEHOLD_ROLES or not index.isValid():
+            return None
+        row = index.row()
+        if not 0 <= row < len(self._shown):
+            return None
+        return model.data(model.index(self._shown[row], index.column()), role)
+
+    def mapToSource(self, proxy_index: _Index) -> QModelIndex:
+        model = self.sourceModel()
+        if model is None or not proxy_index.isValid():
+            return QModelIndex()
+        row = proxy_index.row()
+        if not 0 <= row < len(self._shown):
+            return QModelIndex()
+        return model.index(self._shown[row], proxy_index.column())
+
+    def mapFromSource(self, source_index: _Index) -> QModelIndex:
+        if not source_index.isValid():
+            return QModelIndex()
+        row = self._at.get(source_index.row())
+        return QModelIndex() if row is None else self.index(row, source_index.column())
 
 
 @dataclass(frozen=True)
@@ -253,6 +367,17 @@ def field_text(name: str, vocabulary: Any = None) -> Callable[[Record], str]:
     return value
 
 
+_ROW_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        ID_ROLE,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    }
+)
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of a read-only list: its cells, the household it opens, whether it warns."""
@@ -297,7 +422,7 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.titles)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role not in _ROW_ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

@@ -59,6 +59,7 @@ def _table(model: RowsModel, stretch: int) -> QTableView:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setResizeContentsPrecision(64)  # (widths from the first rows: quick)
     return table
 
 
@@ -358,7 +359,9 @@ class OutreachPage(QWidget):
         self.session.notify(changes)
 
     def apply_changes(self, changes: OpChanges) -> None:
-        if changes.touches("activity"):
+        # Hidden, it waits: showing the screen refreshes it (a visit saved elsewhere does
+        # not read every gathering).
+        if changes.touches("activity") and self.isVisible():
             self.refresh()
 
     def forget(self) -> None:
