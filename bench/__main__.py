@@ -1,7 +1,7 @@
 """`make bench`: every benchmark, printed with medians and ratios.
 
 Pick a subset by name (argv, or BENCH_ARGS with make): `python -m bench sync`, or
-`python -m bench vault views reports sync.apply sync.push`. Sync parts: apply, push, initial,
+`python -m bench vault views ui reports sync.apply sync.push`. Sync parts: apply, push, initial,
 day, peer.
 """
 
@@ -11,9 +11,9 @@ import platform
 import sys
 from collections.abc import Sequence
 
-from . import bench_reports, bench_sync, bench_vault, bench_views
+from . import bench_reports, bench_sync, bench_ui, bench_vault, bench_views
 
-GROUPS = ("vault", "views", "reports", "sync")
+GROUPS = ("vault", "views", "ui", "reports", "sync")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_vault.main()
     if "views" in names:
         bench_views.main()
+    if "ui" in names:
+        bench_ui.main()
     if "reports" in names:
         bench_reports.main()
     if "sync" in names:
