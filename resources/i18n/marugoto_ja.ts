@@ -406,128 +406,128 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="60"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
         <source>Due</source>
         <translation>期日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="60"/>
         <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
         <source>Household</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="60"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
         <source>What</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="60"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
         <source>Next step</source>
         <translation>次の対応</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
         <source>Referred</source>
         <translation>連携日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
         <source>Waiting</source>
         <translation>待ち日数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="72"/>
         <source>Follow-ups due and overdue</source>
         <translation>期限切れ・本日期限のフォロー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="74"/>
         <source>Planned visits</source>
         <translation>予定している訪問</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="76"/>
         <source>Referrals awaiting acknowledgement</source>
         <translation>関係機関の受理待ちの連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="90"/>
         <source>Due and overdue</source>
         <translation>期限切れ・本日期限</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="87"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="91"/>
         <source>Planned in the next two weeks</source>
         <translation>今後2週間の予定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="94"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="98"/>
         <source>Referrals awaiting the agency&apos;s reply</source>
         <translation>関係機関の返事待ちの連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="95"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="99"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="124"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="126"/>
         <source>Due and overdue: reading…</source>
         <translation>期限切れ・期限間近：読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="141"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="147"/>
         <source>Due and overdue (%1, of which %2 overdue)</source>
         <translation>期限切れ・期限間近（%1 件、うち期限切れ %2 件）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="145"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="151"/>
         <source>Due and overdue: nothing</source>
         <translation>期限切れ・期限間近：ありません</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="148"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="154"/>
         <source>Planned in the next two weeks (%1)</source>
         <translation>今後2週間の予定（%1 件）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="118"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="132"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="166"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="172"/>
         <source>%1 (%2 days late)</source>
         <translation>%1（%2 日超過）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="174"/>
         <source>%1 (today)</source>
         <translation>%1（今日）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="170"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="176"/>
         <source>%1 (tomorrow)</source>
         <translation>%1（明日）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="189"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="195"/>
         <source>%1 days</source>
         <translation>%1 日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="176"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="182"/>
         <source>Referral</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="181"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="187"/>
         <source>Visit</source>
         <translation>訪問</translation>
     </message>
@@ -776,47 +776,47 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="73"/>
         <source>Link to a household</source>
         <translation>世帯にひも付ける</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="76"/>
         <source>Search by name, kana, address or phone</source>
         <translation>氏名・ふりがな・住所・電話で検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="77"/>
         <source>Search households</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="80"/>
         <source>Household</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="80"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="80"/>
         <source>Address</source>
         <translation>住所</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="86"/>
         <source>Link</source>
         <translation>ひも付ける</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="87"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="90"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="91"/>
         <source>Households of %1. Once linked, the record stays with the household.</source>
         <translation>%1 の世帯です。ひも付けた記録はその世帯のものになり、元には戻せません。</translation>
     </message>
@@ -824,32 +824,32 @@
 <context>
     <name>HouseholdTableModel</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="132"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="158"/>
         <source>Household</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="133"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="159"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="134"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="160"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="135"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="161"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="136"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="162"/>
         <source>Members</source>
         <translation>世帯員数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="137"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="163"/>
         <source>Address</source>
         <translation>住所</translation>
     </message>
@@ -902,14 +902,14 @@
         <translation>新しい世帯</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="201"/>
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="211"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>%n 世帯</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/households.py" line="204"/>
+        <location filename="../../src/marugoto_desktop/ui/households.py" line="214"/>
         <source>%1 of %2 households</source>
         <translation>%2 世帯中 %1 世帯</translation>
     </message>
@@ -1157,12 +1157,12 @@
         <translation>新しい会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="143"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="145"/>
         <source>A 重層的支援会議 may discuss only households whose person concerned has consented. No valid consent on %1 for: %2. Record the consent first, remove the household, or hold a 支援会議 instead.</source>
         <translation>重層的支援会議で検討できるのは、本人の同意がある世帯だけです。%1 時点で有効な同意がない世帯：%2。先に同意を記録するか、その世帯を外すか、支援会議として開いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="153"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="155"/>
         <source>重層的支援会議: every household chosen has valid consent on %1.</source>
         <translation>重層的支援会議：選んだ世帯はすべて %1 時点で有効な同意があります。</translation>
     </message>
@@ -1440,111 +1440,111 @@
 <context>
     <name>OutreachPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="126"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="127"/>
         <source>Gathering kind</source>
         <translation>会合の種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="128"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="212"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="129"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="213"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="130"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="166"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="213"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="131"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="214"/>
         <source>Place</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="132"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="164"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="214"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="133"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="165"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="215"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="140"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="141"/>
         <source>+1 person</source>
         <translation>＋1人</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="145"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="191"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="146"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="192"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="153"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="154"/>
         <source>Concerns heard (without names; link to a household later)</source>
         <translation>気になったこと（名前は書かずに。世帯とのひも付けは後で）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="155"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="156"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="169"/>
         <source>Concerns</source>
         <translation>気になったこと</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="156"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="157"/>
         <source>Save the gathering</source>
         <translation>会合を記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="168"/>
         <source>People</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="174"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="234"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="175"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="235"/>
         <source>Recent gatherings</source>
         <translation>最近の会合</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="328"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="329"/>
         <source>%1 people at this gathering.</source>
         <translation>この会合は %1 人になりました。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="357"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="358"/>
         <source>Linked: it is now in the household&apos;s timeline.</source>
         <translation>ひも付けました。世帯の活動記録に入りました。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="165"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="211"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="166"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="212"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="177"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="178"/>
         <source>Link to a household…</source>
         <translation>世帯にひも付ける…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="180"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="181"/>
         <source>When a concern turns out to be about a household, file it there.</source>
         <translation>気になったことが特定の世帯のことだと分かったら、その世帯の記録に移します。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="187"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="188"/>
         <source>+1 person to the chosen gathering</source>
         <translation>選んだ会合に +1 人</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="193"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="194"/>
         <source>−1 person from the chosen gathering</source>
         <translation>選んだ会合から −1 人</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="198"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="199"/>
         <source>At a gathering: choose its kind and place, press +1 for each person you talk with (or the + key), note what worried you without naming anyone, then save. To go on counting at a gathering already saved, choose it on the right and tap +1 there. When a concern turns out to be about a household, choose the gathering on the right and link it to that household.</source>
         <translation>会合では、種別と場所を選び、話した人ごとに +1（または + キー）を押し、気になったことを名前を出さずに書いて保存します。保存済みの会合で数え続けるときは、右の一覧でその会合を選び、そこの +1 を押します。気になったことが特定の世帯のことだと分かったら、右の一覧で会合を選び、その世帯にひも付けます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="272"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="273"/>
         <source>Saved: %1 people.</source>
         <translation>記録しました：%1 人。</translation>
     </message>

@@ -242,7 +242,7 @@ class HouseholdFilter(QAbstractProxyModel):
             return QModelIndex()
         return self.createIndex(row, column)
 
-    def parent(self, child: Any = None) -> Any:  # type: ignore[override]
+    def parent(self, child: Any = None) -> Any:
         if child is None:  # (QObject's parent)
             return super().parent()
         return QModelIndex()
