@@ -126,6 +126,9 @@ def test_enrolment_and_sync_go_through_the_proxy_of_the_settings(
         workspace = window.workspace
         workspace.show_named("settings")
         settings = workspace.settings
+        settings.proxy.setText("proxy:port")  # no port: refused, in Japanese
+        settings.save()
+        assert settings.message.text().startswith("プロキシは「ホスト名:ポート番号」の形で")
         settings.proxy.setText(f"127.0.0.1:{proxy.port}")  # as people write it
         settings.save()
         assert settings.message.text() == "保存しました。"
@@ -168,4 +171,4 @@ def test_a_proxy_is_read_as_people_write_it() -> None:
     assert proxy_url("proxy.city.lg.jp:8080") == "http://proxy.city.lg.jp:8080"
     assert proxy_url("  ") is None
     assert proxy_url("http://:8080") == ""
-    assert proxy_url("proxy:port") == ""  # (設定 refuses these in Japanese, naming the form)
+    assert proxy_url("proxy:port") == ""
