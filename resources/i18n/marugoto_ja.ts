@@ -2,6 +2,64 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="39"/>
+        <source>About marugoto-desktop</source>
+        <translation>このアプリについて</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="47"/>
+        <source>Built %1 from commit %2.</source>
+        <translation>%1 にコミット %2 から作成。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="50"/>
+        <source>Running from the source code.</source>
+        <translation>ソースコードから実行中です。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="53"/>
+        <source>Case records for the all-round welfare consultants of Takamatsu City.</source>
+        <translation>高松市まるごと福祉相談員の支援記録アプリです。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="57"/>
+        <source>Licences</source>
+        <translation>ライセンス</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="60"/>
+        <source>Qt and Qt for Python (PySide6): GNU LGPL version 3. They are separate, replaceable files in the program&apos;s folder. Source: %1 and %2</source>
+        <translation>Qt と Qt for Python（PySide6）：GNU LGPL 第3版。プログラムのフォルダーに別ファイルとして置かれ、差し替えできます。ソースコード：%1 と %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="66"/>
+        <source>BIZ UDGothic and BIZ UDPGothic (Morisawa): SIL Open Font License 1.1.</source>
+        <translation>BIZ UDゴシック・BIZ UDPゴシック（モリサワ）：SIL Open Font License 1.1。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="69"/>
+        <source>Python and the other libraries: each under its own licence, listed in full below and in %1 beside the program.</source>
+        <translation>Python とその他のライブラリ：それぞれのライセンスによります。全文は下と、プログラムと同じフォルダーの %1 にあります。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="74"/>
+        <source>The source code of this program is kept by Takamatsu City; your IT department can give you a copy of the version above.</source>
+        <translation>このプログラムのソースコードは高松市が保管しています。上記の版の写しは情報システム担当から受け取れます。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="87"/>
+        <source>Third-party licences</source>
+        <translation>第三者ライセンス</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/about.py" line="91"/>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+</context>
+<context>
     <name>ActivityDialog</name>
     <message>
         <location filename="../../src/marugoto_desktop/ui/activity.py" line="51"/>
@@ -123,6 +181,21 @@
     </message>
 </context>
 <context>
+    <name>App</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/app.py" line="102"/>
+        <source>Cannot start</source>
+        <translation>起動できません</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/app.py" line="103"/>
+        <source>The settings file your IT department placed on this computer cannot be read, so the app does not start. Tell your IT department:
+%1</source>
+        <translation>情報システム担当がこのパソコンに置いた設定ファイルを読み取れないため、アプリを起動できません。情報システム担当に次の内容を伝えてください：
+%1</translation>
+    </message>
+</context>
+<context>
     <name>AreaChoice</name>
     <message>
         <location filename="../../src/marugoto_desktop/ui/area_choice.py" line="26"/>
@@ -200,177 +273,177 @@
 <context>
     <name>FirstRunPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="209"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="274"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="307"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="211"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="277"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="310"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="212"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="214"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="275"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="216"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="278"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="218"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="277"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="220"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="280"/>
         <source>Passphrase again</source>
         <translation>パスフレーズ（確認）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="222"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="224"/>
         <source>Your name</source>
         <translation>お名前</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="224"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="226"/>
         <source>Office recovery public key file</source>
         <translation>事務所の回復用公開鍵ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="225"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="227"/>
         <source>The public key file from the office (.pem)</source>
         <translation>事務所から受け取った公開鍵ファイル（.pem）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="228"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="230"/>
         <source>Remember the passphrase. If it is forgotten, only the office recovery key can open these records; without a recovery key nothing can, and they are lost.</source>
         <translation>パスフレーズを忘れないでください。忘れた場合、記録を開けるのは事務所の回復用の鍵だけです。回復用の鍵がなければ誰にも開けず、記録は失われます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="236"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="238"/>
         <source>Connect to the office server now</source>
         <translation>今すぐ事務所のサーバーに接続する</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="239"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="241"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="241"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="243"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="243"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="251"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="245"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="254"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="246"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="248"/>
         <source>Server password</source>
         <translation>サーバーのパスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="250"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="250"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="253"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="252"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="255"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="253"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="256"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="259"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="262"/>
         <source>Create the vault</source>
         <translation>保管庫を作成</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="262"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="265"/>
         <source>Try with demo data</source>
         <translation>デモデータで試す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="265"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="268"/>
         <source>Open an existing vault…</source>
         <translation>既存の保管庫を開く…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="278"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="281"/>
         <source>Recovery key (optional)</source>
         <translation>回復用の鍵（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="279"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="282"/>
         <source>Your name (as recorder)</source>
         <translation>お名前（記録者）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="289"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="292"/>
         <source>Start a new vault</source>
         <translation>新しい保管庫を作る</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="313"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="316"/>
         <source>Too short: at least %1 characters.</source>
         <translation>短すぎます：%1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="314"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="317"/>
         <source>Weak: a longer passphrase is safer.</source>
         <translation>弱い：もっと長いパスフレーズが安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="315"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="318"/>
         <source>Fair: a few more words make it strong.</source>
         <translation>普通：もう少し長くすると強くなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="316"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="319"/>
         <source>Strong.</source>
         <translation>強い。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="320"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="323"/>
         <source>At least %1 characters; a few words are easy to remember.</source>
         <translation>%1 文字以上。いくつかの言葉をつなげると覚えやすく安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="336"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="339"/>
         <source>The passphrase must be at least %1 characters long.</source>
         <translation>パスフレーズは %1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="343"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="346"/>
         <source>The two passphrases differ. Type the same one twice.</source>
         <translation>2つのパスフレーズが違います。同じものを2回入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="378"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="381"/>
         <source>Creating the vault…</source>
         <translation>保管庫を作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="386"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="389"/>
         <source>To connect now, fill in the server, user name and password.</source>
         <translation>今すぐ接続するには、サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="414"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="417"/>
         <source>Making the demo records…</source>
         <translation>デモデータを作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="436"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="439"/>
         <source>The recovery key file could not be read.</source>
         <translation>回復用の鍵ファイルを読み込めませんでした。</translation>
     </message>
@@ -378,27 +451,27 @@
 <context>
     <name>FolderDialog</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="52"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="54"/>
         <source>Look in:</source>
         <translation>場所:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="53"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="55"/>
         <source>Folder:</source>
         <translation>フォルダ:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="54"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="56"/>
         <source>Files of type:</source>
         <translation>ファイルの種類:</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="55"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="57"/>
         <source>Choose</source>
         <translation>選択</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="56"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="58"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
@@ -1025,90 +1098,100 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="149"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="281"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="310"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="150"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="289"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="318"/>
         <source>Marugoto welfare records</source>
         <translation>まるごと福祉 相談記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="199"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="200"/>
         <source>Find household</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="202"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="203"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="205"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="206"/>
         <source>Import records (JSON Lines)…</source>
         <translation>記録を取り込む（JSON Lines）…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="207"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="208"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="209"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="210"/>
         <source>Lock and quit</source>
         <translation>ロックして終了</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="214"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="215"/>
         <source>Print what is shown</source>
         <translation>表示中のものを印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="220"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="221"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="226"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="227"/>
         <source>Face sheet of the household</source>
         <translation>世帯のフェイスシート</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="229"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="230"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="232"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="233"/>
         <source>Day&apos;s report…</source>
         <translation>業務日報…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="241"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="242"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="249"/>
         <source>&amp;Print</source>
         <translation>印刷(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="339"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="379"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="260"/>
+        <source>About marugoto-desktop…</source>
+        <translation>このアプリについて…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="262"/>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="347"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="387"/>
         <source>Open a household first (Ctrl+F).</source>
         <translation>先に世帯を開いてください（Ctrl+F）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="390"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="398"/>
         <source>Choose an activity on the household&apos;s timeline first.</source>
         <translation>先に世帯の活動記録で活動を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="421"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="429"/>
         <source>Opened for printing. The copy is removed when you lock or quit.</source>
         <translation>印刷用に開きました。この写しはロックまたは終了のときに消去されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="426"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="434"/>
         <source>Not printed</source>
         <translation>印刷できません</translation>
     </message>
@@ -1550,6 +1633,19 @@
     </message>
 </context>
 <context>
+    <name>Policy</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/policy_fields.py" line="12"/>
+        <source>Set by your IT department</source>
+        <translation>情報システム担当が設定しています</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/policy_fields.py" line="31"/>
+        <source>At most %1 minutes: %2</source>
+        <translation>最長 %1 分（%2）</translation>
+    </message>
+</context>
+<context>
     <name>Printing</name>
     <message>
         <location filename="../../src/marugoto_desktop/ui/printing.py" line="54"/>
@@ -1625,7 +1721,7 @@
 <context>
     <name>QAbstractFileIconProvider</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/app.py" line="58"/>
+        <location filename="../../src/marugoto_desktop/ui/app.py" line="59"/>
         <source>Folder</source>
         <comment>All other platforms</comment>
         <translation>フォルダー</translation>
@@ -1811,120 +1907,120 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="63"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="64"/>
         <source>Your name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="65"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="96"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="66"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="98"/>
         <source>Your area</source>
         <translation>担当エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="69"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="70"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="71"/>
         <source>Lock after idle minutes</source>
         <translation>操作がないときにロックするまでの分数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="75"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="102"/>
         <source>Text size</source>
         <translation>文字の大きさ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="82"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="84"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="84"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="86"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="85"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="105"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="87"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="107"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="89"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="91"/>
         <source>Save settings</source>
         <translation>設定を保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="93"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="95"/>
         <source>You</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="95"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="97"/>
         <source>Your name (prefilled as recorder)</source>
         <translation>氏名（記録者として自動入力）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="97"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="99"/>
         <source>Safety and view</source>
         <translation>安全と表示</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="99"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="101"/>
         <source>Lock after idle</source>
         <translation>操作がないときのロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="101"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="103"/>
         <source>Office server</source>
         <translation>事務所のサーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="103"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="105"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="106"/>
         <source>CA file</source>
         <translation>CA 証明書</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="106"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="108"/>
         <source>Recovery</source>
         <translation>回復</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="134"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="136"/>
         <source>%1 (user %2)</source>
         <translation>%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="139"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="141"/>
         <source>Not connected. Connect on the 同期 screen.</source>
         <translation>未接続です。「同期」画面で接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="143"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="145"/>
         <source>The office recovery key can reopen this vault if the passphrase is forgotten. Ask the office; it keeps the key offline.</source>
         <translation>パスフレーズを忘れても、事務所の回復用の鍵でこの保管庫を開けます。事務所に相談してください（鍵はオフラインで保管されています）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="150"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="152"/>
         <source>This vault has no office recovery key: if the passphrase is forgotten, the records cannot be opened.</source>
         <translation>この保管庫には事務所の回復用の鍵がありません。パスフレーズを忘れると記録を開けなくなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="169"/>
         <source>The proxy is written as host:port, e.g. %1.</source>
         <translation>プロキシは「ホスト名:ポート番号」の形で入力してください（例 %1）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="177"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="179"/>
         <source>Saved.</source>
         <translation>保存しました。</translation>
     </message>
@@ -1932,400 +2028,405 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="87"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="88"/>
         <source>Sync was stopped. What was sent or received so far is kept.</source>
         <translation>同期を中止しました。それまでに送受信した分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="90"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="91"/>
         <source>The server cannot be reached. Your work is kept on this laptop; sync again at the office.</source>
         <translation>サーバーに接続できません。記録はこのパソコンに保存されています。事務所でもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="95"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="96"/>
         <source>The server address must start with https://.</source>
         <translation>サーバーのアドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="96"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="97"/>
+        <source>Your IT department allows only its own server on this computer.</source>
+        <translation>このパソコンでは、情報システム担当が指定したサーバーとしか同期できません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="100"/>
         <source>The user name or password is wrong.</source>
         <translation>ユーザー名かパスワードが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="97"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="101"/>
         <source>The server no longer accepts this laptop. Connect it again.</source>
         <translation>サーバーがこのパソコンを受け付けなくなりました。もう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="104"/>
         <source>This laptop was revoked by the office; its records were erased. Ask the office.</source>
         <translation>このパソコンは事務所で無効にされ、記録は消去されました。事務所に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="108"/>
         <source>This app is too old for the server. Install the new version.</source>
         <translation>このアプリはサーバーに対して古すぎます。新しい版を入れてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="107"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="111"/>
         <source>Some records are in an area you may no longer change.</source>
         <translation>変更できなくなったエリアの記録があります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="110"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="418"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="114"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="423"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="111"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="115"/>
         <source>This laptop is already connected to a server.</source>
         <translation>このパソコンはすでにサーバーに接続しています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="112"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="116"/>
         <source>This laptop&apos;s clock is wrong. Set the date and time, then sync again.</source>
         <translation>このパソコンの時計がずれています。日付と時刻を直してから同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="115"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="119"/>
         <source>Too many attempts. Wait a minute and try again.</source>
         <translation>試行が多すぎます。少し待ってからやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="140"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="144"/>
         <source>Not synced yet.</source>
         <translation>まだ同期していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="163"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="167"/>
         <source>Type a whole number.</source>
         <translation>整数で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="164"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="168"/>
         <source>Type ○ (yes) or × (no).</source>
         <translation>○（はい）か ×（いいえ）で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="166"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
         <source>This edit can only be kept or taken, not rewritten.</source>
         <translation>この変更は、どちらかを選ぶことだけができます。新しい値は書けません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="172"/>
         <source>This was settled already, here or by a sync.</source>
         <translation>この件はすでに解決されています（この端末か、同期で）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="171"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="175"/>
         <source>Check this value.</source>
         <translation>この値を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="202"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="206"/>
         <source>%1 (this laptop)</source>
         <translation>%1 さん（このパソコン）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="208"/>
         <source>This laptop</source>
         <translation>このパソコン</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="210"/>
         <source>Another laptop (device %1)</source>
         <translation>別のパソコン（端末 %1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="207"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="211"/>
         <source>Written by %1 at %2</source>
         <translation>%1が %2 に記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="215"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="219"/>
         <source>the household is deleted</source>
         <translation>世帯は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="217"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="221"/>
         <source>the household is kept</source>
         <translation>世帯は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="225"/>
         <source>the record is deleted</source>
         <translation>記録は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="223"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="227"/>
         <source>the record is kept</source>
         <translation>記録は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="231"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="235"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="261"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="265"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="263"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="267"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="265"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="275"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="269"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="280"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="268"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="276"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="272"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="281"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="270"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="274"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="271"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="276"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="274"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="279"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="277"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="282"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="280"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="285"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="285"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="290"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="288"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="293"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="305"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="310"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="307"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
         <source>The value that won</source>
         <translation>同期で残った値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="522"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="529"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="527"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
         <source>The record deleted</source>
         <translation>記録を削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="524"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="527"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="529"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="532"/>
         <source>The record kept</source>
         <translation>記録を残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="539"/>
         <source>(the left one)</source>
         <translation>（左の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="535"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="540"/>
         <source>(the right one)</source>
         <translation>（右の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="536"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="541"/>
         <source>(a value written since)</source>
         <translation>（その後に書かれた値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="539"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="544"/>
         <source>Now in the records: %1 %2</source>
         <translation>いま記録にある値：%1%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="553"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="558"/>
         <source>Settled.</source>
         <translation>解決済みです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="311"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="316"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="325"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="330"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="327"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="332"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="330"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="335"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="331"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="336"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="332"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="337"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="363"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="368"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="366"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="371"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="375"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="377"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="380"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="382"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="381"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="386"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="412"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="417"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="424"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="429"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="452"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="457"/>
         <source>Settled — %1 → %2</source>
         <translation>解決済み — %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="491"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="496"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="505"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="510"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="517"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="522"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="519"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="524"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="590"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="595"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="603"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="608"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="612"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="617"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="624"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="634"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="629"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="639"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="158"/>
         <source>Last sync %1: %2</source>
         <translation>前回の同期 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="67"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="68"/>
         <source>This laptop does not trust the server&apos;s certificate. Choose the office&apos;s CA file in 設定 (or when connecting), then try again.</source>
         <translation>このパソコンはサーバーの証明書を信頼していません。「設定」（または接続のとき）で事務所の CA 証明書ファイルを指定してから、やり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="74"/>
         <source>The server answers only over HTTPS: write its address with https://.</source>
         <translation>サーバーは HTTPS でだけ応答します。アドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="79"/>
         <source>The certificate file could not be read: %1</source>
         <translation>証明書ファイルを読み込めませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="82"/>
         <source>Sync failed. Your work is kept on this laptop; try again later.</source>
         <translation>同期できませんでした。作業内容はこのパソコンに残っています。後でやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="118"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="122"/>
         <source>The server is busy. Sync again in a few minutes.</source>
         <translation>サーバーが混み合っています。数分後にもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="119"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="123"/>
         <source>The server&apos;s answer could not be understood. Check the server address; if it is right, tell the office.</source>
         <translation>サーバーの応答を読み取れませんでした。サーバーのアドレスを確認し、正しければ事務所に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="124"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="128"/>
         <source>No sync server answers at this address. Check the server address.</source>
         <translation>このアドレスには同期サーバーがありません。サーバーのアドレスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="132"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="136"/>
         <source>The server refused the sync. Tell the office (code %1).</source>
         <translation>サーバーが同期を受け付けませんでした。事務所に連絡してください（コード %1）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="147"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="656"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="661"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>
@@ -2333,51 +2434,51 @@
 <context>
     <name>UnlockPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="99"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="101"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="106"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="108"/>
         <source>Unlock</source>
         <translation>開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="98"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="118"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="146"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="120"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="148"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="102"/>
         <source>Choose the vault folder</source>
         <translation>保管庫フォルダを選ぶ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="104"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="119"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="106"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="121"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="109"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="111"/>
         <source>Create a new vault or try the demo…</source>
         <translation>新しい保管庫を作る・デモを試す…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="128"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="130"/>
         <source>Open your records</source>
         <translation>相談記録を開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="156"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="158"/>
         <source>Choose the vault folder and type the passphrase.</source>
         <translation>保管庫フォルダを選び、パスフレーズを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="160"/>
         <location filename="../../src/marugoto_desktop/ui/unlock.py" line="162"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="164"/>
         <source>Unlocking…</source>
         <translation>開いています…</translation>
     </message>
@@ -2385,47 +2486,47 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
         <source>Home</source>
         <translation>ホーム</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
         <source>Households</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
         <source>Outreach tally</source>
         <translation>アウトリーチ集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
         <source>Agencies</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="79"/>
         <source>Reports</source>
         <translation>集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="80"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="81"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="84"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="85"/>
         <source>Screens</source>
         <translation>画面</translation>
     </message>
