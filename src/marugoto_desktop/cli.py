@@ -635,7 +635,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True, metavar="NAME")
     p.add_argument("--ca-file", type=Path, metavar="FILE", help="the city's own CA certificate")
     p.add_argument("--password-file", metavar="FILE", help="else a prompt")
-    p.add_argument("--device-name", metavar="NAME", help="default: this computer's name")
+    p.add_argument(
+        "--device-name",
+        metavar="NAME",
+        help="how the office sees this laptop (default: USER@COMPUTER #VAULT-ID)",
+    )
     p.add_argument(
         "--replace",
         action="store_true",

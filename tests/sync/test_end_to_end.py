@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import platform
 import re
 import socket
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from marugoto_desktop import __version__
 from marugoto_desktop.cli import describe_sync_error
 from marugoto_desktop.operations import sync as syncing
 from marugoto_desktop.operations.exchange import export_lines_to
@@ -172,6 +174,18 @@ def test_the_client_refuses_an_unknown_certificate(tmp_path: Path, office: Offic
         "the server address must start with https:// (http://sync.example.invalid)"
     )
     vault.close()
+
+
+def test_a_laptop_is_known_by_whose_and_which_it_is_and_its_app_version(
+    tmp_path: Path, office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aiko = laptop(tmp_path, "aiko", office)
+    capsys.readouterr()
+    assert office.admin("device", "list", "--json") == 0
+    [device] = json.loads(capsys.readouterr().out)
+    assert device["name"] == f"aiko@{platform.node()} #{aiko.vault_id[:8]}"
+    assert device["app_version"] == __version__
+    aiko.close()
 
 
 def test_wrong_password_is_refused(tmp_path: Path, office: Office) -> None:

@@ -73,6 +73,13 @@ def enrolled_settings(vault: Vault) -> dict[str, Any] | None:
     return dict(settings) if settings else None
 
 
+def default_device_name(vault: Vault, user: str) -> str:
+    """Whose and which: the user, this computer's name and the vault's short id, so that the
+    office tells apart two laptops of one person, or two vaults on one laptop."""
+    host = (platform.node() or "unknown-computer")[:60]
+    return f"{user}@{host} #{vault.vault_id[:8]}"
+
+
 def enroll(
     vault: Vault,
     server: str,
@@ -93,7 +100,7 @@ def enroll(
     if current is not None and not replace:
         raise AlreadyEnrolled(current)
     ca_file = as_policy_says(server, ca_file)
-    name = device_name or platform.node() or "laptop"
+    name = device_name or default_device_name(vault, user)
     with SyncClient(server, ca_file=ca_file, app_version=__version__, proxy=proxy) as client:
         enrollment = client.enroll(user, password, name)
     VaultReplica(vault).set_setting(

@@ -104,8 +104,14 @@ def _device(
             "This device was revoked by the office; its local data must be erased.",
         )
     at = server.now()
-    if device.last_seen_at is None or at - device.last_seen_at >= LAST_SEEN_RESOLUTION:
-        server.storage.touch_device(device.device_id, at)
+    # Checked by ClientVersionCheck before routing: present and well formed.
+    app_version = request.headers[APP_HEADER]
+    if (
+        device.last_seen_at is None
+        or at - device.last_seen_at >= LAST_SEEN_RESOLUTION
+        or device.app_version != app_version
+    ):
+        server.storage.touch_device(device.device_id, at, app_version)
     return device
 
 
@@ -178,7 +184,9 @@ def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
             new_hash = passwords.hash_password(body.password)
             storage.replace_password_hash(candidate.user_id, candidate.password_hash, new_hash)
     token = new_device_token()
-    device_id = storage.add_device(candidate.user_id, body.device_name, token_digest(token), at)
+    device_id = storage.add_device(
+        candidate.user_id, body.device_name, token_digest(token), at, request.headers[APP_HEADER]
+    )
     return EnrollResponse(
         device_id=device_id,
         token=token,

@@ -66,6 +66,11 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
+def _local(value: datetime) -> str:
+    """A time as a person reads it in a table: this computer's time zone, to the minute."""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def _table(rows: list[list[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
@@ -266,8 +271,15 @@ def _device_json(device: DeviceInfo) -> dict[str, Any]:
         "name": device.name,
         "created_at": _when(device.created_at),
         "last_seen_at": _when(device.last_seen_at),
+        "app_version": device.app_version,
         "revoked_at": _when(device.revoked_at),
     }
+
+
+def _device_status(device: DeviceInfo) -> str:
+    if device.revoked_at is not None:
+        return f"revoked {_local(device.revoked_at)}"
+    return "active"
 
 
 def _device_list(args: argparse.Namespace) -> int:
@@ -276,9 +288,17 @@ def _device_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_device_json(d) for d in devices], ensure_ascii=False, indent=2))
     elif devices:
-        rows = [["ID", "USER", "NAME", "LAST SEEN", "REVOKED"]]
+        rows = [["ID", "USER", "NAME", "ENROLLED", "LAST SYNC", "APP", "STATUS"]]
         rows += [
-            [d.id, d.user, d.name, _when(d.last_seen_at) or "-", _when(d.revoked_at) or "-"]
+            [
+                d.id,
+                d.user,
+                d.name,
+                _local(d.created_at),
+                _local(d.last_seen_at) if d.last_seen_at else "never",
+                d.app_version or "-",
+                _device_status(d),
+            ]
             for d in devices
         ]
         print(_table(rows))

@@ -113,6 +113,8 @@ devices = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_seen_at", DateTime(timezone=True)),
     Column("revoked_at", DateTime(timezone=True)),
+    # The app version its latest request named (X-Marugoto-App).
+    Column("app_version", String(100)),
 )
 
 login_throttle = Table(

@@ -216,7 +216,7 @@ def test_device_list_and_revoke(api: Api, capsys: pytest.CaptureFixture[str]) ->
         "Aiko's ThinkPad",
         None,
     )
-    assert listed["last_seen_at"] is not None
+    assert listed["last_seen_at"] is None  # enrolled, never synced
 
     status, out, _err = run(capsys, "device", "revoke", laptop.device_id, *db)
     assert status == 0 and "revoked" in out
@@ -230,6 +230,46 @@ def test_device_list_and_revoke(api: Api, capsys: pytest.CaptureFixture[str]) ->
 
     status, _out, err = run(capsys, "device", "revoke", "no-such-device", *db)
     assert status == 1 and "no device" in err
+
+
+def test_device_list_shows_whose_which_when_enrolled_last_sync_and_app_version(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.add_user("aiko", ["mure"])
+    laptop = api.enroll("aiko", device_name="aiko@mure-pc-03 #1a2b3c4d")
+    db = ["--database", api.database_url]
+    header, row = run(capsys, "device", "list", *db)[1].splitlines()
+    assert header.split() == ["ID", "USER", "NAME", "ENROLLED", "LAST", "SYNC", "APP", "STATUS"]
+    enrolled = api.clock.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    cells = row.split("  ")
+    assert [c.strip() for c in cells if c.strip()][1:] == [
+        "aiko",
+        "aiko@mure-pc-03 #1a2b3c4d",
+        enrolled,
+        "never",
+        "0.1.0",
+        "active",
+    ]
+
+    # The laptop syncs an hour later with a newer app: both show.
+    api.clock.advance(3600)
+    answer = laptop.api.client.get(
+        "/v1/status", headers={**laptop.headers, "X-Marugoto-App": "0.2.0"}
+    )
+    assert answer.status_code == 200
+    synced = api.clock.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    row = run(capsys, "device", "list", *db)[1].splitlines()[1]
+    assert [c.strip() for c in row.split("  ") if c.strip()][3:] == [
+        enrolled,
+        synced,
+        "0.2.0",
+        "active",
+    ]
+    (listed,) = json.loads(run(capsys, "device", "list", "--json", *db)[1])
+    assert (listed["app_version"], listed["last_seen_at"]) == (
+        "0.2.0",
+        api.clock.now().isoformat(timespec="seconds"),
+    )
 
 
 def test_an_unreachable_database_is_one_line_and_status_1(

@@ -49,7 +49,7 @@ def storages(database_url: str) -> Iterator[list[Storage]]:
 def test_a_puller_sees_every_acknowledged_change_exactly_once(storages: list[Storage]) -> None:
     clock, now = Clock(), datetime.now(UTC)
     user = storages[0].add_user("aiko", "consultant", ["mure"], "unused", now)
-    device = storages[0].add_device(user.id, "laptop", "0" * 64, now)
+    device = storages[0].add_device(user.id, "laptop", "0" * 64, now, "0.1.0")
     acknowledged: list[str] = []
     failures: list[BaseException] = []
     pushing = threading.Event()
@@ -119,7 +119,7 @@ def test_a_push_waits_for_a_writer_that_has_not_committed(
     now = datetime.now(UTC)
     storage = storages[0]
     user = storage.add_user("aiko", "consultant", ["mure"], "unused", now)
-    device = storage.add_device(user.id, "laptop", "0" * 64, now)
+    device = storage.add_device(user.id, "laptop", "0" * 64, now, "0.1.0")
     done = threading.Event()
 
     def push() -> None:

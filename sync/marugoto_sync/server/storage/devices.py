@@ -20,8 +20,9 @@ class DeviceInfo:
     user: str
     name: str
     created_at: datetime
-    last_seen_at: datetime | None
+    last_seen_at: datetime | None  # its latest request with its token: its last sync
     revoked_at: datetime | None
+    app_version: str | None
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,16 @@ class DeviceIdentity:
     areas: tuple[str, ...]
     revoked: bool
     last_seen_at: datetime | None
+    app_version: str | None
 
 
 class Devices(StoreBase):
     """The devices of users."""
 
-    # -- devices -----------------------------------------------------------------------------
-
-    def add_device(self, user_id: int, name: str, token_sha256: str, at: datetime) -> str:
+    def add_device(
+        self, user_id: int, name: str, token_sha256: str, at: datetime, app_version: str
+    ) -> str:
+        """A new device of a user; it has not synced yet (last_seen_at stays empty)."""
         device_id = str(uuid.uuid4())
         with self._write() as conn:
             conn.execute(
@@ -54,7 +57,7 @@ class Devices(StoreBase):
                     "name": name,
                     "token_sha256": token_sha256,
                     "created_at": at,
-                    "last_seen_at": at,
+                    "app_version": app_version,
                 },
             )
         return device_id
@@ -67,6 +70,7 @@ class Devices(StoreBase):
                     devices.c.name,
                     devices.c.revoked_at,
                     devices.c.last_seen_at,
+                    devices.c.app_version,
                     users.c.id,
                     users.c.name,
                     users.c.role,
@@ -79,17 +83,23 @@ class Devices(StoreBase):
             return DeviceIdentity(
                 device_id=row[0],
                 device_name=row[1],
-                user_id=row[4],
-                user=row[5],
-                role=row[6],
-                areas=self._areas_of(conn, row[4]),
+                user_id=row[5],
+                user=row[6],
+                role=row[7],
+                areas=self._areas_of(conn, row[5]),
                 revoked=row[2] is not None,
                 last_seen_at=utc(row[3]),
+                app_version=row[4],
             )
 
-    def touch_device(self, device_id: str, at: datetime) -> None:
+    def touch_device(self, device_id: str, at: datetime, app_version: str) -> None:
+        """Note a request of the device: when, and the app version it named."""
         with self._write() as conn:
-            conn.execute(update(devices).where(devices.c.id == device_id).values(last_seen_at=at))
+            conn.execute(
+                update(devices)
+                .where(devices.c.id == device_id)
+                .values(last_seen_at=at, app_version=app_version)
+            )
 
     def devices(self) -> list[DeviceInfo]:
         with self._read() as conn:
@@ -118,8 +128,11 @@ class Devices(StoreBase):
             devices.c.created_at,
             devices.c.last_seen_at,
             devices.c.revoked_at,
+            devices.c.app_version,
         ).join(users, users.c.id == devices.c.user_id)
 
     @staticmethod
     def _device_info(row: Sequence[Any]) -> DeviceInfo:
-        return DeviceInfo(row[0], row[1], row[2], utc_required(row[3]), utc(row[4]), utc(row[5]))
+        return DeviceInfo(
+            row[0], row[1], row[2], utc_required(row[3]), utc(row[4]), utc(row[5]), row[6]
+        )
