@@ -204,6 +204,21 @@ def cmd_enroll(args: argparse.Namespace) -> int:
         f"enrolled as {enrollment.user} ({enrollment.role}), device {enrollment.device_id}; "
         f"areas: {areas}"
     )
+    replaced = enrollment.replaced
+    if replaced is not None and replaced.outcome == "retired":
+        print(
+            f"the device this vault had ({replaced.device_id}) is retired: its work not yet "
+            "sent goes out with the next sync of this one"
+        )
+    elif replaced is not None and replaced.outcome == "still_active":
+        reason = describe_sync_error(replaced.error) if replaced.error else "unknown"
+        print(
+            f"marugoto-desktop: warning: the device this vault had ({replaced.device_id}, "
+            f"user {replaced.user} at {replaced.server}) could not be retired ({reason}); it "
+            "is still active there: have the office revoke it "
+            f"(marugoto-sync device revoke {replaced.device_id})",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -519,9 +534,9 @@ def describe_sync_error(exc: SyncError) -> str:
     if isinstance(exc, syncing.AlreadyEnrolled):
         return (
             f"this vault is already enrolled as device {details['device_id']} of "
-            f"{details['user']} at {details['server']}. Enrolling it again makes a new device "
-            "and leaves that one active on the server: ask the office to revoke it "
-            "(marugoto-sync device revoke ID), then enroll again with --replace"
+            f"{details['user']} at {details['server']}. To enroll it again as a new device, "
+            "add --replace: that device is then retired and this vault's unsent work goes "
+            "out with the new one"
         )
     if exc.code == "unreachable":
         text = f"cannot reach {details['server']}: {details['error']}"
@@ -643,7 +658,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--replace",
         action="store_true",
-        help="enrol a vault enrolled already (have the office revoke the old device)",
+        help="enroll a vault enrolled already: the new device replaces the one it had, "
+        "which is retired",
     )
 
     p = command("sync", cmd_sync, "send this laptop's changes and receive everyone else's")

@@ -52,7 +52,12 @@ class SyncError(Exception):
 
 
 class DeviceRevoked(SyncError):
-    pass
+    """The device's token opens nothing any more; the replica was wiped."""
+
+
+class DeviceRetired(DeviceRevoked):
+    """The device retired: it sent everything it had not sent (`pushed` in details, when
+    this sync did it), gave up its token and wiped its replica, as the office asked."""
 
 
 class UpgradeRequired(SyncError):
@@ -119,6 +124,8 @@ def _error_from(response: httpx.Response) -> SyncError:
         code, message = str(body.get("code", "error")), str(body.get("message", ""))
     except ValueError:
         code, message = "error", response.text[:200]
+    if code == "device_retired":
+        return DeviceRetired(code, message, response.status_code)
     if code == "device_revoked":
         return DeviceRevoked(code, message, response.status_code)
     if response.status_code == 426 or code == "upgrade_required":
@@ -216,6 +223,10 @@ class SyncClient:
         result: dict[str, Any] = self._call("GET", "/v1/status", params=params)
         return result
 
+    def retire(self) -> None:
+        """Give up this device's token: from now on it opens nothing."""
+        self._call("POST", "/v1/retire")
+
     def push(self, changes: Sequence[Any]) -> dict[str, Any]:
         result: dict[str, Any] = self._call(
             "POST", "/v1/push", json={"changes": [c.to_wire() for c in changes]}
@@ -296,10 +307,12 @@ class SyncClient:
         except (DeviceRevoked, UpgradeRequired):
             raise
         except SyncError as exc:
-            if exc.code == "unreachable":
+            if exc.code == "unreachable" or status.get("retiring"):
                 raise
             # The server refused this push: still receive what others wrote, then report it.
             push_error = exc
+        if status.get("retiring"):
+            self._retire(replica, report)
         for area in lost:
             replica.remove_area(area)
             report.removed_areas.append(area)
@@ -351,6 +364,17 @@ class SyncClient:
         if push_error is not None:
             raise push_error
         return report
+
+    def _retire(self, replica: Replica, report: SyncReport) -> None:
+        """The office asked this device to retire and everything it could send is sent: give
+        up the token, wipe the replica and say so (DeviceRetired). Changes that could not be
+        sent (areas no longer granted) would be lost: then nothing is erased (retire_blocked)
+        until the office grants the area again or revokes the device."""
+        if report.held_back:
+            raise SyncError("retire_blocked", unsent=report.held_back, pushed=report.pushed)
+        self.retire()
+        replica.wipe()
+        raise DeviceRetired("device_retired", pushed=report.pushed)
 
     def _push_all(
         self,

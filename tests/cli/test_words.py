@@ -75,9 +75,9 @@ UNREACHABLE = {"server": "https://sync.example", "error": "boom"}
         (syncing.NotEnrolled(), "this vault is not enrolled with a server yet: run enroll first"),
         (
             syncing.AlreadyEnrolled({"device_id": "d1", "user": "aiko", "server": "https://s"}),
-            "this vault is already enrolled as device d1 of aiko at https://s. Enrolling it "
-            "again makes a new device and leaves that one active on the server: ask the office "
-            "to revoke it (marugoto-sync device revoke ID), then enroll again with --replace",
+            "this vault is already enrolled as device d1 of aiko at https://s. To enroll it "
+            "again as a new device, add --replace: that device is then retired and this "
+            "vault's unsent work goes out with the new one",
         ),
         (
             SyncError("unreachable", **UNREACHABLE, reason="untrusted_certificate"),

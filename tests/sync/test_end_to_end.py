@@ -28,7 +28,7 @@ from marugoto_desktop.operations import sync as syncing
 from marugoto_desktop.operations.exchange import export_lines_to
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.store import DB_FILE
-from marugoto_sync.client import Cancelled, DeviceRevoked, SyncError, ssl_context
+from marugoto_sync.client import Cancelled, DeviceRevoked, SyncClient, SyncError, ssl_context
 from marugoto_sync.hlc import wall_millis
 from marugoto_sync.server.cli import main as sync_admin
 
@@ -196,8 +196,8 @@ def test_wrong_password_is_refused(tmp_path: Path, office: Office) -> None:
     vault.close()
 
 
-def test_an_enrolled_vault_is_enrolled_again_only_when_asked(
-    tmp_path: Path, office: Office
+def test_an_enrolled_vault_is_enrolled_again_only_when_asked_and_retires_its_old_device(
+    tmp_path: Path, office: Office, capsys: pytest.CaptureFixture[str]
 ) -> None:
     aiko = laptop(tmp_path, "aiko", office)
     first = syncing.server_settings(aiko)["device_id"]
@@ -206,9 +206,24 @@ def test_an_enrolled_vault_is_enrolled_again_only_when_asked(
     assert (again.value.details["device_id"], again.value.details["user"]) == (first, "aiko")
     assert f"device {first} of aiko" in describe_sync_error(again.value)
     assert syncing.server_settings(aiko)["device_id"] == first  # nothing changed
+    old_token = syncing.server_settings(aiko)["token"]
+    aiko.new_record("household", "mure", name="未送信の家", status="active")  # not sent yet
     again = syncing.enroll(aiko, office.url, "aiko", PASSWORD, ca_file=office.ca, replace=True)
     assert again.device_id != first
     assert syncing.server_settings(aiko)["device_id"] == again.device_id
+    # The device it replaces is retired: never two active devices of one vault.
+    assert again.replaced is not None
+    assert (again.replaced.device_id, again.replaced.outcome) == (first, "retired")
+    capsys.readouterr()
+    assert office.admin("device", "list", "--json") == 0
+    statuses = {d["id"]: d["status"] for d in json.loads(capsys.readouterr().out)}
+    assert statuses == {first: "retired", again.device_id: "active"}
+    old = SyncClient(office.url, token=old_token, ca_file=office.ca, app_version=__version__)
+    with old, pytest.raises(DeviceRevoked) as refused:
+        old.status()
+    assert refused.value.code == "device_retired"
+    # What the vault had not sent goes out with the new device.
+    assert syncing.sync(aiko).pushed == 2
     aiko.close()
 
 

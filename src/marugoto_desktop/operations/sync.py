@@ -12,7 +12,6 @@ from typing import Any
 from marugoto_sync.client import (
     Cancelled,
     DeviceRevoked,
-    Enrollment,
     Progress,
     SyncClient,
     SyncError,
@@ -80,6 +79,33 @@ def default_device_name(vault: Vault, user: str) -> str:
     return f"{user}@{host} #{vault.vault_id[:8]}"
 
 
+@dataclass(frozen=True)
+class Replaced:
+    """The device a vault had before it enrolled again, and what became of it.
+
+    `outcome`: "retired" (its token now opens nothing), "ended" (it was revoked or retired
+    already), or "still_active" (it could not be retired: `error` is the SyncError; the
+    office should revoke it)."""
+
+    device_id: str
+    server: str
+    user: str
+    outcome: str
+    error: SyncError | None = None
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """This laptop's enrolment (the token stays in the vault), and the device it replaced."""
+
+    server: str
+    device_id: str
+    user: str
+    role: str
+    areas: list[str]
+    replaced: Replaced | None = None
+
+
 def enroll(
     vault: Vault,
     server: str,
@@ -90,11 +116,13 @@ def enroll(
     device_name: str | None = None,
     replace: bool = False,
     proxy: str | None = None,
-) -> Enrollment:
+) -> Enrolled:
     """Register this laptop with the server once; the device token is kept in the vault.
 
-    A vault enrolled already is refused (AlreadyEnrolled) unless `replace`. `proxy`: the
-    HTTP proxy to go through (None: the environment's, if any).
+    A vault enrolled already is refused (AlreadyEnrolled) unless `replace`: then the new
+    device takes over the vault (and its unsent work), and the device it had gives up its
+    token, so that never two devices of one vault stay active. `proxy`: the HTTP proxy to
+    go through (None: the environment's, if any).
     """
     current = enrolled_settings(vault)
     if current is not None and not replace:
@@ -114,7 +142,34 @@ def enroll(
             "ca_file": str(ca_file.resolve()) if ca_file else None,
         },
     )
-    return enrollment
+    replaced = _retire_replaced(current) if current is not None else None
+    return Enrolled(
+        enrollment.server,
+        enrollment.device_id,
+        enrollment.user,
+        enrollment.role,
+        list(enrollment.areas),
+        replaced,
+    )
+
+
+def _retire_replaced(old: dict[str, Any]) -> Replaced:
+    """Have the device a vault had give up its token (its own request, with its token)."""
+    device = (str(old.get("device_id")), str(old.get("server")), str(old.get("user")))
+    try:
+        with SyncClient(
+            old["server"],
+            token=old["token"],
+            ca_file=old.get("ca_file"),
+            app_version=__version__,
+        ) as client:
+            client.retire()
+    except DeviceRevoked:  # revoked or retired already: not active either way
+        return Replaced(*device, "ended")
+    except (SyncError, OSError) as exc:
+        error = exc if isinstance(exc, SyncError) else SyncError("ca_file", error=str(exc))
+        return Replaced(*device, "still_active", error)
+    return Replaced(*device, "retired")
 
 
 def as_policy_says(server: str, ca_file: Any) -> Any:

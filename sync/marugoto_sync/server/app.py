@@ -1,4 +1,5 @@
-"""The HTTP API of the sync server (docs/sync-protocol.md): enroll, status, push, changes.
+"""The HTTP API of the sync server (docs/sync-protocol.md): enroll, status, push, changes,
+retire.
 
 Routes are plain functions run in FastAPI's thread pool; each storage call is one
 transaction. Errors are raised as ApiError and answered as `{"code", "message"}`.
@@ -33,6 +34,7 @@ from .models import (
     Id,
     PushRequest,
     PushResponse,
+    RetireResponse,
     StatusResponse,
 )
 from .storage import AreaForbidden, DeviceIdentity, Storage
@@ -103,6 +105,13 @@ def _device(
             "device_revoked",
             "This device was revoked by the office; its local data must be erased.",
         )
+    if device.retired:
+        raise ApiError(
+            401,
+            "device_retired",
+            "This device is retired (it sent its work, or its vault enrolled again); its "
+            "local data must be erased.",
+        )
     at = server.now()
     # Checked by ClientVersionCheck before routing: present and well formed.
     app_version = request.headers[APP_HEADER]
@@ -118,8 +127,8 @@ def _device(
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     described = {
         400: "Malformed request (bad_request, too_many_changes, clock_skew)",
-        401: "Unknown, missing or revoked device token (unauthorized, device_revoked), or "
-        "wrong password (bad_credentials)",
+        401: "Unknown, missing, revoked or retired device token (unauthorized, device_revoked, "
+        "device_retired), or wrong password (bad_credentials)",
         403: "Area not granted to the user, or a record, parent or conflict named that is not "
         "the user's to write (area_forbidden)",
         413: "Request body too large (payload_too_large)",
@@ -222,7 +231,18 @@ def status(
         server_time=server.now_ms(),
         head=server.storage.head(),
         log_intact=intact,
+        retiring=device.retiring,
     )
+
+
+@router.post("/retire", responses=_errors(401))
+def retire(request: Request, device: Annotated[DeviceIdentity, Depends(_device)]) -> RetireResponse:
+    """The device gives up its token: after its last sync when the office retired it (it
+    sent everything first), or when its vault enrolled again as a new device (`enroll
+    --replace`). From then on the token opens nothing (`device_retired`)."""
+    server = _server(request)
+    server.storage.retire_device(device.device_id, server.now())
+    return RetireResponse(device_id=device.device_id)
 
 
 @router.post("/push", response_model=PushResponse, responses=_errors(401, 403))

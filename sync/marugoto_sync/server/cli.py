@@ -272,14 +272,20 @@ def _device_json(device: DeviceInfo) -> dict[str, Any]:
         "created_at": _when(device.created_at),
         "last_seen_at": _when(device.last_seen_at),
         "app_version": device.app_version,
+        "status": device.status,
         "revoked_at": _when(device.revoked_at),
+        "retire_requested_at": _when(device.retire_requested_at),
+        "retired_at": _when(device.retired_at),
     }
 
 
 def _device_status(device: DeviceInfo) -> str:
-    if device.revoked_at is not None:
-        return f"revoked {_local(device.revoked_at)}"
-    return "active"
+    when = {
+        "revoked": device.revoked_at,
+        "retired": device.retired_at,
+        "retiring": device.retire_requested_at,
+    }.get(device.status)
+    return device.status if when is None else f"{device.status} {_local(when)}"
 
 
 def _device_list(args: argparse.Namespace) -> int:

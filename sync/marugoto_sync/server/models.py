@@ -72,6 +72,15 @@ class StatusResponse(BaseModel):
         default=None,
         description="Whether the log still holds the entry named by seen_seq and seen_id",
     )
+    retiring: bool = Field(
+        default=False,
+        description="The office asked this device to send everything it has not sent, then "
+        "give up its token (/v1/retire) and erase its local data",
+    )
+
+
+class RetireResponse(BaseModel):
+    device_id: str = Field(description="The device whose token now opens nothing")
 
 
 class ChangeIn(_Strict):

@@ -112,9 +112,14 @@ devices = Table(
     Column("token_sha256", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_seen_at", DateTime(timezone=True)),
+    # Set: a lost laptop; its next contact is refused and it erases its vault, unsent work too.
     Column("revoked_at", DateTime(timezone=True)),
     # The app version its latest request named (X-Marugoto-App).
     Column("app_version", String(100)),
+    # Set: the office asked it to send what it has not sent, then erase itself (device retire).
+    Column("retire_requested_at", DateTime(timezone=True)),
+    # Set: it gave up its token, after sending everything or when its vault enrolled again.
+    Column("retired_at", DateTime(timezone=True)),
 )
 
 login_throttle = Table(

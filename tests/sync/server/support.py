@@ -27,6 +27,7 @@ ERROR_CODES = {
     "bad_request",
     "unauthorized",
     "device_revoked",
+    "device_retired",
     "bad_credentials",
     "too_many_attempts",
     "busy",

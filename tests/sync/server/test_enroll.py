@@ -39,6 +39,7 @@ def test_enrolment_gives_a_token_that_authenticates_the_device(api: Api) -> None
         "server_time": int(api.clock() * 1000),
         "head": 0,
         "log_intact": None,
+        "retiring": False,
     }
 
 
@@ -93,6 +94,25 @@ def test_a_revoked_device_is_refused_and_told_to_wipe(api: Api) -> None:
     assert_error(lost.post("/v1/push", {"changes": []}), 401, "device_revoked")
     # The user's other laptop goes on syncing.
     assert kept.get("/v1/status").status_code == 200
+
+
+def test_a_device_that_retires_gives_up_its_token_and_counts_no_more(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    old, new = api.enroll("aiko", device_name="old"), api.enroll("aiko", device_name="new")
+    assert [u.active_devices for u in api.storage.users()] == [2]
+    assert old.post("/v1/retire", None).json() == {"device_id": old.device_id}
+
+    assert_error(old.get("/v1/status"), 401, "device_retired")
+    assert_error(old.post("/v1/push", {"changes": []}), 401, "device_retired")
+    assert_error(old.post("/v1/retire", None), 401, "device_retired")
+    assert [u.active_devices for u in api.storage.users()] == [1]
+    assert {d.id: d.status for d in api.storage.devices()} == {
+        old.device_id: "retired",
+        new.device_id: "active",
+    }
+    # Revoking it afterwards changes nothing: it ended already.
+    assert api.storage.revoke_device(old.device_id, datetime.now(UTC)).status == "retired"
+    assert new.get("/v1/status").json()["retiring"] is False
 
 
 def test_repeated_failed_logins_are_slowed_down_and_a_success_resets(api: Api) -> None:

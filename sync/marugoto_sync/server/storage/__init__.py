@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .accounts import Accounts, LoginCandidate, UserInfo
 from .base import AreaForbidden, StorageError, UnknownDevice, UnknownUser, UserExists
-from .devices import DeviceIdentity, DeviceInfo, Devices
+from .devices import DeviceEnded, DeviceIdentity, DeviceInfo, Devices
 from .postgresql import LOGIN_LOCK, PUSH_LOCK
 from .pull import Page, Pulls
 from .push import Pushes, PushResult
@@ -26,6 +26,7 @@ __all__ = [
     "LOGIN_LOCK",
     "PUSH_LOCK",
     "AreaForbidden",
+    "DeviceEnded",
     "DeviceIdentity",
     "DeviceInfo",
     "LoginCandidate",

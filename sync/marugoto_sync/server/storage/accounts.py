@@ -74,7 +74,11 @@ class Accounts(StoreBase):
     def users(self) -> list[UserInfo]:
         active = (
             select(func.count())
-            .where(devices.c.user_id == users.c.id, devices.c.revoked_at.is_(None))
+            .where(
+                devices.c.user_id == users.c.id,
+                devices.c.revoked_at.is_(None),
+                devices.c.retired_at.is_(None),
+            )
             .scalar_subquery()
         )
         with self._read() as conn:
@@ -110,7 +114,11 @@ class Accounts(StoreBase):
                 return 0
             revoked = conn.execute(
                 update(devices)
-                .where(devices.c.user_id == user_id, devices.c.revoked_at.is_(None))
+                .where(
+                    devices.c.user_id == user_id,
+                    devices.c.revoked_at.is_(None),
+                    devices.c.retired_at.is_(None),
+                )
                 .values(revoked_at=at)
             )
             return int(revoked.rowcount or 0)

@@ -1,4 +1,10 @@
-"""Devices: enrolment, the identity behind a token, revocation."""
+"""Devices: enrolment, the identity behind a token, and how a device ends.
+
+A device ends in one of two ways. Revoked: a lost or stolen laptop; its next contact is
+refused and it erases its vault with whatever it had not sent. Retired: it gave up its token
+itself, after sending everything when the office asked (`device retire`), or when its vault
+enrolled again (`enroll --replace`) and the new device took over its unsent work.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from ..tables import devices, users
-from .base import StoreBase, UnknownDevice, utc, utc_required
+from .base import StorageError, StoreBase, UnknownDevice, utc, utc_required
+
+# A device id may be given by its start, as long as no other id starts alike.
+MIN_ID_PREFIX = 4
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,19 @@ class DeviceInfo:
     last_seen_at: datetime | None  # its latest request with its token: its last sync
     revoked_at: datetime | None
     app_version: str | None
+    retire_requested_at: datetime | None = None
+    retired_at: datetime | None = None
+
+    @property
+    def status(self) -> str:
+        """active, retiring (asked, not yet done), retired or revoked."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.retired_at is not None:
+            return "retired"
+        if self.retire_requested_at is not None:
+            return "retiring"
+        return "active"
 
 
 @dataclass(frozen=True)
@@ -38,6 +60,12 @@ class DeviceIdentity:
     revoked: bool
     last_seen_at: datetime | None
     app_version: str | None
+    retired: bool = False
+    retiring: bool = False  # the office asked it to send everything and erase itself
+
+
+class DeviceEnded(StorageError):
+    """The device is revoked or retired already: nothing more can be asked of it."""
 
 
 class Devices(StoreBase):
@@ -71,6 +99,8 @@ class Devices(StoreBase):
                     devices.c.revoked_at,
                     devices.c.last_seen_at,
                     devices.c.app_version,
+                    devices.c.retired_at,
+                    devices.c.retire_requested_at,
                     users.c.id,
                     users.c.name,
                     users.c.role,
@@ -83,13 +113,15 @@ class Devices(StoreBase):
             return DeviceIdentity(
                 device_id=row[0],
                 device_name=row[1],
-                user_id=row[5],
-                user=row[6],
-                role=row[7],
-                areas=self._areas_of(conn, row[5]),
+                user_id=row[7],
+                user=row[8],
+                role=row[9],
+                areas=self._areas_of(conn, row[7]),
                 revoked=row[2] is not None,
                 last_seen_at=utc(row[3]),
                 app_version=row[4],
+                retired=row[5] is not None,
+                retiring=row[6] is not None,
             )
 
     def touch_device(self, device_id: str, at: datetime, app_version: str) -> None:
@@ -106,18 +138,71 @@ class Devices(StoreBase):
             rows = conn.execute(self._device_query().order_by(users.c.name, devices.c.created_at))
             return [self._device_info(r) for r in rows]
 
+    def device(self, device_id: str) -> DeviceInfo:
+        """The device with this id, or with the only id that starts with it."""
+        with self._read() as conn:
+            return self._device_info(self._device_row(conn, device_id))
+
     def revoke_device(self, device_id: str, at: datetime) -> DeviceInfo:
-        """Revoke a device (once: a second revocation keeps the first time)."""
+        """Revoke a device (id or a unique start of it); a second revocation keeps the first
+        time, and a retired device stays retired."""
+        with self._write() as conn:
+            found = self._device_row(conn, device_id)[0]
+            conn.execute(
+                update(devices)
+                .where(
+                    devices.c.id == found,
+                    devices.c.revoked_at.is_(None),
+                    devices.c.retired_at.is_(None),
+                )
+                .values(revoked_at=at)
+            )
+            return self._device_info(self._device_row(conn, found))
+
+    def request_retirement(self, device_id: str, at: datetime) -> DeviceInfo:
+        """Ask a device (id or a unique start of it) to send what it has not sent and then
+        erase itself, at its next sync. Refused (DeviceEnded) for one revoked or retired."""
+        with self._write() as conn:
+            info = self._device_info(self._device_row(conn, device_id))
+            if info.status in ("revoked", "retired"):
+                raise DeviceEnded(f"Device {info.id} ({info.name}) is {info.status} already.")
+            conn.execute(
+                update(devices)
+                .where(devices.c.id == info.id, devices.c.retire_requested_at.is_(None))
+                .values(retire_requested_at=at)
+            )
+            return self._device_info(self._device_row(conn, info.id))
+
+    def retire_device(self, device_id: str, at: datetime) -> None:
+        """The device gives up its token (its own request): from now on it opens nothing."""
         with self._write() as conn:
             conn.execute(
                 update(devices)
-                .where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
-                .values(revoked_at=at)
+                .where(devices.c.id == device_id, devices.c.retired_at.is_(None))
+                .values(retired_at=at)
             )
-            row = conn.execute(self._device_query().where(devices.c.id == device_id)).first()
-        if row is None:
-            raise UnknownDevice(f"There is no device with id {device_id!r}.")
-        return self._device_info(row)
+
+    def _device_row(self, conn: Connection, device_id: str) -> Sequence[Any]:
+        row = conn.execute(self._device_query().where(devices.c.id == device_id)).first()
+        if row is not None:
+            return row
+        if len(device_id) >= MIN_ID_PREFIX:
+            rows = conn.execute(
+                self._device_query()
+                .where(devices.c.id.startswith(device_id, autoescape=True))
+                .limit(3)
+            ).all()
+            if len(rows) == 1:
+                return rows[0]
+            if rows:
+                listed = ", ".join(r[0] for r in rows[:2]) + (", …" if len(rows) > 2 else "")
+                raise UnknownDevice(
+                    f"Several devices have ids that start with {device_id!r} ({listed}): "
+                    "give more of the id."
+                )
+        raise UnknownDevice(
+            f"There is no device with id {device_id!r}; marugoto-sync device list shows them."
+        )
 
     @staticmethod
     def _device_query() -> Any:
@@ -129,10 +214,20 @@ class Devices(StoreBase):
             devices.c.last_seen_at,
             devices.c.revoked_at,
             devices.c.app_version,
+            devices.c.retire_requested_at,
+            devices.c.retired_at,
         ).join(users, users.c.id == devices.c.user_id)
 
     @staticmethod
     def _device_info(row: Sequence[Any]) -> DeviceInfo:
         return DeviceInfo(
-            row[0], row[1], row[2], utc_required(row[3]), utc(row[4]), utc(row[5]), row[6]
+            row[0],
+            row[1],
+            row[2],
+            utc_required(row[3]),
+            utc(row[4]),
+            utc(row[5]),
+            row[6],
+            utc(row[7]),
+            utc(row[8]),
         )
