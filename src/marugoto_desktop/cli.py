@@ -20,6 +20,7 @@ from marugoto_sync.client import (
     PLAIN_HTTP,
     UNTRUSTED_CERTIFICATE,
     Cancelled,
+    DeviceRetired,
     DeviceRevoked,
     SyncError,
 )
@@ -548,6 +549,12 @@ def describe_sync_error(exc: SyncError) -> str:
         if details["reason"] == PLAIN_HTTP:
             return f"{text}. The server may speak only HTTPS: try https:// in the address"
         return f"{text}. Work saved on this laptop is kept; sync again when the server is reachable"
+    if exc.code == "retire_blocked":
+        return (
+            f"the office asked to retire this laptop, but {details['unsent']} changes of areas "
+            "no longer granted to you cannot be sent, so nothing was erased. Ask the office to "
+            "grant those areas again and sync, or to revoke this laptop if that work may be lost"
+        )
     if exc.code == "insecure_url":
         return f"the server address must start with https:// ({details['url']})"
     if exc.code == "bad_answer":
@@ -693,6 +700,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--households must be at least 1")
     try:
         return int(args.handler(args))
+    except DeviceRetired as exc:
+        sent = exc.details.get("pushed")
+        print(
+            "the office retired this laptop: "
+            + (f"it sent what it had not sent ({sent} changes), " if sent is not None else "")
+            + "its vault was erased and it no longer syncs. To work on this laptop again, "
+            "create a new vault (init) and enroll it."
+        )
+        return 0
     except DeviceRevoked:
         print(
             "marugoto-desktop: error: the office revoked this laptop: its vault was erased, "

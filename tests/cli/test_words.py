@@ -17,7 +17,7 @@ from marugoto_desktop.cli import (
 from marugoto_desktop.domain.validation import FieldError
 from marugoto_desktop.operations import sync as syncing
 from marugoto_desktop.reports.export import ExportBlocked
-from marugoto_sync.client import SyncError
+from marugoto_sync.client import DeviceRetired, SyncError
 
 from ..conftest import PASSPHRASE
 
@@ -95,6 +95,12 @@ UNREACHABLE = {"server": "https://sync.example", "error": "boom"}
             "cannot reach https://sync.example: boom. Work saved on this laptop is kept; sync "
             "again when the server is reachable",
         ),
+        (
+            SyncError("retire_blocked", unsent=3, pushed=0),
+            "the office asked to retire this laptop, but 3 changes of areas no longer granted "
+            "to you cannot be sent, so nothing was erased. Ask the office to grant those areas "
+            "again and sync, or to revoke this laptop if that work may be lost",
+        ),
         (SyncError("bad_answer", error="no log"), "the server sent a malformed page: no log"),
         (SyncError("clock_skew", "the clock is ahead", 409), "the clock is ahead"),
         (SyncError("error", "", 502), "HTTP 502"),
@@ -151,4 +157,24 @@ def test_sync_of_a_vault_not_enrolled_says_so(tmp_path, capsys, monkeypatch) -> 
     assert main(["sync", "--vault", str(folder)]) == 1
     assert capsys.readouterr().err == (
         "marugoto-desktop: error: this vault is not enrolled with a server yet: run enroll first\n"
+    )
+
+
+def test_sync_of_a_retired_laptop_says_what_was_sent_and_that_it_is_erased(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    monkeypatch.setenv("MARUGOTO_PASSPHRASE", PASSPHRASE)
+    folder = tmp_path / "vault"
+    assert main(["init", "--vault", str(folder)]) == 0
+    capsys.readouterr()
+
+    def retired(*_args: Any) -> None:
+        raise DeviceRetired("device_retired", pushed=4)
+
+    monkeypatch.setattr(syncing, "sync", retired)
+    assert main(["sync", "--vault", str(folder)]) == 0
+    assert capsys.readouterr().out == (
+        "the office retired this laptop: it sent what it had not sent (4 changes), its vault "
+        "was erased and it no longer syncs. To work on this laptop again, create a new vault "
+        "(init) and enroll it.\n"
     )

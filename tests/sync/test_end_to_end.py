@@ -28,7 +28,14 @@ from marugoto_desktop.operations import sync as syncing
 from marugoto_desktop.operations.exchange import export_lines_to
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.store import DB_FILE
-from marugoto_sync.client import Cancelled, DeviceRevoked, SyncClient, SyncError, ssl_context
+from marugoto_sync.client import (
+    Cancelled,
+    DeviceRetired,
+    DeviceRevoked,
+    SyncClient,
+    SyncError,
+    ssl_context,
+)
 from marugoto_sync.hlc import wall_millis
 from marugoto_sync.server.cli import main as sync_admin
 
@@ -148,11 +155,63 @@ def test_a_revoked_laptop_is_refused_and_wiped(tmp_path: Path, office: Office, c
     assert office.admin("device", "list", "--json") == 0
     devices = json.loads(capsys.readouterr().out)
     [device] = [d for d in devices if d["user"] == "ken"]
-    assert office.admin("device", "revoke", device["id"]) == 0
+    assert office.admin("device", "revoke", device["id"], "--yes") == 0
     with pytest.raises(DeviceRevoked):
         syncing.sync(ken)
     assert not ken.is_open
     assert not any((tmp_path / "ken").glob(DB_FILE + "*"))
+
+
+def test_a_retired_laptop_sends_its_unsent_work_then_erases_itself(
+    tmp_path: Path, office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aiko, ken = laptop(tmp_path, "aiko", office), laptop(tmp_path, "ken", office)
+    household = ken.new_record("household", "mure", name="返却の家", status="active")
+    syncing.sync(ken)
+    syncing.sync(aiko)
+    # Written on Ken's laptop and not sent when the office retires it.
+    ken.put(ken.get(household.id).with_fields(status="watching", note="返却前のメモ"))
+    later = ken.new_record("household", "mure", name="最後の家", status="active")
+    unsent = ken.outbox_size()
+    assert unsent == 4  # status and note; the new household's name and status
+    device_id = syncing.server_settings(ken)["device_id"]
+    assert office.admin("device", "retire", device_id, "--yes") == 0
+
+    with pytest.raises(DeviceRetired) as retired:
+        syncing.sync(ken)
+    assert retired.value.details["pushed"] == unsent
+    assert not ken.is_open
+    assert not any((tmp_path / "ken").glob(DB_FILE + "*"))
+    # Everything reached the server: the other laptop receives it.
+    syncing.sync(aiko)
+    assert aiko.get(household.id).fields["note"] == "返却前のメモ"
+    assert aiko.get(later.id).fields["name"] == "最後の家"
+    capsys.readouterr()
+    assert office.admin("device", "list", "--json") == 0
+    [listed] = [d for d in json.loads(capsys.readouterr().out) if d["id"] == device_id]
+    assert listed["status"] == "retired"
+    aiko.close()
+
+
+def test_a_retiring_laptop_that_cannot_send_everything_erases_nothing(
+    tmp_path: Path, office: Office
+) -> None:
+    ken = laptop(tmp_path, "ken", office)
+    household = ken.new_record("household", "mure", name="牟礼家", status="active")
+    syncing.sync(ken)
+    ken.put(ken.get(household.id).with_fields(note="未送信のメモ"))
+    assert office.admin("user", "areas", "ken", "--area", "shoga") == 0
+    assert office.admin("device", "retire", syncing.server_settings(ken)["device_id"], "--yes") == 0
+    with pytest.raises(SyncError) as blocked:
+        syncing.sync(ken)
+    assert (blocked.value.code, blocked.value.details["unsent"]) == ("retire_blocked", 1)
+    assert "nothing was erased" in describe_sync_error(blocked.value)
+    assert ken.is_open and ken.outbox_size() == 1
+    # Granted again, the note goes out and the laptop retires.
+    assert office.admin("user", "areas", "ken", "--area", "mure") == 0
+    with pytest.raises(DeviceRetired):
+        syncing.sync(ken)
+    assert not ken.is_open
 
 
 def test_the_client_refuses_an_unknown_certificate(tmp_path: Path, office: Office) -> None:

@@ -313,13 +313,64 @@ def _device_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confirm(question: str, yes: bool) -> None:
+    """Go on if --yes was given or a person at the terminal answers yes; else stop (CliError)."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise CliError("give --yes to do this without being asked; nothing was changed")
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise CliError("nothing was changed")
+
+
+def _last_sync(device: DeviceInfo) -> str:
+    if device.last_seen_at is None:
+        return "it never synced"
+    return f"it last synced {_local(device.last_seen_at)}"
+
+
+def _device_ended(device: DeviceInfo) -> bool:
+    """Say so if the device is revoked or retired already (nothing more to do with it)."""
+    if device.status not in ("revoked", "retired"):
+        return False
+    print(f"Device {device.id} ({device.name}, user {device.user}) is {_device_status(device)}.")
+    return True
+
+
 def _device_revoke(args: argparse.Namespace) -> int:
     with _open(args) as storage:
-        device = storage.revoke_device(args.id, datetime.now(UTC))
-    print(
-        f"Device {device.id} ({device.name}, user {device.user}) is revoked since "
-        f"{_when(device.revoked_at)}; at its next contact the app erases its local data."
-    )
+        device = storage.device(args.id)
+        if _device_ended(device):
+            return 0
+        print(
+            f"Revoking device {device.id} ({device.name}, user {device.user}; "
+            f"{_last_sync(device)}): at its next contact the app erases its vault, with "
+            "everything written on it that it has not sent. This cannot be undone. For a "
+            "laptop handed back in working order, retire it instead "
+            f"(marugoto-sync device retire {device.id}): it sends that work first."
+        )
+        _confirm("Revoke it?", args.yes)
+        device = storage.revoke_device(device.id, datetime.now(UTC))
+    print(f"Device {device.id} is revoked.")
+    return 0
+
+
+def _device_retire(args: argparse.Namespace) -> int:
+    with _open(args) as storage:
+        device = storage.device(args.id)
+        if _device_ended(device):
+            return 0
+        print(
+            f"Retiring device {device.id} ({device.name}, user {device.user}; "
+            f"{_last_sync(device)}): at its next sync it sends everything it has not sent, "
+            "then erases its vault, and its token stops working. For a lost or stolen "
+            f"laptop, revoke it instead (marugoto-sync device revoke {device.id})."
+        )
+        _confirm("Retire it?", args.yes)
+        device = storage.request_retirement(device.id, datetime.now(UTC))
+    print(f"Device {device.id} retires at its next sync.")
     return 0
 
 
@@ -427,14 +478,30 @@ def build_parser() -> argparse.ArgumentParser:
     enable.add_argument("name")
     _database_option(enable)
 
-    device = _command(commands, "device", lambda _a: 0, "list and revoke devices")
+    device = _command(commands, "device", lambda _a: 0, "list, revoke and retire devices")
     device_commands = device.add_subparsers(dest="device_command", required=True, metavar="COMMAND")
     listing = _command(device_commands, "list", _device_list, "list enrolled devices")
     listing.add_argument("--json", action="store_true")
     _database_option(listing)
-    revoke = _command(device_commands, "revoke", _device_revoke, "revoke a device")
-    revoke.add_argument("id")
+    revoke = _command(
+        device_commands,
+        "revoke",
+        _device_revoke,
+        "revoke a lost or stolen laptop: it erases its vault at its next contact, unsent work too",
+    )
+    revoke.add_argument("id", metavar="ID", help="the device's id, or a unique start of it")
+    revoke.add_argument("--yes", action="store_true", help="do not ask (default: ask)")
     _database_option(revoke)
+    retire = _command(
+        device_commands,
+        "retire",
+        _device_retire,
+        "retire a laptop handed back: at its next sync it sends its unsent work, then erases "
+        "its vault",
+    )
+    retire.add_argument("id", metavar="ID", help="the device's id, or a unique start of it")
+    retire.add_argument("--yes", action="store_true", help="do not ask (default: ask)")
+    _database_option(retire)
 
     restored = _command(
         commands,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -218,8 +219,15 @@ def test_device_list_and_revoke(api: Api, capsys: pytest.CaptureFixture[str]) ->
     )
     assert listed["last_seen_at"] is None  # enrolled, never synced
 
-    status, out, _err = run(capsys, "device", "revoke", laptop.device_id, *db)
-    assert status == 0 and "revoked" in out
+    # Not at a terminal and without --yes: it says what it would erase and changes nothing.
+    status, out, err = run(capsys, "device", "revoke", laptop.device_id, *db)
+    assert status == 1 and "--yes" in err and "nothing was changed" in err
+    assert "erases its vault, with everything written on it that it has not sent" in out
+    assert "it never synced" in out and f"device retire {laptop.device_id}" in out
+    assert laptop.get("/v1/status").status_code == 200
+
+    status, out, _err = run(capsys, "device", "revoke", laptop.device_id, "--yes", *db)
+    assert status == 0 and out.endswith(f"Device {laptop.device_id} is revoked.\n")
     assert_error(laptop.get("/v1/status"), 401, "device_revoked")
     (listed,) = json.loads(run(capsys, "device", "list", "--json", *db)[1])
     assert listed["revoked_at"] is not None
@@ -228,8 +236,44 @@ def test_device_list_and_revoke(api: Api, capsys: pytest.CaptureFixture[str]) ->
     assert text[0].split()[:3] == ["ID", "USER", "NAME"]
     assert text[1].startswith(laptop.device_id)
 
-    status, _out, err = run(capsys, "device", "revoke", "no-such-device", *db)
-    assert status == 1 and "no device" in err
+    status, _out, err = run(capsys, "device", "revoke", "no-such-device", "--yes", *db)
+    assert status == 1 and "no device" in err and "device list" in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_device_revoke_and_retire_ask_a_person_at_the_terminal_and_take_an_id_start(
+    api: Api, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.add_user("aiko", ["mure"])
+    kept, handed_back = api.enroll("aiko"), api.enroll("aiko")
+    db = ["--database", api.database_url]
+    start = handed_back.device_id[:8]
+
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    status, out, err = run(capsys, "device", "retire", start, *db)
+    assert (status, err) == (1, "Retire it? [y/N] marugoto-sync: nothing was changed\n")
+    assert "sends everything it has not sent, then erases its vault" in out
+    assert handed_back.get("/v1/status").json()["retiring"] is False
+
+    monkeypatch.setattr("sys.stdin", _Terminal("y\n"))
+    status, out, _err = run(capsys, "device", "retire", start, *db)
+    assert status == 0 and out.endswith(
+        f"Device {handed_back.device_id} retires at its next sync.\n"
+    )
+    assert handed_back.get("/v1/status").json()["retiring"] is True
+    assert kept.get("/v1/status").json()["retiring"] is False
+    listed = {d["id"]: d for d in json.loads(run(capsys, "device", "list", "--json", *db)[1])}
+    assert listed[handed_back.device_id]["status"] == "retiring"
+    assert listed[handed_back.device_id]["retire_requested_at"] is not None
+
+    # A revoked device is not asked about again; a retired one cannot be asked to retire.
+    assert run(capsys, "device", "revoke", kept.device_id, "--yes", *db)[0] == 0
+    status, out, _err = run(capsys, "device", "retire", kept.device_id, *db)
+    assert status == 0 and out.startswith(f"Device {kept.device_id} (laptop, user aiko) is revoked")
 
 
 def test_device_list_shows_whose_which_when_enrolled_last_sync_and_app_version(
