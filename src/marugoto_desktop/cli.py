@@ -212,7 +212,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
             "sent goes out with the next sync of this one"
         )
     elif replaced is not None and replaced.outcome == "still_active":
-        reason = describe_sync_error(replaced.error) if replaced.error else "unknown"
+        reason = describe_error(replaced.error) if replaced.error else "unknown"
         print(
             f"marugoto-desktop: warning: the device this vault had ({replaced.device_id}, "
             f"user {replaced.user} at {replaced.server}) could not be retired ({reason}); it "
@@ -229,7 +229,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             print(f"\r{stage}: {done}", end="   ", file=sys.stderr, flush=True)
 
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
-        report = syncing.sync(vault, progress)
+        report = syncing.sync(vault, progress, ca_file=args.ca_file)
         open_conflicts = len(syncing.conflict_rows(vault))
         # Only merges make such records: checked when this sync brought something in.
         to_correct = len(syncing.records_to_correct(vault)) if report.pulled else 0
@@ -542,10 +542,7 @@ def describe_sync_error(exc: SyncError) -> str:
     if exc.code == "unreachable":
         text = f"cannot reach {details['server']}: {details['error']}"
         if details["reason"] == UNTRUSTED_CERTIFICATE:
-            return (
-                f"{text}. The server's certificate is not trusted by this computer: if the "
-                "office uses its own CA, pass its certificate with --ca-file"
-            )
+            return f"{text}. {describe_untrusted(details)}"
         if details["reason"] == PLAIN_HTTP:
             return f"{text}. The server may speak only HTTPS: try https:// in the address"
         return f"{text}. Work saved on this laptop is kept; sync again when the server is reachable"
@@ -560,6 +557,57 @@ def describe_sync_error(exc: SyncError) -> str:
     if exc.code == "bad_answer":
         return f"the server sent a malformed page: {details['error']}"
     return exc.message or f"HTTP {exc.status}"
+
+
+def describe_untrusted(details: dict[str, Any]) -> str:
+    """What was tried when the server's certificate was not trusted, and what to do."""
+    issuer = details.get("issuer")
+    presented = f" (issued by {issuer})" if issuer else ""
+    tried = "this computer's certificate store"
+    source = details.get("ca_source")
+    certificates = details.get("ca") or []
+    if certificates:
+        where = "kept in this vault" if source == "vault" else f"from {source}"
+        listed = "; ".join(f"{c['subject']}, SHA-256 {c['sha256']}" for c in certificates)
+        tried += f" and the office CA certificate {where} ({listed})"
+        advice = (
+            "If the office's CA changed, sync again with --ca-file and its new certificate (ca.pem)"
+        )
+    else:
+        advice = "If the office uses its own CA, pass its certificate with --ca-file (ca.pem)"
+    return f"The server's certificate{presented} is not trusted; tried {tried}. {advice}"
+
+
+def describe_ca_problem(exc: syncing.CaCertificateUnusable) -> str:
+    path = exc.path
+    if exc.reason == "missing":
+        return (
+            f"the CA certificate file {path} does not exist: give the path of the office's CA "
+            "certificate (ca.pem from marugoto-sync dev-cert, or the city's CA)"
+        )
+    if exc.reason == "folder":
+        return f"{path} is a folder: give the CA certificate file in it (ca.pem)"
+    if exc.reason == "unreadable":
+        return f"cannot read the CA certificate file {path} ({exc.detail}): check its permissions"
+    if exc.reason == "kept_path_missing":
+        return (
+            f"this vault was enrolled with the CA certificate {path}, which no longer exists: "
+            "sync once with --ca-file FILE (the office's ca.pem); the vault then keeps the "
+            "certificate itself"
+        )
+    return (
+        f"{path} is not a PEM certificate (text between -----BEGIN CERTIFICATE----- and "
+        "-----END CERTIFICATE-----): give the CA certificate the office handed out, not a key"
+    )
+
+
+def describe_error(exc: Exception) -> str:
+    """Any error this face puts into words, in them."""
+    if isinstance(exc, SyncError):
+        return describe_sync_error(exc)
+    if isinstance(exc, syncing.CaCertificateUnusable):
+        return describe_ca_problem(exc)
+    return str(exc)
 
 
 def describe_export_blocked(exc: ExportBlocked, shown: int = 10) -> str:
@@ -655,7 +703,13 @@ def build_parser() -> argparse.ArgumentParser:
     vault_args(p)
     p.add_argument("--server", required=True, metavar="URL", help="https://…")
     p.add_argument("--user", required=True, metavar="NAME")
-    p.add_argument("--ca-file", type=Path, metavar="FILE", help="the city's own CA certificate")
+    p.add_argument(
+        "--ca-file",
+        type=Path,
+        metavar="FILE",
+        help="the office's own CA certificate (PEM; default: this computer's store alone); "
+        "the vault keeps the certificate, not the path",
+    )
     p.add_argument("--password-file", metavar="FILE", help="else a prompt")
     p.add_argument(
         "--device-name",
@@ -671,6 +725,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("sync", cmd_sync, "send this laptop's changes and receive everyone else's")
     vault_args(p)
+    p.add_argument(
+        "--ca-file",
+        type=Path,
+        metavar="FILE",
+        help="the office's CA certificate (PEM), when it changed; the vault keeps it",
+    )
 
     p = command("conflicts", cmd_conflicts, "list conflicts between edits, with both values")
     vault_args(p)
@@ -725,6 +785,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except ExportBlocked as exc:
         print(f"marugoto-desktop: error: {describe_export_blocked(exc)}", file=sys.stderr)
+        return 1
+    except syncing.CaCertificateUnusable as exc:
+        print(f"marugoto-desktop: error: {describe_ca_problem(exc)}", file=sys.stderr)
         return 1
     except syncing.ChoiceNotPossible as exc:
         print(f"marugoto-desktop: error: {describe_refused_choice(exc)}", file=sys.stderr)

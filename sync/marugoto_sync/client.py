@@ -11,7 +11,7 @@ import ssl
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +23,7 @@ from .changes import MAX_CHANGES_PER_PUSH, ChangeInvalid
 from .log_page import LogPage, read_page
 from .record_types import SHARED_TYPES
 from .replica import Replica
+from .trust import certificates_in, issuer_presented
 
 SCHEMA_VERSION = "1"
 # Bigger pages mean fewer round trips; measured: 5,000 is ~15% faster than 1,000 for an
@@ -100,11 +101,14 @@ class _Fetched:
     areas: list[str]
 
 
-def ssl_context(ca_file: Path | str | None = None) -> ssl.SSLContext:
-    """The OS certificate store (truststore), plus the city's own CA when given."""
+def ssl_context(ca_file: Path | str | None = None, ca_pem: str | None = None) -> ssl.SSLContext:
+    """The OS certificate store (truststore), plus the city's own CA when given (a file, or
+    its PEM text)."""
     context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     if ca_file is not None:
         context.load_verify_locations(cafile=str(ca_file))
+    if ca_pem is not None:
+        context.load_verify_locations(cadata=ca_pem)
     return context
 
 
@@ -138,13 +142,24 @@ PLAIN_HTTP = "plain_http"
 NETWORK = "network"
 
 
-def _unreachable(server: str, exc: httpx.HTTPError) -> SyncError:
+def _unreachable(server: str, exc: httpx.HTTPError, ca_pem: str | None) -> SyncError:
     """The server could not be reached, with why (`reason`): a certificate this computer
-    does not trust, HTTP spoken to an HTTPS server, or the network."""
-    reason = NETWORK
+    does not trust, HTTP spoken to an HTTPS server, or the network.
+
+    For a certificate not trusted, also what was tried (`ca`: the office CA certificates
+    given, besides the computer's store) and who issued the one the server presented
+    (`issuer`, None if that cannot be told)."""
     if "CERTIFICATE_VERIFY_FAILED" in str(exc):
-        reason = UNTRUSTED_CERTIFICATE
-    elif server.startswith("http://") and isinstance(exc, httpx.RemoteProtocolError):
+        return SyncError(
+            "unreachable",
+            server=server,
+            reason=UNTRUSTED_CERTIFICATE,
+            error=str(exc),
+            ca=[asdict(c) for c in certificates_in(ca_pem)] if ca_pem else [],
+            issuer=issuer_presented(server),
+        )
+    reason = NETWORK
+    if server.startswith("http://") and isinstance(exc, httpx.RemoteProtocolError):
         reason = PLAIN_HTTP
     return SyncError("unreachable", server=server, reason=reason, error=str(exc))
 
@@ -156,16 +171,19 @@ class SyncClient:
         *,
         token: str | None = None,
         ca_file: Path | str | None = None,
+        ca_pem: str | None = None,
         app_version: str = "0.0.0",
         timeout: float = 60.0,
         http: httpx.Client | None = None,
         proxy: str | None = None,
     ) -> None:
-        """`http` lets tests talk to an in-process server; real use always builds its own.
-
-        `proxy` (http://host:port) carries every request, HTTPS through CONNECT; without
-        it, the proxy the environment names (HTTPS_PROXY, NO_PROXY) is used, if any."""
+        """`ca_file` or `ca_pem` (its text): the office's own CA, trusted besides the
+        computer's store. `http` lets tests talk to an in-process server; real use always
+        builds its own. `proxy` (http://host:port) carries every request, HTTPS through
+        CONNECT; without it, the proxy the environment names (HTTPS_PROXY, NO_PROXY) is used,
+        if any."""
         self.server = server.rstrip("/") if http is not None else check_server_url(server)
+        self._ca_pem = ca_pem if ca_file is None else Path(ca_file).read_text("ascii", "replace")
         self._headers = {"X-Marugoto-Schema": SCHEMA_VERSION, "X-Marugoto-App": app_version}
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
@@ -173,7 +191,7 @@ class SyncClient:
         # named here (the desktop app's 設定).
         self._http = http or httpx.Client(
             base_url=self.server,
-            verify=ssl_context(ca_file),
+            verify=ssl_context(ca_pem=self._ca_pem),
             timeout=timeout,
             trust_env=True,
             proxy=proxy or None,
@@ -194,7 +212,7 @@ class SyncClient:
         try:
             response = self._http.request(method, path, headers=self._headers, **kwargs)
         except httpx.HTTPError as exc:
-            raise _unreachable(self.server, exc) from exc
+            raise _unreachable(self.server, exc, self._ca_pem) from exc
         if response.status_code >= 400:
             raise _error_from(response)
         return response.json()

@@ -81,9 +81,9 @@ UNREACHABLE = {"server": "https://sync.example", "error": "boom"}
         ),
         (
             SyncError("unreachable", **UNREACHABLE, reason="untrusted_certificate"),
-            "cannot reach https://sync.example: boom. The server's certificate is not trusted "
-            "by this computer: if the office uses its own CA, pass its certificate with "
-            "--ca-file",
+            "cannot reach https://sync.example: boom. The server's certificate is not trusted; "
+            "tried this computer's certificate store. If the office uses its own CA, pass its "
+            "certificate with --ca-file (ca.pem)",
         ),
         (
             SyncError("unreachable", **UNREACHABLE, reason="plain_http"),
@@ -168,7 +168,7 @@ def test_sync_of_a_retired_laptop_says_what_was_sent_and_that_it_is_erased(
     assert main(["init", "--vault", str(folder)]) == 0
     capsys.readouterr()
 
-    def retired(*_args: Any) -> None:
+    def retired(*_args: Any, **_kwargs: Any) -> None:
         raise DeviceRetired("device_retired", pushed=4)
 
     monkeypatch.setattr(syncing, "sync", retired)

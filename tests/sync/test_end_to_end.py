@@ -38,6 +38,7 @@ from marugoto_sync.client import (
 )
 from marugoto_sync.hlc import wall_millis
 from marugoto_sync.server.cli import main as sync_admin
+from marugoto_sync.trust import certificates_in
 
 from ..conftest import PASSPHRASE
 
@@ -223,7 +224,7 @@ def test_the_client_refuses_an_unknown_certificate(tmp_path: Path, office: Offic
         "untrusted_certificate",
     )
     assert re.fullmatch(
-        r"cannot reach .*not trusted.*--ca-file", describe_sync_error(untrusted.value)
+        r"cannot reach .*not trusted.*--ca-file.*", describe_sync_error(untrusted.value)
     )
     # Plain HTTP is refused before anything is sent (loopback alone may use it, for development).
     with pytest.raises(SyncError) as plain:
@@ -245,6 +246,108 @@ def test_a_laptop_is_known_by_whose_and_which_it_is_and_its_app_version(
     assert device["name"] == f"aiko@{platform.node()} #{aiko.vault_id[:8]}"
     assert device["app_version"] == __version__
     aiko.close()
+
+
+def test_the_vault_keeps_the_ca_certificate_itself_not_its_path(
+    tmp_path: Path, office: Office
+) -> None:
+    handed_out = tmp_path / "from-the-office" / "ca.pem"
+    handed_out.parent.mkdir()
+    handed_out.write_bytes(office.ca.read_bytes())
+    aiko = Vault.create(tmp_path / "aiko", PASSPHRASE, kdf=KdfParams())
+    syncing.enroll(aiko, office.url, "aiko", PASSWORD, ca_file=handed_out)
+    handed_out.unlink()  # a USB stick taken away, a Downloads folder emptied
+    aiko.new_record("household", "mure", name="牟礼家", status="active")
+    assert syncing.sync(aiko).pushed == 2
+    kept = syncing.server_settings(aiko)
+    assert "ca_file" not in kept and kept["ca_pem"].startswith("-----BEGIN CERTIFICATE-----")
+    aiko.close()
+
+
+def test_a_vault_that_kept_a_path_now_gone_is_told_to_sync_with_ca_file(
+    tmp_path: Path, office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from marugoto_desktop.cli import main as desktop
+    from marugoto_desktop.vault.replica import VaultReplica
+
+    folder = tmp_path / "aiko"
+    with Vault.create(folder, PASSPHRASE, kdf=KdfParams()) as aiko:
+        syncing.enroll(aiko, office.url, "aiko", PASSWORD, ca_file=office.ca)
+        # As a vault enrolled by an earlier version keeps it: the path of a file since moved.
+        settings = syncing.server_settings(aiko)
+        del settings["ca_pem"]
+        VaultReplica(aiko).set_setting(
+            syncing.SERVER_KEY, {**settings, "ca_file": str(tmp_path / "gone" / "ca.pem")}
+        )
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE, encoding="utf-8")
+    vault = ["--vault", str(folder), "--passphrase-file", str(secret)]
+    assert desktop(["sync", *vault]) == 1
+    assert capsys.readouterr().err == (
+        "marugoto-desktop: error: this vault was enrolled with the CA certificate "
+        f"{tmp_path / 'gone' / 'ca.pem'}, which no longer exists: sync once with --ca-file FILE "
+        "(the office's ca.pem); the vault then keeps the certificate itself\n"
+    )
+    assert desktop(["sync", *vault, "--ca-file", str(office.ca)]) == 0
+    assert desktop(["sync", *vault]) == 0  # the vault keeps it now
+    with Vault.open(folder, PASSPHRASE) as aiko:
+        kept = syncing.server_settings(aiko)
+    assert "ca_file" not in kept and kept["ca_pem"] == office.ca.read_text()
+
+
+def test_an_untrusted_certificate_says_what_was_tried(
+    tmp_path: Path, office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = Vault.create(tmp_path / "v", PASSPHRASE, kdf=KdfParams())
+    with pytest.raises(SyncError) as untrusted:
+        syncing.enroll(vault, office.url, "aiko", PASSWORD)
+    text = describe_sync_error(untrusted.value)
+    assert text.endswith(
+        "The server's certificate (issued by marugoto-sync pilot CA (localhost)) is not "
+        "trusted; tried this computer's certificate store. If the office uses its own CA, "
+        "pass its certificate with --ca-file (ca.pem)"
+    )
+    # Another office's CA (a renewed one, say): its subject and fingerprint are named.
+    other = tmp_path / "other"
+    assert sync_admin(["dev-cert", "--out", str(other), "--host", "elsewhere"]) == 0
+    [described] = certificates_in((other / "ca.pem").read_bytes())
+    with pytest.raises(SyncError) as untrusted:
+        syncing.enroll(vault, office.url, "aiko", PASSWORD, ca_file=other / "ca.pem")
+    assert (
+        "is not trusted; tried this computer's certificate store and the office CA "
+        f"certificate from {other / 'ca.pem'} (marugoto-sync pilot CA (elsewhere), SHA-256 "
+        f"{described.sha256}). If the office's CA changed, sync again with --ca-file"
+    ) in describe_sync_error(untrusted.value)
+    assert syncing.enrolled_settings(vault) is None
+    vault.close()
+
+
+@pytest.mark.parametrize("problem", ["missing", "folder", "not_pem"])
+def test_a_ca_file_that_cannot_be_used_is_named_with_what_to_do(
+    tmp_path: Path, office: Office, capsys: pytest.CaptureFixture[str], problem: str
+) -> None:
+    from marugoto_desktop.cli import main as desktop
+
+    given = tmp_path / "ca.pem"
+    if problem == "folder":
+        given.mkdir()
+    elif problem == "not_pem":
+        given.write_bytes((office.ca.parent / "server-key.pem").read_bytes())
+    secret = tmp_path / "secret.txt"
+    secret.write_text(PASSPHRASE, encoding="utf-8")
+    Vault.create(tmp_path / "v", PASSPHRASE, kdf=KdfParams()).close()
+    assert desktop(["enroll", "--vault", str(tmp_path / "v"), "--passphrase-file", str(secret),
+                    "--server", office.url, "--user", "aiko", "--ca-file", str(given),
+                    "--password-file", str(secret)]) == 1  # fmt: skip
+    expected = {
+        "missing": f"the CA certificate file {given} does not exist: give the path of the "
+        "office's CA certificate (ca.pem from marugoto-sync dev-cert, or the city's CA)",
+        "folder": f"{given} is a folder: give the CA certificate file in it (ca.pem)",
+        "not_pem": f"{given} is not a PEM certificate (text between -----BEGIN CERTIFICATE----- "
+        "and -----END CERTIFICATE-----): give the CA certificate the office handed out, not a "
+        "key",
+    }
+    assert capsys.readouterr().err == f"marugoto-desktop: error: {expected[problem]}\n"
 
 
 def test_wrong_password_is_refused(tmp_path: Path, office: Office) -> None:

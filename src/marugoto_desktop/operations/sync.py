@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from marugoto_sync.client import (
+    UNTRUSTED_CERTIFICATE,
     Cancelled,
     DeviceRevoked,
     Progress,
@@ -18,6 +19,7 @@ from marugoto_sync.client import (
     SyncReport,
 )
 from marugoto_sync.merge import PARENT_DELETED
+from marugoto_sync.trust import NotPem, pem_text
 
 from .. import __version__
 from ..domain.schema import SCHEMAS, Kind
@@ -66,6 +68,54 @@ class ChoiceNotPossible(ValueError):
         self.kind, self.choice, self.allowed = kind, choice, allowed
 
 
+class CaCertificateUnusable(ValueError):
+    """A CA certificate file that cannot be used. `reason`: missing, folder, unreadable (with
+    `detail`), not_pem, or kept_path_missing (a vault enrolled by an older version named a
+    file that is gone)."""
+
+    def __init__(self, path: Path, reason: str, detail: str = "") -> None:
+        super().__init__(str(path), reason, detail)
+        self.path, self.reason, self.detail = path, reason, detail
+
+
+def read_ca_file(path: Path) -> str:
+    """The certificates of a CA certificate file, as PEM text (what the vault keeps)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CaCertificateUnusable(path, "missing") from None
+    except IsADirectoryError:
+        raise CaCertificateUnusable(path, "folder") from None
+    except OSError as exc:
+        raise CaCertificateUnusable(path, "unreadable", exc.strerror or str(exc)) from None
+    try:
+        return pem_text(data)
+    except NotPem:
+        raise CaCertificateUnusable(path, "not_pem") from None
+
+
+def _kept_ca(settings: dict[str, Any]) -> str | None:
+    """The CA certificate an enrolled vault keeps (PEM), or None. A vault enrolled by an
+    older version kept a path: the file is read (CaCertificateUnusable if it is gone)."""
+    if settings.get("ca_pem"):
+        return str(settings["ca_pem"])
+    if settings.get("ca_file"):
+        path = Path(settings["ca_file"])
+        try:
+            return read_ca_file(path)
+        except CaCertificateUnusable as exc:
+            if exc.reason in ("missing", "folder"):
+                raise CaCertificateUnusable(path, "kept_path_missing") from None
+            raise
+    return None
+
+
+def _keep_ca(replica: VaultReplica, settings: dict[str, Any], ca_pem: str) -> None:
+    if settings.get("ca_pem") != ca_pem or "ca_file" in settings:
+        kept = {k: v for k, v in settings.items() if k != "ca_file"}
+        replica.set_setting(SERVER_KEY, {**kept, "ca_pem": ca_pem})
+
+
 def enrolled_settings(vault: Vault) -> dict[str, Any] | None:
     """The server settings of an enrolled vault, or None."""
     settings = VaultReplica(vault).get_setting(SERVER_KEY)
@@ -91,7 +141,7 @@ class Replaced:
     server: str
     user: str
     outcome: str
-    error: SyncError | None = None
+    error: SyncError | CaCertificateUnusable | None = None
 
 
 @dataclass(frozen=True)
@@ -129,8 +179,20 @@ def enroll(
         raise AlreadyEnrolled(current)
     ca_file = as_policy_says(server, ca_file)
     name = device_name or default_device_name(vault, user)
-    with SyncClient(server, ca_file=ca_file, app_version=__version__, proxy=proxy) as client:
-        enrollment = client.enroll(user, password, name)
+    # The certificate itself is kept, not its path: the file may move or go.
+    ca_pem: str | None
+    if ca_file is not None:
+        ca_pem = read_ca_file(ca_file)
+    else:
+        ca_pem = _kept_ca(current) if current is not None else None
+    try:
+        with SyncClient(
+            server, ca_pem=ca_pem, app_version=__version__, proxy=proxy
+        ) as client:
+            enrollment = client.enroll(user, password, name)
+    except SyncError as exc:
+        _name_ca_source(exc, str(ca_file) if ca_file else "vault" if ca_pem else None)
+        raise
     VaultReplica(vault).set_setting(
         SERVER_KEY,
         {
@@ -139,7 +201,7 @@ def enroll(
             "token": enrollment.token,
             "user": enrollment.user,
             "role": enrollment.role,
-            "ca_file": str(ca_file.resolve()) if ca_file else None,
+            "ca_pem": ca_pem,
         },
     )
     replaced = _retire_replaced(current) if current is not None else None
@@ -158,17 +220,13 @@ def _retire_replaced(old: dict[str, Any]) -> Replaced:
     device = (str(old.get("device_id")), str(old.get("server")), str(old.get("user")))
     try:
         with SyncClient(
-            old["server"],
-            token=old["token"],
-            ca_file=old.get("ca_file"),
-            app_version=__version__,
+            old["server"], token=old["token"], ca_pem=_kept_ca(old), app_version=__version__
         ) as client:
             client.retire()
     except DeviceRevoked:  # revoked or retired already: not active either way
         return Replaced(*device, "ended")
-    except (SyncError, OSError) as exc:
-        error = exc if isinstance(exc, SyncError) else SyncError("ca_file", error=str(exc))
-        return Replaced(*device, "still_active", error)
+    except (SyncError, CaCertificateUnusable) as exc:
+        return Replaced(*device, "still_active", exc)
     return Replaced(*device, "retired")
 
 
@@ -234,21 +292,25 @@ def sync(
     cancelled: Callable[[], bool] | None = None,
     *,
     proxy: str | None = None,
+    ca_file: Path | None = None,
 ) -> SyncReport:
     """Push this laptop's changes and pull everyone else's. Safe to interrupt and rerun.
     `proxy`: the HTTP proxy to go through (None: the environment's, if any).
 
     How it went is kept in the vault (last_sync). If the server says this device was
-    revoked, the vault is wiped before the error is raised.
+    revoked (or it retired), the vault is wiped before the error is raised. `ca_file`: the
+    office's CA certificate, trusted from now on (the vault keeps it once the server was
+    reached with it).
     """
     settings = server_settings(vault)
-    ca_file = as_policy_says(settings["server"], settings.get("ca_file"))
+    ca_file = as_policy_says(settings["server"], ca_file)
     replica = VaultReplica(vault)
+    ca_pem = read_ca_file(ca_file) if ca_file is not None else _kept_ca(settings)
     try:
         with SyncClient(
             settings["server"],
             token=settings["token"],
-            ca_file=ca_file,
+            ca_pem=ca_pem,
             app_version=__version__,
             proxy=proxy,
         ) as client:
@@ -259,10 +321,24 @@ def sync(
         _keep_summary(replica, SyncSummary(_now(), False, "cancelled"))
         raise
     except SyncError as exc:
+        untrusted = _name_ca_source(exc, str(ca_file) if ca_file else "vault" if ca_pem else None)
+        if ca_pem is not None and not untrusted and exc.code != "unreachable":
+            _keep_ca(replica, settings, ca_pem)
         _keep_summary(replica, SyncSummary(_now(), False, exc.code))
         raise
+    if ca_pem is not None:
+        _keep_ca(replica, settings, ca_pem)
     _keep_summary(replica, SyncSummary.of(report, _now()))
     return report
+
+
+def _name_ca_source(exc: SyncError, source: str | None) -> bool:
+    """For a certificate not trusted, note where the CA certificate tried came from (`ca_source`:
+    a file's path, "vault", or None: none was given). Returns whether that was the error."""
+    if exc.details.get("reason") != UNTRUSTED_CERTIFICATE:
+        return False
+    exc.details["ca_source"] = source
+    return True
 
 
 def _now() -> str:
