@@ -89,8 +89,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"created an encrypted vault in {args.vault}")
     if not recovery:
         print(
-            "warning: no office recovery key was given (--recovery-public-key); "
-            "if the passphrase is forgotten, the records cannot be recovered",
+            "warning: no office recovery key was given (--recovery-public-key); if the "
+            "passphrase is forgotten, the records cannot be recovered. Add it later with: "
+            f"marugoto-desktop recovery-key add --vault {args.vault} --public-key FILE",
             file=sys.stderr,
         )
     return 0
@@ -179,9 +180,30 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_recovery_key(args: argparse.Namespace) -> int:
+    if args.out is None:
+        raise UsageError(
+            "give --out DIR to create the office's key pair, or use recovery-key add to give "
+            "a vault the office's public key"
+        )
     files = vaults.create_office_key(args.out)
     print(f"wrote {files.private} (keep it offline, at the office)")
     print(f"wrote {files.public} (give it to every laptop: init --recovery-public-key)")
+    return 0
+
+
+def cmd_recovery_key_add(args: argparse.Namespace) -> int:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        try:
+            vaults.add_recovery_key(vault, args.public_key, replace=args.replace)
+        except vaults.RecoveryKeyPresent:
+            raise UsageError(
+                f"the vault in {args.vault} has an office recovery key already; add --replace "
+                "to replace it with this one (the old office key then opens it no more)"
+            ) from None
+    print(
+        f"the vault in {args.vault} can now be recovered with the office's private key "
+        "(recover --recovery-key FILE) if its passphrase is forgotten"
+    )
     return 0
 
 
@@ -696,8 +718,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recovery-key", type=Path, required=True, metavar="FILE")
     p.add_argument("--new-passphrase-file", metavar="FILE", help=f"else ${NEW_PASSPHRASE_ENV}")
 
-    p = command("recovery-key", cmd_recovery_key, "create the office recovery key pair")
-    p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    p = command(
+        "recovery-key",
+        cmd_recovery_key,
+        "the office recovery key: create its pair (--out DIR), or give a vault its public key "
+        "(add)",
+    )
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="create the key pair in DIR (never overwrites)"
+    )
+    actions = p.add_subparsers(dest="recovery_action", metavar="ACTION")
+    help_text = "give a vault created without it the office's recovery public key"
+    a = actions.add_parser("add", help=help_text, description=help_text)
+    a.set_defaults(handler=cmd_recovery_key_add)
+    vault_args(a)
+    a.add_argument(
+        "--public-key",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help=f"the office's public key ({vaults.PUBLIC_KEY_FILE})",
+    )
+    a.add_argument(
+        "--replace", action="store_true", help="replace the recovery key the vault has already"
+    )
 
     p = command("enroll", cmd_enroll, "register this laptop with the 総合センター server")
     vault_args(p)

@@ -134,7 +134,43 @@ def test_recovery_key_flow(tmp_path, secret_file, capsys) -> None:
 
 def test_init_without_recovery_key_warns(tmp_path, secret_file, capsys) -> None:
     assert run("init", "--vault", tmp_path / "v", "--passphrase-file", secret_file) == 0
-    assert "no office recovery key" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no office recovery key" in err
+    assert f"recovery-key add --vault {tmp_path / 'v'} --public-key FILE" in err
+
+
+def test_a_vault_created_without_the_office_key_is_given_one_later(
+    vault_dir, secret_file, tmp_path, capsys
+) -> None:
+    keys = tmp_path / "office"
+    assert run("recovery-key", "--out", keys) == 0
+    public, private = keys / "office-recovery-public.pem", keys / "office-recovery-key.pem"
+    capsys.readouterr()
+    add = ("recovery-key", "add", "--vault", vault_dir, "--passphrase-file", secret_file)
+    # A private key, or a file that is not there, is refused with the path and what to give.
+    assert run(*add, "--public-key", private) == 1
+    assert f"{private} is not an office recovery public key" in capsys.readouterr().err
+    assert run(*add, "--public-key", tmp_path / "nothing.pem") == 1
+    assert f"{tmp_path / 'nothing.pem'} does not exist" in capsys.readouterr().err
+
+    assert run(*add, "--public-key", public) == 0
+    assert "can now be recovered" in capsys.readouterr().out
+    assert run(*add, "--public-key", public) == 2  # has one: replaced only when asked
+    assert "--replace" in capsys.readouterr().err
+    forgotten = tmp_path / "forgotten.txt"
+    forgotten.write_text("the passphrase after recovery", encoding="utf-8")
+    assert run("recover", "--vault", vault_dir, "--recovery-key", private,
+               "--new-passphrase-file", forgotten) == 0  # fmt: skip
+    assert run("export", "--vault", vault_dir, "--passphrase-file", forgotten) == 0
+
+    # Another office key replaces it when asked: the old one opens the vault no more.
+    other = tmp_path / "other"
+    assert run("recovery-key", "--out", other) == 0
+    assert run("recovery-key", "add", "--vault", vault_dir, "--passphrase-file", forgotten,
+               "--public-key", other / "office-recovery-public.pem", "--replace") == 0  # fmt: skip
+    assert run("recover", "--vault", vault_dir, "--recovery-key", private,
+               "--new-passphrase-file", forgotten) == 1  # fmt: skip
+    assert run("recovery-key") == 2  # neither --out nor add: says which
 
 
 def test_demo_fills_a_new_vault_and_is_deterministic(tmp_path, secret_file, capsys) -> None:

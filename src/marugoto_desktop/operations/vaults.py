@@ -31,11 +31,34 @@ def check_new_passphrase(passphrase: str) -> None:
         )
 
 
+class RecoveryKeyPresent(ValueError):
+    """The vault has an office recovery key already (replace=True replaces it)."""
+
+
 def read_public_key(path: Path) -> X25519PublicKey:
     try:
-        return load_office_public(path.read_bytes())
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{path} does not exist: give the office recovery public key "
+            f"({PUBLIC_KEY_FILE}, made by recovery-key --out DIR)"
+        ) from None
+    try:
+        return load_office_public(data)
     except ValueError as exc:
-        raise ValueError(f"{path} is not an office recovery public key: {exc}") from None
+        raise ValueError(
+            f"{path} is not an office recovery public key ({exc}): give {PUBLIC_KEY_FILE}, "
+            "never the private key"
+        ) from None
+
+
+def add_recovery_key(vault: Vault, public_key: Path, *, replace: bool = False) -> None:
+    """Give a vault created without the office's key a recovery slot (for a forgotten
+    passphrase); one it has already is replaced only when asked."""
+    office = read_public_key(public_key)
+    if vault.has_recovery_slot() and not replace:
+        raise RecoveryKeyPresent(vault.folder)
+    vault.set_recovery_key(office)
 
 
 def init_vault(
