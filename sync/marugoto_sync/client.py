@@ -82,7 +82,7 @@ class Enrollment:
 @dataclass
 class SyncReport:
     pushed: int = 0
-    pulled: int = 0
+    pulled: int = 0  # changes others made (this device's own come back from the log too)
     conflicts: int = 0
     backfilled: dict[str, int] = field(default_factory=dict)
     removed_areas: list[str] = field(default_factory=list)
@@ -456,7 +456,10 @@ class SyncClient:
                 page = page.without_areas(areas_changed(fetched.areas))
             if len(page) or next_cursor != after:
                 replica.apply_page(page, next_cursor, cursor_name)
-            pulled += len(page)
+            # Received: the changes others made. This device's own come back too (they are
+            # in the log it reads), and are not news.
+            own, sites = replica.site, page.site
+            pulled += sum(1 for i in page.change_rows() if sites[i] != own)
             step(stage, pulled, None)
 
         after = replica.cursor(cursor_name)
