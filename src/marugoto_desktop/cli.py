@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -273,11 +274,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
             "out if the office grants the area"
         )
     if open_conflicts:
-        print(f"{open_conflicts} conflicts to review: marugoto-desktop conflicts --vault DIR")
+        print(f"{open_conflicts} conflicts to review: {command_line('conflicts', args.vault)}")
     if to_correct:
         print(
             f"{to_correct} problems in records edited apart on two laptops: "
-            "marugoto-desktop conflicts --vault DIR lists them"
+            f"{command_line('conflicts', args.vault)} lists them"
         )
     return 0
 
@@ -319,23 +320,27 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         )
         for problem in problems:
             print(f"    {problem}")
+    if any(row.status == "open" for row in rows):
+        print(
+            f"settle one with: {command_line('resolve', args.vault)} ID "
+            "[--keep | --other | --value TEXT] (ID: its first characters are enough)"
+        )
     return 0
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        conflict = syncing.open_conflict(vault, args.conflict_id).conflict
         if args.value is not None:
-            row = next(
-                (r for r in syncing.conflict_rows(vault) if r.conflict_id == args.conflict_id),
-                None,
-            )
-            if row is None:
-                raise ConflictNotFound(f"no open conflict {args.conflict_id}")
-            value = syncing.parse_field_value(row.record_type, row.field, args.value)
-            syncing.resolve_conflict(vault, args.conflict_id, "value", value)
+            value = syncing.parse_field_value(conflict.type, conflict.field, args.value)
+            syncing.resolve_conflict(vault, conflict.conflict_id, "value", value)
         else:
-            syncing.resolve_conflict(vault, args.conflict_id, "other" if args.other else "keep")
-    print("conflict resolved; the resolution is sent with the next sync")
+            choice = "other" if args.other else "keep"
+            syncing.resolve_conflict(vault, conflict.conflict_id, choice)
+    print(
+        f"conflict {conflict.conflict_id} resolved; the resolution is sent with the next sync "
+        f"({command_line('sync', args.vault)})"
+    )
     return 0
 
 
@@ -517,6 +522,11 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
 # -- the words: what lower layers say in codes and data, in this face's English ------------
 
 
+def command_line(command: str, vault: Path) -> str:
+    """A command a person can copy as it is: this vault's path, never a placeholder."""
+    return f"marugoto-desktop {command} --vault {shlex.quote(str(vault))}"
+
+
 def describe_value(value: Any) -> str:
     """A one-line rendering of a field value for conflict listings."""
     if value is None:
@@ -632,14 +642,23 @@ def describe_error(exc: Exception) -> str:
     return str(exc)
 
 
-def describe_export_blocked(exc: ExportBlocked, shown: int = 10) -> str:
+def describe_export_blocked(exc: ExportBlocked, vault: Path | None = None, shown: int = 10) -> str:
     problems = exc.problems
     listed = "; ".join(str(p) for p in problems[:shown])
     more = len(problems) - shown
+    conflicts = command_line("conflicts", vault) if vault else "marugoto-desktop conflicts"
     return (
         f"nothing exported: {len(problems)} problems in records that would not import "
         f"again ({listed}{f'; and {more} more' if more > 0 else ''}). Settle the open "
-        "conflicts (marugoto-desktop conflicts) or correct these records, then export again"
+        f"conflicts ({conflicts}) or correct these records, then export again"
+    )
+
+
+def describe_ambiguous_conflict(exc: syncing.ConflictIdAmbiguous) -> str:
+    listed = ", ".join(exc.matches[:5]) + (", …" if len(exc.matches) > 5 else "")
+    return (
+        f"{len(exc.matches)} open conflicts have ids that start with {exc.prefix} ({listed}): "
+        "give more of the id"
     )
 
 
@@ -783,7 +802,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("resolve", cmd_resolve, "settle a conflict (default: keep the current value)")
     vault_args(p)
-    p.add_argument("conflict_id", metavar="CONFLICT_ID")
+    p.add_argument(
+        "conflict_id", metavar="CONFLICT_ID", help="its id from conflicts, or a unique start of it"
+    )
     choice = p.add_mutually_exclusive_group()
     choice.add_argument(
         "--keep", action="store_true", help="keep the current value (or the delete)"
@@ -828,7 +849,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"marugoto-desktop: error: {describe_sync_error(exc)}", file=sys.stderr)
         return 1
     except ExportBlocked as exc:
-        print(f"marugoto-desktop: error: {describe_export_blocked(exc)}", file=sys.stderr)
+        text = describe_export_blocked(exc, getattr(args, "vault", None))
+        print(f"marugoto-desktop: error: {text}", file=sys.stderr)
+        return 1
+    except syncing.ConflictIdAmbiguous as exc:
+        print(f"marugoto-desktop: error: {describe_ambiguous_conflict(exc)}", file=sys.stderr)
         return 1
     except syncing.CaCertificateUnusable as exc:
         print(f"marugoto-desktop: error: {describe_ca_problem(exc)}", file=sys.stderr)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from marugoto_desktop.cli import (
     conflict_sides,
+    describe_ambiguous_conflict,
     describe_export_blocked,
     describe_refused_choice,
     describe_sync_error,
@@ -147,6 +149,17 @@ def test_a_blocked_export_names_ten_problems_and_counts_the_rest() -> None:
     assert "person r9: parent_id: gone; and 2 more)." in text and "r10" not in text
     assert text.endswith("Settle the open conflicts (marugoto-desktop conflicts) or correct "
                          "these records, then export again")  # fmt: skip
+    # With the vault at hand, the command is one a person can copy as it is.
+    text = describe_export_blocked(ExportBlocked(problems), Path("/home/aiko/my vault"))
+    assert "(marugoto-desktop conflicts --vault '/home/aiko/my vault')" in text
+
+
+def test_an_ambiguous_start_of_a_conflict_id_lists_what_it_could_be() -> None:
+    ids = [f"0aaa{i}000-0000-7000-8000-00000000000{i}" for i in range(7)]
+    assert describe_ambiguous_conflict(syncing.ConflictIdAmbiguous("0aaa", ids)) == (
+        f"7 open conflicts have ids that start with 0aaa ({', '.join(ids[:5])}, …): give more "
+        "of the id"
+    )
 
 
 def test_sync_of_a_vault_not_enrolled_says_so(tmp_path, capsys, monkeypatch) -> None:

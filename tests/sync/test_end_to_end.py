@@ -462,7 +462,9 @@ def test_the_command_line_enrolls_syncs_and_resolves(
         ken._clock._now = lambda: wall_millis() + 5_000
         ken.put(ken.get(household.id).with_fields(status="closed"))
     run("ken", "sync")
-    assert "1 conflicts to review" in run("aiko", "sync")
+    assert f"1 conflicts to review: marugoto-desktop conflicts --vault {folders['aiko']}\n" in run(
+        "aiko", "sync"
+    )
     [conflict] = json.loads(run("aiko", "conflicts", "--json"))
     assert (conflict["field"], conflict["kept"], conflict["other"]) == (
         "status",
@@ -471,7 +473,12 @@ def test_the_command_line_enrolls_syncs_and_resolves(
     )
     listing = run("aiko", "conflicts")
     assert "状況 (status)" in listing and "other: watching" in listing
-    run("aiko", "resolve", conflict["conflict_id"], "--other")
+    assert f"settle one with: marugoto-desktop resolve --vault {folders['aiko']} ID" in listing
+    # The first characters of the id are enough.
+    assert run("aiko", "resolve", conflict["conflict_id"][:6], "--other") == (
+        f"conflict {conflict['conflict_id']} resolved; the resolution is sent with the next "
+        f"sync (marugoto-desktop sync --vault {folders['aiko']})\n"
+    )
     run("aiko", "sync")
     run("ken", "sync")
     assert run("ken", "conflicts") == "no open conflicts\n"

@@ -454,10 +454,30 @@ def records_to_correct(vault: Vault) -> list[FieldError]:
     ]
 
 
-def _open_conflict(vault: Vault, conflict_id: str) -> ConflictView:
-    for view in VaultReplica(vault).conflicts():
+# A conflict may be named by the start of its id, as long as no other open one starts alike.
+MIN_ID_PREFIX = 4
+
+
+class ConflictIdAmbiguous(ValueError):
+    """Several open conflicts have ids that start with `prefix` (`matches`: their ids)."""
+
+    def __init__(self, prefix: str, matches: list[str]) -> None:
+        super().__init__(prefix, matches)
+        self.prefix, self.matches = prefix, matches
+
+
+def open_conflict(vault: Vault, conflict_id: str) -> ConflictView:
+    """The open conflict with this id, or with the only open id that starts with it."""
+    views = VaultReplica(vault).conflicts()
+    for view in views:
         if view.conflict.conflict_id == conflict_id:
             return view
+    if len(conflict_id) >= MIN_ID_PREFIX:
+        found = [v for v in views if v.conflict.conflict_id.startswith(conflict_id)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ConflictIdAmbiguous(conflict_id, [v.conflict.conflict_id for v in found])
     raise ConflictNotFound(f"no open conflict {conflict_id}")
 
 
@@ -481,14 +501,16 @@ def parse_field_value(record_type: str, field: str, text: str) -> Any:
 def resolve_conflict(
     vault: Vault, conflict_id: str, choice: str = "keep", value: Any = None
 ) -> None:
-    """Settle a conflict; the resolution is an edit that syncs and closes it everywhere.
+    """Settle a conflict (by its id or a unique start of it); the resolution is an edit that
+    syncs and closes it everywhere.
 
     `choice` is "keep" (the record as it is now), "other" (the value that lost — for a
     conflict between a delete and an edit: restore the record) or "value" (write `value`).
     For a record added under a parent deleted meanwhile (parent_deleted), "keep" lets the
     record go with its parent and "other" restores the parent.
     """
-    conflict = _open_conflict(vault, conflict_id).conflict
+    conflict = open_conflict(vault, conflict_id).conflict
+    conflict_id = conflict.conflict_id
     replica = VaultReplica(vault)
     if conflict.kind == PARENT_DELETED:
         if choice not in ("keep", "other"):
