@@ -35,7 +35,7 @@ from .operations import figures as figure_ops
 from .operations import sync as syncing
 from .reports.consent_scope import ConsentRefused
 from .reports.export import ExportBlocked
-from .vault import VaultError
+from .vault import VaultError, VaultNotFound
 from .vault.replica import ConflictNotFound
 
 PASSPHRASE_ENV = "MARUGOTO_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
@@ -46,15 +46,34 @@ class UsageError(Exception):
     pass
 
 
-def _read_secret_file(path: str) -> str:
-    text = Path(path).read_text(encoding="utf-8")
+def _read_secret_file(
+    path: str, what: str = "passphrase", otherwise: str = "leave the option out to be asked"
+) -> str:
+    """A secret from a file, or a UsageError that names the file and says what to do."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(
+            f"the {what} file {path} does not exist: give the file that holds the {what}, or "
+            f"{otherwise}"
+        ) from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder: give the file that holds the {what}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"the {what} file {path} is not UTF-8 text: save it as UTF-8") from None
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read the {what} file {path} ({exc.strerror}): check its permissions"
+        ) from None
     # Only the line ending an editor adds is dropped; other spaces are part of the secret.
     return text.removesuffix("\n").removesuffix("\r")
 
 
-def _prompt(label: str) -> str:
+def _prompt(label: str, option: str = "--passphrase-file", env: str | None = PASSPHRASE_ENV) -> str:
     if not sys.stdin.isatty():
-        raise UsageError(f"no passphrase given: use --passphrase-file FILE or set {PASSPHRASE_ENV}")
+        what = label.rstrip(": ").lower()
+        alternative = f" or set {env}" if env else ""
+        raise UsageError(f"no {what} given: use {option} FILE{alternative}")
     return getpass.getpass(label)
 
 
@@ -73,11 +92,15 @@ def new_passphrase(
     """A passphrase being set: from a file, the environment, or typed twice."""
     path = getattr(args, file_attr, None)
     if path:
-        return _read_secret_file(path)
+        return _read_secret_file(
+            path, "new passphrase" if env == NEW_PASSPHRASE_ENV else "passphrase"
+        )
     if os.environ.get(env):
         return os.environ[env]
-    first = _prompt("New passphrase: ")
-    if _prompt("Repeat the new passphrase: ") != first:
+    option = "--" + file_attr.replace("_", "-")
+    label = "New passphrase: " if env == NEW_PASSPHRASE_ENV else "Passphrase: "
+    first = _prompt(label, option, env)
+    if _prompt("Repeat it: ", option, env) != first:
         raise UsageError("the two passphrases differ")
     return first
 
@@ -175,6 +198,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
+    vaults.read_private_key(args.recovery_key)  # a wrong key file fails before any prompt
     vaults.recover(args.vault, args.recovery_key, new_passphrase(args))
     print("vault recovered with the office key; it now opens with the new passphrase")
     return 0
@@ -211,9 +235,11 @@ def cmd_recovery_key_add(args: argparse.Namespace) -> int:
 def cmd_enroll(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
         if args.password_file:
-            password = _read_secret_file(args.password_file)
+            password = _read_secret_file(args.password_file, "password")
         else:
-            password = _prompt(f"Password of {args.user} on {args.server}: ")
+            password = _prompt(
+                f"Password of {args.user} on {args.server}: ", "--password-file", None
+            )
         enrollment = syncing.enroll(
             vault,
             args.server,
@@ -364,7 +390,11 @@ def _day(text: str) -> date:
 
 
 def _pdf_password(args: argparse.Namespace) -> str | None:
-    return _read_secret_file(args.password_file) if args.password_file else None
+    if not args.password_file:
+        return None
+    return _read_secret_file(
+        args.password_file, "PDF password", "leave the option out for a PDF without one"
+    )
 
 
 def _write_document(target: str, data: bytes) -> None:
@@ -525,6 +555,18 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
 def command_line(command: str, vault: Path) -> str:
     """A command a person can copy as it is: this vault's path, never a placeholder."""
     return f"marugoto-desktop {command} --vault {shlex.quote(str(vault))}"
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A file or folder that could not be used, named, with what to do."""
+    if exc.filename is None:
+        return str(exc)  # our own messages name the path already
+    path = exc.filename
+    if isinstance(exc, FileNotFoundError):
+        return f"{path} does not exist ({exc.strerror}): check the path"
+    if isinstance(exc, PermissionError):
+        return f"{path}: {exc.strerror}: check its permissions, or choose another place"
+    return f"{path}: {exc.strerror}: check the path and the disk"
 
 
 def describe_value(value: Any) -> str:
@@ -864,6 +906,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except syncing.ValueNotUnderstood as exc:
         print(f"marugoto-desktop: error: {describe_value_not_understood(exc)}", file=sys.stderr)
         return 1
+    except VaultNotFound as exc:
+        folder = getattr(args, "vault", None)
+        where = ""
+        if folder is not None:
+            where = (
+                f": check the folder's name, or create a vault with {command_line('init', folder)}"
+            )
+        print(f"marugoto-desktop: error: {exc}{where}", file=sys.stderr)
+        return 1
     except (
         VaultError,
         RecordInvalid,
@@ -881,7 +932,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`export | head`): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except (OSError, ValueError, KeyError) as exc:
+    except OSError as exc:
+        print(f"marugoto-desktop: error: {describe_os_error(exc)}", file=sys.stderr)
+        return 1
+    except (ValueError, KeyError) as exc:
         print(f"marugoto-desktop: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

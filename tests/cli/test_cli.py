@@ -282,3 +282,57 @@ def test_delete_of_what_is_not_there_is_one_clear_error(vault_dir, secret_file, 
     assert run("restore", "--vault", vault_dir, "--passphrase-file", secret_file, missing) == 1
     assert capsys.readouterr().err == f"marugoto-desktop: error: no deleted record {missing}\n"
     assert digest(vault_dir) == before
+
+
+def test_every_path_error_names_the_path_and_says_what_to_do(
+    vault_dir, secret_file, tmp_path, capsys, monkeypatch
+) -> None:
+    gone = tmp_path / "gone"
+    vault = ("--vault", vault_dir, "--passphrase-file", secret_file)
+    cases = [
+        (("export", "--vault", vault_dir, "--passphrase-file", gone),
+         f"the passphrase file {gone} does not exist: give the file that holds the passphrase, "
+         "or leave the option out to be asked"),
+        (("export", "--vault", vault_dir, "--passphrase-file", tmp_path),
+         f"{tmp_path} is a folder: give the file that holds the passphrase"),
+        (("passwd", *vault, "--new-passphrase-file", gone),
+         f"the new passphrase file {gone} does not exist: give the file that holds the new "
+         "passphrase, or leave the option out to be asked"),
+        (("export", "--vault", gone, "--passphrase-file", secret_file),
+         f"no vault in {gone}: check the folder's name, or create a vault with "
+         f"marugoto-desktop init --vault {gone}"),
+        (("import", *vault, gone),
+         f"{gone} does not exist: give the JSON Lines file to import (as export writes it)"),
+        (("import", *vault, tmp_path), f"{tmp_path} is a folder: give the JSON Lines file to import"),
+        (("recover", "--vault", vault_dir, "--recovery-key", gone),
+         f"{gone} does not exist: give the office recovery key (office-recovery-key.pem, kept "
+         "offline at the office)"),
+        (("init", "--vault", tmp_path / "new", "--passphrase-file", secret_file,
+          "--recovery-public-key", gone),
+         f"{gone} does not exist: give the office recovery public key "
+         "(office-recovery-public.pem, made by recovery-key --out DIR)"),
+        (("pdf", "day", *vault, "--date", "2025-01-01", "--out", tmp_path / "d.pdf",
+          "--password-file", gone),
+         f"the PDF password file {gone} does not exist: give the file that holds the PDF "
+         "password, or leave the option out for a PDF without one"),
+        (("enroll", *vault, "--server", "https://sync.example", "--user", "aiko",
+          "--password-file", gone),
+         f"the password file {gone} does not exist: give the file that holds the password, or "
+         "leave the option out to be asked"),
+    ]  # fmt: skip
+    for argv, message in cases:
+        assert run(*argv) in (1, 2), argv
+        assert capsys.readouterr().err == f"marugoto-desktop: error: {message}\n", argv
+    # Without a terminal, each missing secret names its own option and variable.
+    monkeypatch.delenv("MARUGOTO_PASSPHRASE", raising=False)
+    monkeypatch.delenv("MARUGOTO_NEW_PASSPHRASE", raising=False)
+    assert run("recover", "--vault", vault_dir, "--recovery-key", tmp_path / "k.pem") == 1
+    capsys.readouterr()
+    assert run("recovery-key", "--out", tmp_path / "keys") == 0
+    capsys.readouterr()
+    key = tmp_path / "keys" / "office-recovery-key.pem"
+    assert run("recover", "--vault", vault_dir, "--recovery-key", key) == 2
+    assert capsys.readouterr().err == (
+        "marugoto-desktop: error: no new passphrase given: use --new-passphrase-file FILE or "
+        "set MARUGOTO_NEW_PASSPHRASE\n"
+    )

@@ -130,6 +130,12 @@ def import_file(vault: Vault, path: Path) -> ImportResult:
     lines = []
     bad = []
     problems = []
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder: give the JSON Lines file to import")
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} does not exist: give the JSON Lines file to import (as export writes it)"
+        )
     with path.open("rb") as source:
         for number, raw in enumerate(source, start=1):
             try:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from ..vault import KdfParams, Vault
 from ..vault.keyslots import (
@@ -80,13 +80,27 @@ def change_passphrase(folder: Path, old: str, new: str) -> None:
         vault.change_passphrase(new)
 
 
+def read_private_key(path: Path) -> X25519PrivateKey:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{path} does not exist: give the office recovery key ({PRIVATE_KEY_FILE}, kept "
+            "offline at the office)"
+        ) from None
+    try:
+        return load_office_private(data)
+    except ValueError as exc:
+        raise ValueError(
+            f"{path} is not an office recovery key ({exc}): give {PRIVATE_KEY_FILE}, the "
+            "private key"
+        ) from None
+
+
 def recover(folder: Path, private_key: Path, new_passphrase: str) -> None:
     """Open a vault with the office's recovery key and give it a new passphrase."""
     check_new_passphrase(new_passphrase)
-    try:
-        office = load_office_private(private_key.read_bytes())
-    except ValueError as exc:
-        raise ValueError(f"{private_key} is not an office recovery key: {exc}") from None
+    office = read_private_key(private_key)
     with Vault.open_with_recovery_key(folder, office) as vault:
         vault.change_passphrase(new_passphrase)
 
