@@ -133,7 +133,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
-        count = exchange.export_to(vault, args.out or output.STDOUT)
+        count = exchange.export_to(vault, args.out or output.STDOUT, replace=args.force)
     if args.out and not output.is_stdout(args.out):
         print(f"exported {count} records to {args.out}", file=sys.stderr)
     return 0
@@ -559,6 +559,13 @@ def command_line(command: str, vault: Path) -> str:
 
 def describe_os_error(exc: OSError) -> str:
     """A file or folder that could not be used, named, with what to do."""
+    if isinstance(exc, output.FolderMissing):
+        return (
+            f"the folder {exc.folder} does not exist: create it first (where personal data "
+            "may be kept), or name a file in an existing folder"
+        )
+    if isinstance(exc, output.FileExists):
+        return f"{exc.path} exists already: add --force to replace it, or name another file"
     if exc.filename is None:
         return str(exc)  # our own messages name the path already
     path = exc.filename
@@ -755,7 +762,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("export", cmd_export, "export every record as JSON Lines")
     vault_args(p)
-    p.add_argument("--out", metavar="FILE", help="default (or -): standard output")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="a file in an existing folder, written readable by you alone (default, or -: "
+        "standard output)",
+    )
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     p = command("demo", cmd_demo, "fill a vault (new or existing) with fictional demo records")
     vault_args(p)

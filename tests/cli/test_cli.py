@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -336,3 +337,31 @@ def test_every_path_error_names_the_path_and_says_what_to_do(
         "marugoto-desktop: error: no new passphrase given: use --new-passphrase-file FILE or "
         "set MARUGOTO_NEW_PASSPHRASE\n"
     )
+
+
+def test_export_out_refuses_a_missing_folder_and_an_existing_file_unless_forced(
+    vault_dir, secret_file, tmp_path, capsys
+) -> None:
+    export = ("export", "--vault", vault_dir, "--passphrase-file", secret_file, "--out")
+    typo = tmp_path / "Exprots" / "all.jsonl"
+    assert run(*export, typo) == 1
+    assert capsys.readouterr().err == (
+        f"marugoto-desktop: error: the folder {typo.parent} does not exist: create it first "
+        "(where personal data may be kept), or name a file in an existing folder\n"
+    )
+    assert not typo.parent.exists()
+
+    target = tmp_path / "all.jsonl"
+    assert run(*export, target) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # readable by its owner alone
+    target.write_text("kept\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(*export, target) == 1
+    assert capsys.readouterr().err == (
+        f"marugoto-desktop: error: {target} exists already: add --force to replace it, or name "
+        "another file\n"
+    )
+    assert target.read_text(encoding="utf-8") == "kept\n"
+    assert run(*export, target, "--force") == 0
+    assert target.read_text(encoding="utf-8") == ""  # an empty vault exports nothing
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

@@ -10,11 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from marugoto_desktop.operations.output import write_binary, write_bytes, write_text
+from marugoto_desktop.operations.output import (
+    FileExists,
+    FolderMissing,
+    write_binary,
+    write_bytes,
+    write_text,
+)
 
 
 def test_a_regular_file_is_replaced_whole_and_private(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "figures.csv"  # the folder is made too
+    target = tmp_path / "out" / "figures.csv"
+    target.parent.mkdir()
     write_bytes(target, b"first")
     target.chmod(0o644)
     write_bytes(target, b"second")
@@ -73,3 +80,24 @@ def test_dash_is_standard_output(capsysbinary) -> None:
 def test_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(IsADirectoryError):
         write_bytes(tmp_path, b"x")
+
+
+def test_a_folder_that_does_not_exist_is_never_made(tmp_path: Path) -> None:
+    target = tmp_path / "typo" / "export.jsonl"
+    with pytest.raises(FolderMissing) as missing:
+        write_bytes(target, b"personal data")
+    assert missing.value.folder == tmp_path / "typo"
+    assert not (tmp_path / "typo").exists()
+
+
+def test_an_existing_file_is_replaced_only_when_allowed(tmp_path: Path) -> None:
+    target = tmp_path / "export.jsonl"
+    write_text(target, lambda out: out.write("first\n"), replace=False)  # new: fine
+    with pytest.raises(FileExists):
+        write_text(target, lambda out: out.write("second\n"), replace=False)
+    assert target.read_text() == "first\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["export.jsonl"]  # nothing half-written
+    write_text(target, lambda out: out.write("second\n"), replace=True)
+    assert target.read_text() == "second\n"
+    # A device is not a file being replaced: written in place either way.
+    write_binary(os.devnull, lambda out: out.write(b"x"), replace=False)

@@ -154,7 +154,7 @@ def export_lines_to(vault: Vault, out: TextIO) -> int:
     return write_export(vault, out)
 
 
-def export_to(vault: Vault, out: Path | str) -> int:
+def export_to(vault: Vault, out: Path | str, *, replace: bool = True) -> int:
     """Write the export to a file (atomically, owner-only), a pipe or device, or `-`
-    (standard output): see output.py."""
-    return write_text(out, lambda stream: write_export(vault, stream))
+    (standard output): see output.py. An existing file is replaced only if `replace`."""
+    return write_text(out, lambda stream: write_export(vault, stream), replace=replace)

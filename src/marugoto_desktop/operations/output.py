@@ -7,6 +7,10 @@ report).
 - anything else (a new file, an existing regular file, or a link to one) is written to a
   temporary file beside it, readable by its owner only, and renamed over it, so a reader never
   sees half a file and a failure leaves the old one.
+
+A folder that does not exist is never created (personal data would land wherever a typo
+points: FolderMissing), and an existing file is replaced only when the caller allows it
+(FileExists otherwise); both are refused before anything is written.
 """
 
 from __future__ import annotations
@@ -25,12 +29,29 @@ STDOUT = "-"
 T = TypeVar("T")
 
 
+class FolderMissing(FileNotFoundError):
+    """The folder a file would be written in does not exist (`folder`)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+
+
+class FileExists(FileExistsError):
+    """A file is there already (`path`) and may not be replaced."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
 def is_stdout(target: str | Path) -> bool:
     return str(target) == STDOUT
 
 
-def write_binary(target: str | Path, write: Callable[[BinaryIO], T]) -> T:
-    """Call `write` with a binary stream that ends up at `target` (see the module's rule)."""
+def write_binary(target: str | Path, write: Callable[[BinaryIO], T], *, replace: bool = True) -> T:
+    """Call `write` with a binary stream that ends up at `target` (see the module's rule);
+    an existing regular file there is replaced only if `replace`."""
     if is_stdout(target):
         sys.stdout.flush()
         result = write(sys.stdout.buffer)
@@ -46,10 +67,15 @@ def write_binary(target: str | Path, write: Callable[[BinaryIO], T]) -> T:
             raise IsADirectoryError(f"{path} is a folder; name a file to write")
         with path.open("wb") as stream:
             return write(stream)
-    return _replace(Path(os.path.realpath(path)), write)
+    if mode is not None and not replace:
+        raise FileExists(path)
+    real = Path(os.path.realpath(path))
+    if not real.parent.is_dir():
+        raise FolderMissing(path.parent)
+    return _replace(real, write)
 
 
-def write_text(target: str | Path, write: Callable[[TextIO], T]) -> T:
+def write_text(target: str | Path, write: Callable[[TextIO], T], *, replace: bool = True) -> T:
     """Call `write` with a UTF-8 text stream (LF line ends) that ends up at `target`."""
 
     def as_text(binary: BinaryIO) -> T:
@@ -60,7 +86,7 @@ def write_text(target: str | Path, write: Callable[[TextIO], T]) -> T:
             text.flush()
             text.detach()  # the binary stream belongs to the caller (standard output, say)
 
-    return write_binary(target, as_text)
+    return write_binary(target, as_text, replace=replace)
 
 
 def write_bytes(target: str | Path, data: bytes) -> None:
@@ -69,7 +95,6 @@ def write_bytes(target: str | Path, data: bytes) -> None:
 
 def _replace(path: Path, write: Callable[[BinaryIO], T]) -> T:
     """Write a regular file atomically, owner-only (mkstemp creates it with mode 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as stream:
