@@ -358,16 +358,24 @@ class Vault:
         what was checked is what is written against (docs/architecture.md).
         """
         with self._lock:
+            errors = self.check_many(records, refs)
+            if errors:
+                raise RecordInvalid(errors)
+            with self.transaction() as tx:
+                return [tx.write(record) for record in records]
+
+    def check_many(
+        self, records: Sequence[Record], refs: References | None = None
+    ) -> list[FieldError]:
+        """What put_many would refuse in these records, without writing anything (a dry run)."""
+        with self._lock:
             if refs is None:
                 refs = BatchReferences(self, records)
             errors: list[FieldError] = []
             for record in records:
                 errors.extend(record_errors(record, refs))
             errors.extend(lost_consents(self, records, refs))
-            if errors:
-                raise RecordInvalid(errors)
-            with self.transaction() as tx:
-                return [tx.write(record) for record in records]
+            return errors
 
     def edit(
         self,
