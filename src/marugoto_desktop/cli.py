@@ -123,12 +123,42 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
-        result = exchange.import_file(vault, args.file)
-    print(
-        f"imported {result.total} records: {result.created} created, "
-        f"{result.updated} updated, {result.unchanged} unchanged"
-    )
+        result = exchange.import_file(vault, args.file, dry_run=args.dry_run)
+    for line in describe_import(result):
+        print(line)
     return 0
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+def describe_import(result: exchange.ImportResult, shown: int = 20) -> list[str]:
+    """What an import did (or, dry run, would do): counts, then what each update changes."""
+    counts = (
+        f"{result.total} records: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+    )
+    if not result.written:
+        lines = [f"would import {counts}; nothing was written (--dry-run)"]
+    else:
+        lines = [f"imported {counts}"]
+    if result.cleared_fields:
+        verb = "cleared" if result.written else "would be cleared"
+        lines.append(
+            f"{_count(result.cleared_fields, 'field')} {verb} on "
+            f"{_count(result.cleared_records, 'record')} (a field a line leaves out is emptied)"
+        )
+    for update in result.updates[:shown]:
+        what = [f"sets {', '.join(update.changed)}"] if update.changed else []
+        what += [f"clears {', '.join(update.cleared)}"] if update.cleared else []
+        name = f" {update.label}" if update.label else ""
+        lines.append(
+            f"    {update.record_type}{name} ({update.record_id}): {'; '.join(what) or 'restored'}"
+        )
+    if len(result.updates) > shown:
+        lines.append(f"    and {len(result.updates) - shown} more updated records")
+    return lines
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -758,7 +788,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("import", cmd_import, "import records from a JSON Lines file (all or nothing)")
     vault_args(p)
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="JSON Lines, one whole record a line (a field a line leaves out is emptied)",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the file and show what would change, writing nothing",
+    )
 
     p = command("export", cmd_export, "export every record as JSON Lines")
     vault_args(p)

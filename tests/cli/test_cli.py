@@ -304,7 +304,8 @@ def test_every_path_error_names_the_path_and_says_what_to_do(
          f"marugoto-desktop init --vault {gone}"),
         (("import", *vault, gone),
          f"{gone} does not exist: give the JSON Lines file to import (as export writes it)"),
-        (("import", *vault, tmp_path), f"{tmp_path} is a folder: give the JSON Lines file to import"),
+        (("import", *vault, tmp_path),
+         f"{tmp_path} is a folder: give the JSON Lines file to import"),
         (("recover", "--vault", vault_dir, "--recovery-key", gone),
          f"{gone} does not exist: give the office recovery key (office-recovery-key.pem, kept "
          "offline at the office)"),
@@ -365,3 +366,33 @@ def test_export_out_refuses_a_missing_folder_and_an_existing_file_unless_forced(
     assert run(*export, target, "--force") == 0
     assert target.read_text(encoding="utf-8") == ""  # an empty vault exports nothing
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_import_says_what_an_update_clears_and_dry_run_shows_it_first(
+    vault_dir, secret_file, tmp_path, capsys
+) -> None:
+    source = tmp_path / "in.jsonl"
+    full = {**HOUSEHOLD_LINE, "address": "高松市牟礼町0-0", "phone": "087-000-0000"}
+    source.write_text(json.dumps(full, ensure_ascii=False) + "\n", encoding="utf-8")
+    importing = ("import", "--vault", vault_dir, "--passphrase-file", secret_file)
+    assert run(*importing, source) == 0
+    edited = dict(HOUSEHOLD_LINE)  # the same record without its address and phone
+    source.write_text(json.dumps({**edited, "status": "closed"}, ensure_ascii=False) + "\n",
+                      encoding="utf-8")  # fmt: skip
+    capsys.readouterr()
+    before = digest(vault_dir)
+    assert run(*importing, source, "--dry-run") == 0
+    line = f"    household {HOUSEHOLD_LINE['name']} ({HOUSEHOLD_LINE['id']}): "
+    assert capsys.readouterr().out == (
+        "would import 1 records: 0 created, 1 updated, 0 unchanged; nothing was written "
+        "(--dry-run)\n"
+        "2 fields would be cleared on 1 record (a field a line leaves out is emptied)\n"
+        f"{line}sets status; clears address, phone\n"
+    )
+    assert digest(vault_dir) == before
+    assert run(*importing, source) == 0
+    assert capsys.readouterr().out == (
+        "imported 1 records: 0 created, 1 updated, 0 unchanged\n"
+        "2 fields cleared on 1 record (a field a line leaves out is emptied)\n"
+        f"{line}sets status; clears address, phone\n"
+    )

@@ -235,3 +235,36 @@ def test_an_import_cannot_withdraw_consent_from_under_a_meeting(vault: Vault) ->
     assert state(vault) == before
     objs[8]["withdrawn_on"] = "2025-07-11"  # after it: the meeting had consent on its day
     assert import_records(vault, io.StringIO(as_jsonl(objs))).updated == 1
+
+
+def test_an_update_says_what_it_clears_and_a_dry_run_writes_nothing(vault: Vault) -> None:
+    import_records(vault, io.StringIO(as_jsonl(sample_lines())))
+    household = {"type": "household", "id": HOUSEHOLD, "area": "shoga", "name": "高松家",
+                 "status": "closed"}  # fmt: skip
+    before = state(vault)
+    tried = import_records(vault, io.StringIO(as_jsonl([household])), dry_run=True)
+    assert state(vault) == before  # nothing written, nothing queued to sync
+    assert (tried.written, tried.created, tried.updated, tried.unchanged) == (False, 0, 1, 0)
+    [update] = tried.updates
+    assert (update.record_id, update.label, update.changed, update.cleared) == (
+        HOUSEHOLD,
+        "高松家",
+        ("status",),
+        ("address", "how_found"),
+    )
+    assert (tried.cleared_fields, tried.cleared_records) == (2, 1)
+
+    # A dry run refuses what the import would refuse: an area never changes.
+    moved = {**household, "area": "mure"}
+    with pytest.raises(ImportFailed, match=r"line 1: .*area: cannot change from 'shoga'"):
+        import_records(vault, io.StringIO(as_jsonl([moved])), dry_run=True)
+    with pytest.raises(ImportFailed, match=r"line 1: .*area: cannot change from 'shoga'"):
+        import_records(vault, io.StringIO(as_jsonl([moved])))
+    orphan = {**sample_lines()[3], "agency_id": new_id()}
+    with pytest.raises(ImportFailed, match="agency_id"):
+        import_records(vault, io.StringIO(as_jsonl([orphan])), dry_run=True)
+    assert state(vault) == before
+
+    done = import_records(vault, io.StringIO(as_jsonl([household])))
+    assert done.written and done.updates == tried.updates
+    assert "address" not in vault.get(HOUSEHOLD).fields

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..domain.exchange import LineError, from_line
-from ..domain.records import Record
-from ..domain.validation import RecordInvalid
+from ..domain.records import Record, is_empty
+from ..domain.validation import FieldError, RecordInvalid
 from ..reports.export import write_export
 from ..vault import Vault
 from .output import write_text
@@ -47,14 +47,37 @@ class ImportFailed(ValueError):
 
 
 @dataclass(frozen=True)
+class Update:
+    """What an import changes in a record that exists: the fields it sets anew (`changed`)
+    and those it empties (`cleared`: a line holds the whole record, so a field it leaves out
+    is cleared)."""
+
+    record_id: str
+    record_type: str
+    label: str  # the record's name, if it has one
+    changed: tuple[str, ...]
+    cleared: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ImportResult:
     created: int
     updated: int
     unchanged: int
+    updates: tuple[Update, ...] = ()
+    written: bool = True  # False: a dry run, nothing was written
 
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
+
+    @property
+    def cleared_fields(self) -> int:
+        return sum(len(u.cleared) for u in self.updates)
+
+    @property
+    def cleared_records(self) -> int:
+        return sum(1 for u in self.updates if u.cleared)
 
 
 def parse_lines(source: TextIO) -> list[tuple[int, Record]]:
@@ -97,14 +120,23 @@ def parse_lines(source: TextIO) -> list[tuple[int, Record]]:
     return records
 
 
-def import_records(vault: Vault, source: TextIO) -> ImportResult:
-    """Validate every line, then import all in one transaction, or nothing."""
+def import_records(vault: Vault, source: TextIO, *, dry_run: bool = False) -> ImportResult:
+    """Validate every line, then import all in one transaction, or nothing.
+
+    With `dry_run`, everything is checked as an import checks it and the result says what
+    would change, but nothing is written."""
     numbered = parse_lines(source)
     line_of = {record.id: number for number, record in numbered}
     records = [record for _, record in numbered]
     before = {r.id: vault.get(r.id, include_deleted=True) for r in records}
     try:
-        stored = vault.put_many(records)
+        if dry_run:
+            errors = _unchangeable(records, before) + vault.check_many(records)
+            if errors:
+                raise RecordInvalid(errors)
+            stored = records
+        else:
+            stored = vault.put_many(records)
     except RecordInvalid as exc:
         raise ImportFailed(
             [f"line {line_of.get(e.record_id, '?')}: {e}" for e in exc.errors],
@@ -113,19 +145,55 @@ def import_records(vault: Vault, source: TextIO) -> ImportResult:
                 for e in exc.errors
             ],
         ) from None
-    created = updated = unchanged = 0
+    created = unchanged = 0
+    updates: list[Update] = []
     for record in stored:
         old = before[record.id]
         if old is None:
             created += 1
-        elif old.deleted or dict(old.fields) != dict(record.fields):
-            updated += 1
+            continue
+        new_fields = {k: v for k, v in record.fields.items() if not is_empty(v)}
+        changed = tuple(name for name, value in new_fields.items() if value != old.fields.get(name))
+        cleared = tuple(
+            name
+            for name, value in old.fields.items()
+            if not is_empty(value) and name not in new_fields
+        )
+        if old.deleted or changed or cleared:
+            label = str(old.fields.get("name", ""))
+            updates.append(Update(record.id, record.type, label, changed, cleared))
         else:
             unchanged += 1
-    return ImportResult(created, updated, unchanged)
+    return ImportResult(created, len(updates), unchanged, tuple(updates), written=not dry_run)
 
 
-def import_file(vault: Vault, path: Path) -> ImportResult:
+def _unchangeable(records: list[Record], before: dict[str, Record | None]) -> list[FieldError]:
+    """A record's type, area and parent never change (the vault refuses it as it writes)."""
+    errors = []
+    for record in records:
+        old = before[record.id]
+        if old is None:
+            continue
+        for name, now, then in (
+            ("type", record.type, old.type),
+            ("area", record.area, old.area),
+            ("parent_id", record.parent_id, old.parent_id),
+        ):
+            if now != then:
+                errors.append(
+                    FieldError(
+                        record.id,
+                        record.type,
+                        name,
+                        f"cannot change from {then!r}",
+                        "unchangeable",
+                        {"was": then},
+                    )
+                )
+    return errors
+
+
+def import_file(vault: Vault, path: Path, *, dry_run: bool = False) -> ImportResult:
     """Import a file; a line that is not UTF-8 (a Shift_JIS export, say) is named."""
     lines = []
     bad = []
@@ -146,7 +214,7 @@ def import_file(vault: Vault, path: Path) -> ImportResult:
                 lines.append("\n")
     if bad:
         raise ImportFailed(bad, problems)
-    return import_records(vault, io.StringIO("".join(lines)))
+    return import_records(vault, io.StringIO("".join(lines)), dry_run=dry_run)
 
 
 def export_lines_to(vault: Vault, out: TextIO) -> int:
