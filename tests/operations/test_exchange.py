@@ -268,3 +268,15 @@ def test_an_update_says_what_it_clears_and_a_dry_run_writes_nothing(vault: Vault
     done = import_records(vault, io.StringIO(as_jsonl([household])))
     assert done.written and done.updates == tried.updates
     assert "address" not in vault.get(HOUSEHOLD).fields
+
+
+def test_a_json_error_points_at_its_column_even_at_the_end_of_the_line(vault: Vault) -> None:
+    cut = '{"type": "household", "name": "高松家"'  # the closing brace is missing
+    lines = f'{cut}\n{{"type": "household",, "id": 1}}\r\n'
+    with pytest.raises(ImportFailed) as failed:
+        import_records(vault, io.StringIO(lines))
+    assert failed.value.errors == [
+        f"line 1: -: not valid JSON (Expecting ',' delimiter at column {len(cut) + 1})",
+        "line 2: -: not valid JSON (Expecting property name enclosed in double quotes at "
+        "column 22)",
+    ]

@@ -91,7 +91,9 @@ def parse_lines(source: TextIO) -> list[tuple[int, Record]]:
             text = text.removeprefix("\ufeff")
         if not text.strip():
             continue
-        parsed = from_line(text, number)
+        # Without its line end: JSON counts a newline as a new line, and an error at the end
+        # of the line would be placed at column 1 of the next.
+        parsed = from_line(text.rstrip("\r\n"), number)
         if isinstance(parsed, LineError):
             errors.append(str(parsed))
             kind = parsed.params.get("type")
