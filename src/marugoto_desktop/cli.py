@@ -522,12 +522,12 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
     p = kinds.add_parser("activity", help="活動記録票 of one activity")
     p.set_defaults(handler=cmd_pdf_activity)
     document_args(p)
-    p.add_argument("--id", required=True, metavar="ID")
+    p.add_argument("--id", required=True, metavar="ID", help="the activity's id")
     p.add_argument("--out", required=True, metavar="FILE", help="- for standard output")
     p = kinds.add_parser("household", help="フェイスシート of a household")
     p.set_defaults(handler=cmd_pdf_household)
     document_args(p)
-    p.add_argument("--id", required=True, metavar="ID")
+    p.add_argument("--id", required=True, metavar="ID", help="the household's id")
     p.add_argument(
         "--for-agency",
         metavar="AGENCY_ID",
@@ -543,7 +543,7 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
     p = kinds.add_parser("day", help="業務日報 of a day")
     p.set_defaults(handler=cmd_pdf_day)
     document_args(p)
-    p.add_argument("--date", required=True, type=_day, metavar="YYYY-MM-DD")
+    p.add_argument("--date", required=True, type=_day, metavar="YYYY-MM-DD", help="the day")
     p.add_argument("--consultant", metavar="NAME", help="only what NAME recorded")
     p.add_argument("--out", required=True, metavar="FILE", help="- for standard output")
 
@@ -554,7 +554,12 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
 
     def figure_args(p: argparse.ArgumentParser) -> None:
         document_args(p)
-        p.add_argument("--format", choices=("json", "csv", "pdf"), default="json")
+        p.add_argument(
+            "--format",
+            choices=("json", "csv", "pdf"),
+            default="json",
+            help="(default: %(default)s)",
+        )
         p.add_argument("--out", metavar="FILE", help="default: standard output")
         p.add_argument(
             "--detail",
@@ -565,12 +570,27 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
     p = spans.add_parser("annual", help="a fiscal year (N-04-01 to N+1-03-31)")
     p.set_defaults(handler=cmd_report_annual)
     figure_args(p)
-    p.add_argument("--fiscal-year", required=True, type=int, metavar="N")
+    p.add_argument(
+        "--fiscal-year",
+        required=True,
+        type=int,
+        metavar="N",
+        help="the fiscal year that starts on April 1 of N (令和7年度: 2025)",
+    )
     p = spans.add_parser("period", help="any days, over some areas")
     p.set_defaults(handler=cmd_report_period)
     figure_args(p)
-    p.add_argument("--from", dest="from_", required=True, type=_day, metavar="YYYY-MM-DD")
-    p.add_argument("--to", required=True, type=_day, metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--from",
+        dest="from_",
+        required=True,
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the first day",
+    )
+    p.add_argument(
+        "--to", required=True, type=_day, metavar="YYYY-MM-DD", help="the last day (included)"
+    )
     p.add_argument(
         "--area",
         action="append",
@@ -651,7 +671,8 @@ def describe_sync_error(exc: SyncError) -> str:
             "out with the new one"
         )
     if exc.code == "unreachable":
-        text = f"cannot reach {details['server']}: {details['error']}"
+        # The network's own words may end with a period; ours follow after one.
+        text = f"cannot reach {details['server']}: {str(details['error']).rstrip('. ')}"
         if details["reason"] == UNTRUSTED_CERTIFICATE:
             return f"{text}. {describe_untrusted(details)}"
         if details["reason"] == PLAIN_HTTP:
@@ -777,14 +798,24 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     def vault_args(p: argparse.ArgumentParser, *, required: bool = True) -> None:
-        p.add_argument("--vault", type=Path, required=required, metavar="DIR")
         p.add_argument(
-            "--passphrase-file", metavar="FILE", help=f"else ${PASSPHRASE_ENV}, else a prompt"
+            "--vault", type=Path, required=required, metavar="DIR", help="the vault's folder"
+        )
+        p.add_argument(
+            "--passphrase-file",
+            metavar="FILE",
+            help=f"holds the passphrase (default: ${PASSPHRASE_ENV}, else asked)",
         )
 
     p = command("init", cmd_init, "create a new encrypted vault")
     vault_args(p)
-    p.add_argument("--recovery-public-key", type=Path, metavar="FILE")
+    p.add_argument(
+        "--recovery-public-key",
+        type=Path,
+        metavar="FILE",
+        help="the office's recovery public key (office-recovery-public.pem; default: none, "
+        "with a warning: recovery-key add gives it later)",
+    )
 
     p = command("import", cmd_import, "import records from a JSON Lines file (all or nothing)")
     vault_args(p)
@@ -812,25 +843,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("demo", cmd_demo, "fill a vault (new or existing) with fictional demo records")
     vault_args(p)
-    p.add_argument("--households", type=int, default=200, metavar="N")
-    p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.add_argument(
+        "--households",
+        type=int,
+        default=200,
+        metavar="N",
+        help="how many fictional households (default: %(default)s)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="the same seed gives the same records (default: %(default)s)",
+    )
 
     p = command("delete", cmd_delete, "delete a record by id, with the records that belong to it")
     vault_args(p)
-    p.add_argument("record_id", metavar="ID")
+    p.add_argument("record_id", metavar="ID", help="the record's id (as export shows it)")
 
     p = command("restore", cmd_restore, "bring back a deleted record, with those deleted with it")
     vault_args(p)
-    p.add_argument("record_id", metavar="ID")
+    p.add_argument("record_id", metavar="ID", help="the deleted record's id")
 
     p = command("passwd", cmd_passwd, "change the passphrase of a vault")
     vault_args(p)
-    p.add_argument("--new-passphrase-file", metavar="FILE", help=f"else ${NEW_PASSPHRASE_ENV}")
+    p.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help=f"holds the new passphrase (default: ${NEW_PASSPHRASE_ENV}, else asked twice)",
+    )
 
     p = command("recover", cmd_recover, "reopen a vault with the office recovery key")
-    p.add_argument("--vault", type=Path, required=True, metavar="DIR")
-    p.add_argument("--recovery-key", type=Path, required=True, metavar="FILE")
-    p.add_argument("--new-passphrase-file", metavar="FILE", help=f"else ${NEW_PASSPHRASE_ENV}")
+    p.add_argument("--vault", type=Path, required=True, metavar="DIR", help="the vault's folder")
+    p.add_argument(
+        "--recovery-key",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the office's private recovery key (office-recovery-key.pem)",
+    )
+    p.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help=f"holds the new passphrase (default: ${NEW_PASSPHRASE_ENV}, else asked twice)",
+    )
 
     p = command(
         "recovery-key",
@@ -860,7 +917,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("enroll", cmd_enroll, "register this laptop with the 総合センター server")
     vault_args(p)
     p.add_argument("--server", required=True, metavar="URL", help="https://…")
-    p.add_argument("--user", required=True, metavar="NAME")
+    p.add_argument("--user", required=True, metavar="NAME", help="your user name on the server")
     p.add_argument(
         "--ca-file",
         type=Path,
@@ -868,7 +925,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the office's own CA certificate (PEM; default: this computer's store alone); "
         "the vault keeps the certificate, not the path",
     )
-    p.add_argument("--password-file", metavar="FILE", help="else a prompt")
+    p.add_argument(
+        "--password-file", metavar="FILE", help="holds your server password (default: asked)"
+    )
     p.add_argument(
         "--device-name",
         metavar="NAME",
@@ -893,7 +952,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("conflicts", cmd_conflicts, "list conflicts between edits, with both values")
     vault_args(p)
     p.add_argument("--all", action="store_true", help="resolved ones too")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="as JSON, for programs")
 
     p = command("resolve", cmd_resolve, "settle a conflict (default: keep the current value)")
     vault_args(p)

@@ -112,6 +112,11 @@ def test_sync_errors(error: SyncError, text: str) -> None:
     assert describe_sync_error(error) == text
 
 
+def test_the_networks_own_period_is_not_doubled() -> None:
+    error = SyncError("unreachable", server="https://s", error="timed out.", reason="network")
+    assert describe_sync_error(error).startswith("cannot reach https://s: timed out. Work saved")
+
+
 def test_lower_layers_return_codes_not_sentences() -> None:
     error = SyncError("unreachable", **UNREACHABLE, reason="network")
     assert str(error) == "unreachable" and error.message == ""

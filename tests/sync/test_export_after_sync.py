@@ -50,11 +50,11 @@ def office(database_url: str):
 
 def laptop(http: TestClient, folder: Path, user: str) -> tuple[Vault, SyncClient]:
     vault = Vault.create(folder, PASSPHRASE, kdf=KdfParams())
-    enrolment = SyncClient("http://testserver", http=http, app_version="0.1.0").enroll(
+    enrollment = SyncClient("http://testserver", http=http, app_version="0.1.0").enroll(
         user, PASSWORD, folder.name
     )
     return vault, SyncClient(
-        "http://testserver", token=enrolment.token, http=http, app_version="0.1.0"
+        "http://testserver", token=enrollment.token, http=http, app_version="0.1.0"
     )
 
 

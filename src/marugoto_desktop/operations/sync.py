@@ -146,7 +146,7 @@ class Replaced:
 
 @dataclass(frozen=True)
 class Enrolled:
-    """This laptop's enrolment (the token stays in the vault), and the device it replaced."""
+    """This laptop's enrollment (the token stays in the vault), and the device it replaced."""
 
     server: str
     device_id: str

@@ -156,7 +156,7 @@ router = APIRouter(
 
 @router.post("/enroll", responses=_errors(401, 429, 503))
 def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
-    """Enrol a device with a user's password; the answer holds the device token, once."""
+    """Enroll a device with a user's password; the answer holds the device token, once."""
     server = _server(request)
     storage, at = server.storage, server.now()
     address = request.client.host if request.client else "unknown"

@@ -177,9 +177,15 @@ def _read_password(password_file: Path | None) -> str:
     if password_file is not None:
         try:
             lines = password_file.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            raise CliError(
+                f"the password file {password_file} does not exist: give a file whose first "
+                "line is the password, or leave --password-file out to be asked"
+            ) from None
         except OSError as e:
             raise CliError(
-                f"cannot read the password file: {e.strerror} ({password_file})"
+                f"cannot read the password file {password_file} ({e.strerror}): check the "
+                "path and its permissions"
             ) from None
         password = lines[0] if lines else ""
     else:
@@ -193,10 +199,21 @@ def _read_password(password_file: Path | None) -> str:
     return password
 
 
+def _name_and_areas(args: argparse.Namespace, command: str) -> tuple[str, list[str]]:
+    """The user's name and the area codes, however they were typed: `--area mure shoga`
+    takes every word after it, so in `user add --area mure bob` the name arrives last among
+    the areas; a word that is no area code there is the name."""
+    areas, name = list(args.area or []), args.name
+    if name is None and areas and areas[-1] not in AREAS:
+        name = areas.pop()
+    if name is None:
+        raise CliError(f"give the user's name: marugoto-sync user {command} NAME --area CODE …")
+    return checked_user_name(name), checked_areas(areas)
+
+
 def _user_add(args: argparse.Namespace) -> int:
-    name = checked_user_name(args.name)
+    name, areas = _name_and_areas(args, "add")
     role = checked_role(args.role)
-    areas = checked_areas(args.area or [])
     with _open(args) as storage:  # before the prompt: a wrong --database should not cost a password
         password = _read_password(args.password_file)
         user = storage.add_user(name, role, areas, hash_password(password), datetime.now(UTC))
@@ -233,11 +250,13 @@ def _user_list(args: argparse.Namespace) -> int:
 
 
 def _user_areas(args: argparse.Namespace) -> int:
-    areas = checked_areas(args.area)
+    name, areas = _name_and_areas(args, "areas")
+    if not areas:
+        raise CliError("give at least one area (--area CODE); to stop a user, use user disable")
     with _open(args) as storage:
-        gained, lost = storage.set_user_areas(args.name, areas)
+        gained, lost = storage.set_user_areas(name, areas)
     print(
-        f"{args.name} now has areas: {', '.join(areas)} "
+        f"{name} now has areas: {', '.join(areas)} "
         f"(gained: {', '.join(gained) or 'none'}; lost: {', '.join(lost) or 'none'}). "
         "Laptops pick this up at their next sync."
     )
@@ -257,7 +276,7 @@ def _user_disable(args: argparse.Namespace) -> int:
 def _user_enable(args: argparse.Namespace) -> int:
     with _open(args) as storage:
         storage.set_user_disabled(args.name, None)
-    print(f"{args.name} may log in again and enrol new devices; revoked devices stay revoked.")
+    print(f"{args.name} may log in again and enroll new devices; revoked devices stay revoked.")
     return 0
 
 
@@ -404,12 +423,29 @@ def _dev_cert(args: argparse.Namespace) -> int:
 # -- the parser -------------------------------------------------------------------------------
 
 
+class _Areas(argparse.Action):
+    """`--area mure shoga`, `--area mure,shoga` or `--area mure --area shoga`, all alike."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        codes = list(getattr(namespace, self.dest, None) or [])
+        for value in values:
+            codes += [code.strip() for code in str(value).split(",") if code.strip()]
+        setattr(namespace, self.dest, codes)
+
+
 def _database_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database",
         default=os.environ.get(DATABASE_ENV),
         metavar="URL",
-        help=f"SQLite file path or URL, or postgresql://user@host:port/db (${DATABASE_ENV})",
+        help=f"SQLite file path or URL, or postgresql://user@host:port/db (default: "
+        f"${DATABASE_ENV})",
     )
 
 
@@ -429,8 +465,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = _command(commands, "serve", _serve, "run the server (HTTPS)")
     _database_option(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument("--port", type=int, default=8443, help="(default: %(default)s)")
     serve.add_argument("--tls-cert", type=Path, metavar="FILE", help="server certificate (PEM)")
     serve.add_argument("--tls-key", type=Path, metavar="FILE", help="its private key (PEM)")
     serve.add_argument(
@@ -438,7 +476,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plain HTTP, for development on a loopback address only",
     )
-    serve.add_argument("--min-app-version", default="0.1.0", metavar="VERSION")
+    serve.add_argument(
+        "--min-app-version",
+        default="0.1.0",
+        metavar="VERSION",
+        help="older apps are refused (426) and keep working offline (default: %(default)s)",
+    )
     serve.add_argument(
         "--trusted-proxy",
         action="append",
@@ -447,7 +490,10 @@ def build_parser() -> argparse.ArgumentParser:
         "repeatable (default: none, the connection's address counts)",
     )
     serve.add_argument(
-        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="(default: %(default)s)",
     )
 
     user = _command(
@@ -455,33 +501,55 @@ def build_parser() -> argparse.ArgumentParser:
     )
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="COMMAND")
     add = _command(user_commands, "add", _user_add, "add a user")
-    add.add_argument("name")
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--area", nargs="+", action="extend", metavar="CODE", help=" ".join(AREAS))
-    add.add_argument("--password-file", type=Path, metavar="FILE", help="else: asked twice")
+    add.usage = "marugoto-sync user add NAME --role ROLE [--area CODE …] [options]"
+    add.add_argument(
+        "name", nargs="?", metavar="NAME", help="the login name: letters, digits, '.', '_' or '-'"
+    )
+    add.add_argument("--role", required=True, choices=ROLES, help=", ".join(ROLES))
+    add.add_argument(
+        "--area",
+        nargs="+",
+        action=_Areas,
+        metavar="CODE",
+        help=f"the areas the user may sync, by spaces or commas ({', '.join(AREAS)}; "
+        "default: none)",
+    )
+    add.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="its first line is the password (default: asked twice)",
+    )
     _database_option(add)
     listing = _command(user_commands, "list", _user_list, "list users")
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--json", action="store_true", help="as JSON, for programs")
     _database_option(listing)
     areas = _command(user_commands, "areas", _user_areas, "set the areas a user may sync")
-    areas.add_argument("name")
+    areas.usage = "marugoto-sync user areas NAME --area CODE … [options]"
+    areas.add_argument("name", nargs="?", metavar="NAME", help="the user's login name")
     areas.add_argument(
-        "--area", nargs="+", action="extend", required=True, metavar="CODE", help=" ".join(AREAS)
+        "--area",
+        nargs="+",
+        action=_Areas,
+        required=True,
+        metavar="CODE",
+        help=f"exactly the areas the user may sync from now on, by spaces or commas "
+        f"({', '.join(AREAS)})",
     )
     _database_option(areas)
     disable = _command(
         user_commands, "disable", _user_disable, "stop a user (one who leaves): revoke all devices"
     )
-    disable.add_argument("name")
+    disable.add_argument("name", metavar="NAME", help="the user's login name")
     _database_option(disable)
     enable = _command(user_commands, "enable", _user_enable, "let a disabled user log in again")
-    enable.add_argument("name")
+    enable.add_argument("name", metavar="NAME", help="the user's login name")
     _database_option(enable)
 
     device = _command(commands, "device", lambda _a: 0, "list, revoke and retire devices")
     device_commands = device.add_subparsers(dest="device_command", required=True, metavar="COMMAND")
     listing = _command(device_commands, "list", _device_list, "list enrolled devices")
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--json", action="store_true", help="as JSON (times in UTC), for programs")
     _database_option(listing)
     revoke = _command(
         device_commands,
@@ -512,7 +580,13 @@ def build_parser() -> argparse.ArgumentParser:
     _database_option(restored)
 
     cert = _command(commands, "dev-cert", _dev_cert, "write a pilot CA and server certificate")
-    cert.add_argument("--out", type=Path, required=True, metavar="DIR")
+    cert.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="where to write ca.pem, server.pem and server-key.pem (made, mode 0700)",
+    )
     cert.add_argument("--host", required=True, help="the server's host name or IP address")
     cert.add_argument("--force", action="store_true", help="replace existing files")
     return parser

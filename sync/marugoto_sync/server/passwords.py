@@ -7,7 +7,7 @@ than today's is replaced at its user's next successful login (`needs_rehash`).
 Why one lane. OpenSSL computes the lanes of an Argon2 job on threads of one pool per
 process, capped at the CPU count, and a job holds the threads it has started while it waits
 to start the next one. Two 4-lane jobs at once on a 2-CPU host each took one thread and
-waited for ever for a second: every later login hung behind them, and since enrolment needs
+waited for ever for a second: every later login hung behind them, and since enrollment needs
 no credentials, anyone could do that to the server. A one-lane job starts no pool thread at
 all, so any number of them may run at once; a job of several lanes (hashes made before this
 rule, p=4) runs only while no other such job does, and alone it never waits for a thread.

@@ -76,7 +76,10 @@ def test_user_add_asks_twice_without_a_password_file(
     ("argv", "problem"),
     [
         (["--area", "tokyo"], "unknown area code tokyo"),
-        (["--area", "mure", "--password-file", "/nonexistent/pw"], "cannot read the password"),
+        (
+            ["--area", "mure", "--password-file", "/nonexistent/pw"],
+            "/nonexistent/pw does not exist",
+        ),
     ],
 )
 def test_user_add_refuses_bad_input_on_one_line(
@@ -110,6 +113,36 @@ def test_user_add_refuses_a_duplicate_and_an_unknown_role(
         main(["user", "add", "ken", "--role", "boss", *args])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--area", "mure", "bob"],  # the name after a list of areas
+        ["--area", "mure", "shoga", "bob"],
+        ["--area", "mure,shoga", "bob"],
+        ["bob", "--area", "mure", "--area", "shoga"],
+        ["bob", "--area", "mure", "shoga"],
+    ],
+)
+def test_a_list_of_areas_does_not_swallow_the_users_name(
+    api: Api, capsys: pytest.CaptureFixture[str], password_file: Path, argv: list[str]
+) -> None:
+    db = ["--database", api.database_url, "--password-file", str(password_file)]
+    status, out, err = run(capsys, "user", "add", "--role", "consultant", *argv, *db)
+    assert (status, err) == (0, "")
+    [user] = api.storage.users()
+    assert user.name == "bob"
+    assert user.areas == (("mure",) if argv.count("shoga") + argv.count("mure,shoga") == 0
+                          else ("mure", "shoga"))  # fmt: skip
+    status, out, _err = run(capsys, "user", "areas", "--area", "kagawa", "bob", *db[:2])
+    assert status == 0 and out.startswith("bob now has areas: kagawa")
+    # With no word that could be the name, it says how to give one.
+    status, _out, err = run(capsys, "user", "areas", "--area", "kagawa", *db[:2])
+    assert status == 1
+    assert (
+        err == "marugoto-sync: give the user's name: marugoto-sync user areas NAME --area CODE …\n"
+    )
 
 
 def test_user_list_as_text_and_json(

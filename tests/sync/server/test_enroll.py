@@ -1,4 +1,4 @@
-"""Enrolment with a password, device tokens, revocation and throttled logins."""
+"""Enrollment with a password, device tokens, revocation and throttled logins."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from marugoto_sync.server.throttle import PER_ADDRESS, PER_USER
 from .support import HEADERS, PASSWORD, Api, assert_error
 
 
-def test_enrolment_gives_a_token_that_authenticates_the_device(api: Api) -> None:
+def test_enrollment_gives_a_token_that_authenticates_the_device(api: Api) -> None:
     api.add_user("aiko", ["mure", "shoga"])
     response = api.enroll_response("aiko", device_name="Aiko's laptop")
     assert response.status_code == 200
@@ -52,7 +52,7 @@ def test_the_server_keeps_only_the_sha256_of_a_token(api: Api) -> None:
     assert device.token not in stored
 
 
-def test_each_enrolment_is_a_new_device_with_its_own_token(api: Api) -> None:
+def test_each_enrollment_is_a_new_device_with_its_own_token(api: Api) -> None:
     api.add_user("aiko", ["mure"])
     first, second = api.enroll("aiko"), api.enroll("aiko")
     assert first.device_id != second.device_id

@@ -103,7 +103,7 @@ class Accounts(StoreBase):
 
         A disabled user's password opens nothing (the answer is that of a wrong password) and
         every device of theirs is revoked, so each erases its vault at its next contact.
-        Enabling again lets the user enrol new devices; revoked ones stay revoked.
+        Enabling again lets the user enroll new devices; revoked ones stay revoked.
         """
         with self._write() as conn:
             user_id = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()

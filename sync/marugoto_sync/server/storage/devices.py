@@ -1,4 +1,4 @@
-"""Devices: enrolment, the identity behind a token, and how a device ends.
+"""Devices: enrollment, the identity behind a token, and how a device ends.
 
 A device ends in one of two ways. Revoked: a lost or stolen laptop; its next contact is
 refused and it erases its vault with whatever it had not sent. Retired: it gave up its token

@@ -1,4 +1,4 @@
-"""Users can be disabled: a consultant who leaves can no longer enrol a device.
+"""Users can be disabled: a consultant who leaves can no longer enroll a device.
 
 Revision ID: 0003
 Revises: 0002
