@@ -186,9 +186,7 @@ def enroll(
     else:
         ca_pem = _kept_ca(current) if current is not None else None
     try:
-        with SyncClient(
-            server, ca_pem=ca_pem, app_version=__version__, proxy=proxy
-        ) as client:
+        with SyncClient(server, ca_pem=ca_pem, app_version=__version__, proxy=proxy) as client:
             enrollment = client.enroll(user, password, name)
     except SyncError as exc:
         _name_ca_source(exc, str(ca_file) if ca_file else "vault" if ca_pem else None)
