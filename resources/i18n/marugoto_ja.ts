@@ -2028,405 +2028,440 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="88"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="110"/>
         <source>Sync was stopped. What was sent or received so far is kept.</source>
         <translation>同期を中止しました。それまでに送受信した分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="91"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="113"/>
         <source>The server cannot be reached. Your work is kept on this laptop; sync again at the office.</source>
         <translation>サーバーに接続できません。記録はこのパソコンに保存されています。事務所でもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="96"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="118"/>
         <source>The server address must start with https://.</source>
         <translation>サーバーのアドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="97"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="119"/>
         <source>Your IT department allows only its own server on this computer.</source>
         <translation>このパソコンでは、情報システム担当が指定したサーバーとしか同期できません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="122"/>
         <source>The user name or password is wrong.</source>
         <translation>ユーザー名かパスワードが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="101"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="123"/>
         <source>The server no longer accepts this laptop. Connect it again.</source>
         <translation>サーバーがこのパソコンを受け付けなくなりました。もう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="126"/>
         <source>This laptop was revoked by the office; its records were erased. Ask the office.</source>
         <translation>このパソコンは事務所で無効にされ、記録は消去されました。事務所に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="108"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="130"/>
+        <source>This laptop was retired by the office: everything it had not sent was sent, and its records were erased from it.</source>
+        <translation>事務所の指示でこのパソコンの利用を終了しました。未送信の記録はすべて送信し、このパソコンの記録は消去しました。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="135"/>
+        <source>The office asked this laptop to retire, but some work is of an area you may no longer change and could not be sent. Nothing was erased; tell the office.</source>
+        <translation>事務所からこのパソコンの利用終了が指示されましたが、変更できなくなったエリアの記録が送信できませんでした。何も消去していません。事務所に連絡してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="140"/>
         <source>This app is too old for the server. Install the new version.</source>
         <translation>このアプリはサーバーに対して古すぎます。新しい版を入れてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="111"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="143"/>
         <source>Some records are in an area you may no longer change.</source>
         <translation>変更できなくなったエリアの記録があります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="114"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="423"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="146"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="455"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="115"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="147"/>
         <source>This laptop is already connected to a server.</source>
         <translation>このパソコンはすでにサーバーに接続しています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="116"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="148"/>
         <source>This laptop&apos;s clock is wrong. Set the date and time, then sync again.</source>
         <translation>このパソコンの時計がずれています。日付と時刻を直してから同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="119"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="151"/>
         <source>Too many attempts. Wait a minute and try again.</source>
         <translation>試行が多すぎます。少し待ってからやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="144"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="176"/>
         <source>Not synced yet.</source>
         <translation>まだ同期していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="199"/>
         <source>Type a whole number.</source>
         <translation>整数で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="200"/>
         <source>Type ○ (yes) or × (no).</source>
         <translation>○（はい）か ×（いいえ）で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="202"/>
         <source>This edit can only be kept or taken, not rewritten.</source>
         <translation>この変更は、どちらかを選ぶことだけができます。新しい値は書けません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="172"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
         <source>This was settled already, here or by a sync.</source>
         <translation>この件はすでに解決されています（この端末か、同期で）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="175"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="207"/>
         <source>Check this value.</source>
         <translation>この値を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="238"/>
         <source>%1 (this laptop)</source>
         <translation>%1 さん（このパソコン）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="208"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="240"/>
         <source>This laptop</source>
         <translation>このパソコン</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="242"/>
         <source>Another laptop (device %1)</source>
         <translation>別のパソコン（端末 %1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="211"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="243"/>
         <source>Written by %1 at %2</source>
         <translation>%1が %2 に記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="219"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="251"/>
         <source>the household is deleted</source>
         <translation>世帯は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="253"/>
         <source>the household is kept</source>
         <translation>世帯は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="225"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="257"/>
         <source>the record is deleted</source>
         <translation>記録は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="227"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="259"/>
         <source>the record is kept</source>
         <translation>記録は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="235"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="267"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="265"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="297"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="267"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="299"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="269"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="280"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="301"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="272"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="281"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="304"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="313"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="274"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="306"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="276"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="308"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="279"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="311"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="282"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="314"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="285"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="317"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="290"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="322"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="293"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="325"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="310"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="342"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="344"/>
         <source>The value that won</source>
         <translation>同期で残った値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="527"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="559"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="566"/>
         <source>The record deleted</source>
         <translation>記録を削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="529"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="532"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="561"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="564"/>
         <source>The record kept</source>
         <translation>記録を残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="539"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="571"/>
         <source>(the left one)</source>
         <translation>（左の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="540"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="572"/>
         <source>(the right one)</source>
         <translation>（右の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="541"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="573"/>
         <source>(a value written since)</source>
         <translation>（その後に書かれた値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="544"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="576"/>
         <source>Now in the records: %1 %2</source>
         <translation>いま記録にある値：%1%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="558"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="590"/>
         <source>Settled.</source>
         <translation>解決済みです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="316"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="348"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="330"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="91"/>
+        <source>The CA certificate file %1 does not exist.</source>
+        <translation>CA証明書のファイル %1 がありません。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="92"/>
+        <source>%1 is a folder, not a CA certificate file.</source>
+        <translation>%1 はフォルダです。CA証明書のファイルを選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="93"/>
+        <source>The CA certificate file %1 could not be read.</source>
+        <translation>CA証明書のファイル %1 を読み込めませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
+        <source>%1 is not a CA certificate (choose the file the office gives).</source>
+        <translation>%1 はCA証明書ではありません（事務所から渡された証明書ファイルを選んでください）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="97"/>
+        <source>The CA certificate file this laptop was connected with, %1, is gone. Choose the office&apos;s CA file in 設定.</source>
+        <translation>接続時に使ったCA証明書のファイル %1 が見つかりません。設定で事務所のCA証明書を選んでください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="362"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="332"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="364"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="335"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="367"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="336"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="368"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="337"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="369"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="368"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="400"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="371"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="403"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="380"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="382"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="412"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="414"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="386"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="418"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="417"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="449"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="429"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="461"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="457"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="489"/>
         <source>Settled — %1 → %2</source>
         <translation>解決済み — %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="496"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="528"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="510"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="542"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="522"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="554"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="524"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="556"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="595"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="627"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="608"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="640"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="617"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="649"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="629"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="639"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="661"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="671"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="158"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="190"/>
         <source>Last sync %1: %2</source>
         <translation>前回の同期 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="68"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="69"/>
         <source>This laptop does not trust the server&apos;s certificate. Choose the office&apos;s CA file in 設定 (or when connecting), then try again.</source>
         <translation>このパソコンはサーバーの証明書を信頼していません。「設定」（または接続のとき）で事務所の CA 証明書ファイルを指定してから、やり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="75"/>
         <source>The server answers only over HTTPS: write its address with https://.</source>
         <translation>サーバーは HTTPS でだけ応答します。アドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="82"/>
         <source>The certificate file could not be read: %1</source>
         <translation>証明書ファイルを読み込めませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="82"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="85"/>
         <source>Sync failed. Your work is kept on this laptop; try again later.</source>
         <translation>同期できませんでした。作業内容はこのパソコンに残っています。後でやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="122"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="154"/>
         <source>The server is busy. Sync again in a few minutes.</source>
         <translation>サーバーが混み合っています。数分後にもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="123"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="155"/>
         <source>The server&apos;s answer could not be understood. Check the server address; if it is right, tell the office.</source>
         <translation>サーバーの応答を読み取れませんでした。サーバーのアドレスを確認し、正しければ事務所に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="128"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
         <source>No sync server answers at this address. Check the server address.</source>
         <translation>このアドレスには同期サーバーがありません。サーバーのアドレスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="136"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="168"/>
         <source>The server refused the sync. Tell the office (code %1).</source>
         <translation>サーバーが同期を受け付けませんでした。事務所に連絡してください（コード %1）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="151"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="661"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="183"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="693"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>

@@ -16,6 +16,7 @@ from marugoto_desktop.domain.ids import new_id
 from marugoto_desktop.domain.schema import SCHEMAS, Kind
 from marugoto_desktop.domain.validation import ERROR_CODES, FieldError
 from marugoto_desktop.operations.demo import write_demo
+from marugoto_desktop.operations.sync import CaCertificateUnusable
 from marugoto_desktop.ui.forms import RecordForm
 from marugoto_desktop.ui.importing import import_failed_text
 from marugoto_desktop.ui.messages import field_error_text, vault_error_text
@@ -24,7 +25,7 @@ from marugoto_desktop.ui.sync_page import resolution_error_text, sync_error_text
 from marugoto_desktop.ui.windows import MainWindow
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.replica import ConflictNotFound
-from marugoto_sync.client import UNTRUSTED_CERTIFICATE, SyncError
+from marugoto_sync.client import UNTRUSTED_CERTIFICATE, DeviceRetired, SyncError
 
 from ..conftest import PASSPHRASE
 
@@ -90,6 +91,10 @@ def test_files_folders_and_the_unexpected_in_japanese(qapp, error, words):
         (SyncError("bad_answer", error="Expecting value"), "応答を読み取れません"),
         (SyncError("unreachable", reason=UNTRUSTED_CERTIFICATE, error="CERT"), "証明書"),
         (OSError(errno.ENOENT, "No such file"), "証明書ファイル"),
+        (DeviceRetired("device_retired", pushed=3), "利用を終了"),
+        (SyncError("retire_blocked", unsent=2), "何も消去していません"),
+        (CaCertificateUnusable(Path("/事務所/証明書"), "not_pem"), "証明書ではありません"),
+        (CaCertificateUnusable(Path("/事務所/証明書"), "kept_path_missing"), "見つかりません"),
         (ValueError("unexpected"), "同期できませんでした"),
     ],
 )

@@ -36,6 +36,7 @@ from ..operations.home import unsynced_changes
 from ..operations.records import get_record
 from ..operations.sync import (
     DELETION_KINDS,
+    CaCertificateUnusable,
     ChoiceNotPossible,
     SyncSummary,
     ValueNotUnderstood,
@@ -75,11 +76,32 @@ def sync_error_text(error: BaseException) -> str:
                 "SyncPage", "The server answers only over HTTPS: write its address with https://."
             )
         return sync_code_text(error.code)
+    if isinstance(error, CaCertificateUnusable):
+        return ca_problem_text(error)
     if isinstance(error, OSError):
         return translate("SyncPage", "The certificate file could not be read: %1").replace(
             "%1", os_error_text(error)
         )
     return translate("SyncPage", "Sync failed. Your work is kept on this laptop; try again later.")
+
+
+def ca_problem_text(error: CaCertificateUnusable) -> str:
+    """Why the office's CA certificate cannot be used, with what to do, in Japanese."""
+    texts = {
+        "missing": translate("SyncPage", "The CA certificate file %1 does not exist."),
+        "folder": translate("SyncPage", "%1 is a folder, not a CA certificate file."),
+        "unreadable": translate("SyncPage", "The CA certificate file %1 could not be read."),
+        "not_pem": translate(
+            "SyncPage", "%1 is not a CA certificate (choose the file the office gives)."
+        ),
+        "kept_path_missing": translate(
+            "SyncPage",
+            "The CA certificate file this laptop was connected with, %1, is gone. Choose the "
+            "office's CA file in 設定.",
+        ),
+    }
+    text = texts.get(error.reason, texts["unreadable"])
+    return text.replace("%1", str(error.path))
 
 
 def sync_code_text(code: str) -> str:
@@ -104,6 +126,16 @@ def sync_code_text(code: str) -> str:
         "device_revoked": translate(
             "SyncPage",
             "This laptop was revoked by the office; its records were erased. Ask the office.",
+        ),
+        "device_retired": translate(
+            "SyncPage",
+            "This laptop was retired by the office: everything it had not sent was sent, and "
+            "its records were erased from it.",
+        ),
+        "retire_blocked": translate(
+            "SyncPage",
+            "The office asked this laptop to retire, but some work is of an area you may no "
+            "longer change and could not be sent. Nothing was erased; tell the office.",
         ),
         "upgrade_required": translate(
             "SyncPage", "This app is too old for the server. Install the new version."
