@@ -1,6 +1,8 @@
 """Document and figure benchmarks (DESIGN §7): the visit summary PDF, the face sheet of a
 household with 50 activities, and the annual figures over 200,000 activities, decrypting
-included.
+included: from a fresh unlock, the figures open the vault's sealed summaries (~7,000
+AES-GCM groups of ~30 records each, vault/summaries.py); the year before and the breakdowns
+also decrypt every household body.
 
 The fonts are registered once per process (about half a second: four 4.6 MB TrueType files);
 that first document is printed apart, and the budgets are measured after it, as the desktop
@@ -121,8 +123,9 @@ def bench_documents(folder: Path) -> None:
 def _fill(vault: Vault, rng: random.Random) -> None:
     """200,000 activities over two fiscal years, with households, meetings and referrals.
 
-    Stored as a sync would store what the office sent (sealed rows, no outbox), which takes
-    seconds where 200,000 validated local writes would take minutes; the read is the same.
+    Stored as a sync would store what the office sent (sealed rows and their summaries, no
+    outbox), which takes seconds where 200,000 validated local writes would take minutes; the
+    read is the same.
     """
     areas = AREAS.codes
     start = date(FISCAL_YEAR - 1, 4, 1)

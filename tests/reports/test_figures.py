@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from marugoto_desktop.domain.vocabularies import ACTIVITY_KINDS, AREAS, MEETING_TYPES
 from marugoto_desktop.operations import figures as ops
 from marugoto_desktop.reports.figures import (
+    ROW_FIELDS,
     ActivityRow,
     MeetingRow,
     Period,
@@ -22,6 +23,7 @@ from marugoto_desktop.reports.figures import (
     figures_json,
 )
 from marugoto_desktop.vault import Vault
+from marugoto_desktop.vault.summaries import SUMMARY_FIELDS
 
 
 def add(vault: Vault, record_type: str, area: str | None, parent: str | None = None, **fields):
@@ -256,3 +258,10 @@ def test_a_year_is_the_sum_of_its_months(activities, meetings_, referrals) -> No
     for name, total in _distinct(year_figures).items():
         per_month = [_distinct(m)[name] for m in months]
         assert max(per_month) <= total <= sum(per_month), name
+
+
+def test_the_figures_read_what_the_vault_keeps_in_its_sealed_summaries() -> None:
+    """The annual figures read the summaries (vault/summaries.py), not every body: the rows
+    they count hold exactly the fields summarised."""
+    assert {t: ROW_FIELDS[t] for t in SUMMARY_FIELDS} == SUMMARY_FIELDS
+    assert set(ROW_FIELDS) == set(SUMMARY_FIELDS)

@@ -198,6 +198,15 @@ def areas_shown(areas: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(a for a in ALL_AREAS if a in chosen)
 
 
+_OUTREACH, _CONSULT, _OTHER = 1, 2, 0
+
+
+def _kind_class(kind: str) -> int:
+    if kind.startswith(OUTREACH_PREFIX):
+        return _OUTREACH
+    return _CONSULT if kind.startswith(CONSULT_PREFIX) else _OTHER
+
+
 def figures(sources: Sources, period: Period, areas: Iterable[str] | None = None) -> Figures:
     """The figures of a period (DESIGN §3) over the given areas."""
     shown = areas_shown(areas)
@@ -205,13 +214,18 @@ def figures(sources: Sources, period: Period, areas: Iterable[str] | None = None
     outreach = dict.fromkeys(shown, 0)
     contacts = dict.fromkeys(shown, 0)
     households: dict[str, set[str]] = {a: set() for a in shown}
+    # Each kind's class, worked out once: the loop runs over every activity of the vault.
+    classes: dict[str, int] = {}
     for _, area, household_id, day, kind in sources.activities:
         place = area or CITY_PSEUDO_AREA
         if day is None or kind is None or not start <= day <= end or place not in outreach:
             continue
-        if kind.startswith(OUTREACH_PREFIX):
+        kind_class = classes.get(kind)
+        if kind_class is None:
+            kind_class = classes[kind] = _kind_class(kind)
+        if kind_class == _OUTREACH:
             outreach[place] += 1
-        elif kind.startswith(CONSULT_PREFIX):
+        elif kind_class == _CONSULT:
             contacts[place] += 1
             if household_id is not None:
                 households[place].add(household_id)

@@ -93,7 +93,14 @@ class DataKey:
 
     def seal(self, plaintext: bytes, aad: bytes, floor: int = PAD_FLOOR) -> bytes:
         """Pad `plaintext` to its bucket (at least `floor` bytes) and encrypt it."""
-        padded = (plaintext + _MARK).ljust(padded_size(len(plaintext), floor), b"\0")
+        return self.seal_sized(plaintext, aad, padded_size(len(plaintext), floor))
+
+    def seal_sized(self, plaintext: bytes, aad: bytes, size: int) -> bytes:
+        """Pad `plaintext` to exactly `size` bytes and encrypt it: for a blob whose length
+        may tell only what is known anyway (summaries.py: how many entries a group holds)."""
+        if len(plaintext) + 1 > size:
+            raise ValueError(f"{len(plaintext)} bytes do not fit in {size} padded")
+        padded = (plaintext + _MARK).ljust(size, b"\0")
         nonce = os.urandom(NONCE_BYTES)
         return _HEADER + nonce + self._aead.encrypt(nonce, padded, _HEADER + aad)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -25,6 +25,8 @@ from .errors import VaultCorrupted
 
 # (id, area, parent_id, value of each named field…); None where a field is empty.
 FieldRow = tuple[Any, ...]
+# Rows fetched per query when records are read by id (well under SQLite's variable limit).
+_IDS_PER_QUERY = 500
 
 
 @lru_cache(maxsize=32)
@@ -36,7 +38,7 @@ def _decoder(names: tuple[str, ...]) -> msgspec.json.Decoder[Any]:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -50,25 +52,50 @@ def _select(conn: sqlite3.Connection, record_type: str) -> str:
     """The query for one type's rows: through the type index when the type is a small part of
     the table, else by reading the table in order, which is several times faster than looking
     up most of its rows one by one from the index (activities are most of a vault)."""
-    total, of_type = conn.execute(
-        "SELECT count(*), count(*) FILTER (WHERE type = ?) FROM records", (record_type,)
+    # Both counted from the type index, not the table (the highest rowid bounds the rows).
+    (total,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM records").fetchone()
+    (of_type,) = conn.execute(
+        "SELECT count(*) FROM records WHERE type = ?", (record_type,)
     ).fetchone()
     source = "records NOT INDEXED" if of_type * 4 > total else "records"
     return f"SELECT id, area, parent_id, body FROM {source} WHERE type = ? AND deleted = 0"
 
 
 def read_field_rows(
-    conn: sqlite3.Connection, key: DataKey, record_type: str, names: Sequence[str]
+    conn: sqlite3.Connection,
+    key: DataKey,
+    record_type: str,
+    names: Sequence[str],
+    ids: Sequence[str] | None = None,
 ) -> list[FieldRow]:
-    """(id, area, parent_id, *values) of every live record of a type, in no set order.
+    """(id, area, parent_id, *values) of every live record of a type (or of those of `ids`),
+    in no set order.
 
     Every body is decrypted and authenticated, and its sealed envelope checked against the
     clear columns, as a whole-record read does.
     """
+    if ids is None:
+        return _decoded(key, record_type, names, conn.execute(_select(conn, record_type),
+                                                              (record_type,)))  # fmt: skip
+    rows: list[FieldRow] = []
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = list(ids[start : start + _IDS_PER_QUERY])
+        marks = ", ".join("?" for _ in chunk)
+        cursor = conn.execute(
+            "SELECT id, area, parent_id, body FROM records "
+            f"WHERE type = ? AND deleted = 0 AND id IN ({marks})",
+            [record_type, *chunk],
+        )
+        rows += _decoded(key, record_type, names, cursor)
+    return rows
+
+
+def _decoded(
+    key: DataKey, record_type: str, names: Sequence[str], cursor: Iterable[tuple[Any, ...]]
+) -> list[FieldRow]:
     decode = _decoder(tuple(names)).decode
     rows: list[FieldRow] = []
-    cursor = conn.execute(_select(conn, record_type), (record_type,))
-    with _collector_paused():
+    with collector_paused():
         for record_id, area, parent_id, blob in cursor:
             plain = key.open(blob, place("records", record_id, "body"))
             try:

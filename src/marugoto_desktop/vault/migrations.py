@@ -1,7 +1,8 @@
 """Named schema migrations of the vault database, each run once, in its own transaction.
 
-Only ids, type, area, parent id, the deleted flag, outbox routing clocks and format versions
-are stored in clear; everything else lives in the `body` / `payload` blobs (see crypto.py).
+Only ids, type, area, parent id, the deleted flag, outbox routing clocks, format versions and
+the names of summary groups are stored in clear; everything else lives in the `body` /
+`payload` / `entries` blobs (see crypto.py, summaries.py).
 
 Most migrations change the schema and run before unlock. Those that rewrite ciphertext need the
 data key: `migrate_sealed` runs them right after unlock (and marks them done on a new vault).
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .crypto import BLOB_VERSION, BODY_FLOOR, PAD_FLOOR, DataKey, outbox_place, place
+from .summaries import Summaries
 
 Migration = tuple[str, Callable[[sqlite3.Connection], None]]
 SealedMigration = tuple[str, Callable[[sqlite3.Connection, DataKey], None]]
@@ -166,13 +168,36 @@ def _padded_blobs(conn: sqlite3.Connection, key: DataKey) -> None:
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'format_version'")
 
 
+def _summaries(conn: sqlite3.Connection) -> None:
+    # Sealed groups of the few fields the figures count (summaries.py). `grp` names the type,
+    # area and bucket of ids; type and area are clear in the records already.
+    conn.execute(
+        """CREATE TABLE summaries (
+            grp TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            area TEXT,
+            v INTEGER NOT NULL,
+            entries BLOB NOT NULL
+        )"""
+    )
+
+
+def _summaries_filled(conn: sqlite3.Connection, key: DataKey) -> None:
+    """The summaries of the records already in the vault, made from their bodies."""
+    Summaries(conn, key).rebuild()
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
     ("0002_sync_state", _sync_state),
     ("0003_records_without_clock", _records_without_clock),
+    ("0005_summaries", _summaries),
 )
 
-SEALED_MIGRATIONS: tuple[SealedMigration, ...] = (("0004_padded_blobs", _padded_blobs),)
+SEALED_MIGRATIONS: tuple[SealedMigration, ...] = (
+    ("0004_padded_blobs", _padded_blobs),
+    ("0006_summaries_filled", _summaries_filled),
+)
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:

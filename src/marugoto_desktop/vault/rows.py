@@ -23,6 +23,7 @@ from .crypto import BODY_FLOOR, DataKey, dumps, place
 from .errors import VaultCorrupted
 from .fields import FieldRow, read_field_rows
 from .memory import Memory
+from .summaries import SUMMARY_FIELDS, Summaries
 
 RECORD_VERSION = 1
 
@@ -72,6 +73,7 @@ class Rows:
         self._conn = conn
         self._key = key
         self._memory = memory
+        self.summaries = Summaries(conn, key)
 
     # -- sealed rows -----------------------------------------------------------------------
 
@@ -152,8 +154,18 @@ class Rows:
         return found
 
     def field_rows(self, record_type: str, names: Sequence[str]) -> list[FieldRow]:
-        """(id, area, parent_id, *values of `names`) of every live record of a type."""
-        return read_field_rows(self._conn, self._key, record_type, names)
+        """(id, area, parent_id, *values of `names`) of every live record of a type, in no
+        set order: from the sealed summaries when they hold those fields, else the bodies."""
+        summarised = SUMMARY_FIELDS.get(record_type)
+        if summarised is None or not set(names) <= set(summarised):
+            return read_field_rows(self._conn, self._key, record_type, names)
+        rows, whole = self.summaries.rows(record_type)
+        if tuple(names) != summarised:
+            at = [3 + summarised.index(name) for name in names]
+            rows = [(*row[:3], *(row[i] for i in at)) for row in rows]
+        if whole:
+            rows += read_field_rows(self._conn, self._key, record_type, names, whole)
+        return rows
 
     # -- records with their clocks, for writing and merging --------------------------------
 
@@ -203,12 +215,15 @@ class Rows:
             rows.append(self._sealed(s.record, s.clocks))
             remember(s.record)
         self._conn.executemany(_UPSERT, rows)
+        self.summaries.put([s.record for s in stored])
 
     def remove_area(self, area: str) -> int:
         """Erase every record of an area but the shared directory's (the decrypted copies
-        must be forgotten too)."""
+        must be forgotten too), and the area's summaries (agencies have none)."""
         sql = f"DELETE FROM records WHERE area = ? AND type NOT IN ({SHARED_SQL})"
-        return int(self._conn.execute(sql, (area,)).rowcount)
+        removed = self._conn.execute(sql, (area,)).rowcount
+        self.summaries.remove_area(area)
+        return int(removed)
 
     # -- the clear columns only: nothing decrypted -----------------------------------------
 

@@ -487,7 +487,9 @@ class Vault:
             return self._tables.outbox.size()
 
     def integrity_check(self) -> None:
-        """Decrypt every blob; VaultCorrupted names the first one that fails."""
+        """Decrypt every blob, and check the sealed summaries against the bodies;
+        VaultCorrupted names the first one that fails."""
         with self._lock:
             self._tables.rows.every_stored()
+            self._tables.rows.summaries.check()
         self.pending_changes(limit=-1)
