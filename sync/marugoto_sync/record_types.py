@@ -54,7 +54,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         _type(
             "household",
             "name district address phone household_type housing public_assistance status "
-            "first_known_on how_found assigned_consultant note",
+            "closed_on first_known_on how_found assigned_consultant note",
         ),
         _type(
             "person",

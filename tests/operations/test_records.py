@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -155,3 +156,29 @@ def test_an_agency_in_use_is_not_deleted(vault: Vault, world: dict[str, str]) ->
         delete_record(vault, world["agency"])
     assert [e.code for e in caught.value.errors] == ["referenced"]
     assert get_record(vault, world["agency"]).id == world["agency"]
+
+
+def test_a_household_closed_gets_its_closing_day_and_loses_it_when_reopened(
+    vault: Vault,
+) -> None:
+    day = date(2025, 7, 1)
+    home = create_record(vault, "household", {"name": "一", "status": "active"},
+                         area="mure", today=day).record  # fmt: skip
+    assert "closed_on" not in home.fields
+    closed = edit_record(vault, home.id, {"status": "closed", "closed_on": ""}, today=day)
+    assert closed.record.fields["closed_on"] == "2025-07-01"
+    assert closed.changes.touches_household(home.id)
+    # Another edit keeps it; a day given is kept as given.
+    kept = edit_record(vault, home.id, {"phone": "087-000-0000"}, today=date(2025, 8, 1))
+    assert kept.record.fields["closed_on"] == "2025-07-01"
+    given = edit_record(vault, home.id, {"closed_on": "2025-06-30"}, today=day)
+    assert given.record.fields["closed_on"] == "2025-06-30"
+    reopened = edit_record(vault, home.id, {"status": "watching"}, today=day)
+    assert "closed_on" not in reopened.record.fields
+    # Created closed, with and without a day.
+    at_once = create_record(vault, "household", {"name": "二", "status": "closed"},
+                            area="mure", today=day).record  # fmt: skip
+    assert at_once.fields["closed_on"] == "2025-07-01"
+    dated = create_record(vault, "household", {"name": "三", "status": "closed",
+                                               "closed_on": "2025-03-31"}, area="mure")  # fmt: skip
+    assert dated.record.fields["closed_on"] == "2025-03-31"

@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 from marugoto_desktop.operations import figures as ops
+from marugoto_desktop.operations.records import create_record, edit_record
 from marugoto_desktop.reports.breakdowns import HouseholdRow, IssueRow, breakdowns
 from marugoto_desktop.reports.figures import ActivityRow, Period, Sources
 from marugoto_desktop.reports.figures_report import figures_report, report_csv, report_json
@@ -79,6 +80,48 @@ def test_breakdowns_of_a_year() -> None:
     assert found.by_main_issue["debt"] == 2
     assert found.by_main_issue["none"] == 3  # h-old, h-undated, h-later
     assert sum(found.by_how_found.values()) == found.households_supported
+
+
+def test_closed_in_the_period_is_by_the_closing_day() -> None:
+    """A closing day decides, wherever the last activity lies; without one, the last
+    activity stands for it."""
+    households = [
+        # Closed in the year, its last activity the year before (as wound up after a pause).
+        HouseholdRow("c-in", "mure", None, "closed", "self", "2023-01-10", "2024-09-30"),
+        # Closed in the year with no activity at all.
+        HouseholdRow("c-quiet", "mure", None, "closed", "self", "2023-01-10", "2025-03-31"),
+        # Closed after the year, though its last activity is in it.
+        HouseholdRow("c-after", "mure", None, "closed", "self", "2023-01-10", "2025-04-01"),
+        # Closed on the year's first day.
+        HouseholdRow("c-edge", "mure", None, "closed", "self", "2023-01-10", "2024-04-01"),
+        # No closing day: its last activity (in the year) decides.
+        HouseholdRow("c-undated", "mure", None, "closed", "self", "2023-01-10", None),
+        # Reopened: a closing day left over does not count.
+        HouseholdRow("c-open", "mure", None, "active", "self", "2023-01-10", "2024-06-01"),
+        # Closed in the year in another area.
+        HouseholdRow("c-kagawa", "kagawa", None, "closed", "self", "2023-01-10", "2024-06-01"),
+    ]
+    activities = [
+        act("c-in", "2024-03-01"),
+        act("c-after", "2024-10-01"),
+        act("c-edge", "2024-04-01"),
+        act("c-undated", "2024-05-01"),
+        act("c-open", "2024-05-01"),
+    ]
+    # c-in, c-quiet, c-edge, c-undated (by its last activity); not c-after nor c-open.
+    assert breakdowns(activities, households, [], FY, ["mure"]).closed_households == 4
+    assert breakdowns(activities, households, [], FY).closed_households == 5
+
+
+def test_a_household_saved_as_closed_is_counted_closed_on_that_day(vault: Vault) -> None:
+    home = create_record(vault, "household", {"name": "一", "status": "active"},
+                         area="mure").record  # fmt: skip
+    create_record(vault, "activity", {"date": "2024-05-01", "kind": "consult.visit"},
+                  parent_id=home.id)  # fmt: skip
+    edit_record(vault, home.id, {"status": "closed"}, today=date(2025, 4, 2))
+    report = ops.report(vault, Period.of_fiscal_year(2025))
+    assert report.breakdowns.closed_households == 1  # closed in FY2025, not when last seen
+    assert report.previous_breakdowns.closed_households == 0
 
 
 def test_breakdowns_of_one_area() -> None:

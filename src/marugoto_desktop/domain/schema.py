@@ -106,6 +106,7 @@ HOUSEHOLD = RecordSchema(
         code("housing", "住居", v.HOUSING),
         code("public_assistance", "生活保護", v.PUBLIC_ASSISTANCE),
         code("status", "状況", v.HOUSEHOLD_STATUS, required=True),
+        day("closed_on", "終結日"),
         day("first_known_on", "把握日"),
         code("how_found", "把握経路", v.HOW_FOUND),
         text("assigned_consultant", "担当相談員", 60),

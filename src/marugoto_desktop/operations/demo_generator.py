@@ -233,6 +233,8 @@ class _Generator:
             "assigned_consultant": case.consultant,
             "note": _HOW_FOUND_NOTE[how_found],
         }
+        if closed:  # on the day of its last activity, when the case was wound up
+            fields["closed_on"] = _iso(case.days[-1])
         self.add(Record(case.id, "household", area, None, fields))
         for person in people:
             self.add(person)

@@ -2,11 +2,15 @@
 
 Each returns what it changed (changes.py). A refusal is a RecordInvalid whose FieldErrors
 carry codes the faces translate; a record that is not there is a RecordNotFound.
+
+A household that is closed has the day it was closed (`closed_on`): the day given, else the
+day it is saved as closed; a household reopened is no longer closed and loses it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from ..domain.ids import new_id
@@ -22,6 +26,7 @@ def create_record(
     *,
     area: str | None = None,
     parent_id: str | None = None,
+    today: date | None = None,
 ) -> Saved:
     """A new record with a fresh id. A record under a household takes the household's area
     when `area` is left out; a household, agency or meeting names its own (a meeting may
@@ -30,16 +35,39 @@ def create_record(
         parent = vault.get(parent_id)
         area = parent.area if parent is not None else None  # no parent: validation says so
     clean = {name: value for name, value in fields.items() if not is_empty(value)}
+    if record_type == "household":
+        clean.update(_closing({}, clean, today))
     record = vault.put(Record(new_id(), record_type, area, parent_id, clean))
     return Saved(record, OpChanges.of([record]))
 
 
-def edit_record(vault: Vault, record_id: str, changes: Mapping[str, Any]) -> Saved:
+def edit_record(
+    vault: Vault, record_id: str, changes: Mapping[str, Any], *, today: date | None = None
+) -> Saved:
     """Change only the fields named in `changes` (None, "" or [] clears one)."""
-    before, after = vault.edit(record_id, changes)
+
+    def wanted(current: Record) -> Mapping[str, Any]:
+        if current.type != "household":
+            return changes
+        return {**changes, **_closing(current.fields, changes, today)}
+
+    before, after = vault.edit(record_id, wanted)
     if dict(before.fields) == dict(after.fields):
         return Saved(after, NOTHING)
     return Saved(after, OpChanges.of([before, after]))
+
+
+def _closing(
+    current: Mapping[str, Any], changes: Mapping[str, Any], today: date | None
+) -> dict[str, Any]:
+    """What a household's write does to its closing day: set to `today` when it is closed
+    without one, cleared when it is no longer closed."""
+    after = {**current, **changes}
+    if after.get("status") == "closed":
+        if is_empty(after.get("closed_on")):
+            return {"closed_on": (today or date.today()).isoformat()}
+        return {}
+    return {"closed_on": None} if not is_empty(after.get("closed_on")) else {}
 
 
 def delete_record(vault: Vault, record_id: str) -> OpChanges:

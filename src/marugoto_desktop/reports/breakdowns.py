@@ -6,8 +6,9 @@ Definitions (docs/documents.md):
   consultation) dated in it;
 - *new*: supported, and first known (`first_known_on`, else its first activity) in the period;
   *continuing*: the other supported households;
-- *closed*: households whose status is `closed` and whose last activity lies in the period
-  (the records keep no closing date; the last activity is when the case was closed);
+- *closed*: households whose status is `closed` and whose closing day (`closed_on`) lies in
+  the period; for one closed without a closing day (recorded before households had one), its
+  last activity stands for it;
 - an issue is *open* in the period when identified on or before its end (or undated) and not
   resolved before its start; a household counts once per category of its open issues (so the
   categories add up to more than the households), and once per category of its open 主訴;
@@ -35,6 +36,7 @@ class HouseholdRow(NamedTuple):
     status: str | None
     how_found: str | None
     first_known_on: str | None
+    closed_on: str | None = None
 
 
 class IssueRow(NamedTuple):
@@ -101,7 +103,9 @@ def breakdowns(
     closed = sum(
         1
         for h in households
-        if h.status == "closed" and h.area in wanted and start <= last.get(h.id, "") <= end
+        if h.status == "closed"
+        and h.area in wanted
+        and start <= (h.closed_on or last.get(h.id, "")) <= end
     )
 
     categories: dict[str, set[str]] = {c: set() for c in ISSUE_CATEGORIES}

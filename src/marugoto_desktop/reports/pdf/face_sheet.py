@@ -74,6 +74,11 @@ def _household_section(h: Record, *, shared: bool) -> list[Flowable]:
     if not shared:
         pairs += [
             (v.label("household", "status"), v.coded(h, "status")),
+            *(
+                [(v.label("household", "closed_on"), v.day(h.get("closed_on")))]
+                if h.get("closed_on")
+                else []
+            ),
             (v.label("household", "household_type"), v.coded(h, "household_type")),
             (v.label("household", "housing"), v.coded(h, "housing")),
             (v.label("household", "public_assistance"), v.coded(h, "public_assistance")),
