@@ -113,6 +113,7 @@ def test_saved_as_csv_and_pdf_where_the_person_chooses_and_printed(
     window.workspace.show_named("reports")
     page = window.workspace.reports
     _shown(qtbot, page)
+    (tmp_path / "out").mkdir()  # a save dialog gives a folder that exists
     chosen = {"csv": tmp_path / "out" / "実績.csv", "pdf": tmp_path / "out" / "実績.pdf"}
     monkeypatch.setattr(page, "ask_save_path", lambda name, kind: chosen[name.rsplit(".")[-1]])
     qtbot.mouseClick(page.csv_button, Qt.MouseButton.LeftButton)
