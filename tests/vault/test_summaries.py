@@ -112,7 +112,9 @@ class TwoLaptops(RuleBasedStateMachine):
     def edit_activity(self, i: int, n: int, day: str, kind: str) -> None:
         activity = self.pick(i, "activity", n, deleted=False)
         if activity is not None:
-            self.vaults[i].edit(activity.id, {"date": day, "kind": kind})
+            # Refused for one that merges or an area removal left invalid (its household gone).
+            with contextlib.suppress(RecordInvalid):
+                self.vaults[i].edit(activity.id, {"date": day, "kind": kind})
 
     @rule(i=st.integers(0, 1), n=st.integers(0, 99), record_type=st.sampled_from(
         ["household", "activity", "meeting", "referral"]))  # fmt: skip
@@ -137,7 +139,9 @@ class TwoLaptops(RuleBasedStateMachine):
             return
         home = self.pick(i, "household", m, deleted=False, area=activity.area)
         if home is not None:
-            self.vaults[i].set_parent(activity.id, home.id)
+            # Refused for one a merge left invalid (a kind no laptop writes).
+            with contextlib.suppress(RecordInvalid):
+                self.vaults[i].set_parent(activity.id, home.id)
 
     @rule(i=st.integers(0, 1), day=DAYS, count=st.integers(0, 6), city=st.booleans(),
           kind=st.sampled_from(MEETING_TYPES.codes))  # fmt: skip

@@ -14,8 +14,8 @@ MessagePack. The figures open a few thousand groups instead of 200,000 bodies.
 - Padded so that a group's length tells how many live records its bucket holds (which the
   clear columns tell anyway) and nothing about their values: a group is padded to exactly
   `ENTRY_BYTES` per entry (at least PAD_FLOOR). An entry that does not fit its width (values
-  no valid record has; a meeting with many attending agencies) holds only
-  `[id, area, parent_id]`, and the figures read that record's body instead.
+  no valid record has; a meeting with many attending agencies) holds only `[id]`, and the
+  figures read that record's body instead.
 - Bound to its place: the associated data names the table, the group and the layout (fields,
   width, buckets), so a group moved to another type, area or bucket, or one written for
   another layout, fails to open. A change of the layout needs a sealed migration that calls
@@ -100,7 +100,7 @@ def _encoded(record_type: str, entries: Sequence[Entry]) -> tuple[bytes, int]:
     for entry in entries:
         part = _ENTRY.encode(list(entry))
         if len(part) > width:
-            part = _ENTRY.encode(list(entry[:3]))  # does not fit: the body is read instead
+            part = _ENTRY.encode([entry[0]])  # does not fit: the body is read instead
         parts.append(part)
     size = max(PAD_FLOOR, _HEADER_BYTES + len(entries) * width + 1)
     return _array_header(len(entries)) + b"".join(parts), size
@@ -186,7 +186,7 @@ class Summaries:
                 for entry in entries:
                     if len(entry) == width:
                         rows.append(entry)
-                    elif len(entry) == 3:
+                    elif len(entry) == 1:
                         whole.append(entry[0])
                     else:
                         raise VaultCorrupted(f"the summaries of {group} are unreadable")
@@ -211,12 +211,13 @@ class Summaries:
             ):
                 for entry in self._open(group, record_type, blob):
                     record_id = entry[0]
+                    if len(entry) == 1:  # did not fit: the figures read the body
+                        if record_id not in expected:
+                            raise VaultCorrupted(f"the summaries hold {record_id}, not live")
+                        entry = expected[record_id]
                     if record_id in found or group != _group_key(record_type, entry[1], record_id):
                         raise VaultCorrupted(f"the summaries of {group} are out of place")
                     found[record_id] = tuple(entry)
-                    body = expected.get(record_id)
-                    if len(entry) == 3 and body is not None and body[:3] == tuple(entry):
-                        found[record_id] = body  # did not fit: the figures read the body
             if found != expected:
                 wrong = sorted(set(found) ^ set(expected)) or sorted(
                     i for i in found if found[i] != expected[i]
