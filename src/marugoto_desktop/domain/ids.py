@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 import uuid
 
@@ -23,9 +24,40 @@ def uuid7_from(unix_ms: int, rand: bytes) -> str:
     return str(uuid.UUID(int=value))
 
 
+_RANDOM_BITS = 74  # rand_a (12) and rand_b (62): what the version and variant leave
+_lock = threading.Lock()
+_last = (0, 0)  # the millisecond and random bits of the latest id made here
+
+
+def _uuid7(unix_ms: int, rand: int) -> str:
+    value = (unix_ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76  # version
+    value |= (rand >> 62) << 64  # rand_a
+    value |= 0x2 << 62  # variant 10
+    value |= rand & ((1 << 62) - 1)  # rand_b
+    return str(uuid.UUID(int=value))
+
+
 def new_id() -> str:
-    """A fresh UUIDv7 string."""
-    return uuid7_from(time.time_ns() // 1_000_000, os.urandom(10))
+    """A fresh UUIDv7 string, later than every id this process made before.
+
+    Within one millisecond the random bits grow by a random step (RFC 9562 §6.2, method 2,
+    "monotonic random"), so records made one after the other sort in the order they were
+    made: a list "newest first" by id never swaps two made in the same millisecond.
+    """
+    global _last
+    with _lock:
+        now = time.time_ns() // 1_000_000
+        last_ms, last_rand = _last
+        step = 1 + int.from_bytes(os.urandom(4), "big")
+        if now > last_ms:
+            unix_ms, rand = now, int.from_bytes(os.urandom(10), "big") >> (80 - _RANDOM_BITS)
+        elif last_rand + step < 1 << _RANDOM_BITS:
+            unix_ms, rand = last_ms, last_rand + step
+        else:  # the random bits are spent: borrow the next millisecond
+            unix_ms, rand = last_ms + 1, int.from_bytes(os.urandom(9), "big") >> 8
+        _last = (unix_ms, rand)
+    return _uuid7(unix_ms, rand)
 
 
 def is_record_id(value: object) -> bool:
