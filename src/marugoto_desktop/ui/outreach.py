@@ -3,6 +3,7 @@ link a concern to its household later."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from ..domain import vocabularies as v
 from ..domain.records import Record
 from ..domain.validation import RecordInvalid
-from ..operations.changes import OpChanges
+from ..operations.changes import OpChanges, Saved
 from ..operations.households import find_households
 from ..operations.visits import (
     count_contacts,
@@ -317,14 +318,10 @@ class OutreachPage(QWidget):
         vault = self.session.vault
         if gathering is None or vault is None:
             return
-        try:
-            record, changes = count_contacts(vault, gathering.id, step)
-        except RecordInvalid as exc:
-            self.link_message.setText("\n".join(field_error_text(e) for e in exc.errors))
+        written = self._write(lambda: count_contacts(vault, gathering.id, step))
+        if written is None:
             return
-        except VaultError as exc:
-            self.link_message.setText(vault_error_text(exc))
-            return
+        record, changes = written
         self.link_message.setText(
             self.tr("%1 people at this gathering.").replace(
                 "%1", str(record.fields.get("contacts", 0))
@@ -347,16 +344,21 @@ class OutreachPage(QWidget):
 
     def link_to(self, gathering: Record, household_id: str) -> None:
         vault = self.session.require()
-        try:
-            _, changes = link_to_household(vault, gathering.id, household_id)
-        except RecordInvalid as exc:
-            self.link_message.setText("\n".join(field_error_text(e) for e in exc.errors))
-            return
-        except VaultError as exc:
-            self.link_message.setText(vault_error_text(exc))
+        written = self._write(lambda: link_to_household(vault, gathering.id, household_id))
+        if written is None:
             return
         self.link_message.setText(self.tr("Linked: it is now in the household's timeline."))
-        self.session.notify(changes)
+        self.session.notify(written.changes)
+
+    def _write(self, write: Callable[[], Saved]) -> Saved | None:
+        """One write to a gathering already saved; a refusal is shown under the list."""
+        try:
+            return write()
+        except RecordInvalid as exc:
+            self.link_message.setText("\n".join(field_error_text(e) for e in exc.errors))
+        except VaultError as exc:
+            self.link_message.setText(vault_error_text(exc))
+        return None
 
     def apply_changes(self, changes: OpChanges) -> None:
         # Hidden, it waits: showing the screen refreshes it (a visit saved elsewhere does
