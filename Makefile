@@ -75,8 +75,13 @@ $(ISTAMP): pyproject.toml
 	$(IBIN)/python -m pip install --quiet -e '.[installer]'
 	@touch $(ISTAMP)
 
-# dist/marugoto-desktop/ and dist/marugoto-desktop-VERSION-PLATFORM.tar.gz
+# dist/marugoto-desktop/ and dist/marugoto-desktop-VERSION-PLATFORM.tar.gz. On Linux the smaller
+# ICU data library is built with the C compiler (installer/icu_data.py).
 installer: $(ISTAMP)
+	@if [ "$$(uname)" = Linux ] && ! command -v cc >/dev/null; then \
+		echo "make installer needs a C compiler on Linux: apt-get install build-essential"; \
+		exit 1; \
+	fi
 	$(IBIN)/python installer/build.py
 
 # Builds, then runs the frozen program headless in a clean HOME; prints the budgets.

@@ -41,8 +41,8 @@ QT_LIBRARY_REASONS = {
     "Widgets": "QtWidgets: every screen and dialog of the app",
     "DBus": "needed by QtGui on Linux (input methods, accessibility, portals)",
     "XcbQpa": "the X11 platform plugin's library (Linux)",
-    "icu": "Unicode collation and text boundaries; the Linux Qt wheels link it (Windows uses "
-    "the system's ICU)",
+    "icu": "collation, codecs, time-zone names; the Linux Qt wheels link it, its data trimmed "
+    "to Japanese and English (icu_data.py; Windows uses the system's ICU)",
 }
 QT_PLUGIN_REASONS = {
     "platforms": "how Qt reaches the screen: qxcb (X11/XWayland), qwindows, qcocoa; "
@@ -157,3 +157,57 @@ def keep_qt_file(dest_dir: str, src: str) -> bool:
     if "translations" in parts:
         return parts[-1] in QT_TRANSLATIONS
     return not parts[-1].startswith(QT_DROPPED_PREFIXES)
+
+
+# Linux: libraries of the build machine's system that the bundle does not carry, taking the
+# target machine's instead. Three rules pick them:
+# - the manylinux policy the PySide6, cryptography and Pillow wheels are built to (PEP 599/600)
+#   expects libstdc++, libgcc_s, libX11, libglib/gthread and libz on every system and forbids
+#   wheels to vendor them: the wheels already rely on the system's;
+# - the AppImage project's exclude list (fontconfig, freetype, expat, gpg-error and the above):
+#   a bundled copy breaks against the system's configuration files and drivers;
+# - the desktop session's libraries that Qt's X11 plugin already needs from the system
+#   (libxcb-*, xkbcommon, D-Bus: the README's package list), and what only those pull in
+#   (systemd, gcrypt, lz4, zstd, cap under D-Bus; pcre2 under GLib; png and brotli under
+#   freetype; Xau, Xdmcp, bsd, md under libxcb).
+# Only files taken from the system's library folders are matched: a wheel's own vendored copy
+# (pillow.libs/libxcb-….so) stays.
+LINUX_SYSTEM_LIBRARIES = (
+    "libstdc++.so.",
+    "libgcc_s.so.",
+    "libX11.so.",
+    "libX11-xcb.so.",
+    "libXau.so.",
+    "libXdmcp.so.",
+    "libxcb.so.",
+    "libxcb-",
+    "libxkbcommon.so.",
+    "libxkbcommon-x11.so.",
+    "libglib-2.0.so.",
+    "libgthread-2.0.so.",
+    "libpcre2-8.so.",
+    "libz.so.",
+    "libexpat.so.",
+    "libfontconfig.so.",
+    "libfreetype.so.",
+    "libpng16.so.",
+    "libbrotlicommon.so.",
+    "libbrotlidec.so.",
+    "libdbus-1.so.",
+    "libsystemd.so.",
+    "libgcrypt.so.",
+    "libgpg-error.so.",
+    "liblz4.so.",
+    "libzstd.so.",
+    "libcap.so.",
+    "libbsd.so.",
+    "libmd.so.",
+)
+_SYSTEM_LIBRARY_FOLDERS = ("/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/")
+
+
+def taken_from_system(dest: str, src: str) -> bool:
+    """Whether a binary PyInstaller found is one the Linux bundle leaves to the system."""
+    return src.startswith(_SYSTEM_LIBRARY_FOLDERS) and _name(dest).startswith(
+        LINUX_SYSTEM_LIBRARIES
+    )

@@ -91,11 +91,43 @@ def functional(home: Path) -> bool:
     ok = export.returncode == 0 and len(households) == 3
     print(f"{'ok  ' if ok else 'FAIL'} export: {len(lines)} records, {len(households)} households")
     results.append(ok)
+    if sys.platform.startswith("linux"):
+        results.append(linked_libraries())
     beside = [p.name for p in FOLDER.iterdir() if p.name not in _shipped()]
     ok = not beside
     print(f"{'ok  ' if ok else 'FAIL'} nothing written beside the program {beside or ''}")
     results.append(ok)
     return all(results)
+
+
+def linked_libraries() -> bool:
+    """Every program and library in the bundle finds what it links, in the bundle or on the
+    system (bundle_rules.LINUX_SYSTEM_LIBRARIES are left to the system); print what the bundle
+    takes from the system, which a target machine must have."""
+    elves = [p for p in FOLDER.rglob("*") if p.is_file() and _is_elf(p)]
+    folders = sorted({str(p.parent) for p in elves})  # as the bootloader's LD_LIBRARY_PATH
+    env = {**os.environ, "LD_LIBRARY_PATH": ":".join(folders)}
+    missing: dict[str, set[str]] = {}
+    from_system: set[str] = set()
+    for elf in elves:
+        out = subprocess.run(["ldd", str(elf)], env=env, capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            name, _, where = line.strip().partition(" => ")
+            if "not found" in where:
+                missing.setdefault(name, set()).add(elf.name)
+            elif where.startswith("/") and not where.startswith(str(FOLDER)):
+                from_system.add(name)
+    print(f"--- system libraries the bundle links ({len(from_system)}; the target must have them)")
+    print("  " + " ".join(sorted(from_system)))
+    ok = not missing
+    detail = "; ".join(f"{n} (for {', '.join(sorted(u)[:3])})" for n, u in sorted(missing.items()))
+    print(f"{'ok  ' if ok else 'FAIL'} every bundled library finds what it links {detail}")
+    return ok
+
+
+def _is_elf(path: Path) -> bool:
+    with path.open("rb") as stream:
+        return stream.read(4) == b"\x7fELF"
 
 
 def _shipped() -> set[str]:

@@ -152,6 +152,26 @@ class SelfTest:
         window.deleteLater()
         return f"opened, unlocked, listed 1 household, locked and closed ({platform}; ja)"
 
+    def text_services(self) -> str:
+        """What Qt asks of ICU, which the Linux bundle carries trimmed to Japanese and English
+        (installer/icu_data.py): each check fails if its data is missing, not just degraded."""
+        from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone
+
+        japanese = QLocale("ja_JP")
+        # Japanese collation orders kanji by JIS (亜 is JIS X 0208's first kanji); the root
+        # order, which ICU falls back to without the Japanese data, puts 一 (U+4E00) first.
+        if QCollator(japanese).compare("亜", "一") >= 0:
+            raise StepFailed("Japanese collation is missing (亜 does not sort before 一)")
+        for codec in ("Shift_JIS", "EUC-JP"):
+            if not QStringDecoder(codec).isValid():
+                raise StepFailed(f"the {codec} codec is missing")
+        name = QTimeZone(b"Asia/Tokyo").displayName(
+            QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, japanese
+        )
+        if name != "日本標準時":
+            raise StepFailed(f"the Japanese time zone name is {name!r}, not 日本標準時")
+        return "Japanese collation, Shift_JIS and EUC-JP, 日本標準時"
+
     def trust_store(self) -> str:
         from marugoto_sync.client import ssl_context
 
@@ -182,6 +202,7 @@ class SelfTest:
         ("record", "write and read a record"),
         ("pdf", "PDF with the bundled font"),
         ("window", "main window (offscreen)"),
+        ("text_services", "Qt text services"),
         ("trust_store", "system trust store"),
     )
 
