@@ -849,47 +849,47 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="74"/>
         <source>Link to a household</source>
         <translation>世帯にひも付ける</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="77"/>
         <source>Search by name, kana, address or phone</source>
         <translation>氏名・ふりがな・住所・電話で検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="78"/>
         <source>Search households</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="81"/>
         <source>Household</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="81"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="81"/>
         <source>Address</source>
         <translation>住所</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="87"/>
         <source>Link</source>
         <translation>ひも付ける</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="87"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="88"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="91"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="92"/>
         <source>Households of %1. Once linked, the record stays with the household.</source>
         <translation>%1 の世帯です。ひも付けた記録はその世帯のものになり、元には戻せません。</translation>
     </message>
@@ -1253,269 +1253,274 @@
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="54"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="55"/>
         <source>Please fill this in.</source>
         <translation>入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="55"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="56"/>
         <source>Type a date such as 2025-04-01.</source>
         <translation>日付は 2025-04-01 のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="56"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="57"/>
         <source>Type a time such as 09:30.</source>
         <translation>時刻は 09:30 のように入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="93"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="94"/>
         <source>Too long: at most %1 characters.</source>
         <translation>長すぎます：%1 文字以内にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="57"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="58"/>
         <source>Type a whole number.</source>
         <translation>整数で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="67"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="68"/>
         <source>This date is before the first date.</source>
         <translation>この日付が開始の日付より前になっています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="68"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="69"/>
         <source>A 重層的支援会議 needs the consent of each household discussed. Record the consent first, or choose 支援会議.</source>
         <translation>重層的支援会議には、検討する各世帯の同意が必要です。先に同意を記録するか、支援会議を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="74"/>
         <source>A 重層的支援会議 relies on this consent. Change that meeting first.</source>
         <translation>この同意をもとにした重層的支援会議があります。先にその会議を変更してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="89"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="90"/>
         <source>The record chosen here no longer exists or belongs to another household.</source>
         <translation>ここで選んだ記録は存在しないか、別の世帯のものです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="77"/>
         <source>Other records refer to this one. Change them first.</source>
         <translation>ほかの記録がこの記録を参照しています。先にそちらを変更してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="78"/>
         <source>This cannot be changed once saved.</source>
         <translation>保存後は変更できません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="63"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="64"/>
         <source>Choose one of the listed values.</source>
         <translation>一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="41"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="42"/>
         <source>record type</source>
         <translation>記録の種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="42"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="43"/>
         <source>record id</source>
         <translation>記録ID</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="43"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="44"/>
         <source>area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="44"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="45"/>
         <source>household or parent record</source>
         <translation>世帯（親の記録）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="58"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="59"/>
         <source>Tick the box or leave it empty.</source>
         <translation>チェックを入れるか、空けておいてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="59"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="60"/>
         <source>Type text here.</source>
         <translation>文字で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="60"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="61"/>
         <source>This text holds characters that cannot be kept. Type it again.</source>
         <translation>保存できない文字が含まれています。入力し直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="65"/>
         <source>Choose one of the listed areas.</source>
         <translation>一覧からエリアを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="65"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="66"/>
         <source>Choose from the list.</source>
         <translation>一覧から選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="66"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="67"/>
         <source>The same entry is chosen twice.</source>
         <translation>同じものが2回選ばれています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="79"/>
         <source>The area must be the household&apos;s. Move the household instead.</source>
         <translation>エリアは世帯のエリアと同じでなければなりません。変える場合は世帯ごと移してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="82"/>
         <source>This kind of record belongs to no household.</source>
         <translation>この種類の記録は世帯に属しません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="82"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="83"/>
         <source>This kind of record has no such item.</source>
         <translation>この種類の記録にはこの項目がありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="83"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="84"/>
         <source>This kind of record is not known.</source>
         <translation>この種類の記録はありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="84"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="85"/>
         <source>This is not a record id.</source>
         <translation>記録IDになっていません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="97"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="98"/>
         <source>Too many: at most %1.</source>
         <translation>多すぎます：%1 個までです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="102"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="103"/>
         <source>Type a whole number from %1 to %2.</source>
         <translation>%1 から %2 までの整数で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="109"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="110"/>
         <source>This date is before %1 (%2).</source>
         <translation>この日付が%1（%2）より前になっています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="113"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="114"/>
         <source>Check this value.</source>
         <translation>この値を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="118"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="119"/>
         <source>The passphrase is wrong.</source>
         <translation>パスフレーズが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="120"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="121"/>
         <source>There is no vault in this folder.</source>
         <translation>このフォルダには保管庫がありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="122"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="123"/>
         <source>A vault already exists in this folder. Open it instead.</source>
         <translation>このフォルダにはすでに保管庫があります。そちらを開いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="124"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="125"/>
+        <source>The disk is full: nothing was saved. Free some space on the disk, then try again.</source>
+        <translation>ディスクがいっぱいのため、何も保存されていません。ディスクの空きを作ってから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="130"/>
         <source>The vault is open in another window or program. Close it first.</source>
         <translation>保管庫は別のウィンドウかプログラムで開かれています。先にそちらを閉じてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="128"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="134"/>
         <source>The vault is damaged or has been tampered with. Contact your administrator.</source>
         <translation>保管庫のデータが壊れているか、改ざんされています。管理者に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="133"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="139"/>
         <source>The vault is locked. Unlock it again.</source>
         <translation>保管庫はロックされています。もう一度開いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="135"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="141"/>
         <source>The record is no longer there (deleted, perhaps by a sync).</source>
         <translation>記録が見つかりません（削除されたか、同期で取り除かれた可能性があります）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="137"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="143"/>
         <source>This folder cannot be written to. Choose another folder.</source>
         <translation>このフォルダには書き込めません。別のフォルダを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="139"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="145"/>
         <source>The folder could not be used: %1</source>
         <translation>フォルダを使えませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="142"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="148"/>
         <source>Something went wrong. Try again; if it happens again, tell the office.</source>
         <translation>問題が起きました。もう一度お試しください。繰り返し起きる場合は事務所に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="150"/>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="156"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="157"/>
         <source>permission denied</source>
         <translation>アクセスが許可されていません</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="152"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="158"/>
         <source>the disk is read-only</source>
         <translation>ディスクが読み取り専用です</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="153"/>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="159"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="160"/>
         <source>the disk is full</source>
         <translation>ディスクの空きがありません</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="155"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="161"/>
         <source>it does not exist</source>
         <translation>見つかりません</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="156"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="162"/>
         <source>a file is where a folder should be</source>
         <translation>フォルダの場所にファイルがあります</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="157"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="163"/>
         <source>a folder is where a file should be</source>
         <translation>ファイルの場所にフォルダがあります</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="158"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="164"/>
         <source>something is already there</source>
         <translation>同じ名前のものがすでにあります</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="159"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="165"/>
         <source>the name is too long</source>
         <translation>名前が長すぎます</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="166"/>
         <source>the disk could not be read or written</source>
         <translation>ディスクの読み書きができませんでした</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="167"/>
         <source>it is in use by another program</source>
         <translation>ほかのプログラムが使用中です</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="174"/>
         <source>system error %1</source>
         <translation>システムエラー %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/messages.py" line="169"/>
+        <location filename="../../src/marugoto_desktop/ui/messages.py" line="175"/>
         <source>the file could not be used</source>
         <translation>ファイルを使えませんでした</translation>
     </message>
@@ -1523,111 +1528,111 @@
 <context>
     <name>OutreachPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="127"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="128"/>
         <source>Gathering kind</source>
         <translation>会合の種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="129"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="213"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="130"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="214"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="131"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="167"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="214"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="132"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="215"/>
         <source>Place</source>
         <translation>場所</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="133"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="165"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="215"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="134"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="166"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="216"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="141"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="142"/>
         <source>+1 person</source>
         <translation>＋1人</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="146"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="192"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="147"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="193"/>
         <source>−1</source>
         <translation>−1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="155"/>
         <source>Concerns heard (without names; link to a household later)</source>
         <translation>気になったこと（名前は書かずに。世帯とのひも付けは後で）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="156"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="169"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="157"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="170"/>
         <source>Concerns</source>
         <translation>気になったこと</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="157"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="158"/>
         <source>Save the gathering</source>
         <translation>会合を記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="169"/>
         <source>People</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="175"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="235"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="176"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="236"/>
         <source>Recent gatherings</source>
         <translation>最近の会合</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="329"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="326"/>
         <source>%1 people at this gathering.</source>
         <translation>この会合は %1 人になりました。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="358"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="350"/>
         <source>Linked: it is now in the household&apos;s timeline.</source>
         <translation>ひも付けました。世帯の活動記録に入りました。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="166"/>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="212"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="213"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="178"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="179"/>
         <source>Link to a household…</source>
         <translation>世帯にひも付ける…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="181"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="182"/>
         <source>When a concern turns out to be about a household, file it there.</source>
         <translation>気になったことが特定の世帯のことだと分かったら、その世帯の記録に移します。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="188"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="189"/>
         <source>+1 person to the chosen gathering</source>
         <translation>選んだ会合に +1 人</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="194"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="195"/>
         <source>−1 person from the chosen gathering</source>
         <translation>選んだ会合から −1 人</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="199"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="200"/>
         <source>At a gathering: choose its kind and place, press +1 for each person you talk with (or the + key), note what worried you without naming anyone, then save. To go on counting at a gathering already saved, choose it on the right and tap +1 there. When a concern turns out to be about a household, choose the gathering on the right and link it to that household.</source>
         <translation>会合では、種別と場所を選び、話した人ごとに +1（または + キー）を押し、気になったことを名前を出さずに書いて保存します。保存済みの会合で数え続けるときは、右の一覧でその会合を選び、そこの +1 を押します。気になったことが特定の世帯のことだと分かったら、右の一覧で会合を選び、その世帯にひも付けます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="273"/>
+        <location filename="../../src/marugoto_desktop/ui/outreach.py" line="274"/>
         <source>Saved: %1 people.</source>
         <translation>記録しました：%1 人。</translation>
     </message>

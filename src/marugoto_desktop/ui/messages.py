@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 
 from ..domain.schema import SCHEMAS
 from ..vault import (
+    DiskFull,
     RecordNotFound,
     VaultCorrupted,
     VaultExists,
@@ -120,6 +121,11 @@ def vault_error_text(error: BaseException) -> str:
         return translate("Messages", "There is no vault in this folder.")
     if isinstance(error, VaultExists):
         return translate("Messages", "A vault already exists in this folder. Open it instead.")
+    if isinstance(error, DiskFull):
+        return translate(
+            "Messages",
+            "The disk is full: nothing was saved. Free some space on the disk, then try again.",
+        )
     if isinstance(error, VaultInUse):
         return translate(
             "Messages", "The vault is open in another window or program. Close it first."

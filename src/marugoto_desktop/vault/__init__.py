@@ -1,6 +1,7 @@
 """The encrypted local store: a vault on SQLite whose personal data is ciphertext (DESIGN §4)."""
 
 from .errors import (
+    DiskFull,
     RecordNotFound,
     VaultCorrupted,
     VaultError,
@@ -14,6 +15,7 @@ from .keyslots import KdfParams
 from .store import Vault
 
 __all__ = [
+    "DiskFull",
     "KdfParams",
     "RecordNotFound",
     "Vault",

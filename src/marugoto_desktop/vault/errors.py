@@ -31,6 +31,10 @@ class VaultInUse(VaultError):
     """Another program (or window) has this vault open."""
 
 
+class DiskFull(VaultError):
+    """The disk holding the vault is full: the write was rolled back, nothing of it stored."""
+
+
 class RecordNotFound(VaultError):
     """No live record has this id (or, to restore, no deleted one)."""
 

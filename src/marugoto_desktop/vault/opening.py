@@ -146,12 +146,28 @@ def _held(folder: Path) -> Iterator[int]:
 
 def close(conn: sqlite3.Connection, lock_fd: int | None) -> bool:
     """Checkpoint the WAL into the database, close, release the folder; False if the
-    checkpoint could not finish (the data is then safe in the WAL)."""
-    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-    conn.close()
-    if lock_fd is not None:
-        unlock_folder(lock_fd)
+    checkpoint could not finish because another connection was busy. A checkpoint that
+    cannot finish on a full disk leaves the data safe in the WAL, where the next open finds
+    it: the vault is closed and its folder released all the same."""
+    try:
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        if not is_disk_full(exc):
+            raise
+        busy = 0
+    finally:
+        conn.close()
+        if lock_fd is not None:
+            unlock_folder(lock_fd)
     return not busy
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL: the disk (or the file size a system allows) is full."""
+    return (
+        isinstance(exc, sqlite3.OperationalError)
+        and getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    )
 
 
 def remove_files(folder: Path) -> None:

@@ -29,7 +29,7 @@ from ..domain.text import fold
 from ..domain.validation import FieldError, RecordInvalid, References, record_errors
 from . import keyslots, opening
 from .crypto import DataKey
-from .errors import RecordNotFound, VaultError, VaultLocked
+from .errors import DiskFull, RecordNotFound, VaultError, VaultLocked
 from .fields import FieldRow
 from .guards import BatchReferences, lost_consents, refuse_if_referenced, refuse_if_relied_on
 from .keyslots import KdfParams
@@ -201,9 +201,17 @@ class Vault:
                     tx.meta.set("clock", str(last))
                 conn.execute("COMMIT")
                 self._saved_clock = last
-            except BaseException:
-                conn.execute("ROLLBACK")
+            except BaseException as exc:
+                # SQLite rolls back by itself after some errors (a full disk): then there is
+                # nothing left to roll back, and trying would hide the real error.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 self._memory.forget()
+                if opening.is_disk_full(exc):
+                    raise DiskFull(
+                        f"the disk holding the vault in {self.folder} is full: nothing was "
+                        "written; free some space and try again"
+                    ) from exc
                 raise
 
     # -- reading ---------------------------------------------------------------------------
