@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import shlex
 import sys
 from collections.abc import Callable, Sequence
@@ -30,7 +31,7 @@ from marugoto_sync.merge import PARENT_DELETED
 from . import __version__
 from .domain.validation import RecordInvalid
 from .domain.vocabularies import AREAS, CITY_PSEUDO_AREA, CONSENT_PURPOSES
-from .operations import demo, documents, exchange, output, records, vaults
+from .operations import backups, demo, documents, exchange, output, records, vaults
 from .operations import figures as figure_ops
 from .operations import sync as syncing
 from .reports.consent_scope import ConsentRefused
@@ -212,10 +213,52 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+# A record's id (a UUID); anything else `restore` is given is a backup file.
+RECORD_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
+    if not RECORD_ID.match(args.record_id):
+        return _restore_backup(args, Path(args.record_id))
+    if args.recovery_key is not None:
+        raise UsageError("--recovery-key is for restoring a backup, not a record")
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
         changes = records.restore_record(vault, args.record_id)
     print(f"restored {args.record_id}{_belonging(len(changes.ids))}")
+    return 0
+
+
+def _restore_backup(args: argparse.Namespace, backup: Path) -> int:
+    # Refused before a passphrase is asked for: a missing file, a folder not empty.
+    if not backup.is_file():
+        raise UsageError(f"{backup} is neither a record id nor a backup file: check the path")
+    if args.vault.exists() and (not args.vault.is_dir() or any(args.vault.iterdir())):
+        raise UsageError(f"{args.vault} is not empty: restore into a new folder (it is created)")
+    if args.recovery_key is not None:
+        key = vaults.read_private_key(args.recovery_key)
+        info = backups.restore_backup(backup, args.vault, office_private=key)
+    else:
+        info = backups.restore_backup(backup, args.vault, passphrase(args))
+    print(
+        f"restored the vault {info.vault_id} into {args.vault}; it opens with the passphrase "
+        "it had when the backup was taken. If it was enrolled, sync it before working: it "
+        "receives what was synced since the backup"
+    )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    info = backups.create_backup(args.vault, args.out, passphrase(args), overwrite=args.force)
+    print(f"backed up the vault {info.vault_id} to {args.out} ({info.database_bytes:,} bytes)")
+    return 0
+
+
+def cmd_diagnostics(args: argparse.Namespace) -> int:
+    report = backups.diagnostics(args.vault, passphrase(args))
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    output.write_text(args.out, lambda sink: sink.write(text), replace=args.force)
+    if not output.is_stdout(args.out):
+        print(f"wrote diagnostics (no personal data) to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -862,9 +905,50 @@ def build_parser() -> argparse.ArgumentParser:
     vault_args(p)
     p.add_argument("record_id", metavar="ID", help="the record's id (as export shows it)")
 
-    p = command("restore", cmd_restore, "bring back a deleted record, with those deleted with it")
+    p = command(
+        "restore",
+        cmd_restore,
+        "bring back a deleted record (ID), with those deleted with it; or restore a backup "
+        "(FILE) as a new vault in DIR",
+    )
     vault_args(p)
-    p.add_argument("record_id", metavar="ID", help="the deleted record's id")
+    p.add_argument(
+        "record_id",
+        metavar="ID|FILE",
+        help="the deleted record's id, or a backup file made by backup",
+    )
+    p.add_argument(
+        "--recovery-key",
+        type=Path,
+        metavar="FILE",
+        help="restore a backup with the office's private recovery key instead of the "
+        "passphrase (default: the passphrase)",
+    )
+
+    p = command(
+        "backup",
+        cmd_backup,
+        "write an encrypted, checked backup of a vault (the app may be running)",
+    )
+    vault_args(p)
+    p.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the backup file to write"
+    )
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    p = command(
+        "diagnostics",
+        cmd_diagnostics,
+        "write versions, settings, counts and sync state for support, without personal data",
+    )
+    vault_args(p)
+    p.add_argument(
+        "--out",
+        default=output.STDOUT,
+        metavar="FILE",
+        help="a JSON file (default: standard output)",
+    )
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     p = command("passwd", cmd_passwd, "change the passphrase of a vault")
     vault_args(p)
@@ -1026,6 +1110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f": check the folder's name, or create a vault with {command_line('init', folder)}"
             )
         print(f"marugoto-desktop: error: {exc}{where}", file=sys.stderr)
+        return 1
+    except backups.BackupRefused as exc:
+        print(f"marugoto-desktop: error: {exc}; nothing was written", file=sys.stderr)
         return 1
     except (
         VaultError,
