@@ -25,7 +25,13 @@ from alembic.util.exc import CommandError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from .certs import CertificateError, write_dev_certificates
-from .database import DatabaseUrlInvalid, sqlite_files
+from .database import (
+    BackupUnusable,
+    DatabaseUrlInvalid,
+    backup_sqlite,
+    restore_sqlite,
+    sqlite_files,
+)
 from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 from .storage import DeviceInfo, Storage, StorageError, UserInfo
 from .vocabulary import AREAS, ROLES, UnknownCode, checked_areas, checked_role, checked_user_name
@@ -396,6 +402,31 @@ def _device_retire(args: argparse.Namespace) -> int:
 # -- backups ----------------------------------------------------------------------------------
 
 
+def _backup(args: argparse.Namespace) -> int:
+    if not args.database:
+        raise CliError(f"give --database URL (or set {DATABASE_ENV})")
+    size = backup_sqlite(args.database, args.out, overwrite=args.force)
+    print(
+        f"Backed up the database to {args.out} ({size:,} bytes). It holds the records in "
+        "clear: keep it on an encrypted disk, readable by the administrators only."
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    if not args.database:
+        raise CliError(f"give --database URL (or set {DATABASE_ENV})")
+    _confirm(
+        f"Replace the database {args.database} with the backup {args.backup}? Stop the "
+        "server first; what was synced since the backup leaves the server until the laptops "
+        "send it back.",
+        args.yes,
+    )
+    restore_sqlite(args.backup, args.database)
+    print(f"Restored the database from {args.backup}.")
+    return _mark_restored(args)
+
+
 def _mark_restored(args: argparse.Namespace) -> int:
     with _open(args) as storage:
         restore = storage.record_restore(datetime.now(UTC))
@@ -571,6 +602,28 @@ def build_parser() -> argparse.ArgumentParser:
     retire.add_argument("--yes", action="store_true", help="do not ask (default: ask)")
     _database_option(retire)
 
+    backup = _command(
+        commands,
+        "backup",
+        _backup,
+        "back up a SQLite database while the server runs (PostgreSQL: pg_dump)",
+    )
+    backup.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the backup file to write (0600)"
+    )
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _database_option(backup)
+    restore = _command(
+        commands,
+        "restore",
+        _restore,
+        "replace a SQLite database with a backup and record the restore (stop the server "
+        "first; PostgreSQL: pg_restore, then mark-restored)",
+    )
+    restore.add_argument("backup", type=Path, metavar="FILE", help="a backup made by backup")
+    restore.add_argument("--yes", action="store_true", help="do not ask (default: ask)")
+    _database_option(restore)
+
     restored = _command(
         commands,
         "mark-restored",
@@ -596,7 +649,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         status: int = args.run(args)
-    except (CliError, StorageError, UnknownCode, DatabaseUrlInvalid, CertificateError) as e:
+    except (
+        CliError,
+        StorageError,
+        UnknownCode,
+        DatabaseUrlInvalid,
+        CertificateError,
+        BackupUnusable,
+    ) as e:
         print(f"{PROG}: {e}", file=sys.stderr)
         return 1
     except CommandError as e:

@@ -135,3 +135,93 @@ def _sqlite_engine(url: URL) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+# -- backups of a SQLite database -----------------------------------------------------------
+
+
+class BackupUnusable(ValueError):
+    """A backup file that cannot be restored, or a database that cannot be backed up here."""
+
+
+# Tables any server database has; a SQLite file without them is not one of its backups.
+_SERVER_TABLES = {"log", "field_state", "records", "devices", "alembic_version"}
+
+
+def _sqlite_path(text: str) -> Path:
+    url = normalized_url(text)
+    if url.get_backend_name() != "sqlite" or url.database is None:
+        raise BackupUnusable(
+            "backup and restore here are for a SQLite database; for PostgreSQL use pg_dump "
+            "and pg_restore (docs/operations.md, section 6), then mark-restored"
+        )
+    return Path(url.database)
+
+
+def backup_sqlite(text: str, out: Path, *, overwrite: bool = False) -> int:
+    """A consistent copy of the server's SQLite database in `out` (owner-only), taken with
+    SQLite's online backup while the server runs; returns its size in bytes.
+
+    Written under a temporary name beside `out` and renamed into place: a failed backup
+    leaves no file that looks complete."""
+    path = _sqlite_path(text)
+    if not path.is_file():
+        raise BackupUnusable(f"there is no database at {path}")
+    if out.exists() and not overwrite:
+        raise BackupUnusable(f"{out} exists: name another file, or --force to replace it")
+    partial = out.with_name(f".{out.name}.partial")
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        # mode=rw: never create a database at a mistyped path.
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+        try:
+            target = sqlite3.connect(partial)
+            try:
+                source.backup(target)  # all pages in one step: one read transaction
+                target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                target.close()
+        finally:
+            source.close()
+        os.replace(partial, out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return out.stat().st_size
+
+
+def check_sqlite_backup(backup: Path) -> None:
+    """BackupUnusable unless `backup` is an intact SQLite database of this server."""
+    if not backup.is_file():
+        raise BackupUnusable(f"{backup} is not a file")
+    try:
+        conn = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupUnusable(f"{backup} is not a SQLite database backup ({exc})") from None
+    if not _SERVER_TABLES.issubset(tables):
+        raise BackupUnusable(f"{backup} is not a backup of a marugoto-sync database")
+    if verdict != "ok":
+        raise BackupUnusable(f"{backup} is damaged ({verdict})")
+
+
+def restore_sqlite(backup: Path, text: str) -> None:
+    """Replace the server's SQLite database with `backup` (checked first), in one
+    transaction of SQLite's backup: a restore that fails leaves the database as it was."""
+    path = _sqlite_path(text)
+    check_sqlite_backup(backup)
+    _create_owner_only(path)
+    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(path, timeout=SQLITE_BUSY_SECONDS)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
