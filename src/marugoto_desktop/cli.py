@@ -241,8 +241,9 @@ def _restore_backup(args: argparse.Namespace, backup: Path) -> int:
         info = backups.restore_backup(backup, args.vault, passphrase(args))
     print(
         f"restored the vault {info.vault_id} into {args.vault}; it opens with the passphrase "
-        "it had when the backup was taken. If it was enrolled, sync it before working: it "
-        "receives what was synced since the backup"
+        "it had when the backup was taken. If it was enrolled, sync it before working on it: "
+        "it receives what was synced since the backup (if the office revoked the lost "
+        "laptop, enroll it again with enroll --replace first)"
     )
     return 0
 

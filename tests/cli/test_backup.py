@@ -80,9 +80,13 @@ def test_backup_while_the_vault_is_open(canary_vault: Path, secret: Path, tmp_pa
         vault.new_record("household", "mure", name="開いている間", status="active")
         assert run("backup", "--vault", canary_vault, "--out", tmp_path / "b.mbk",
                    "--passphrase-file", secret) == 0  # fmt: skip
+        assert run("diagnostics", "--vault", canary_vault, "--out", tmp_path / "d.json",
+                   "--passphrase-file", secret) == 0  # fmt: skip
     assert run("restore", "--vault", tmp_path / "r", tmp_path / "b.mbk",
                "--passphrase-file", secret) == 0  # fmt: skip
     assert export(tmp_path / "r") == export(canary_vault)
+    counts = json.loads((tmp_path / "d.json").read_text())["vault"]["records"]
+    assert counts["household"]["live"] == 7  # the one written while open too
 
 
 @pytest.mark.parametrize(
