@@ -327,3 +327,13 @@ def test_a_restore_that_fails_late_leaves_nothing(
     empty.mkdir()
     assert refused(out, empty) == "damaged"
     assert empty.exists() and list(empty.iterdir()) == []
+
+
+def test_an_edited_header_is_refused(backed_up: tuple[Vault, Path], tmp_path: Path) -> None:
+    """Every chunk authenticates the header: a value changed in it, to one as valid, fails."""
+    _, out = backed_up
+    data = out.read_bytes()
+    assert b'"vault_format":"2"' in data
+    edited = tmp_path / "edited.mbk"
+    edited.write_bytes(data.replace(b'"vault_format":"2"', b'"vault_format":"3"', 1))
+    assert refused(edited, tmp_path / "new") == "damaged"
