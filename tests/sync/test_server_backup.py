@@ -4,7 +4,10 @@ let the laptops sync: the server has everything again, and nothing is lost."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,12 +16,12 @@ import pytest
 from marugoto_sync.server.cli import main
 from marugoto_sync.server.passwords import Argon2Cost, hash_password
 
+from .conftest import _admin
 from .test_server_restore import PASSWORD, Laptop, Office
 
 
-@pytest.fixture
-def office(tmp_path: Path) -> Office:
-    made = Office(f"sqlite:///{tmp_path / 'server.db'}")
+def _office(url: str) -> Office:
+    made = Office(url)
     with made.running() as http:
         for user in ("aiko", "ken", "mika"):
             http.app.state.server.storage.add_user(
@@ -26,6 +29,11 @@ def office(tmp_path: Path) -> Office:
                 datetime.now(UTC),
             )  # fmt: skip
     return made
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Office:
+    return _office(f"sqlite:///{tmp_path / 'server.db'}")
 
 
 def test_the_backup_drill(office: Office, tmp_path: Path, capsys) -> None:
@@ -110,3 +118,45 @@ def test_backup_refuses_to_replace_a_file(office: Office, tmp_path: Path, capsys
     assert "--force" in capsys.readouterr().err and out.read_text() == "keep me"
     assert main(["backup", "--database", office.url, "--out", str(out), "--force"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_postgresql_drill_as_documented(
+    fresh_postgresql_url: Callable[[], str], tmp_path: Path
+) -> None:
+    """pg_dump while the server runs; pg_restore into a new empty database; mark-restored."""
+    tool = shutil.which("pg_dump")
+    assert tool is not None, "pg_dump is needed (Debian: postgresql-client)"
+    url = fresh_postgresql_url()
+    office = _office(url)
+    dump = tmp_path / "marugoto-sync.dump"
+    with office.running() as http:
+        aiko = Laptop(tmp_path / "aiko", "aiko", http)
+        ken = Laptop(tmp_path / "ken", "ken", http)
+        household = aiko.vault.new_record("household", "mure", name="牟礼家", status="active")
+        aiko.sync(http)
+        ken.sync(http)
+        subprocess.run([tool, "--format=custom", f"--file={dump}", url], check=True)
+        aiko.vault.put(aiko.vault.get(household.id).with_fields(status="watching"))
+        later = ken.vault.new_record("household", "mure", name="後の家", status="active")
+        aiko.sync(http)
+        ken.sync(http)
+        aiko.sync(http)
+    before = aiko.state()
+
+    name = url.rsplit("/", 1)[1]
+    with _admin() as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run(
+        [str(Path(tool).with_name("pg_restore")), "--no-owner", f"--dbname={url}", str(dump)],
+        check=True,
+    )
+    assert main(["mark-restored", "--database", url]) == 0
+    with office.running() as http:
+        assert aiko.sync(http).replayed > 0
+        ken.sync(http)
+        aiko.sync(http)
+        mika = Laptop(tmp_path / "mika", "mika", http)
+        mika.sync(http)
+    assert aiko.state() == ken.state() == mika.state() == before
+    assert mika.state()[later.id][1]["name"] == "後の家"
