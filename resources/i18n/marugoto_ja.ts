@@ -209,6 +209,65 @@
     </message>
 </context>
 <context>
+    <name>Backup</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="26"/>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="27"/>
+        <source>No backup was made: %1</source>
+        <translation>バックアップを作成できませんでした：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="44"/>
+        <source>Create backup</source>
+        <translation>バックアップを作成</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="48"/>
+        <source>Backups (*.mbk)</source>
+        <translation>バックアップ (*.mbk)</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="49"/>
+        <source>Look in:</source>
+        <translation>場所:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="50"/>
+        <source>File name:</source>
+        <translation>ファイル名:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="51"/>
+        <source>Files of type:</source>
+        <translation>ファイルの種類:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="52"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="53"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="73"/>
+        <source>Backup written to %1. It opens with the passphrase.</source>
+        <translation>バックアップを %1 に作成しました。パスフレーズで開けます。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="82"/>
+        <source>No backup</source>
+        <translation>バックアップなし</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="89"/>
+        <source>Creating backup…</source>
+        <translation>バックアップを作成しています…</translation>
+    </message>
+</context>
+<context>
     <name>Busy</name>
     <message>
         <location filename="../../src/marugoto_desktop/ui/background.py" line="107"/>
@@ -1098,100 +1157,105 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="150"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="289"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="318"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="296"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="325"/>
         <source>Marugoto welfare records</source>
         <translation>まるごと福祉 相談記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="200"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="203"/>
         <source>Find household</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="203"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="206"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="209"/>
         <source>Import records (JSON Lines)…</source>
         <translation>記録を取り込む（JSON Lines）…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="208"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="212"/>
+        <source>Create backup…</source>
+        <translation>バックアップを作成…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="214"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="216"/>
         <source>Lock and quit</source>
         <translation>ロックして終了</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="215"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="221"/>
         <source>Print what is shown</source>
         <translation>表示中のものを印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="227"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="227"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="233"/>
         <source>Face sheet of the household</source>
         <translation>世帯のフェイスシート</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="230"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="236"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="233"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="239"/>
         <source>Day&apos;s report…</source>
         <translation>業務日報…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="248"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="249"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="256"/>
         <source>&amp;Print</source>
         <translation>印刷(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="260"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="267"/>
         <source>About marugoto-desktop…</source>
         <translation>このアプリについて…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="262"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="269"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="347"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="387"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="358"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="398"/>
         <source>Open a household first (Ctrl+F).</source>
         <translation>先に世帯を開いてください（Ctrl+F）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="398"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="409"/>
         <source>Choose an activity on the household&apos;s timeline first.</source>
         <translation>先に世帯の活動記録で活動を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="429"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="440"/>
         <source>Opened for printing. The copy is removed when you lock or quit.</source>
         <translation>印刷用に開きました。この写しはロックまたは終了のときに消去されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="434"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="445"/>
         <source>Not printed</source>
         <translation>印刷できません</translation>
     </message>
@@ -2526,47 +2590,47 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
         <source>Home</source>
         <translation>ホーム</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
         <source>Households</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
         <source>Outreach tally</source>
         <translation>アウトリーチ集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="79"/>
         <source>Agencies</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="80"/>
         <source>Reports</source>
         <translation>集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="81"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="82"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="86"/>
         <source>Screens</source>
         <translation>画面</translation>
     </message>

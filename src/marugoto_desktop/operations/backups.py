@@ -17,6 +17,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from .. import __version__
+from ..vault import Vault
 from ..vault import backup as vault_backup
 from ..vault.backup import BackupInfo, BackupRefused
 from ..vault.diagnostics import read_facts
@@ -54,6 +55,13 @@ def create_backup(
     take it and gives the key that seals it)."""
     return vault_backup.create_backup(
         folder, out, vault_backup.by_passphrase(passphrase), overwrite=overwrite
+    )
+
+
+def back_up_open_vault(vault: Vault, out: Path, *, overwrite: bool = False) -> BackupInfo:
+    """A backup of a vault this program has unlocked (the app's 「バックアップを作成」)."""
+    return vault_backup.create_backup(
+        vault.folder, out, vault_backup.by_open_vault(vault), overwrite=overwrite
     )
 
 

@@ -27,6 +27,7 @@ from ..vault import Vault
 from .about import AboutDialog
 from .activity import ActivityDialog
 from .background import Busy, Runner, run_in_background
+from .backup import BackupMaker
 from .directory import AgenciesPage, MeetingsPage
 from .home import HomePage
 from .households import HouseholdsPage
@@ -158,6 +159,8 @@ class MainWindow(QMainWindow):
         self.printer.failed.connect(self._document_failed)
         self.importer = Importer(self.session, self.runner, self)
         self.importer.imported.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.backup_maker = BackupMaker(self.session, self.runner, self)
+        self.backup_maker.made.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.statusBar().addPermanentWidget(self.busy)
         self.pages = QStackedWidget()
         self.unlock_page = UnlockPage(self.runner, default_vault)
@@ -205,6 +208,9 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(
             self.tr("Import records (JSON Lines)…"), "", self.import_records, "import"
         )
+        self.backup_action = self._action(
+            self.tr("Create backup…"), "", self.create_backup, "backup"
+        )
         self.lock_action = self._action(self.tr("Lock"), "Ctrl+L", self.lock, "lock")
         self.quit_action = self._action(
             self.tr("Lock and quit"), QKeySequence.StandardKey.Quit, self.lock_and_quit, "quit"
@@ -243,6 +249,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.search_action)
         menu.addAction(self.new_activity_action)
         menu.addAction(self.import_action)
+        menu.addAction(self.backup_action)
         menu.addSeparator()
         menu.addAction(self.lock_action)
         menu.addAction(self.quit_action)
@@ -321,6 +328,10 @@ class MainWindow(QMainWindow):
     def import_records(self) -> None:
         if self.workspace is not None:
             self.importer.start()
+
+    def create_backup(self) -> None:
+        if self.workspace is not None:
+            self.backup_maker.start()
 
     def lock_and_quit(self) -> None:
         """Ctrl+Q: the app ends when its last window closes."""

@@ -115,6 +115,20 @@ def by_recovery_key(office_private: X25519PrivateKey) -> Unwrap:
     return unwrap
 
 
+def by_open_vault(vault: Vault) -> Unwrap:
+    """The data key of a vault unlocked in this program (the app's own backup: the person
+    proved the passphrase at unlock). Only for a backup of that same vault."""
+
+    def unwrap(vault_id: str, slots: dict[str, Slot]) -> bytes:
+        del slots
+        if vault_id != vault.vault_id:
+            raise VaultCorrupted("the vault's folder holds another vault than the one open")
+        with vault.reading():  # VaultLocked once it is locked
+            return vault._data_key.raw
+
+    return unwrap
+
+
 def _backup_key(data_key: bytes, salt: bytes, vault_id: str) -> AESGCM:
     derived = HKDF(
         algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=_INFO + vault_id.encode()
