@@ -5,7 +5,8 @@ Layout (format 1; docs/security-model.md, "Backups"):
     magic (16 bytes)  b"MARUGOTO-BACKUP\\x00"
     header length     4 bytes, big-endian, at most 64 KiB
     header            canonical JSON: format, vault id, vault format version, a random salt,
-                      the chunk size, and the vault's key slots as stored (params, wrapped key)
+                      the chunk size, the database's length, and the vault's key slots as
+                      stored (params, wrapped key)
     chunks            the database file, in chunks of `chunk` bytes, each sealed with
                       AES-256-GCM: nonce = chunk number (8 bytes) | 1 if last else 0 (4 bytes),
                       associated data = SHA-256 of magic, length and header
@@ -13,8 +14,9 @@ Layout (format 1; docs/security-model.md, "Backups"):
 The key is HKDF-SHA256(data key, salt, "marugoto-vault backup v1/<vault id>"), so only someone
 who can open the vault (its passphrase, or the office's recovery key) can check or restore a
 backup. Every chunk authenticates the header, so an edited header (slots, salt, sizes) fails
-at the first chunk; the last chunk is marked, so a file cut at a chunk boundary fails too, and
-bytes after it are refused. The database inside is the vault's own file (its records already
+at the first chunk; the file's length must be the one the header implies (a cut file is told
+as such before any key work, bytes added are refused), and the last chunk is marked besides.
+The database inside is the vault's own file (its records already
 sealed), taken with SQLite's online backup: consistent while the app is writing.
 
 Restoring checks the whole file before it writes anything, then writes the database into a
