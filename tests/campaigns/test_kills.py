@@ -1,11 +1,11 @@
 """The kill campaign (issue 13): real processes killed with SIGKILL at random moments while
-they write records, import a file and sync with a real server over HTTPS — at least 200 kills
-in all. After every kill the vault opens and passes its integrity check (every blob decrypts,
+they write records, import files, take backups and sync with a real server over HTTPS (SQLite
+and PostgreSQL) — 200 kills in all (100 + 30 + 20 + 2 × 25). After every kill the vault opens and passes its integrity check (every blob decrypts,
 every sealed summary matches its record), nothing committed is lost, nothing is there twice,
 and nothing half-written is there; after the sync rounds both laptops sync to the end and
 hold the same records.
 
-Writes and imports run without end until killed, at a moment drawn uniformly over a quarter
+Writes, imports and backups run without end until killed, at a moment drawn uniformly over a quarter
 or half second (opening the vault included); a sync is killed at a moment drawn over its
 measured length. So kills land before, inside and between transactions, and each test checks
 that a good share landed inside the work. The children are forked
@@ -20,6 +20,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from marugoto_desktop.operations import sync as syncing
+from marugoto_desktop.operations.backups import restore_backup
 from marugoto_desktop.operations.exchange import export_lines_to, import_records
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_sync.server.cli import main as sync_admin
@@ -44,8 +46,9 @@ from ..sync.server.serving import served
 from .zygote import import_lines
 
 SCALE = float(os.environ.get("MARUGOTO_CAMPAIGN_SCALE", "1"))
-WRITE_KILLS = round(120 * SCALE)
+WRITE_KILLS = round(100 * SCALE)
 IMPORT_KILLS = round(30 * SCALE)
+BACKUP_KILLS = round(20 * SCALE)
 SYNC_KILLS = round(25 * SCALE)  # per server database: 50 with SQLite and PostgreSQL
 PASSWORD = "a long server password"
 ROOT = Path(__file__).resolve().parents[2]
@@ -303,6 +306,52 @@ def test_killed_while_importing_imports_all_or_nothing_and_again_once(
             assert vault.count("person") == len(households)
     assert lost, lost  # kills landed inside imports
     del kept  # (rare: the moment between a commit and the next line)
+
+
+def test_killed_while_backing_up_leaves_whole_backups_or_none(
+    tmp_path: Path, zygote: Zygote
+) -> None:
+    laptop = Laptop.create(tmp_path / "vault", "K")
+    out = tmp_path / "backups"
+    out.mkdir()
+    rng = random.Random(23)
+    inside, removed = 0, set()
+    while zygote.kills < BACKUP_KILLS:
+        zygote.run(
+            laptop.request("backup", steps=10**6, out=str(out)), kill_after=rng.uniform(0.01, 0.6)
+        )
+        lines = laptop.log_lines()
+        committed = {line[3] for line in lines if line[0] == "C"}
+        counts = {line[3]: int(line[4]) for line in lines if line[0] == "B"}  # households
+        with laptop.open() as vault:
+            vault.integrity_check()
+        made = {p.name.removesuffix(".backup") for p in out.glob("*.backup")}
+        assert committed - removed <= made, "a backup said done is not there"
+        assert made <= set(counts), "a backup file that no backup began"
+        under_way = [k for k in counts if k not in committed | made | removed]
+        inside += bool(under_way)
+        removed |= set(under_way)
+        _append_settled(laptop, under_way)
+        if not made:
+            continue
+        # The newest backup in the folder (one renamed into place just before the kill
+        # included) restores whole, holding what the vault held when it was taken.
+        newest = max(made, key=lambda k: (int(k[1:].split("-")[0]), int(k.split("-")[1])))
+        restored = tmp_path / f"restored-{laptop.rounds}"
+        restore_backup(out / f"{newest}.backup", restored, office_private=laptop.key)
+        with Vault.open_with_recovery_key(restored, laptop.key) as copy:
+            copy.integrity_check()
+            assert copy.count("household") == counts[newest]
+        shutil.rmtree(restored)
+        for key in made - {newest}:
+            (out / f"{key}.backup").unlink()  # (keep the folder small)
+        removed |= made - {newest}
+    assert inside > BACKUP_KILLS // 4, inside  # kills landed inside backups
+
+
+def _append_settled(laptop: Laptop, keys: list[str]) -> None:
+    for key in keys:
+        _append(laptop, ["C", "0", "backup", key, "-1"])
 
 
 @pytest.fixture

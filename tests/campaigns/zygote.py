@@ -22,12 +22,14 @@ import random
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from marugoto_desktop.domain.ids import new_id
 from marugoto_desktop.operations import sync as syncing
+from marugoto_desktop.operations.backups import back_up_open_vault
 from marugoto_desktop.operations.exchange import import_records
 from marugoto_desktop.operations.records import (
     create_record,
@@ -120,6 +122,23 @@ def import_(request: dict[str, Any], log: Log) -> None:
             log.line("C", step, "import", key, result.created)
 
 
+def backup(request: dict[str, Any], log: Log) -> None:
+    """Backups of the vault the program holds (as the app's menu takes them), one after
+    another with a few writes between, until killed."""
+    folder = Path(request["out"])
+    with _open(request) as vault:
+        for step in range(request["steps"]):
+            key = f"{request['tag']}-{step}"
+            for n in range(3):
+                create_record(
+                    vault, "household", {"name": f"世帯 {key}.{n}", "status": "active"}, area=AREA
+                )
+            households = vault.count("household")
+            log.line("B", step, "backup", key, households)
+            back_up_open_vault(vault, folder / f"{key}.backup")
+            log.line("C", step, "backup", key, households)
+
+
 def sync(request: dict[str, Any], log: Log) -> None:
     with _open(request) as vault:
         log.line("B", 0, "sync", "-")
@@ -127,7 +146,7 @@ def sync(request: dict[str, Any], log: Log) -> None:
         log.line("C", 0, "sync", "-", report.pushed, report.pulled)
 
 
-WORK = {"write": write, "import": import_, "sync": sync}
+WORK = {"write": write, "import": import_, "backup": backup, "sync": sync}
 
 
 def child(request: dict[str, Any]) -> None:
