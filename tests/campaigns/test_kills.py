@@ -1,16 +1,16 @@
 """The kill campaign (issue 13): real processes killed with SIGKILL at random moments while
-they write records, import files, take backups and sync with a real server over HTTPS (SQLite
-and PostgreSQL) — 200 kills in all (100 + 30 + 20 + 2 × 25). After every kill the vault opens and passes its integrity check (every blob decrypts,
-every sealed summary matches its record), nothing committed is lost, nothing is there twice,
-and nothing half-written is there; after the sync rounds both laptops sync to the end and
-hold the same records.
+they write records, import files, take backups and sync with a real server over HTTPS
+(SQLite and PostgreSQL): 200 kills in all (100 + 30 + 20 + 2 × 25). After every kill the
+vault opens and passes its integrity check (every blob decrypts, every sealed summary matches
+its record), nothing committed is lost, nothing is there twice, and nothing half-written is
+there; after the sync rounds both laptops sync to the end and hold the same records.
 
-Writes, imports and backups run without end until killed, at a moment drawn uniformly over a quarter
-or half second (opening the vault included); a sync is killed at a moment drawn over its
-measured length. So kills land before, inside and between transactions, and each test checks
-that a good share landed inside the work. The children are forked
-from a zygote (zygote.py) that has imported the app, so a round costs the work, not a Python
-start. MARUGOTO_CAMPAIGN_SCALE multiplies the number of rounds (default 1).
+Writes, imports and backups run without end until killed, at a moment drawn uniformly over a
+quarter to half a second (opening the vault included); a sync is killed at a moment drawn
+over its measured length. So kills land before, inside and between transactions, and each
+test checks that a good share landed inside the work. The children are forked from a zygote
+(zygote.py) that has imported the app, so a round costs the work, not a Python start.
+MARUGOTO_CAMPAIGN_SCALE multiplies the number of rounds (default 1).
 """
 
 from __future__ import annotations
