@@ -14,7 +14,7 @@ import re
 import shlex
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +260,45 @@ def cmd_diagnostics(args: argparse.Namespace) -> int:
     output.write_text(args.out, lambda sink: sink.write(text), replace=args.force)
     if not output.is_stdout(args.out):
         print(f"wrote diagnostics (no personal data) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    raise UsageError("say what to do: audit verify or audit list (see audit --help)")
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        entries = vault.audit_entries()  # AuditBroken (a VaultError) says where it breaks
+    last = entries[-1].at if entries else "-"
+    print(f"the audit trail holds: {len(entries)} entries, each linked to the one before "
+          f"and the last to the sealed head (last entry {last})")  # fmt: skip
+    return 0
+
+
+def cmd_audit_list(args: argparse.Namespace) -> int:
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        entries = vault.audit_entries()
+        wanted: set[str] | None = None
+        if args.household:
+            # The household and every record under it, deleted ones included.
+            under = vault.records(None, parent_id=args.household, include_deleted=True)
+            wanted = {args.household, *(r.id for r in under)}
+    start = args.from_date.isoformat() if args.from_date else ""
+    end = args.to_date.isoformat() if args.to_date else "9999"
+    for entry in entries:
+        local = datetime.fromisoformat(entry.at.replace("Z", "+00:00")).astimezone()
+        if not start <= local.date().isoformat() <= end:
+            continue
+        if wanted is not None and not wanted & set(entry.records):
+            continue
+        records = ",".join(entry.records[:3]) + (
+            f",+{len(entry.records) - 3}" if len(entry.records) > 3 else ""
+        )
+        detail = " ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
+        columns = [str(entry.seq), local.isoformat(timespec="seconds"), entry.who or "-"]
+        columns += [entry.device or "-", entry.action, records or "-", detail or "-"]
+        print("\t".join(columns))
     return 0
 
 
@@ -950,6 +989,41 @@ def build_parser() -> argparse.ArgumentParser:
         help="a JSON file (default: standard output)",
     )
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    p = command(
+        "audit",
+        cmd_audit,
+        "the vault's audit trail of who did what to which records: verify it, or list it",
+    )
+    audit_actions = p.add_subparsers(dest="audit_action", metavar="ACTION")
+    help_text = "check that no entry of the audit trail was changed, removed or cut off"
+    a = audit_actions.add_parser("verify", help=help_text, description=help_text)
+    a.set_defaults(handler=cmd_audit_verify)
+    vault_args(a)
+    help_text = (
+        "list the audit trail (tab-separated: number, local time, who, device, action, "
+        "records, detail), checked as it is read"
+    )
+    a = audit_actions.add_parser("list", help=help_text, description=help_text)
+    a.set_defaults(handler=cmd_audit_list)
+    vault_args(a)
+    a.add_argument(
+        "--household", metavar="ID", help="only entries about this household or its records"
+    )
+    a.add_argument(
+        "--from",
+        dest="from_date",
+        type=date.fromisoformat,
+        metavar="DATE",
+        help="only entries on or after DATE (YYYY-MM-DD, local time)",
+    )
+    a.add_argument(
+        "--to",
+        dest="to_date",
+        type=date.fromisoformat,
+        metavar="DATE",
+        help="only entries on or before DATE (YYYY-MM-DD, local time)",
+    )
 
     p = command("passwd", cmd_passwd, "change the passphrase of a vault")
     vault_args(p)

@@ -60,9 +60,11 @@ def create_backup(
 
 def back_up_open_vault(vault: Vault, out: Path, *, overwrite: bool = False) -> BackupInfo:
     """A backup of a vault this program has unlocked (the app's 「バックアップを作成」)."""
-    return vault_backup.create_backup(
+    info = vault_backup.create_backup(
         vault.folder, out, vault_backup.by_open_vault(vault), overwrite=overwrite
     )
+    vault.audit("backup", detail={"bytes": info.database_bytes})
+    return info
 
 
 def restore_backup(

@@ -96,7 +96,9 @@ def activity_document(
     household = vault.get(activity.parent_id) if activity.parent_id else None
     members = members_of(vault, household.id) if household else []
     info = _info(vault, ACTIVITY_TITLE, generated_by, now)
-    return _finish(activity_pdf(activity, household, members, info), password)
+    pdf = _finish(activity_pdf(activity, household, members, info), password)
+    vault.audit("pdf", [activity_id], {"document": "activity"})
+    return pdf
 
 
 SHARING_PURPOSE = "information_sharing"
@@ -129,7 +131,9 @@ def household_document(
         on = info.generated_at.date().isoformat()
         scope = consent_scope(household, members, issues, consents, agency.id, purpose, on)
         name = str(agency.fields.get("name", ""))
-        return _finish(shared_face_sheet_pdf(scope, name, info), password)
+        pdf = _finish(shared_face_sheet_pdf(scope, name, info), password)
+        vault.audit("pdf", [household_id, agency.id], {"document": "face_sheet_shared"})
+        return pdf
     referrals = _by_date(vault.records("referral", parent_id=household_id))
     activities = _by_date(vault.records("activity", parent_id=household_id))[::-1]
     named = {r.fields.get("agency_id") for r in referrals}
@@ -143,7 +147,9 @@ def household_document(
         activities=activities,
         agency_names=_agency_names(vault, named),
     )
-    return _finish(face_sheet_pdf(data, info), password)
+    pdf = _finish(face_sheet_pdf(data, info), password)
+    vault.audit("pdf", [household_id], {"document": "face_sheet"})
+    return pdf
 
 
 def _agency_names(vault: Vault, ids: Iterable[object]) -> dict[str, str]:
@@ -186,7 +192,9 @@ def day_document(
             if household is not None:
                 households[household.id] = household
     info = _info(vault, DAY_TITLE, generated_by, now)
-    return _finish(day_pdf(day, consultant, activities, households, info), password)
+    pdf = _finish(day_pdf(day, consultant, activities, households, info), password)
+    vault.audit("pdf", [a.id for a in activities], {"document": "day"})
+    return pdf
 
 
 def _plain(name: object) -> str:
@@ -210,7 +218,9 @@ def figures_document(
     found = report(vault, period, areas)
     title = f"{period.label} {FIGURES_TITLE}" if period.fiscal_year else FIGURES_TITLE
     info = _info(vault, title, generated_by, now)
-    return _finish(annual_pdf(found, info), password)
+    pdf = _finish(annual_pdf(found, info), password)
+    vault.audit("pdf", [], {"document": "figures"})
+    return pdf
 
 
 def _by_date(records: Iterable[Record], field: str = "date") -> list[Record]:

@@ -166,6 +166,8 @@ def import_records(vault: Vault, source: TextIO, *, dry_run: bool = False) -> Im
             updates.append(Update(record.id, record.type, label, changed, cleared))
         else:
             unchanged += 1
+    if not dry_run:
+        vault.audit("import", detail={"created": created, "updated": len(updates)})
     return ImportResult(created, len(updates), unchanged, tuple(updates), written=not dry_run)
 
 
@@ -221,10 +223,14 @@ def import_file(vault: Vault, path: Path, *, dry_run: bool = False) -> ImportRes
 
 def export_lines_to(vault: Vault, out: TextIO) -> int:
     """Write the export to an open text stream (standard output, say)."""
-    return write_export(vault, out)
+    count = write_export(vault, out)
+    vault.audit("export", detail={"records": count})
+    return count
 
 
 def export_to(vault: Vault, out: Path | str, *, replace: bool = True) -> int:
     """Write the export to a file (atomically, owner-only), a pipe or device, or `-`
     (standard output): see output.py. An existing file is replaced only if `replace`."""
-    return write_text(out, lambda stream: write_export(vault, stream), replace=replace)
+    count = write_text(out, lambda stream: write_export(vault, stream), replace=replace)
+    vault.audit("export", detail={"records": count})
+    return count

@@ -327,6 +327,10 @@ def sync(
     if ca_pem is not None:
         _keep_ca(replica, settings, ca_pem)
     _keep_summary(replica, SyncSummary.of(report, _now()))
+    vault.audit(
+        "sync",
+        detail={"pushed": report.pushed, "pulled": report.pulled, "conflicts": report.conflicts},
+    )
     return report
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from .audit import AuditTrail
+from .audit import create_tables as create_audit_tables
 from .crypto import BLOB_VERSION, BODY_FLOOR, PAD_FLOOR, DataKey, outbox_place, place
 from .summaries import Summaries
 
@@ -187,16 +189,23 @@ def _summaries_filled(conn: sqlite3.Connection, key: DataKey) -> None:
     Summaries(conn, key).rebuild()
 
 
+def _audit_started(conn: sqlite3.Connection, key: DataKey) -> None:
+    """An empty audit chain (audit.py): its sealed head, at entry 0."""
+    AuditTrail(conn, key).start()
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_initial", _initial),
     ("0002_sync_state", _sync_state),
     ("0003_records_without_clock", _records_without_clock),
     ("0005_summaries", _summaries),
+    ("0007_audit", create_audit_tables),
 )
 
 SEALED_MIGRATIONS: tuple[SealedMigration, ...] = (
     ("0004_padded_blobs", _padded_blobs),
     ("0006_summaries_filled", _summaries_filled),
+    ("0008_audit_started", _audit_started),
 )
 
 

@@ -28,6 +28,7 @@ from ..domain.records import Record, is_empty
 from ..domain.text import fold
 from ..domain.validation import FieldError, RecordInvalid, References, record_errors
 from . import keyslots, opening
+from .audit import CONSULTANT_SETTING, SERVER_SETTING, AuditEntry
 from .crypto import DataKey
 from .errors import DiskFull, RecordNotFound, VaultError, VaultLocked
 from .fields import FieldRow
@@ -88,7 +89,7 @@ class Vault:
             return keyslots.open_passphrase_slot(vault_id, slot, passphrase)
 
         folder = Path(folder)
-        return cls(folder, opening.open_folder(folder, unwrap))
+        return cls(folder, opening.open_folder(folder, unwrap))._unlocked("passphrase")
 
     @classmethod
     def open_with_recovery_key(cls, folder: Path | str, office_private: X25519PrivateKey) -> Vault:
@@ -99,7 +100,17 @@ class Vault:
             return keyslots.open_recovery_slot(vault_id, slot, office_private)
 
         folder = Path(folder)
-        return cls(folder, opening.open_folder(folder, unwrap))
+        return cls(folder, opening.open_folder(folder, unwrap))._unlocked("recovery_key")
+
+    def _unlocked(self, by: str) -> Vault:
+        """An unlock is the trail's first note of a session (a failed one cannot be sealed:
+        there is no key; docs/security-model.md)."""
+        try:
+            self.audit("unlock", detail={"by": by})
+        except BaseException:
+            self.close()
+            raise
+        return self
 
     def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
         """Rewrap the data key under a new passphrase. Data blobs are not touched."""
@@ -196,6 +207,10 @@ class Vault:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield tx
+                if tx.acts:
+                    who = self._who(tx)
+                    for action, ids in tx.acts.items():
+                        tx.audit.append(action, ids, who=who, device=self.site)
                 last = self._clock.last
                 if last != self._saved_clock:
                     tx.meta.set("clock", str(last))
@@ -213,6 +228,31 @@ class Vault:
                         "written; free some space and try again"
                     ) from exc
                 raise
+
+    def _who(self, tables: Tables) -> str | None:
+        """Who works on this laptop, for the audit trail: the consultant's name set here, else
+        the user it is enrolled as."""
+        name = tables.settings.get(CONSULTANT_SETTING)
+        if name:
+            return str(name)
+        server = tables.settings.get(SERVER_SETTING)
+        user = server.get("user") if isinstance(server, dict) else None
+        return str(user) if user else None
+
+    # -- the audit trail (audit.py) --------------------------------------------------------
+
+    def audit(
+        self, action: str, records: Sequence[str] = (), detail: dict[str, Any] | None = None
+    ) -> AuditEntry:
+        """Note in the audit trail what a person did that wrote no record: unlocked, opened a
+        household, exported, printed, imported, backed up, synced (codes and counts only)."""
+        with self.transaction() as tx:
+            return tx.audit.append(action, records, detail, who=self._who(tx), device=self.site)
+
+    def audit_entries(self) -> list[AuditEntry]:
+        """The audit trail, oldest first, checked link by link (AuditBroken where it breaks)."""
+        with self._lock:
+            return list(self._tables.audit.entries())
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -434,6 +474,7 @@ class Vault:
                 stored = tx.rows.stored(record_id)
                 assert stored is not None
                 tx.change(moved, stored.clocks, {PARENT: parent_id})
+                tx.act("edit", [record_id])
             return moved
 
     def delete(self, record_id: str) -> list[str]:

@@ -24,6 +24,7 @@ from marugoto_sync.hlc import HybridClock
 from ..domain.records import Record, is_empty
 from ..domain.schema import SCHEMAS
 from ..domain.validation import FieldError, RecordInvalid
+from .audit import AuditTrail
 from .crypto import DataKey
 from .memory import Memory
 from .outbox import Outbox
@@ -40,6 +41,7 @@ class Tables:
         self.meta = Meta(conn)
         self.settings = Settings(conn, key)
         self.conflicts = Conflicts(conn, key)
+        self.audit = AuditTrail(conn, key)
         self._memory = memory
 
     def forget_decrypted(self) -> None:
@@ -65,6 +67,12 @@ class Transaction(Tables):
         super().__init__(conn, key, memory)
         self.clock = clock
         self.site = site
+        # What a person did in this transaction, by action (create, edit, delete, restore):
+        # the vault writes it to the audit trail before the commit.
+        self.acts: dict[str, list[str]] = {}
+
+    def act(self, action: str, record_ids: list[str]) -> None:
+        self.acts.setdefault(action, []).extend(record_ids)
 
     def change(
         self,
@@ -135,6 +143,7 @@ class Transaction(Tables):
         result = Record(record.id, record.type, record.area, record.parent_id, fields, False)
         if changed:
             self.change(result, clocks, changed)
+            self.act("create" if stored is None else "edit", [record.id])
         return result
 
     def set_deleted(self, record_id: str, deleted: bool, resolves: str | None = None) -> list[str]:
@@ -161,7 +170,9 @@ class Transaction(Tables):
             changed = Record(r.id, r.type, r.area, r.parent_id, r.fields, deleted)
             self.change(changed, stored.clocks, {DELETED: deleted}, settles, stamp)
         written = [stored.record.id for stored, _ in acts]
-        return sorted(written, key=lambda rid: rid != record_id)
+        ordered = sorted(written, key=lambda rid: rid != record_id)
+        self.act("delete" if deleted else "restore", ordered)
+        return ordered
 
 
 def deletion_acts(
