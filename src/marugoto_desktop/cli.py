@@ -36,7 +36,7 @@ from .operations import figures as figure_ops
 from .operations import sync as syncing
 from .reports.consent_scope import ConsentRefused
 from .reports.export import ExportBlocked
-from .vault import VaultError, VaultNotFound
+from .vault import VaultError, VaultNotFound, VaultReadOnly
 from .vault.replica import ConflictNotFound
 
 PASSPHRASE_ENV = "MARUGOTO_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
@@ -163,7 +163,7 @@ def describe_import(result: exchange.ImportResult, shown: int = 20) -> list[str]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         count = exchange.export_to(vault, args.out or output.STDOUT, replace=args.force)
     if args.out and not output.is_stdout(args.out):
         print(f"exported {count} records to {args.out}", file=sys.stderr)
@@ -423,7 +423,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         rows = syncing.conflict_rows(vault, include_resolved=args.all)
         problems = [] if args.json else syncing.records_to_correct(vault)
     if args.json:
@@ -519,7 +519,7 @@ def _write_document(target: str, data: bytes) -> None:
 
 
 def cmd_pdf_activity(args: argparse.Namespace) -> int:
-    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         data = documents.activity_document(
             vault, args.id, generated_by=args.by, password=_pdf_password(args)
         )
@@ -528,7 +528,7 @@ def cmd_pdf_activity(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf_household(args: argparse.Namespace) -> int:
-    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         try:
             data = documents.household_document(
                 vault,
@@ -550,7 +550,7 @@ def cmd_pdf_household(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf_day(args: argparse.Namespace) -> int:
-    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         data = documents.day_document(
             vault,
             args.date,
@@ -566,7 +566,7 @@ def _report(args: argparse.Namespace, period: figure_ops.Period, areas: list[str
     if args.password_file and args.format != "pdf":
         raise UsageError("--password-file protects a PDF: use it with --format pdf")
     target = args.out or output.STDOUT
-    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+    with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         if args.format == "json":
             found = figure_ops.as_json(vault, period, areas, detail=args.detail)
             text = json.dumps(found, ensure_ascii=False, indent=1) + "\n"
@@ -707,6 +707,31 @@ def describe_os_error(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return f"{path}: {exc.strerror}: check its permissions, or choose another place"
     return f"{path}: {exc.strerror}: check the path and the disk"
+
+
+READ_COMMANDS = "export, conflicts, pdf and report"
+
+
+def describe_read_only(exc: VaultReadOnly) -> str:
+    """A vault whose folder cannot be written, named, with what still works and what to do."""
+    if exc.reason == "needs_upgrade":
+        return (
+            f"the vault in {exc.folder} was made by an older version and must be upgraded "
+            "before it can be read, which writes to it; its folder cannot be written (read-only "
+            "media?): copy the folder to a writable disk and open it there"
+        )
+    if exc.reason == "unfinished":
+        return (
+            f"the vault in {exc.folder} was copied while it was open: some of its last changes "
+            "are only in vault.sqlite3-wal, which cannot be read without its -shm file. Copy "
+            "the folder to a writable disk and open it there, or copy it again once the app is "
+            "closed"
+        )
+    return (
+        f"the vault in {exc.folder} cannot be changed: its folder is read-only (read-only "
+        f"media, or a folder you may not write). Commands that only read work ({READ_COMMANDS}); "
+        "to change it, copy the folder to a writable disk"
+    )
 
 
 def describe_value(value: Any) -> str:
@@ -1176,6 +1201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except syncing.ValueNotUnderstood as exc:
         print(f"marugoto-desktop: error: {describe_value_not_understood(exc)}", file=sys.stderr)
+        return 1
+    except VaultReadOnly as exc:
+        print(f"marugoto-desktop: error: {describe_read_only(exc)}", file=sys.stderr)
         return 1
     except VaultNotFound as exc:
         folder = getattr(args, "vault", None)

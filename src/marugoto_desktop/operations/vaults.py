@@ -127,9 +127,11 @@ def create_office_key(out_dir: Path) -> OfficeKeyFiles:
     return OfficeKeyFiles(private_path, public_path)
 
 
-def open_vault(folder: Path, passphrase: str) -> Vault:
-    """Unlock a vault (slow on purpose: the key derivation takes about half a second)."""
-    return Vault.open(folder, passphrase)
+def open_vault(folder: Path, passphrase: str, *, read_only: bool = False) -> Vault:
+    """Unlock a vault (slow on purpose: the key derivation takes about half a second). A
+    command that only reads passes `read_only`, so that a vault on read-only media (a copy on
+    a USB stick) opens too; a command that writes is refused there (VaultReadOnly)."""
+    return Vault.open(folder, passphrase, read_only=read_only)
 
 
 def vault_exists(folder: Path) -> bool:

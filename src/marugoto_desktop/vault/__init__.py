@@ -9,6 +9,7 @@ from .errors import (
     VaultInUse,
     VaultLocked,
     VaultNotFound,
+    VaultReadOnly,
     WrongPassphrase,
 )
 from .keyslots import KdfParams
@@ -25,5 +26,6 @@ __all__ = [
     "VaultInUse",
     "VaultLocked",
     "VaultNotFound",
+    "VaultReadOnly",
     "WrongPassphrase",
 ]

@@ -35,6 +35,23 @@ class DiskFull(VaultError):
     """The disk holding the vault is full: the write was rolled back, nothing of it stored."""
 
 
+class VaultReadOnly(VaultError):
+    """The vault's folder cannot be written (read-only media, or a folder this account may not
+    change). `reason` says what that stops:
+
+    - "read_only": a write, or an open for writing, was refused; reading works;
+    - "needs_upgrade": the vault was made by an older version and must be opened once where it
+      can be written before it can be read;
+    - "unfinished": it was copied while open (its `-wal` file holds writes that only opening it
+      where it can be written puts in place).
+    """
+
+    def __init__(self, folder: object, reason: str = "read_only") -> None:
+        self.folder = folder
+        self.reason = reason
+        super().__init__(f"the vault in {folder} cannot be written ({reason})")
+
+
 class RecordNotFound(VaultError):
     """No live record has this id (or, to restore, no deleted one)."""
 

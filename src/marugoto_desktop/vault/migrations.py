@@ -247,3 +247,14 @@ def _apply(conn: sqlite3.Connection, steps: Sequence[Migration]) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    """The migrations (schema and sealed) this database still needs, read without writing:
+    a vault opened where it cannot be written can only be read if there are none."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+    ).fetchone()
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")} if has_table else set()
+    every = [name for name, _ in MIGRATIONS] + [name for name, _ in SEALED_MIGRATIONS]
+    return [name for name in every if name not in done]

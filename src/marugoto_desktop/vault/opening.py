@@ -3,10 +3,16 @@
 A vault is one SQLite file in a folder that one process holds at a time (`vault.lock`). The
 data key is stored only wrapped, in key slots (keyslots.py); opening unwraps it with the
 passphrase or the office's recovery key, then runs the migrations that need it.
+
+A vault whose folder cannot be written (a copy on a USB stick mounted read-only) is opened
+for reading only, when asked: no lock file (nobody can write there), no migrations, and
+SQLite told the file is immutable, since it could not create the `-shm` file a WAL database
+otherwise needs.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -21,9 +27,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from . import keyslots
 from .crypto import DataKey
-from .errors import VaultCorrupted, VaultExists, VaultInUse, VaultNotFound
+from .errors import VaultCorrupted, VaultExists, VaultInUse, VaultNotFound, VaultReadOnly
 from .keyslots import KdfParams, Slot
-from .migrations import migrate, migrate_sealed
+from .migrations import migrate, migrate_sealed, pending
 
 DB_FILE = "vault.sqlite3"
 LOCK_FILE = "vault.lock"
@@ -36,15 +42,17 @@ Unwrap = Callable[[sqlite3.Connection, str], bytes]
 
 @dataclass(frozen=True)
 class Opened:
-    """An unlocked vault database: the connection, the data key, the folder lock held, and
-    the vault's identity as stored (its id, this replica's site, the clock's last stamp)."""
+    """An unlocked vault database: the connection, the data key, the folder lock held (None
+    when read-only), and the vault's identity as stored (its id, this replica's site, the
+    clock's last stamp)."""
 
     conn: sqlite3.Connection
     key: DataKey
-    lock_fd: int
+    lock_fd: int | None
     vault_id: str
     site: str
     clock: int
+    read_only: bool = False
 
 
 def exists(folder: Path) -> bool:
@@ -108,10 +116,18 @@ def create(
     return opened
 
 
-def open_folder(folder: Path, unwrap: Unwrap) -> Opened:
-    """Lock the folder, migrate, and unwrap the data key with `unwrap`."""
+def open_folder(folder: Path, unwrap: Unwrap, *, read_only: bool = False) -> Opened:
+    """Lock the folder, migrate, and unwrap the data key with `unwrap`.
+
+    A folder that cannot be written is refused (VaultReadOnly), unless `read_only`: it is then
+    opened for reading only. A folder that can be written is opened as always, locked.
+    """
     if not exists(folder):
         raise VaultNotFound(f"no vault in {folder}")
+    if not _writable(folder):
+        if not read_only:
+            raise VaultReadOnly(folder)
+        return _open_read_only(folder, unwrap)
     with _held(folder) as lock_fd:
         conn: sqlite3.Connection | None = None
         try:
@@ -133,6 +149,53 @@ def open_folder(folder: Path, unwrap: Unwrap) -> Opened:
     return opened
 
 
+def _writable(folder: Path) -> bool:
+    """Whether this process may write the vault: its lock file can be opened for writing
+    (created if missing) and so can the database file. Root passes any permission check; a
+    read-only mount stops root too (EROFS)."""
+    try:
+        os.close(os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return False
+        raise
+    return os.access(folder / DB_FILE, os.W_OK)
+
+
+def _open_read_only(folder: Path, unwrap: Unwrap) -> Opened:
+    """Open a vault that cannot be written, for reading: no lock, no migration, nothing
+    written anywhere."""
+    path = folder / DB_FILE
+    wal = Path(f"{path}-wal")
+    shm = Path(f"{path}-shm")
+    if wal.exists() and wal.stat().st_size > 0:
+        if not shm.exists():
+            # SQLite could read the WAL only with its index (-shm), which it cannot create
+            # here; immutable would silently read the database without those writes.
+            raise VaultReadOnly(folder, "unfinished")
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+    else:
+        # A vault closed cleanly is all in its database file. immutable: no -shm needed, no
+        # locking (nobody can change a file on read-only media).
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        if pending(conn):
+            raise VaultReadOnly(folder, "needs_upgrade")
+        key = DataKey(unwrap(conn, _vault_id(conn)))
+        return Opened(conn, key, None, *_identity(conn), read_only=True)
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        raise VaultCorrupted(f"the vault database is damaged: {exc}") from None
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+
+
 @contextmanager
 def _held(folder: Path) -> Iterator[int]:
     """The folder lock, released again if what follows fails."""
@@ -144,13 +207,13 @@ def _held(folder: Path) -> Iterator[int]:
         raise
 
 
-def close(conn: sqlite3.Connection, lock_fd: int | None) -> bool:
+def close(conn: sqlite3.Connection, lock_fd: int | None, *, read_only: bool = False) -> bool:
     """Checkpoint the WAL into the database, close, release the folder; False if the
-    checkpoint could not finish because another connection was busy. A checkpoint that
-    cannot finish on a full disk leaves the data safe in the WAL, where the next open finds
-    it: the vault is closed and its folder released all the same."""
+    checkpoint could not finish because another connection was busy. Read-only: just close.
+    A checkpoint that cannot finish on a full disk leaves the data safe in the WAL, where the
+    next open finds it: the vault is closed and its folder released all the same."""
     try:
-        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        busy = 0 if read_only else conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     except sqlite3.OperationalError as exc:
         if not is_disk_full(exc):
             raise

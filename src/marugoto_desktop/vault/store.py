@@ -30,7 +30,7 @@ from ..domain.validation import FieldError, RecordInvalid, References, record_er
 from . import keyslots, opening
 from .audit import CONSULTANT_SETTING, SERVER_SETTING, AuditEntry
 from .crypto import DataKey
-from .errors import DiskFull, RecordNotFound, VaultError, VaultLocked
+from .errors import DiskFull, RecordNotFound, VaultError, VaultLocked, VaultReadOnly
 from .fields import FieldRow
 from .guards import BatchReferences, lost_consents, refuse_if_referenced, refuse_if_relied_on
 from .keyslots import KdfParams
@@ -52,6 +52,8 @@ class Vault:
         self._conn: sqlite3.Connection | None = opened.conn
         self._key: DataKey | None = opened.key
         self._lock_fd: int | None = opened.lock_fd
+        # Opened where it cannot be written (read-only media): every write is refused.
+        self.read_only = opened.read_only
         self._lock = threading.RLock()
         self.vault_id: str = opened.vault_id
         self.site: str = opened.site
@@ -81,15 +83,21 @@ class Vault:
         return cls(folder, opening.create(folder, passphrase, office_public, kdf))
 
     @classmethod
-    def open(cls, folder: Path | str, passphrase: str) -> Vault:
-        """Unlock with the passphrase; WrongPassphrase if it does not fit."""
+    def open(cls, folder: Path | str, passphrase: str, *, read_only: bool = False) -> Vault:
+        """Unlock with the passphrase; WrongPassphrase if it does not fit.
+
+        A folder that cannot be written raises VaultReadOnly, unless `read_only`: the vault is
+        then opened for reading only (`self.read_only`), and every write raises VaultReadOnly.
+        """
 
         def unwrap(conn: sqlite3.Connection, vault_id: str) -> bytes:
             slot = opening.load_slot(conn, "passphrase")
             return keyslots.open_passphrase_slot(vault_id, slot, passphrase)
 
         folder = Path(folder)
-        return cls(folder, opening.open_folder(folder, unwrap))._unlocked("passphrase")
+        return cls(folder, opening.open_folder(folder, unwrap, read_only=read_only))._unlocked(
+            "passphrase"
+        )
 
     @classmethod
     def open_with_recovery_key(cls, folder: Path | str, office_private: X25519PrivateKey) -> Vault:
@@ -136,7 +144,7 @@ class Vault:
                 return
             conn, self._conn, self._open_tables = self._conn, None, None
             lock_fd, self._lock_fd = self._lock_fd, None
-            checkpointed = opening.close(conn, lock_fd)
+            checkpointed = opening.close(conn, lock_fd, read_only=self.read_only)
             self._key = None
             self._memory.forget()
             if not checkpointed:
@@ -201,6 +209,8 @@ class Vault:
         saved with the transaction when it moved. A failure rolls back and forgets every
         decrypted copy (they may hold values the database never got).
         """
+        if self.read_only:
+            raise VaultReadOnly(self.folder)
         with self._lock:
             conn = self._db
             tx = Transaction(conn, self._data_key, self._memory, self._clock, self.site)
@@ -243,9 +253,12 @@ class Vault:
 
     def audit(
         self, action: str, records: Sequence[str] = (), detail: dict[str, Any] | None = None
-    ) -> AuditEntry:
+    ) -> AuditEntry | None:
         """Note in the audit trail what a person did that wrote no record: unlocked, opened a
-        household, exported, printed, imported, backed up, synced (codes and counts only)."""
+        household, exported, printed, imported, backed up, synced (codes and counts only).
+        A vault on read-only media cannot note anything (None): docs/security-model.md."""
+        if self.read_only:
+            return None
         with self.transaction() as tx:
             return tx.audit.append(action, records, detail, who=self._who(tx), device=self.site)
 
