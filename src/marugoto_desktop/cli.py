@@ -510,24 +510,32 @@ def _pdf_password(args: argparse.Namespace) -> str | None:
     )
 
 
-def _write_document(target: str, data: bytes) -> None:
+def _check_out(args: argparse.Namespace, target: str) -> None:
+    """Refuse where the output cannot go before the passphrase is asked for or anything built:
+    an existing file without --force, a folder that does not exist."""
+    output.check_target(target, replace=args.force)
+
+
+def _write_document(args: argparse.Namespace, target: str, data: bytes) -> None:
     if output.is_stdout(target) and sys.stdout.isatty():
         raise UsageError("a PDF would garble the terminal: use --out FILE")
-    output.write_bytes(target, data)
+    output.write_bytes(target, data, replace=args.force)
     if not output.is_stdout(target):
         print(f"wrote {target}", file=sys.stderr)
 
 
 def cmd_pdf_activity(args: argparse.Namespace) -> int:
+    _check_out(args, args.out)
     with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         data = documents.activity_document(
             vault, args.id, generated_by=args.by, password=_pdf_password(args)
         )
-    _write_document(args.out, data)
+    _write_document(args, args.out, data)
     return 0
 
 
 def cmd_pdf_household(args: argparse.Namespace) -> int:
+    _check_out(args, args.out)
     with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         try:
             data = documents.household_document(
@@ -545,11 +553,12 @@ def cmd_pdf_household(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-    _write_document(args.out, data)
+    _write_document(args, args.out, data)
     return 0
 
 
 def cmd_pdf_day(args: argparse.Namespace) -> int:
+    _check_out(args, args.out)
     with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         data = documents.day_document(
             vault,
@@ -558,7 +567,7 @@ def cmd_pdf_day(args: argparse.Namespace) -> int:
             generated_by=args.by,
             password=_pdf_password(args),
         )
-    _write_document(args.out, data)
+    _write_document(args, args.out, data)
     return 0
 
 
@@ -566,19 +575,20 @@ def _report(args: argparse.Namespace, period: figure_ops.Period, areas: list[str
     if args.password_file and args.format != "pdf":
         raise UsageError("--password-file protects a PDF: use it with --format pdf")
     target = args.out or output.STDOUT
+    _check_out(args, target)
     with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         if args.format == "json":
             found = figure_ops.as_json(vault, period, areas, detail=args.detail)
             text = json.dumps(found, ensure_ascii=False, indent=1) + "\n"
-            output.write_bytes(target, text.encode("utf-8"))
+            output.write_bytes(target, text.encode("utf-8"), replace=args.force)
             return 0
         if args.format == "csv":
-            output.write_bytes(target, figure_ops.as_csv(vault, period, areas))
+            output.write_bytes(target, figure_ops.as_csv(vault, period, areas), replace=args.force)
             return 0
         data = documents.figures_document(
             vault, period, areas, generated_by=args.by, password=_pdf_password(args)
         )
-    _write_document(target, data)
+    _write_document(args, target, data)
     return 0
 
 
@@ -599,6 +609,7 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
         vault_args(p)
         p.add_argument("--password-file", metavar="FILE", help="protect the PDF (AES-256)")
         p.add_argument("--by", metavar="NAME", help="who made it (default: your user name)")
+        p.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     pdf = sub.add_parser("pdf", help="print a document as PDF", description="print a document")
     kinds = pdf.add_subparsers(dest="document", required=True, metavar="DOCUMENT")
@@ -606,7 +617,12 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
     p.set_defaults(handler=cmd_pdf_activity)
     document_args(p)
     p.add_argument("--id", required=True, metavar="ID", help="the activity's id")
-    p.add_argument("--out", required=True, metavar="FILE", help="- for standard output")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="a file in an existing folder, written readable by you alone (-: standard output)",
+    )
     p = kinds.add_parser("household", help="フェイスシート of a household")
     p.set_defaults(handler=cmd_pdf_household)
     document_args(p)
@@ -622,13 +638,23 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
         default=documents.SHARING_PURPOSE,
         help="the purpose of sharing (with --for-agency; default: %(default)s)",
     )
-    p.add_argument("--out", required=True, metavar="FILE", help="- for standard output")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="a file in an existing folder, written readable by you alone (-: standard output)",
+    )
     p = kinds.add_parser("day", help="業務日報 of a day")
     p.set_defaults(handler=cmd_pdf_day)
     document_args(p)
     p.add_argument("--date", required=True, type=_day, metavar="YYYY-MM-DD", help="the day")
     p.add_argument("--consultant", metavar="NAME", help="only what NAME recorded")
-    p.add_argument("--out", required=True, metavar="FILE", help="- for standard output")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="a file in an existing folder, written readable by you alone (-: standard output)",
+    )
 
     report = sub.add_parser(
         "report", help="the city's figures", description="the city's figures (DESIGN §3)"
@@ -643,7 +669,12 @@ def add_document_commands(sub: Any, vault_args: Callable[[argparse.ArgumentParse
             default="json",
             help="(default: %(default)s)",
         )
-        p.add_argument("--out", metavar="FILE", help="default: standard output")
+        p.add_argument(
+            "--out",
+            metavar="FILE",
+            help="a file in an existing folder, written readable by you alone (default, or -: "
+            "standard output)",
+        )
         p.add_argument(
             "--detail",
             action="store_true",

@@ -71,7 +71,9 @@ def test_pdf_activity(tmp_path, secret_file, records, capsys) -> None:
     assert "令和7年4月1日（火）10:00" in text and "自宅を訪問した。" in text
     assert "作成：田中さくら" in text
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    assert run(tmp_path, secret_file, "pdf", "activity", "--id", "no-such-id", "--out", out) == 1
+    missing = tmp_path / "no.pdf"
+    no_such = ("--id", "no-such-id", "--out", missing)
+    assert run(tmp_path, secret_file, "pdf", "activity", *no_such) == 1
     assert "no activity no-such-id" in capsys.readouterr().err
 
 
@@ -185,3 +187,49 @@ def test_export_and_report_to_dash_write_standard_output(
     assert capsysbinary.readouterr().out.startswith("\ufeff期間".encode())
     assert run(tmp_path, secret_file, "pdf", "day", "--date", "2025-04-01", "--out", "-") == 0
     assert capsysbinary.readouterr().out.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("pdf", "day", "--date", "2025-04-01"),
+        ("pdf", "activity", "--id", "{visit}"),
+        ("report", "annual", "--fiscal-year", "2025"),
+        ("report", "annual", "--fiscal-year", "2025", "--format", "csv"),
+        ("report", "annual", "--fiscal-year", "2025", "--format", "pdf"),
+    ],
+)
+def test_pdf_and_report_refuse_an_existing_file_unless_forced(
+    tmp_path, secret_file, records, capsys, monkeypatch, command
+) -> None:
+    """As export does: a file there is kept, and nothing is asked or built, unless --force."""
+    args = [word.format(**records) for word in command]
+    target = tmp_path / "kept.out"
+    target.write_text("kept\n", encoding="utf-8")
+    capsys.readouterr()
+    asked = lambda args: pytest.fail("asked for the passphrase of a command refused anyway")  # noqa: E731
+    monkeypatch.setattr("marugoto_desktop.cli.passphrase", asked)
+    assert run(tmp_path, secret_file, *args, "--out", target) == 1
+    assert capsys.readouterr().err == (
+        f"marugoto-desktop: error: {target} exists already: add --force to replace it, or name "
+        "another file\n"
+    )
+    assert target.read_text(encoding="utf-8") == "kept\n"
+    monkeypatch.undo()
+    assert run(tmp_path, secret_file, *args, "--out", target, "--force") == 0
+    assert target.read_bytes() != b"kept\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # personal data: its owner alone
+
+    typo = tmp_path / "Reprots" / "new.out"
+    assert run(tmp_path, secret_file, *args, "--out", typo) == 1
+    assert f"the folder {typo.parent} does not exist" in capsys.readouterr().err
+    assert not typo.parent.exists()
+
+
+def test_pdf_and_report_write_into_a_device_without_force(tmp_path, secret_file, records) -> None:
+    """/dev/null exists and is no regular file: it is written in place, as export does."""
+    assert run(tmp_path, secret_file, "pdf", "day", "--date", "2025-04-01", "--out",
+               os.devnull) == 0  # fmt: skip
+    assert run(tmp_path, secret_file, "report", "annual", "--fiscal-year", "2025", "--out",
+               os.devnull) == 0  # fmt: skip
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

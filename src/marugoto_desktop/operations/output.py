@@ -58,6 +58,20 @@ def write_binary(target: str | Path, write: Callable[[BinaryIO], T], *, replace:
         sys.stdout.buffer.flush()
         return result
     path = Path(target)
+    if check_target(path, replace=replace) == "direct":
+        with path.open("wb") as stream:
+            return write(stream)
+    return _replace(Path(os.path.realpath(path)), write)
+
+
+def check_target(target: str | Path, *, replace: bool = True) -> str:
+    """Refuse `target` as write_binary would (FileExists, FolderMissing, a folder), before
+    any work is done, so a command fails before it asks for a passphrase or builds a
+    document. Returns how it will be written: "stdout", "direct" (a pipe or device, written
+    in place) or "replace" (a regular file, new or replaced)."""
+    if is_stdout(target):
+        return "stdout"
+    path = Path(target)
     try:
         mode = path.stat().st_mode  # follows links: a link to a device is a device
     except FileNotFoundError:
@@ -65,14 +79,12 @@ def write_binary(target: str | Path, write: Callable[[BinaryIO], T], *, replace:
     if mode is not None and not stat.S_ISREG(mode):
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(f"{path} is a folder; name a file to write")
-        with path.open("wb") as stream:
-            return write(stream)
+        return "direct"
     if mode is not None and not replace:
         raise FileExists(path)
-    real = Path(os.path.realpath(path))
-    if not real.parent.is_dir():
+    if not Path(os.path.realpath(path)).parent.is_dir():
         raise FolderMissing(path.parent)
-    return _replace(real, write)
+    return "replace"
 
 
 def write_text(target: str | Path, write: Callable[[TextIO], T], *, replace: bool = True) -> T:
@@ -89,8 +101,8 @@ def write_text(target: str | Path, write: Callable[[TextIO], T], *, replace: boo
     return write_binary(target, as_text, replace=replace)
 
 
-def write_bytes(target: str | Path, data: bytes) -> None:
-    write_binary(target, lambda stream: stream.write(data))
+def write_bytes(target: str | Path, data: bytes, *, replace: bool = True) -> None:
+    write_binary(target, lambda stream: stream.write(data), replace=replace)
 
 
 def _replace(path: Path, write: Callable[[BinaryIO], T]) -> T:
