@@ -403,6 +403,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             f"again ({report.replayed} fields) so that nothing synced since is lost"
         )
     print(f"sent {report.pushed} changes, received {report.pulled}")
+    if report.retire_cancelled:
+        print("the office took back its request to retire this laptop: it stays as it is")
     for area, count in report.backfilled.items():
         print(f"new area {area}: received {count} changes")
     for area in report.removed_areas:

@@ -89,6 +89,7 @@ class SyncReport:
     held_back: int = 0  # changes of areas this user may no longer write
     restamped: int = 0  # unsent changes re-stamped after the laptop's clock ran ahead
     replayed: int = 0  # fields sent again because the server was restored from a backup
+    retire_cancelled: bool = False  # asked to retire, the office took it back during this sync
 
 
 @dataclass(frozen=True)
@@ -241,9 +242,14 @@ class SyncClient:
         result: dict[str, Any] = self._call("GET", "/v1/status", params=params)
         return result
 
-    def retire(self) -> None:
-        """Give up this device's token: from now on it opens nothing."""
-        self._call("POST", "/v1/retire")
+    def retire(self, *, as_asked: bool = False) -> None:
+        """Give up this device's token: from now on it opens nothing. `as_asked`: because
+        the office asked; if it took the request back meanwhile, SyncError retire_cancelled
+        and the token stays valid."""
+        if as_asked:
+            self._call("POST", "/v1/retire", json={"as_asked": True})
+        else:
+            self._call("POST", "/v1/retire")
 
     def push(self, changes: Sequence[Any]) -> dict[str, Any]:
         result: dict[str, Any] = self._call(
@@ -390,7 +396,15 @@ class SyncClient:
         until the office grants the area again or revokes the device."""
         if report.held_back:
             raise SyncError("retire_blocked", unsent=report.held_back, pushed=report.pushed)
-        self.retire()
+        try:
+            self.retire(as_asked=True)
+        except SyncError as exc:
+            if exc.code != "retire_cancelled":
+                raise
+            # The office took its request back while this sync ran: nothing is erased, and
+            # the sync goes on as any other.
+            report.retire_cancelled = True
+            return
         replica.wipe()
         raise DeviceRetired("device_retired", pushed=report.pushed)
 

@@ -215,6 +215,40 @@ def test_a_retiring_laptop_that_cannot_send_everything_erases_nothing(
     assert not ken.is_open
 
 
+def test_a_request_to_retire_taken_back_erases_nothing_even_during_the_sync(
+    tmp_path: Path, office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ken = laptop(tmp_path, "ken", office)
+    household = ken.new_record("household", "mure", name="残る家", status="active")
+    device_id = syncing.server_settings(ken)["device_id"]
+
+    # Taken back before the laptop syncs: it never hears of it.
+    assert office.admin("device", "retire", device_id, "--yes") == 0
+    assert office.admin("device", "retire", "--cancel", device_id) == 0
+    report = syncing.sync(ken)
+    assert (report.pushed, report.retire_cancelled) == (2, False)
+    assert ken.is_open and ken.get(household.id) is not None
+
+    # Taken back while the laptop syncs: it read "retiring" and sends its work, and by the
+    # time it asks to retire the request is gone, so it keeps its vault and its token.
+    ken.put(ken.get(household.id).with_fields(note="まだ使うパソコン"))
+    assert office.admin("device", "retire", device_id, "--yes") == 0
+
+    def office_takes_it_back(stage: str, done: int, total: int | None) -> None:
+        if stage == "push" and done == 0:
+            assert office.admin("device", "retire", "--cancel", device_id) == 0
+
+    report = syncing.sync(ken, office_takes_it_back)
+    assert (report.pushed, report.retire_cancelled) == (1, True)
+    assert ken.is_open and ken.get(household.id).fields["note"] == "まだ使うパソコン"
+    assert syncing.sync(ken).pushed == 0  # its token still works
+    capsys.readouterr()
+    assert office.admin("device", "list", "--json") == 0
+    [listed] = [d for d in json.loads(capsys.readouterr().out) if d["id"] == device_id]
+    assert listed["status"] == "active"
+    ken.close()
+
+
 def test_the_client_refuses_an_unknown_certificate(tmp_path: Path, office: Office) -> None:
     vault = Vault.create(tmp_path / "v", PASSPHRASE, kdf=KdfParams())
     with pytest.raises(SyncError) as untrusted:

@@ -34,6 +34,7 @@ from .models import (
     Id,
     PushRequest,
     PushResponse,
+    RetireRequest,
     RetireResponse,
     StatusResponse,
 )
@@ -129,6 +130,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         400: "Malformed request (bad_request, too_many_changes, clock_skew)",
         401: "Unknown, missing, revoked or retired device token (unauthorized, device_revoked, "
         "device_retired), or wrong password (bad_credentials)",
+        409: "The office took back its request to retire this device (retire_cancelled)",
         403: "Area not granted to the user, or a record, parent or conflict named that is not "
         "the user's to write (area_forbidden)",
         413: "Request body too large (payload_too_large)",
@@ -235,13 +237,25 @@ def status(
     )
 
 
-@router.post("/retire", responses=_errors(401))
-def retire(request: Request, device: Annotated[DeviceIdentity, Depends(_device)]) -> RetireResponse:
+@router.post("/retire", responses=_errors(401, 409))
+def retire(
+    request: Request,
+    device: Annotated[DeviceIdentity, Depends(_device)],
+    body: RetireRequest | None = None,
+) -> RetireResponse:
     """The device gives up its token: after its last sync when the office retired it (it
     sent everything first), or when its vault enrolled again as a new device (`enroll
-    --replace`). From then on the token opens nothing (`device_retired`)."""
+    --replace`). From then on the token opens nothing (`device_retired`). One retiring as
+    asked (`as_asked`) whose request the office took back meanwhile is not retired (409
+    `retire_cancelled`): it goes on as an active device."""
     server = _server(request)
-    server.storage.retire_device(device.device_id, server.now())
+    as_asked = body is not None and body.as_asked
+    if not server.storage.retire_device(device.device_id, server.now(), as_asked=as_asked):
+        raise ApiError(
+            409,
+            "retire_cancelled",
+            "The office took back its request to retire this device; it stays active.",
+        )
     return RetireResponse(device_id=device.device_id)
 
 

@@ -383,6 +383,8 @@ def _device_revoke(args: argparse.Namespace) -> int:
 
 
 def _device_retire(args: argparse.Namespace) -> int:
+    if args.cancel:
+        return _device_retire_cancel(args)
     with _open(args) as storage:
         device = storage.device(args.id)
         if _device_ended(device):
@@ -396,6 +398,27 @@ def _device_retire(args: argparse.Namespace) -> int:
         _confirm("Retire it?", args.yes)
         device = storage.request_retirement(device.id, datetime.now(UTC))
     print(f"Device {device.id} retires at its next sync.")
+    return 0
+
+
+def _device_retire_cancel(args: argparse.Namespace) -> int:
+    """Take back a request to retire: nothing is lost by it, so nobody is asked."""
+    with _open(args) as storage:
+        device = storage.device(args.id)
+        if device.status in ("revoked", "retired"):
+            raise CliError(
+                f"device {device.id} ({device.name}, user {device.user}) is "
+                f"{_device_status(device)}: that cannot be undone (to use the laptop again, "
+                "create a new vault on it and enroll it)"
+            )
+        device, cancelled = storage.cancel_retirement(device.id)
+    if cancelled:
+        print(
+            f"Device {device.id} ({device.name}, user {device.user}) stays active: the "
+            "request to retire it is taken back, and at its next sync it syncs as before."
+        )
+    else:
+        print(f"Device {device.id} ({device.name}, user {device.user}) was not asked to retire.")
     return 0
 
 
@@ -600,6 +623,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     retire.add_argument("id", metavar="ID", help="the device's id, or a unique start of it")
     retire.add_argument("--yes", action="store_true", help="do not ask (default: ask)")
+    retire.add_argument(
+        "--cancel",
+        action="store_true",
+        help="take the request back, before the laptop's next sync: it stays active",
+    )
     _database_option(retire)
 
     backup = _command(

@@ -79,6 +79,16 @@ class StatusResponse(BaseModel):
     )
 
 
+class RetireRequest(_Strict):
+    as_asked: bool = Field(
+        default=False,
+        description="The device retires because the office asked it to (status said "
+        "retiring): if the office has taken the request back meanwhile, the device is not "
+        "retired and the answer is 409 retire_cancelled. Without it (enroll --replace) the "
+        "device retires in any case",
+    )
+
+
 class RetireResponse(BaseModel):
     device_id: str = Field(description="The device whose token now opens nothing")
 

@@ -461,3 +461,44 @@ def test_serve_trusts_forwarded_headers_only_from_the_proxies_it_is_given(
     ]
     status, _out, err = run(capsys, *serve, "--trusted-proxy", "*")
     assert status == 1 and "not an IP address or network" in err
+
+
+def test_device_retire_cancel_takes_the_request_back(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.add_user("aiko", ["mure"])
+    laptop, other = api.enroll("aiko"), api.enroll("aiko")
+    db = ["--database", api.database_url]
+    assert run(capsys, "device", "retire", laptop.device_id, "--yes", *db)[0] == 0
+    assert laptop.get("/v1/status").json()["retiring"] is True
+
+    # Taking it back loses nothing, so nobody is asked.
+    status, out, err = run(capsys, "device", "retire", "--cancel", laptop.device_id[:8], *db)
+    assert (status, err) == (0, "")
+    assert out == (
+        f"Device {laptop.device_id} (laptop, user aiko) stays active: the request to retire it "
+        "is taken back, and at its next sync it syncs as before.\n"
+    )
+    assert laptop.get("/v1/status").json()["retiring"] is False
+    listed = {d["id"]: d for d in json.loads(run(capsys, "device", "list", "--json", *db)[1])}
+    assert (
+        listed[laptop.device_id]["status"],
+        listed[laptop.device_id]["retire_requested_at"],
+    ) == (
+        "active",
+        None,
+    )
+    status, out, _err = run(capsys, "device", "retire", "--cancel", laptop.device_id, *db)
+    assert (status, out) == (
+        0,
+        f"Device {laptop.device_id} (laptop, user aiko) was not asked to retire.\n",
+    )
+
+    # Once it has retired (or was revoked), there is nothing to take back.
+    assert run(capsys, "device", "revoke", other.device_id, "--yes", *db)[0] == 0
+    status, _out, err = run(capsys, "device", "retire", "--cancel", other.device_id, *db)
+    assert status == 1
+    assert err.startswith(
+        f"marugoto-sync: device {other.device_id} (laptop, user aiko) is revoked "
+    )
+    assert "cannot be undone" in err

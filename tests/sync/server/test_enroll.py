@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from marugoto_sync.server import passwords
-from marugoto_sync.server.storage import Storage
+from marugoto_sync.server.storage import DeviceEnded, Storage
 from marugoto_sync.server.tables import devices
 from marugoto_sync.server.throttle import PER_ADDRESS, PER_USER
 
@@ -234,3 +234,30 @@ def test_two_servers_counting_attempts_at_once_let_no_more_through_than_allowed(
         assert let_through(per_address) == PER_ADDRESS.free_failures
     finally:
         other.close()
+
+
+def test_a_request_to_retire_taken_back_leaves_the_device_active(api: Api) -> None:
+    api.add_user("aiko", ["mure"])
+    laptop = api.enroll("aiko")
+    api.storage.request_retirement(laptop.device_id, datetime.now(UTC))
+    assert laptop.get("/v1/status").json()["retiring"] is True
+    device, cancelled = api.storage.cancel_retirement(laptop.device_id[:8])
+    assert (device.status, cancelled) == ("active", True)
+    assert laptop.get("/v1/status").json()["retiring"] is False
+    # The laptop had read "retiring" before the office took it back: its retirement as asked
+    # is refused, and its token still works.
+    assert_error(laptop.post("/v1/retire", {"as_asked": True}), 409, "retire_cancelled")
+    assert laptop.get("/v1/status").status_code == 200
+    assert api.storage.device(laptop.device_id).status == "active"
+    assert api.storage.cancel_retirement(laptop.device_id) == (device, False)  # nothing asked
+
+    # Asked again, it retires as asked; then there is nothing left to take back.
+    api.storage.request_retirement(laptop.device_id, datetime.now(UTC))
+    assert laptop.post("/v1/retire", {"as_asked": True}).json() == {"device_id": laptop.device_id}
+    with pytest.raises(DeviceEnded):
+        api.storage.cancel_retirement(laptop.device_id)
+    assert api.storage.device(laptop.device_id).status == "retired"
+
+    # A vault enrolled again retires its old device without any request (enroll --replace).
+    replaced = api.enroll("aiko")
+    assert replaced.post("/v1/retire", None).json() == {"device_id": replaced.device_id}

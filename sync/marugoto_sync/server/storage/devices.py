@@ -3,7 +3,10 @@
 A device ends in one of two ways. Revoked: a lost or stolen laptop; its next contact is
 refused and it erases its vault with whatever it had not sent. Retired: it gave up its token
 itself, after sending everything when the office asked (`device retire`), or when its vault
-enrolled again (`enroll --replace`) and the new device took over its unsent work.
+enrolled again (`enroll --replace`) and the new device took over its unsent work. The
+office's request to retire can be taken back until the device has retired (`device retire
+--cancel`); a device retiring as asked retires only while the request stands, so the two
+never cross.
 """
 
 from __future__ import annotations
@@ -173,14 +176,44 @@ class Devices(StoreBase):
             )
             return self._device_info(self._device_row(conn, info.id))
 
-    def retire_device(self, device_id: str, at: datetime) -> None:
-        """The device gives up its token (its own request): from now on it opens nothing."""
+    def cancel_retirement(self, device_id: str) -> tuple[DeviceInfo, bool]:
+        """Take back the request to retire a device (id or a unique start of it): it stays
+        active. Refused (DeviceEnded) for one revoked or retired already. Returns the device
+        and whether there was a request to take back."""
         with self._write() as conn:
-            conn.execute(
+            info = self._device_info(self._device_row(conn, device_id))
+            # One statement, conditional: a device retiring at this moment either retired
+            # first (refused below) or finds the request gone (retire_device refuses).
+            cancelled = conn.execute(
                 update(devices)
-                .where(devices.c.id == device_id, devices.c.retired_at.is_(None))
-                .values(retired_at=at)
-            )
+                .where(
+                    devices.c.id == info.id,
+                    devices.c.retire_requested_at.is_not(None),
+                    devices.c.retired_at.is_(None),
+                    devices.c.revoked_at.is_(None),
+                )
+                .values(retire_requested_at=None)
+            ).rowcount
+            after = self._device_info(self._device_row(conn, info.id))
+            if not cancelled and after.status in ("revoked", "retired"):
+                raise DeviceEnded(f"Device {after.id} ({after.name}) is {after.status} already.")
+            return after, bool(cancelled)
+
+    def retire_device(self, device_id: str, at: datetime, *, as_asked: bool = False) -> bool:
+        """The device gives up its token (its own request): from now on it opens nothing.
+        `as_asked`: it retires because the office asked, so only while that request stands;
+        False if it was taken back (the device stays active)."""
+        condition = [devices.c.id == device_id, devices.c.retired_at.is_(None)]
+        if as_asked:
+            condition.append(devices.c.retire_requested_at.is_not(None))
+        with self._write() as conn:
+            if conn.execute(update(devices).where(*condition).values(retired_at=at)).rowcount:
+                return True
+            # Retired already (a repeated request whose answer was lost): that stands.
+            retired = conn.execute(
+                select(devices.c.retired_at).where(devices.c.id == device_id)
+            ).scalar()
+            return retired is not None
 
     def _device_row(self, conn: Connection, device_id: str) -> Sequence[Any]:
         row = conn.execute(self._device_query().where(devices.c.id == device_id)).first()
