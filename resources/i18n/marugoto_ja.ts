@@ -2153,7 +2153,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="146"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="455"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="461"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
@@ -2213,146 +2213,151 @@
         <translation>このパソコン</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="248"/>
         <source>Another laptop (device %1)</source>
         <translation>別のパソコン（端末 %1）</translation>
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="243"/>
+        <source>%1 (device %2)</source>
+        <translation>%1 さん（端末 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="249"/>
         <source>Written by %1 at %2</source>
         <translation>%1が %2 に記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="251"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="257"/>
         <source>the household is deleted</source>
         <translation>世帯は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="253"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="259"/>
         <source>the household is kept</source>
         <translation>世帯は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="257"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="263"/>
         <source>the record is deleted</source>
         <translation>記録は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="259"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="265"/>
         <source>the record is kept</source>
         <translation>記録は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="267"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="273"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="297"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="303"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="299"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="305"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="301"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="307"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="318"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="304"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="313"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="310"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="319"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="306"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="308"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="314"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="311"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="317"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="314"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="320"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="317"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="323"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="322"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="328"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="325"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="331"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="342"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="348"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="344"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="350"/>
         <source>The value that won</source>
         <translation>同期で残った値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="559"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="566"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="565"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="572"/>
         <source>The record deleted</source>
         <translation>記録を削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="561"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="564"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="567"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="570"/>
         <source>The record kept</source>
         <translation>記録を残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="571"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="577"/>
         <source>(the left one)</source>
         <translation>（左の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="572"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="578"/>
         <source>(the right one)</source>
         <translation>（右の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="573"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="579"/>
         <source>(a value written since)</source>
         <translation>（その後に書かれた値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="576"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="582"/>
         <source>Now in the records: %1 %2</source>
         <translation>いま記録にある値：%1%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="590"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="596"/>
         <source>Settled.</source>
         <translation>解決済みです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="348"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="354"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
@@ -2382,104 +2387,104 @@
         <translation>接続時に使ったCA証明書のファイル %1 が見つかりません。設定で事務所のCA証明書を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="362"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="368"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="364"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="370"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="367"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="373"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="368"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="374"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="369"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="375"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="400"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="406"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="403"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="409"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="412"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="414"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="418"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="420"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="418"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="424"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="449"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="455"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="461"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="467"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="489"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="495"/>
         <source>Settled — %1 → %2</source>
         <translation>解決済み — %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="528"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="542"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="548"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="554"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="560"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="556"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="562"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="627"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="633"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="640"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="646"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="649"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="655"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="661"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="671"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="667"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="677"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
@@ -2530,7 +2535,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="183"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="693"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="699"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>

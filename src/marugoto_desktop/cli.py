@@ -31,7 +31,16 @@ from marugoto_sync.merge import PARENT_DELETED
 from . import __version__
 from .domain.validation import RecordInvalid
 from .domain.vocabularies import AREAS, CITY_PSEUDO_AREA, CONSENT_PURPOSES
-from .operations import backups, demo, documents, exchange, output, records, vaults
+from .operations import (
+    backups,
+    conflict_review,
+    demo,
+    documents,
+    exchange,
+    output,
+    records,
+    vaults,
+)
 from .operations import figures as figure_ops
 from .operations import sync as syncing
 from .reports.consent_scope import ConsentRefused
@@ -428,6 +437,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         rows = syncing.conflict_rows(vault, include_resolved=args.all)
         problems = [] if args.json else syncing.records_to_correct(vault)
+        by = conflict_review.authors_of(vault, rows)
     if args.json:
         listed = [
             {
@@ -439,6 +449,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                 "field_label": row.field_label,
                 "kind": row.kind,
                 **dict(zip(("kept", "other"), conflict_sides(row), strict=True)),
+                "kept_by": author_json(by[row.conflict_id][0]),
+                "other_by": author_json(by[row.conflict_id][1]),
                 "status": row.status,
             }
             for row in rows
@@ -449,10 +461,11 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         print("no open conflicts")
     for row in rows:
         kept, other = conflict_sides(row)
+        kept_by, other_by = (describe_author(a) for a in by[row.conflict_id])
         print(
             f"{row.conflict_id}  {row.record_type} {row.record_label or row.record_id}  "
             f"{row.field_label} ({row.field}), {row.kind}, {row.status}\n"
-            f"    kept:  {kept}\n    other: {other}"
+            f"    kept:  {kept}  ({kept_by})\n    other: {other}  ({other_by})"
         )
     if problems:
         print(
@@ -765,6 +778,28 @@ def describe_read_only(exc: VaultReadOnly) -> str:
         f"media, or a folder you may not write). Commands that only read work ({READ_COMMANDS}); "
         "to change it, copy the folder to a writable disk"
     )
+
+
+def describe_author(author: conflict_review.Author) -> str:
+    """Who wrote a side of a conflict and when, in this computer's time: 「ken on
+    ken@MURE-PC-02 #1a2b3c4d, 2025-06-01 14:30」."""
+    when = author.at.strftime("%Y-%m-%d %H:%M")
+    if author.this_laptop:
+        who = f"{author.user} on this laptop" if author.user else "this laptop"
+    elif author.user:
+        who = f"{author.user} on {author.device}"
+    else:
+        who = f"another laptop (device {author.device})"
+    return f"{who}, {when}"
+
+
+def author_json(author: conflict_review.Author) -> dict[str, Any]:
+    return {
+        "user": author.user,
+        "device": None if author.this_laptop else author.device,
+        "this_laptop": author.this_laptop,
+        "at": author.at.isoformat(timespec="seconds"),
+    }
 
 
 def describe_value(value: Any) -> str:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 import truststore
 
+from .authors import Authors, read_authors
 from .changes import MAX_CHANGES_PER_PUSH, ChangeInvalid
 from .log_page import LogPage, read_page
 from .record_types import SHARED_TYPES
@@ -100,6 +101,7 @@ class _Fetched:
     next: int
     has_more: bool
     areas: list[str]
+    authors: Authors  # who wrote the page's changes, by site
 
 
 def ssl_context(ca_file: Path | str | None = None, ca_pem: str | None = None) -> ssl.SSLContext:
@@ -459,15 +461,18 @@ class SyncClient:
                 page = read_page(answer.get("log"))
                 next_cursor = int(answer["next"])
                 areas = [str(a) for a in answer["areas"]]
+                authors = read_authors(answer.get("authors"))
             except (ChangeInvalid, KeyError, TypeError, ValueError) as exc:
                 raise SyncError("bad_answer", error=str(exc)) from exc
-            return _Fetched(page, next_cursor, bool(answer.get("has_more")), areas)
+            return _Fetched(page, next_cursor, bool(answer.get("has_more")), areas, authors)
 
         def apply(fetched: _Fetched, after: int) -> None:
             nonlocal pulled
             page, next_cursor = fetched.page, fetched.next
             if areas_changed is not None:
                 page = page.without_areas(areas_changed(fetched.areas))
+            if fetched.authors:
+                replica.remember_authors(fetched.authors)
             if len(page) or next_cursor != after:
                 replica.apply_page(page, next_cursor, cursor_name)
             # Received: the changes others made. This device's own come back too (they are

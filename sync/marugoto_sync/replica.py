@@ -5,7 +5,7 @@ Defined here, in the pure core, so the client knows nothing of households or of 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from .changes import Change
@@ -29,6 +29,11 @@ class Replica(Protocol):
         ...
 
     def cursor(self, cursor_name: str = "main") -> int: ...
+
+    def remember_authors(self, authors: Mapping[str, Mapping[str, str]]) -> None:
+        """Keep who wrote the changes of sites (site -> {"user", "device"}), as a pull
+        answer names them, for the conflicts to say so."""
+        ...
 
     def last_seen(self) -> tuple[int, str] | None:
         """The last log entry pulled on the main cursor: (seq, change id), or None."""

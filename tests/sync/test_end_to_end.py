@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -24,9 +25,12 @@ import pytest
 
 from marugoto_desktop import __version__
 from marugoto_desktop.cli import describe_sync_error
+from marugoto_desktop.cli import main as desktop
+from marugoto_desktop.operations import conflict_review
 from marugoto_desktop.operations import sync as syncing
 from marugoto_desktop.operations.exchange import export_lines_to
 from marugoto_desktop.vault import KdfParams, Vault
+from marugoto_desktop.vault.replica import VaultReplica
 from marugoto_desktop.vault.store import DB_FILE
 from marugoto_sync.client import (
     Cancelled,
@@ -36,7 +40,7 @@ from marugoto_sync.client import (
     SyncError,
     ssl_context,
 )
-from marugoto_sync.hlc import wall_millis
+from marugoto_sync.hlc import millis_of, wall_millis
 from marugoto_sync.server.cli import main as sync_admin
 from marugoto_sync.trust import certificates_in
 
@@ -145,6 +149,50 @@ def test_two_consultants_conflict_resolve_and_converge(tmp_path: Path, office: O
         assert vault.get(household.id).fields["status"] == "watching"
     assert export(ken) == export(aiko)
     aiko.close()
+    ken.close()
+
+
+def test_a_conflict_names_the_person_and_the_laptop_on_each_side(
+    tmp_path: Path, office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aiko, ken = laptop(tmp_path, "aiko", office), laptop(tmp_path, "ken", office)
+    household = aiko.new_record("household", "mure", name="牟礼家", status="active")
+    syncing.sync(aiko)
+    syncing.sync(ken)
+    aiko.put(aiko.get(household.id).with_fields(status="watching"))
+    ken._clock._now = lambda: wall_millis() + 5_000
+    ken.put(ken.get(household.id).with_fields(status="closed"))
+    syncing.sync(ken)
+    syncing.sync(aiko)
+
+    ken_device = syncing.default_device_name(ken, "ken")  # ken@COMPUTER #VAULT-ID
+    [row] = syncing.conflict_rows(aiko)
+    [(kept_by, other_by)] = conflict_review.authors_of(aiko, [row]).values()
+    assert (kept_by.this_laptop, kept_by.user, kept_by.device) == (False, "ken", ken_device)
+    assert (other_by.this_laptop, other_by.user) == (True, "aiko")
+    # Kept sealed in the vault, like the other settings.
+    assert VaultReplica(aiko).authors()[ken.site] == {"user": "ken", "device": ken_device}
+    aiko.close()
+    assert ken_device.encode() not in (tmp_path / "aiko" / DB_FILE).read_bytes()
+
+    secret = tmp_path / "passphrase.txt"
+    secret.write_text(PASSPHRASE, encoding="utf-8")
+    vault_args = ["--vault", str(tmp_path / "aiko"), "--passphrase-file", str(secret)]
+    capsys.readouterr()
+    assert desktop(["conflicts", *vault_args]) == 0
+    listed = capsys.readouterr().out
+    at = datetime.fromtimestamp(millis_of(row.kept_hlc) / 1000).strftime("%Y-%m-%d %H:%M")
+    assert f"    kept:  closed  (ken on {ken_device}, {at})\n" in listed
+    assert "    other: watching  (aiko on this laptop, " in listed
+    assert desktop(["conflicts", "--json", *vault_args]) == 0
+    [as_json] = json.loads(capsys.readouterr().out)
+    assert as_json["kept_by"]["user"] == "ken" and as_json["kept_by"]["device"] == ken_device
+    assert as_json["other_by"] == {
+        "user": "aiko",
+        "device": None,
+        "this_laptop": True,
+        "at": as_json["other_by"]["at"],
+    }
     ken.close()
 
 

@@ -51,12 +51,13 @@ def test_a_conflict_from_two_laptops_is_settled_on_the_sync_screen(
     # Both values side by side, as the form shows them, with where each was made.
     assert page.kept_value.text() == "終結"
     assert page.other_value.text() == "見守り"
-    # Who wrote each, as far as Aiko's laptop knows (her own user; Ken's laptop by its
-    # site), and when, in this computer's time.
+    # Who wrote each (her own user; Ken and his laptop as the server named them), and when,
+    # in this computer's time.
     row = syncing.conflict_rows(aiko)[0]
     ken_at = datetime.fromtimestamp(millis_of(row.kept_hlc) / 1000).strftime("%Y-%m-%d %H:%M")
     aiko_at = datetime.fromtimestamp(millis_of(row.other_hlc) / 1000).strftime("%Y-%m-%d %H:%M")
-    assert page.kept_who.text() == f"別のパソコン（端末 {ken.site[:8]}）が {ken_at} に記録"
+    ken_device = syncing.default_device_name(ken, "ken")  # ken@COMPUTER #VAULT-ID
+    assert page.kept_who.text() == f"ken さん（端末 {ken_device}）が {ken_at} に記録"
     assert page.other_who.text() == f"aiko さん（このパソコン）が {aiko_at} に記録"
     assert page.now_label.text() == "いま記録にある値：終結（左の値）"
 

@@ -1,12 +1,15 @@
 """Conflicts as a person reviews them on 同期: who wrote each side and when, and what holds now.
 
 A change carries only the replica (`site`) that made it and its clock: this laptop knows its
-own site and the user it is enrolled as, but not which user or device another site belongs
-to (the server does not send that), so another laptop's edit is named by its site.
+own site and the user it is enrolled as; another site's user and device are those the
+server named when it sent that site's changes (VaultReplica.authors). A site it never named
+(a vault not synced since the server began to, or a write sent again after a restore) is
+named by the start of its id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +18,7 @@ from marugoto_sync.hlc import millis_of
 from marugoto_sync.merge import PARENT_DELETED
 
 from ..vault import Vault
+from ..vault.replica import VaultReplica
 from .sync import DELETION_KINDS, ConflictRow, conflict_rows, enrolled_settings
 from .visits import signed_in_consultant
 
@@ -26,14 +30,16 @@ class Author:
     """Who wrote one side of a conflict, as far as this laptop knows, and when."""
 
     this_laptop: bool
-    user: str | None  # known for this laptop's own edits: the enrolled user (or recorder)
-    site: str  # the replica that wrote it: all that names another laptop
+    # This laptop's: the enrolled user (or recorder); another's: as the server named it.
+    user: str | None
+    site: str  # the replica that wrote it
     at: datetime  # in this computer's time zone
+    device_name: str | None = None  # another laptop's, as the server named it
 
     @property
     def device(self) -> str:
-        """A short name for the other laptop: the start of its site id."""
-        return self.site[:8]
+        """The other laptop's name, or, unknown, the start of its site id."""
+        return self.device_name or self.site[:8]
 
 
 @dataclass(frozen=True)
@@ -52,16 +58,37 @@ class ConflictReview:
         return self.row.status != "open"
 
 
-def author(vault: Vault, site: str, hlc: int) -> Author:
+def author(
+    vault: Vault, site: str, hlc: int, authors: Mapping[str, Mapping[str, str]] | None = None
+) -> Author:
+    """Who wrote a side: `authors` are the other sites' (VaultReplica.authors; read if not
+    given)."""
     at = datetime.fromtimestamp(millis_of(hlc) / 1000).astimezone()
     if site != vault.site:
-        return Author(False, None, site, at)
+        named = (VaultReplica(vault).authors() if authors is None else authors).get(site, {})
+        return Author(False, named.get("user"), site, at, named.get("device"))
     settings = enrolled_settings(vault) or {}
     user = settings.get("user") or signed_in_consultant(vault)
     return Author(True, str(user) if user else None, site, at)
 
 
-def review(vault: Vault, row: ConflictRow) -> ConflictReview:
+def authors_of(vault: Vault, rows: Sequence[ConflictRow]) -> dict[str, tuple[Author, Author]]:
+    """Who wrote each side (kept, other) of these conflicts, by conflict id."""
+    authors = VaultReplica(vault).authors()
+    return {
+        row.conflict_id: (
+            author(vault, row.kept_site, row.kept_hlc, authors),
+            author(vault, row.other_site, row.other_hlc, authors),
+        )
+        for row in rows
+    }
+
+
+def review(
+    vault: Vault, row: ConflictRow, authors: Mapping[str, Mapping[str, str]] | None = None
+) -> ConflictReview:
+    if authors is None:
+        authors = VaultReplica(vault).authors()
     record = vault.get(row.record_id, include_deleted=True)
     deleted_now = bool(record is None or record.deleted)
     value_now: Any = None
@@ -82,8 +109,8 @@ def review(vault: Vault, row: ConflictRow) -> ConflictReview:
             holds = "new"
     return ConflictReview(
         row,
-        author(vault, row.kept_site, row.kept_hlc),
-        author(vault, row.other_site, row.other_hlc),
+        author(vault, row.kept_site, row.kept_hlc, authors),
+        author(vault, row.other_site, row.other_hlc, authors),
         value_now,
         deleted_now,
         holds,
@@ -96,4 +123,5 @@ def conflicts_to_review(vault: Vault, *, settled: int = SETTLED_SHOWN) -> list[C
     open_rows = [r for r in rows if r.status == "open"]
     done = [r for r in rows if r.status != "open"]
     done.sort(key=lambda r: max(r.kept_hlc, r.other_hlc), reverse=True)
-    return [review(vault, r) for r in (*open_rows, *done[:settled])]
+    authors = VaultReplica(vault).authors()
+    return [review(vault, r, authors) for r in (*open_rows, *done[:settled])]

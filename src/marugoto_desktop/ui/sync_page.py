@@ -238,6 +238,12 @@ def author_text(author: Author) -> str:
         who = translate("SyncPage", "%1 (this laptop)").replace("%1", author.user)
     elif author.this_laptop:
         who = translate("SyncPage", "This laptop")
+    elif author.user:  # named by the server
+        who = (
+            translate("SyncPage", "%1 (device %2)")
+            .replace("%1", author.user)
+            .replace("%2", author.device)
+        )
     else:
         who = translate("SyncPage", "Another laptop (device %1)").replace("%1", author.device)
     return translate("SyncPage", "Written by %1 at %2").replace("%1", who).replace("%2", when)

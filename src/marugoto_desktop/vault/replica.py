@@ -8,7 +8,7 @@ rest of the vault: conflict values and the device token are ciphertext; cursors 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,9 @@ from .rows import Stored
 from .store import Vault
 from .sync_state import Meta
 from .transaction import Tables
+
+# The setting that names the authors of other sites' changes (remember_authors).
+AUTHORS_KEY = "sync.authors"
 
 
 class ConflictNotFound(VaultError):
@@ -86,6 +89,23 @@ class VaultReplica:
 
     def set_directory_synced(self) -> None:
         self.set_setting("directory_synced", True)
+
+    def remember_authors(self, authors: Mapping[str, Mapping[str, str]]) -> None:
+        """Keep who wrote other sites' changes (site -> {"user", "device"}), sealed like the
+        other settings; written only when a pull names someone new (or renamed)."""
+        with self.vault.reading() as tables:
+            known = tables.settings.get(AUTHORS_KEY) or {}
+        named = {site: dict(author) for site, author in authors.items()}
+        if {**known, **named} != known:
+            with self.vault.transaction() as tx:
+                # Read again inside the write: another thread may have added some meanwhile.
+                current = tx.settings.get(AUTHORS_KEY) or {}
+                tx.settings.put(AUTHORS_KEY, {**current, **named})
+
+    def authors(self) -> dict[str, dict[str, str]]:
+        """Who wrote other sites' changes, as pulls named them: site -> {"user", "device"}."""
+        found = self.get_setting(AUTHORS_KEY)
+        return dict(found) if isinstance(found, dict) else {}
 
     # -- applying pulled pages -------------------------------------------------------------
 

@@ -293,13 +293,16 @@ def changes(
         raise ApiError(403, "area_forbidden", f"Area {area} is not granted to this user.")
     if area is not None and directory:
         raise ApiError(400, "bad_request", "A pull backfills an area or the directory, not both.")
-    page = _server(request).storage.changes_page(
+    storage = _server(request).storage
+    page = storage.changes_page(
         device.areas, after, limit, area=area, until=until, directory=directory
     )
+    authors = storage.authors(page.rows)  # who wrote them (storage/authors.py)
     # Assembled here rather than by a JSON encoder: the log's values are stored as JSON text.
     body = (
         f'{{"log":{page.log_json()},"next":{page.next},'
-        f'"has_more":{"true" if page.has_more else "false"},"areas":{to_json(list(device.areas))}}}'
+        f'"has_more":{"true" if page.has_more else "false"},"areas":{to_json(list(device.areas))},'
+        f'"authors":{to_json(authors)}}}'
     )
     return _json_maybe_gzipped(request, body.encode())
 

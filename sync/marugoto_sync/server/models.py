@@ -176,8 +176,20 @@ class LogColumns(BaseModel):
     resolves: list[Id | None] = Field(description="The conflict a change settles, or null")
 
 
+class Author(BaseModel):
+    """Who wrote a site's changes: the account and the device that sent them."""
+
+    user: str = Field(description="The user's login name")
+    device: str = Field(description="The device's name, as device list shows it")
+
+
 class ChangesPage(BaseModel):
     log: LogColumns
     next: Seq = Field(description="The cursor to send as `after` next time")
     has_more: bool
     areas: list[AreaCode] = Field(description="The areas granted to the user now")
+    authors: dict[Site, Author] = Field(
+        default_factory=dict,
+        description="Who wrote the page's entries and the sides of its conflicts, by site "
+        "(a site whose author cannot be told is left out)",
+    )

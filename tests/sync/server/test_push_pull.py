@@ -92,7 +92,13 @@ def test_pages_follow_the_cursor_and_the_last_page_moves_it_to_the_head(api: Api
 
     empty = ken.get("/v1/changes", after=after).json()
     no_entries = {name: [] for name in LOG_COLUMNS}
-    assert empty == {"log": no_entries, "next": after, "has_more": False, "areas": ["mure"]}
+    assert empty == {
+        "log": no_entries,
+        "next": after,
+        "has_more": False,
+        "areas": ["mure"],
+        "authors": {},
+    }
 
 
 def test_an_empty_push_is_fine(api: Api) -> None:

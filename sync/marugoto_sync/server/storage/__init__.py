@@ -1,6 +1,6 @@
 """All SQL of the sync server, one module per concept: users and logins (accounts), devices,
-pushes and the merge state (push), pulls (pull), restores from a backup (restores), and what
-PostgreSQL does its own way (postgresql).
+pushes and the merge state (push), pulls (pull), who wrote a pulled page (authors), restores
+from a backup (restores), and what PostgreSQL does its own way (postgresql).
 
 Every method is one transaction. Writes on SQLite begin IMMEDIATE (the write lock is taken at
 BEGIN, so two writers queue instead of failing); pushes on PostgreSQL begin with a
@@ -10,6 +10,7 @@ transaction-scoped advisory lock, so log sequence numbers are handed out in comm
 from __future__ import annotations
 
 from .accounts import Accounts, LoginCandidate, UserInfo
+from .authors import AuthorMap, Authors
 from .base import AreaForbidden, StorageError, UnknownDevice, UnknownUser, UserExists
 from .devices import DeviceEnded, DeviceIdentity, DeviceInfo, Devices
 from .postgresql import LOGIN_LOCK, PUSH_LOCK
@@ -18,7 +19,7 @@ from .push import Pushes, PushResult
 from .restores import RestoreInfo, Restores
 
 
-class Storage(Accounts, Devices, Pushes, Pulls, Restores):
+class Storage(Accounts, Devices, Pushes, Pulls, Restores, Authors):
     """The server's database. Open with `Storage.open(url)`; close when done."""
 
 
@@ -26,6 +27,7 @@ __all__ = [
     "LOGIN_LOCK",
     "PUSH_LOCK",
     "AreaForbidden",
+    "AuthorMap",
     "DeviceEnded",
     "DeviceIdentity",
     "DeviceInfo",

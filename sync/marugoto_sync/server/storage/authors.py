@@ -1,0 +1,80 @@
+"""Who wrote the changes of a pulled page: each site (a laptop's vault) named by the user and
+the device that sent its changes, so that a conflict can say who wrote each side.
+
+A change carries only its site; the log row also holds the user and device that pushed it.
+A pull answer names the sites of its page (the entries' and those inside its conflicts) and no
+other: a laptop learns the account and device names of those whose work it receives, nothing
+more. Kept apart from the pull's own query (pull.py), which stays as it is.
+
+A write sent again after a restore from a backup (a replay) is logged with the site that first
+wrote it but under the device that sent it again, which may be another laptop; so where a
+restore is recorded, only rows stamped after it name a site's author.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from ...hlc import millis_of
+from ..log_entries import PULLED_COLUMNS
+from ..tables import devices, log, users
+from .base import StoreBase, chunks
+from .restores import last_restore_ms
+
+_SEQ = PULLED_COLUMNS.index("seq")
+_KIND = PULLED_COLUMNS.index("kind")
+_VALUE = PULLED_COLUMNS.index("value")
+_HLC = PULLED_COLUMNS.index("hlc")
+_SITE = PULLED_COLUMNS.index("site")
+
+# site -> {"user": the account's name, "device": the device's name}
+AuthorMap = dict[str, dict[str, str]]
+
+
+class Authors(StoreBase):
+    """The users and devices behind the sites of a page."""
+
+    def authors(self, rows: Sequence[Sequence[Any]]) -> AuthorMap:
+        """The author of each site of these log rows (columns as PULLED_COLUMNS), and of
+        each side of their conflicts; a site whose author cannot be told is left out."""
+        if not rows:
+            return {}
+        with self._read() as conn:
+            restored = last_restore_ms(conn)
+
+            def trusted(hlc: int) -> bool:
+                return restored is None or millis_of(hlc) >= restored
+
+            # One row per site, the last of the page that cannot be a replay: found by seq.
+            seq_of_site: dict[str, int] = {}
+            # The changes on each side of a conflict: found by change id (indexed).
+            sides: dict[str, str] = {}
+            for row in rows:
+                if trusted(row[_HLC]):
+                    seq_of_site[row[_SITE]] = row[_SEQ]
+                if row[_KIND] == "conflict":
+                    conflict = json.loads(row[_VALUE])
+                    for side in ("winner", "loser"):
+                        state = conflict.get(side) or {}
+                        if trusted(int(state.get("hlc", 0))):
+                            sides[str(state.get("change_id"))] = str(state.get("site"))
+            columns = (log.c.site, users.c.name, devices.c.name)
+            joined = select(*columns).join(users, users.c.id == log.c.user_id)
+            joined = joined.join(devices, devices.c.id == log.c.device_id)
+            found: AuthorMap = {}
+            # As many sites as laptops write in the page's areas: one query.
+            for site, user, device in conn.execute(
+                joined.where(log.c.seq.in_(list(seq_of_site.values())))
+            ):
+                found[site] = {"user": user, "device": device}
+            missing = [cid for cid, site in sides.items() if site not in found]
+            for ids in chunks(missing):
+                for site, user, device in conn.execute(
+                    joined.where(log.c.change_id.in_(ids), log.c.kind == "change")
+                ):
+                    found.setdefault(site, {"user": user, "device": device})
+        return found
