@@ -50,18 +50,19 @@ class Authors(StoreBase):
                 return restored is None or millis_of(hlc) >= restored
 
             # One row per site, the last of the page that cannot be a replay: found by seq.
-            seq_of_site: dict[str, int] = {}
+            # (A plain comprehension when no restore is recorded: a page may hold 10,000.)
+            seq_of_site = (
+                {row[_SITE]: row[_SEQ] for row in rows}
+                if restored is None
+                else {row[_SITE]: row[_SEQ] for row in rows if trusted(row[_HLC])}
+            )
             # The changes on each side of a conflict: found by change id (indexed).
             sides: dict[str, str] = {}
-            for row in rows:
-                if trusted(row[_HLC]):
-                    seq_of_site[row[_SITE]] = row[_SEQ]
-                if row[_KIND] == "conflict":
-                    conflict = json.loads(row[_VALUE])
-                    for side in ("winner", "loser"):
-                        state = conflict.get(side) or {}
-                        if trusted(int(state.get("hlc", 0))):
-                            sides[str(state.get("change_id"))] = str(state.get("site"))
+            for value in [row[_VALUE] for row in rows if row[_KIND] == "conflict"]:
+                conflict = json.loads(value)
+                for side in (conflict["winner"], conflict["loser"]):
+                    if trusted(int(side["hlc"])):
+                        sides[str(side["change_id"])] = str(side["site"])
             columns = (log.c.site, users.c.name, devices.c.name)
             joined = select(*columns).join(users, users.c.id == log.c.user_id)
             joined = joined.join(devices, devices.c.id == log.c.device_id)
