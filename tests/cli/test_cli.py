@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -38,7 +39,15 @@ def run(*args: str | Path) -> int:
 
 
 def digest(folder: Path) -> str:
-    return hashlib.sha256((folder / DB_FILE).read_bytes()).hexdigest()
+    """Every table of the vault but its audit trail (which notes each unlock)."""
+    conn = sqlite3.connect(f"file:{folder / DB_FILE}?mode=ro", uri=True)
+    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    h = hashlib.sha256()
+    for table in sorted(t for t in tables if not t.startswith("audit")):
+        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
+            h.update(repr(row).encode())
+    conn.close()
+    return h.hexdigest()
 
 
 HOUSEHOLD_LINE = {
