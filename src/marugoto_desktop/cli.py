@@ -279,6 +279,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args)) as vault:
         entries = vault.audit_entries()  # AuditBroken (a VaultError) says where it breaks
+    repaired = [e for e in entries if e.action == "audit_repaired"]
+    if repaired:
+        first = repaired[0]
+        print(f"marugoto-desktop: error: the audit trail's head was found broken "
+              f"({first.detail.get('reason', '?')}) and the trail went on from entry "
+              f"{first.seq} ({first.at}); every entry since holds", file=sys.stderr)  # fmt: skip
+        return 1
     last = entries[-1].at if entries else "-"
     print(f"the audit trail holds: {len(entries)} entries, each linked to the one before "
           f"and the last to the sealed head (last entry {last})")  # fmt: skip

@@ -58,3 +58,18 @@ def test_a_broken_trail_is_named_in_one_line(
     assert (
         err == "marugoto-desktop: error: the audit trail is broken at entry 2: entry 2 is missing\n"
     )
+
+
+def test_a_head_found_broken_fails_verify_though_the_trail_went_on(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Vault.create(folder, PASSPHRASE, kdf=KdfParams()) as vault:
+        create_record(vault, "household", {"name": "甲", "status": "active"}, area="mure")
+    conn = sqlite3.connect(folder / DB_FILE)
+    with conn:
+        conn.execute("DELETE FROM audit_head")
+    conn.close()
+    assert cli.main(["audit", "verify", "--vault", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("marugoto-desktop: error: the audit trail's head was found broken")
+    assert "(its head is missing) and the trail went on from entry 2" in err

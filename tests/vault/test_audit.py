@@ -84,76 +84,108 @@ def _tamper(folder: Path, *statements: tuple[str, tuple[object, ...]]) -> None:
     conn.close()
 
 
-def _broken(folder: Path) -> AuditBroken:
-    with Vault.open(folder, PASSPHRASE) as vault, pytest.raises(AuditBroken) as caught:
-        vault.audit_entries()
+def _blob(folder: Path, sql: str) -> bytes:
+    conn = sqlite3.connect(folder / DB_FILE)
+    value = bytes(conn.execute(sql).fetchone()[0])
+    conn.close()
+    return value
+
+
+def _broken(folder: Path, *statements: tuple[str, tuple[object, ...]]) -> AuditBroken:
+    """Tamper with the files of an unlocked vault (its unlock noted already), then read its
+    trail."""
+    with Vault.open(folder, PASSPHRASE) as vault:
+        _tamper(folder, *statements)
+        with pytest.raises(AuditBroken) as caught:
+            vault.audit_entries()
     return caught.value
 
 
 def test_an_intact_trail_verifies(vault_dir: Path) -> None:
     _vault_with_entries(vault_dir, 4)
     with Vault.open(vault_dir, PASSPHRASE) as vault:
-        assert len(vault.audit_entries()) == 4
+        assert [e.action for e in vault.audit_entries()] == ["create"] * 4 + ["unlock"]
 
 
 def test_a_changed_entry_is_found(vault_dir: Path) -> None:
     _vault_with_entries(vault_dir, 4)
-    conn = sqlite3.connect(vault_dir / DB_FILE)
-    blob = bytearray(conn.execute("SELECT blob FROM audit WHERE seq = 2").fetchone()[0])
-    conn.close()
+    blob = bytearray(_blob(vault_dir, "SELECT blob FROM audit WHERE seq = 2"))
     blob[-5] ^= 1
-    _tamper(vault_dir, ("UPDATE audit SET blob = ? WHERE seq = 2", (bytes(blob),)))
-    assert _broken(vault_dir).seq == 2
+    assert _broken(vault_dir, ("UPDATE audit SET blob = ? WHERE seq = 2", (bytes(blob),))).seq == 2
 
 
 def test_an_entry_removed_from_the_middle_is_found(vault_dir: Path) -> None:
     _vault_with_entries(vault_dir, 4)
-    _tamper(vault_dir, ("DELETE FROM audit WHERE seq = 2", ()))
-    assert "missing" in str(_broken(vault_dir))
+    assert "missing" in str(_broken(vault_dir, ("DELETE FROM audit WHERE seq = 2", ())))
 
 
 def test_entries_cut_off_from_the_end_are_found(vault_dir: Path) -> None:
     _vault_with_entries(vault_dir, 4)
-    _tamper(vault_dir, ("DELETE FROM audit WHERE seq >= 3", ()))
-    broken = _broken(vault_dir)
+    broken = _broken(vault_dir, ("DELETE FROM audit WHERE seq >= 3", ()))
     assert broken.seq == 3 and "cut off" in str(broken)
 
 
-def test_entries_swapped_or_renumbered_are_found(vault_dir: Path) -> None:
+def test_entries_swapped_are_found(vault_dir: Path) -> None:
     _vault_with_entries(vault_dir, 4)
-    conn = sqlite3.connect(vault_dir / DB_FILE)
-    two, three = (conn.execute("SELECT blob FROM audit WHERE seq = ?", (s,)).fetchone()[0]
-                  for s in (2, 3))  # fmt: skip
-    conn.close()
-    _tamper(
+    two = _blob(vault_dir, "SELECT blob FROM audit WHERE seq = 2")
+    three = _blob(vault_dir, "SELECT blob FROM audit WHERE seq = 3")
+    broken = _broken(
         vault_dir,
         ("UPDATE audit SET blob = ? WHERE seq = 2", (three,)),
         ("UPDATE audit SET blob = ? WHERE seq = 3", (two,)),
     )
-    assert _broken(vault_dir).seq == 2
+    assert broken.seq == 2
 
 
 def test_a_missing_or_foreign_head_is_found(vault_dir: Path, tmp_path: Path) -> None:
     _vault_with_entries(vault_dir, 2)
     other = tmp_path / "other"
     _vault_with_entries(other, 2)
-    conn = sqlite3.connect(other / DB_FILE)
-    foreign = conn.execute("SELECT blob FROM audit_head").fetchone()[0]
-    conn.close()
-    _tamper(vault_dir, ("UPDATE audit_head SET blob = ?", (foreign,)))
-    assert "head" in str(_broken(vault_dir))
-    _tamper(vault_dir, ("DELETE FROM audit_head", ()))
-    assert "head is missing" in str(_broken(vault_dir))
+    foreign = _blob(other, "SELECT blob FROM audit_head")
+    assert "head" in str(_broken(vault_dir, ("UPDATE audit_head SET blob = ?", (foreign,))))
+    assert "head is missing" in str(_broken(vault_dir, ("DELETE FROM audit_head", ())))
+    # The vault still opens and writes: the trail goes on, noting the break, sealed.
+    with Vault.open(vault_dir, PASSPHRASE) as vault:
+        _household(vault, "続き")
+        entries = vault.audit_entries()
+    repaired = [e for e in entries if e.action == "audit_repaired"]
+    assert [e.detail["reason"] for e in repaired] == [
+        "its head does not open with this vault's key",
+        "its head is missing",
+    ]
+    assert entries[-1].action == "create"
 
 
 def test_an_older_head_put_back_is_found(vault_dir: Path) -> None:
     _vault_with_entries(vault_dir, 2)
+    old_head = _blob(vault_dir, "SELECT blob FROM audit_head")
+    broken = _broken(vault_dir, ("UPDATE audit_head SET blob = ?", (old_head,)))
+    assert "cut off" in str(broken) or "not the one its head names" in str(broken)
+
+
+def test_failed_unlocks_are_taken_into_the_trail_at_the_next_unlock(vault_dir: Path) -> None:
+    from marugoto_desktop.vault import WrongPassphrase
+
+    _vault_with_entries(vault_dir, 1)
+    for _ in range(2):
+        with pytest.raises(WrongPassphrase):
+            Vault.open(vault_dir, "not the passphrase at all")
     conn = sqlite3.connect(vault_dir / DB_FILE)
-    old_head = conn.execute("SELECT blob FROM audit_head").fetchone()[0]
+    notes = [row[0] for row in conn.execute("SELECT blob FROM audit_inbox")]
     conn.close()
+    assert len(notes) == 2 and all(b"unlock" not in note for note in notes)
     with Vault.open(vault_dir, PASSPHRASE) as vault:
-        _household(vault, "後から")
-    _tamper(vault_dir, ("UPDATE audit_head SET blob = ?", (old_head,)))
-    assert "not the one its head names" in str(_broken(vault_dir)) or "cut off" in str(
-        _broken(vault_dir)
-    )
+        entries = vault.audit_entries()
+    assert [e.action for e in entries] == ["create", "unlock_failed", "unlock_failed", "unlock"]
+    assert entries[1].at <= entries[2].at <= entries[3].at
+    conn = sqlite3.connect(vault_dir / DB_FILE)
+    assert conn.execute("SELECT count(*) FROM audit_inbox").fetchone()[0] == 0
+    conn.close()
+
+
+def test_a_note_that_does_not_open_is_taken_as_such(vault_dir: Path) -> None:
+    _vault_with_entries(vault_dir, 1)
+    _tamper(vault_dir, ("INSERT INTO audit_inbox (blob) VALUES (?)", (b"\0" * 80,)))
+    with Vault.open(vault_dir, PASSPHRASE) as vault:
+        entries = vault.audit_entries()
+    assert entries[1].action == "unlock_failed" and entries[1].detail == {"note": "unreadable"}

@@ -15,22 +15,45 @@ codes only, never a personal value).
 
 Entries are written in the same transaction as what they record (a record write and its
 entry are stored together, or neither).
+
+A failed unlock has no key to seal an entry with. The vault keeps a drop box for it: an X25519
+public key in clear, its private key sealed with the data key. A failed unlock encrypts its
+note to the public key (an ephemeral key agreement, HKDF, AES-GCM) into `audit_inbox`; the next
+unlock opens the notes and takes them into the chain, oldest first, before its own entry.
+Without the key a note cannot be read; it can be deleted unseen, and notes can be made up
+(the public key is in clear): the drop box keeps honest failures from being lost, it is no
+proof against someone holding the files (docs/security-model.md).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+
 from .crypto import DataKey, place
 from .errors import VaultCorrupted
 
 _HEAD = place("audit_head", "1", "head")
+_DROP_SEALED = place("audit_inbox_key", "1", "private")
 # The settings that say who works on this laptop (operations/visits.py and sync.py write them;
 # a test holds the names equal).
 CONSULTANT_SETTING = "profile.consultant"
@@ -75,6 +98,42 @@ def create_tables(conn: sqlite3.Connection) -> None:
     conn.execute(
         "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), blob BLOB NOT NULL)"
     )
+    conn.execute("CREATE TABLE audit_inbox (id INTEGER PRIMARY KEY, blob BLOB NOT NULL)")
+    conn.execute(
+        "CREATE TABLE audit_inbox_key (id INTEGER PRIMARY KEY CHECK (id = 1), blob BLOB NOT NULL)"
+    )
+
+
+_DROP_PUBLIC = "audit_drop_public"  # meta, clear (the private key: audit_inbox_key, sealed)
+_DROP_INFO = b"marugoto-vault/audit-drop/1"
+
+
+def _drop_key(shared: bytes) -> AESGCM:
+    return AESGCM(HKDF(hashes.SHA256(), 32, salt=None, info=_DROP_INFO).derive(shared))
+
+
+def note_failed_unlock(conn: sqlite3.Connection, at: datetime | None = None) -> bool:
+    """Drop a note of a failed unlock into the inbox, sealed to the vault's drop-box key
+    (no data key needed). False when the vault has no drop box (not yet migrated)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (_DROP_PUBLIC,)).fetchone()
+    if row is None:
+        return False
+    public = X25519PublicKey.from_public_bytes(base64.b64decode(row[0]))
+    ephemeral = X25519PrivateKey.generate()
+    when = (at or datetime.now(UTC)).astimezone(UTC)
+    note = json.dumps({"at": when.isoformat(timespec="milliseconds").replace("+00:00", "Z")})
+    nonce = os.urandom(12)
+    sealed = _drop_key(ephemeral.exchange(public)).encrypt(nonce, note.encode(), _DROP_INFO)
+    blob = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw) + nonce + sealed
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("INSERT INTO audit_inbox (blob) VALUES (?)", (blob,))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return True
 
 
 def _aad(seq: int, previous: str) -> bytes:
@@ -83,6 +142,11 @@ def _aad(seq: int, previous: str) -> bytes:
 
 def _digest(blob: bytes) -> str:
     return hashlib.sha256(blob).hexdigest()
+
+
+def _stamp(at: datetime | None) -> str:
+    when = (at or datetime.now(UTC)).astimezone(UTC)
+    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class AuditTrail:
@@ -94,8 +158,44 @@ class AuditTrail:
         self._key = key
 
     def start(self) -> None:
-        """An empty chain's head (a new vault, or the migration of an older one)."""
+        """An empty chain's head (a new vault, or the migration of an older one), and the drop
+        box for failed unlocks: its public key in clear, its private key sealed."""
         self._set_head(0, _START)
+        private = X25519PrivateKey.generate()
+        raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            (_DROP_PUBLIC, base64.b64encode(public).decode("ascii")),
+        )
+        self._conn.execute(
+            "INSERT INTO audit_inbox_key (id, blob) VALUES (1, ?)",
+            (self._key.seal(raw, _DROP_SEALED),),
+        )
+
+    def take_inbox(self, who: str | None, device: str | None) -> list[AuditEntry]:
+        """Open the notes of failed unlocks and take them into the chain, oldest first (the
+        caller's transaction); a note that does not open is taken as such, not dropped."""
+        row = self._conn.execute("SELECT blob FROM audit_inbox_key WHERE id = 1").fetchone()
+        notes = self._conn.execute("SELECT id, blob FROM audit_inbox ORDER BY id").fetchall()
+        if row is None or not notes:
+            return []
+        private = X25519PrivateKey.from_private_bytes(self._key.open(row[0], _DROP_SEALED))
+        taken = []
+        for _, blob in notes:
+            detail: dict[str, Any] = {}
+            at = None
+            try:
+                peer = X25519PublicKey.from_public_bytes(blob[:32])
+                plain = _drop_key(private.exchange(peer)).decrypt(
+                    blob[32:44], blob[44:], _DROP_INFO
+                )
+                at = datetime.fromisoformat(json.loads(plain)["at"].replace("Z", "+00:00"))
+            except (InvalidTag, ValueError, KeyError, TypeError):
+                detail = {"note": "unreadable"}
+            taken.append(self.append("unlock_failed", (), detail, who=who, device=device, at=at))
+        self._conn.execute("DELETE FROM audit_inbox")
+        return taken
 
     def head(self) -> tuple[int, str]:
         row = self._conn.execute("SELECT blob FROM audit_head WHERE id = 1").fetchone()
@@ -125,21 +225,34 @@ class AuditTrail:
         device: str | None = None,
         at: datetime | None = None,
     ) -> AuditEntry:
-        seq, previous = self.head()
-        when = (at or datetime.now(UTC)).astimezone(UTC)
+        try:
+            seq, previous = self.head()
+        except AuditBroken as exc:
+            # A head that is gone or does not open must not stop the person's work (every
+            # write appends here). The chain goes on from its last entry, and says so in an
+            # entry of its own, sealed: the break stays on record.
+            seq, previous = self._tail()
+            self._write(
+                AuditEntry(
+                    seq + 1, _stamp(None), "audit_repaired", who, device, (), {"reason": exc.reason}
+                ),
+                previous,
+            )
+            seq, previous = self.head()
         entry = AuditEntry(
-            seq + 1,
-            when.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            action,
-            who,
-            device,
-            tuple(records),
-            dict(detail or {}),
+            seq + 1, _stamp(at), action, who, device, tuple(records), dict(detail or {})
         )
+        self._write(entry, previous)
+        return entry
+
+    def _tail(self) -> tuple[int, str]:
+        row = self._conn.execute("SELECT seq, blob FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, _START) if row is None else (int(row[0]), _digest(row[1]))
+
+    def _write(self, entry: AuditEntry, previous: str) -> None:
         blob = self._key.seal_json(entry.as_json(), _aad(entry.seq, previous))
         self._conn.execute("INSERT INTO audit (seq, blob) VALUES (?, ?)", (entry.seq, blob))
         self._set_head(entry.seq, _digest(blob))
-        return entry
 
     def entries(self) -> Iterator[AuditEntry]:
         """Every entry, oldest first, each checked against the chain (AuditBroken where it

@@ -19,15 +19,23 @@ import sqlite3
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from . import keyslots
+from .audit import note_failed_unlock
 from .crypto import DataKey
-from .errors import VaultCorrupted, VaultExists, VaultInUse, VaultNotFound, VaultReadOnly
+from .errors import (
+    VaultCorrupted,
+    VaultExists,
+    VaultInUse,
+    VaultNotFound,
+    VaultReadOnly,
+    WrongPassphrase,
+)
 from .keyslots import KdfParams, Slot
 from .migrations import migrate, migrate_sealed, pending
 
@@ -133,7 +141,11 @@ def open_folder(folder: Path, unwrap: Unwrap, *, read_only: bool = False) -> Ope
         try:
             conn = connect(folder / DB_FILE)
             migrate(conn)
-            key = DataKey(unwrap(conn, _vault_id(conn)))
+            try:
+                key = DataKey(unwrap(conn, _vault_id(conn)))
+            except WrongPassphrase:
+                _note_failure(conn)
+                raise
             if migrate_sealed(conn, key):
                 # Rewritten blobs replace the old ones in the database file now, not at lock.
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -147,6 +159,13 @@ def open_folder(folder: Path, unwrap: Unwrap, *, read_only: bool = False) -> Ope
                 conn.close()
             raise
     return opened
+
+
+def _note_failure(conn: sqlite3.Connection) -> None:
+    """A failed unlock, noted for the audit trail (audit.py's drop box). Noting it must never
+    hide why the unlock failed: a disk that cannot take the note is let be."""
+    with suppress(sqlite3.Error):
+        note_failed_unlock(conn)
 
 
 def _writable(folder: Path) -> bool:

@@ -114,7 +114,11 @@ class Vault:
         """An unlock is the trail's first note of a session (a failed one cannot be sealed:
         there is no key; docs/security-model.md)."""
         try:
-            self.audit("unlock", detail={"by": by})
+            if not self.read_only:
+                with self.transaction() as tx:
+                    who = self._who(tx)
+                    tx.audit.take_inbox(who, self.site)
+                    tx.audit.append("unlock", (), {"by": by}, who=who, device=self.site)
         except BaseException:
             self.close()
             raise
