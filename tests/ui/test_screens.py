@@ -260,6 +260,49 @@ def test_auto_lock_fires_and_leaves_no_personal_value(demo_window, qtbot):
     assert QApplication.clipboard().text() == ""
 
 
+def test_screens_and_tabs_are_built_when_first_shown_and_forgotten_on_lock(demo_window, qtbot):
+    window = demo_window
+    workspace = window.workspace
+    detail = workspace.households.detail
+    # Unlock built the list (and ホーム, shown first), not the other screens nor the tabs.
+    later = [n for n in workspace.SCREENS if n not in ("home", "households")]
+    assert [workspace.built_page(n) for n in later] == [None] * len(later)
+    workspace.households.open_first()
+    assert detail._built == {}
+    tabs = [detail.tabs.widget(i) for i in range(detail.tabs.count())]
+    # Each screen and tab, once shown, is the real one, filled with what it shows.
+    for number in range(1, len(workspace.SCREENS) + 1):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier)
+        assert workspace.stack.currentWidget() is workspace.built_page(
+            workspace.SCREENS[number - 1]
+        )
+    workspace.show_named("households")
+    for index in range(1, detail.tabs.count()):
+        detail.tabs.setCurrentIndex(index)
+        assert detail.tabs.currentWidget() is not tabs[index]
+        assert detail.tabs.tabText(index) and detail.tabs.isTabEnabled(index)
+    assert detail.members.model.rowCount() == len(detail.detail.members) > 0
+    assert detail.tabs.currentWidget() is detail.meetings  # (asking built nothing again)
+    personal = _personal_values(window.vault)
+    shown = _shown_texts(window)
+    assert any(value in text for text in shown for value in personal)
+
+    window.lock()
+    QApplication.processEvents()
+    shown = _shown_texts(window)
+    assert {value for value in personal if any(value in text for text in shown)} == set()
+
+
+def test_rows_shown_by_name_take_their_kana_place_when_one_is_added(demo_vault):
+    rows = _rows_with_kana(demo_vault)
+    model = HouseholdTableModel()
+    by_name = sorted(rows[1:], key=lambda row: row.name)
+    model.show_by_name(by_name)
+    assert model.row_ids() == [row.id for row in by_name]  # shown as given
+    model.update_rows({rows[0].id: rows[0]})
+    assert model.row_ids() == [row.id for row in HouseholdTableModel.in_order(rows).rows]
+
+
 def test_input_puts_off_the_auto_lock(demo_window, qtbot):
     window = demo_window
     window.session.restart_idle_timer(minutes=0.02)  # 1.2 s

@@ -115,111 +115,22 @@ class HouseholdDetailView(QWidget):
         save_row.addWidget(self.basic_save)
         basic_layout.addLayout(save_row)
 
-        p, i, a = v.RELATIONSHIP, v.ISSUE_CATEGORIES, v.ACTIVITY_KINDS
-        self.members = RecordsTab(
-            session,
-            "person",
-            [
-                Column(self.tr("Name"), field_text("name")),
-                Column(self.tr("Kana"), field_text("kana")),
-                Column(self.tr("Relationship"), field_text("relationship", p)),
-                Column(self.tr("Born"), field_text("birth_date")),
-                Column(self.tr("Age"), _age, sort=lambda r: str(r.get("birth_date", "")) or "~"),
-            ],
-            new_label=self.tr("Add member"),
-            vertical=True,
-            state_key="household/person",
-        )
-        self.issues = RecordsTab(
-            session,
-            "issue",
-            [
-                Column(self.tr("Main"), lambda r: "★" if r.get("is_main") else ""),
-                Column(self.tr("Category"), field_text("category", i)),
-                Column(self.tr("Identified"), field_text("identified_on")),
-                Column(self.tr("Resolved"), field_text("resolved_on")),
-                Column(self.tr("Note"), field_text("note"), stretch=True),
-            ],
-            choices=self._choices,
-            order=lambda r: (not r.get("is_main"), str(r.get("identified_on", ""))),
-            new_label=self.tr("Add issue"),
-            vertical=True,
-            state_key="household/issue",
-        )
-        self.activities = RecordsTab(
-            session,
-            "activity",
-            [
-                Column(self.tr("Date"), _when),
-                Column(self.tr("Kind"), field_text("kind", a)),
-                Column(self.tr("Content"), field_text("content"), stretch=True),
-                # (the next date is in the form and on ホーム: the content keeps the room)
-                Column(self.tr("By"), field_text("recorded_by")),
-            ],
-            order=lambda r: (_date(r, "date"), _date(r, "time"), r.id),
-            reverse=True,
-            new_label=self.tr("New activity"),
-            vertical=True,
-            state_key="household/activity",
-        )
-        self.activities.new_button.clicked.disconnect()
-        self.activities.new_button.clicked.connect(self.new_activity_wanted)
-        self.referrals = RecordsTab(
-            session,
-            "referral",
-            [
-                Column(self.tr("Date"), field_text("date")),
-                Column(self.tr("Agency"), self._agency_name, stretch=True),
-                Column(self.tr("Direction"), field_text("direction", v.REFERRAL_DIRECTIONS)),
-                Column(self.tr("Status"), field_text("status", v.REFERRAL_STATUS)),
-                Column(self.tr("Follow-up"), field_text("follow_up_on")),
-            ],
-            choices=self._choices,
-            order=lambda r: (_date(r, "date"), r.id),
-            reverse=True,
-            new_label=self.tr("Add referral"),
-            vertical=True,
-            state_key="household/referral",
-        )
-        self.consents = RecordsTab(
-            session,
-            "consent",
-            [
-                Column(self.tr("Person"), self._person_name),
-                Column(self.tr("Granted"), field_text("granted_on")),
-                Column(
-                    self.tr("Purposes"), field_text("purposes", v.CONSENT_PURPOSES), stretch=True
-                ),
-                Column(self.tr("Withdrawn"), field_text("withdrawn_on")),
-            ],
-            choices=self._choices,
-            new_label=self.tr("Add consent"),
-            vertical=True,
-            state_key="household/consent",
-        )
-        self.meetings = RecordsTab(
-            session,
-            "meeting",
-            [
-                Column(self.tr("Date"), field_text("date")),
-                Column(self.tr("Type"), field_text("meeting_type", v.MEETING_TYPES)),
-                Column(self.tr("Basis"), field_text("legal_basis", v.MEETING_LEGAL_BASIS)),
-                Column(self.tr("Title"), field_text("title"), stretch=True),
-            ],
-            fields=("date", "meeting_type", "legal_basis", "title", "decisions", "roles"),
-            editable=False,
-            vertical=True,
-            state_key="household/meeting",
-        )
         self.tabs = QTabWidget()
         self.tabs.setObjectName("household_tabs")
         self.tabs.addTab(basic_page, self.tr("Basic"))
-        self.tabs.addTab(self.members, self.tr("Members"))
-        self.tabs.addTab(self.issues, self.tr("Issues"))
-        self.tabs.addTab(self.activities, self.tr("Activities"))
-        self.tabs.addTab(self.referrals, self.tr("Referrals"))
-        self.tabs.addTab(self.consents, self.tr("Consents"))
-        self.tabs.addTab(self.meetings, self.tr("Meetings"))
+        # The other tabs are built when first shown or asked for (`tab()`): the six lists
+        # with their forms took most of the time the detail needs to be built.
+        self._built: dict[str, RecordsTab] = {}
+        for title in (
+            self.tr("Members"),
+            self.tr("Issues"),
+            self.tr("Activities"),
+            self.tr("Referrals"),
+            self.tr("Consents"),
+            self.tr("Meetings"),
+        ):
+            self.tabs.addTab(QWidget(), title)  # (a stand-in until the tab is built)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.empty = QLabel(self.tr("Choose a household from the list, or search with Ctrl+F."))
         self.empty.setObjectName("household_empty")
         layout = QVBoxLayout(self)
@@ -228,6 +139,187 @@ class HouseholdDetailView(QWidget):
         layout.addWidget(self.empty, 1)
         self.session.changed.connect(self.apply_changes)
         self._show_nothing()
+
+    # -- the tabs, built when first wanted ---------------------------------------------------
+
+    TAB_TYPES = ("person", "issue", "activity", "referral", "consent", "meeting")
+
+    def _build_tab(self, record_type: str) -> RecordsTab:
+        session = self.session
+        p, i, a = v.RELATIONSHIP, v.ISSUE_CATEGORIES, v.ACTIVITY_KINDS
+        if record_type == "person":
+            return RecordsTab(
+                session,
+                "person",
+                [
+                    Column(self.tr("Name"), field_text("name")),
+                    Column(self.tr("Kana"), field_text("kana")),
+                    Column(self.tr("Relationship"), field_text("relationship", p)),
+                    Column(self.tr("Born"), field_text("birth_date")),
+                    Column(
+                        self.tr("Age"), _age, sort=lambda r: str(r.get("birth_date", "")) or "~"
+                    ),
+                ],
+                new_label=self.tr("Add member"),
+                vertical=True,
+                state_key="household/person",
+            )
+        if record_type == "issue":
+            return RecordsTab(
+                session,
+                "issue",
+                [
+                    Column(self.tr("Main"), lambda r: "★" if r.get("is_main") else ""),
+                    Column(self.tr("Category"), field_text("category", i)),
+                    Column(self.tr("Identified"), field_text("identified_on")),
+                    Column(self.tr("Resolved"), field_text("resolved_on")),
+                    Column(self.tr("Note"), field_text("note"), stretch=True),
+                ],
+                choices=self._choices,
+                order=lambda r: (not r.get("is_main"), str(r.get("identified_on", ""))),
+                new_label=self.tr("Add issue"),
+                vertical=True,
+                state_key="household/issue",
+            )
+        if record_type == "activity":
+            activities = RecordsTab(
+                session,
+                "activity",
+                [
+                    Column(self.tr("Date"), _when),
+                    Column(self.tr("Kind"), field_text("kind", a)),
+                    Column(self.tr("Content"), field_text("content"), stretch=True),
+                    # (the next date is in the form and on ホーム: the content keeps the room)
+                    Column(self.tr("By"), field_text("recorded_by")),
+                ],
+                order=lambda r: (_date(r, "date"), _date(r, "time"), r.id),
+                reverse=True,
+                new_label=self.tr("New activity"),
+                vertical=True,
+                state_key="household/activity",
+            )
+            activities.new_button.clicked.disconnect()
+            activities.new_button.clicked.connect(self.new_activity_wanted)
+            return activities
+        if record_type == "referral":
+            return RecordsTab(
+                session,
+                "referral",
+                [
+                    Column(self.tr("Date"), field_text("date")),
+                    Column(self.tr("Agency"), self._agency_name, stretch=True),
+                    Column(self.tr("Direction"), field_text("direction", v.REFERRAL_DIRECTIONS)),
+                    Column(self.tr("Status"), field_text("status", v.REFERRAL_STATUS)),
+                    Column(self.tr("Follow-up"), field_text("follow_up_on")),
+                ],
+                choices=self._choices,
+                order=lambda r: (_date(r, "date"), r.id),
+                reverse=True,
+                new_label=self.tr("Add referral"),
+                vertical=True,
+                state_key="household/referral",
+            )
+        if record_type == "consent":
+            return RecordsTab(
+                session,
+                "consent",
+                [
+                    Column(self.tr("Person"), self._person_name),
+                    Column(self.tr("Granted"), field_text("granted_on")),
+                    Column(
+                        self.tr("Purposes"),
+                        field_text("purposes", v.CONSENT_PURPOSES),
+                        stretch=True,
+                    ),
+                    Column(self.tr("Withdrawn"), field_text("withdrawn_on")),
+                ],
+                choices=self._choices,
+                new_label=self.tr("Add consent"),
+                vertical=True,
+                state_key="household/consent",
+            )
+        if record_type == "meeting":
+            return RecordsTab(
+                session,
+                "meeting",
+                [
+                    Column(self.tr("Date"), field_text("date")),
+                    Column(self.tr("Type"), field_text("meeting_type", v.MEETING_TYPES)),
+                    Column(self.tr("Basis"), field_text("legal_basis", v.MEETING_LEGAL_BASIS)),
+                    Column(self.tr("Title"), field_text("title"), stretch=True),
+                ],
+                fields=("date", "meeting_type", "legal_basis", "title", "decisions", "roles"),
+                editable=False,
+                vertical=True,
+                state_key="household/meeting",
+            )
+        raise KeyError(record_type)
+
+    def tab(self, record_type: str) -> RecordsTab:
+        """The tab of `record_type`, built (and filled with the household shown) if it was
+        not yet."""
+        tab = self._built.get(record_type)
+        if tab is not None:
+            return tab
+        tab = self._build_tab(record_type)
+        self._built[record_type] = tab
+        index = self.TAB_TYPES.index(record_type) + 1  # (after 基本情報)
+        stand_in = self.tabs.widget(index)
+        assert stand_in is not None
+        current, enabled = self.tabs.currentIndex(), self.tabs.isTabEnabled(index)
+        title = self.tabs.tabText(index)
+        self.tabs.blockSignals(True)
+        self.tabs.insertTab(index, tab, title)
+        self.tabs.removeTab(index + 1)
+        self.tabs.setTabEnabled(index, enabled)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        stand_in.deleteLater()
+        if self.detail is not None:
+            self._fill(record_type, tab, self.detail)
+        return tab
+
+    def _tab_shown(self, index: int) -> None:
+        if 1 <= index <= len(self.TAB_TYPES):
+            self.tab(self.TAB_TYPES[index - 1])
+
+    def _fill(self, record_type: str, tab: RecordsTab, detail: HouseholdDetail) -> None:
+        household = detail.household
+        if record_type == "meeting":
+            tab.show_records(detail.meetings, parent_id=None, area=None)
+            return
+        records = {
+            "person": detail.members,
+            "issue": detail.issues,
+            "activity": detail.activities,
+            "referral": detail.referrals,
+            "consent": detail.consents,
+        }[record_type]
+        tab.show_records(records, parent_id=household.id, area=household.area)
+
+    @property
+    def members(self) -> RecordsTab:
+        return self.tab("person")
+
+    @property
+    def issues(self) -> RecordsTab:
+        return self.tab("issue")
+
+    @property
+    def activities(self) -> RecordsTab:
+        return self.tab("activity")
+
+    @property
+    def referrals(self) -> RecordsTab:
+        return self.tab("referral")
+
+    @property
+    def consents(self) -> RecordsTab:
+        return self.tab("consent")
+
+    @property
+    def meetings(self) -> RecordsTab:
+        return self.tab("meeting")
 
     # -- choices for reference fields ------------------------------------------------------
 
@@ -302,23 +394,12 @@ class HouseholdDetailView(QWidget):
             self.tabs.setTabEnabled(index, True)
         self.new_activity_button.show()
         self.copy_button.show()
-        area_ = household.area
-        self.members.show_records(detail.members, parent_id=household_id, area=area_)
-        self.issues.show_records(detail.issues, parent_id=household_id, area=area_)
-        self.activities.show_records(detail.activities, parent_id=household_id, area=area_)
-        self.referrals.show_records(detail.referrals, parent_id=household_id, area=area_)
-        self.consents.show_records(detail.consents, parent_id=household_id, area=area_)
-        self.meetings.show_records(detail.meetings, parent_id=None, area=None)
+        for record_type, tab in self._built.items():  # (the others fill when built)
+            self._fill(record_type, tab, detail)
 
     def _tabs(self) -> list[RecordsTab]:
-        return [
-            self.members,
-            self.issues,
-            self.activities,
-            self.referrals,
-            self.consents,
-            self.meetings,
-        ]
+        """The tabs built so far (one never built never held a value)."""
+        return list(self._built.values())
 
     def show_latest_activity(self) -> None:
         self.tabs.setCurrentWidget(self.activities)

@@ -160,7 +160,7 @@ class HouseholdsPage(QWidget):
     def load(self) -> None:
         vault = self.session.require()
         self.search_prepared = False
-        self.model.set_rows(household_rows(vault))
+        self.model.show_by_name(household_rows(vault))
         self.apply_filters()
 
         # Decrypting the members and issues for search, kana order and the issue filter takes

@@ -7,7 +7,7 @@ lock, so no value, model row or undo stack outlives the vault being open.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -43,7 +43,13 @@ from .unlock import FirstRunPage, UnlockPage
 
 
 class Workspace(QWidget):
-    """Navigation on the left, the chosen screen on the right."""
+    """Navigation on the left, the chosen screen on the right.
+
+    Only 世帯 (the list unlock shows, and the keyboard path's) is built with the workspace;
+    every other screen is built the first time it is shown or asked for (`page(name)`, or its
+    property): building all eight took a third of the time from unlock to the list. A screen
+    never built holds nothing to forget on lock; a built one is forgotten with the rest.
+    """
 
     SCREENS = (
         "home",
@@ -55,6 +61,8 @@ class Workspace(QWidget):
         "sync",
         "settings",
     )
+    text_size_changed = Signal(int)
+    built = Signal(str)  # a screen's name, once it is built
 
     def __init__(
         self, session: Session, runner: Runner, printer: Printer, parent: QWidget | None = None
@@ -63,14 +71,9 @@ class Workspace(QWidget):
         super().__init__(parent)
         self.setObjectName("workspace")
         self.session = session
-        self.home = HomePage(session)
-        self.households = HouseholdsPage(session)
-        self.outreach = OutreachPage(session)
-        self.meetings = MeetingsPage(session)
-        self.agencies = AgenciesPage(session)
-        self.reports = ReportsPage(session, runner, printer)
-        self.sync = SyncPage(session, runner)
-        self.settings = SettingsPage(session)
+        self.runner = runner
+        self.printer = printer
+        self._pages: dict[str, QWidget] = {}
         titles = (
             self.tr("Home"),
             self.tr("Households"),
@@ -87,29 +90,102 @@ class Workspace(QWidget):
         self.nav.setFixedWidth(150)
         self.nav.setStyleSheet("QListWidget#navigation::item { padding: 7px 10px; }")
         self.stack = QStackedWidget()
-        for number, (title, page) in enumerate(zip(titles, self.pages(), strict=True), 1):
+        for number, title in enumerate(titles, 1):
             self.nav.addItem(f"{title}\tCtrl+{number}")
             self.nav.item(number - 1).setText(title)
             self.nav.item(number - 1).setToolTip(f"Ctrl+{number}")
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())  # (a stand-in until the screen is built)
+        self.households = HouseholdsPage(session)
+        self._put("households", self.households)
         self.nav.currentRowChanged.connect(self.show_screen)
-        self.home.household_wanted.connect(self.open_household)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
 
+    # -- screens, built when first wanted ----------------------------------------------------
+
+    def _build(self, name: str) -> QWidget:
+        session = self.session
+        if name == "home":
+            home = HomePage(session)
+            home.household_wanted.connect(self.open_household)
+            return home
+        if name == "outreach":
+            return OutreachPage(session)
+        if name == "meetings":
+            return MeetingsPage(session)
+        if name == "agencies":
+            return AgenciesPage(session)
+        if name == "reports":
+            return ReportsPage(session, self.runner, self.printer)
+        if name == "sync":
+            return SyncPage(session, self.runner)
+        if name == "settings":
+            settings = SettingsPage(session)
+            settings.text_size_changed.connect(self.text_size_changed)
+            return settings
+        raise KeyError(name)
+
+    def _put(self, name: str, page: QWidget) -> None:
+        index = self.SCREENS.index(name)
+        stand_in = self.stack.widget(index)
+        assert stand_in is not None
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        self.stack.setCurrentIndex(current)
+        self._pages[name] = page
+
+    def page(self, name: str) -> QWidget:
+        """The screen `name`, built now if it was not yet."""
+        page = self._pages.get(name)
+        if page is None:
+            page = self._build(name)
+            self._put(name, page)
+            self.built.emit(name)
+        return page
+
+    def built_page(self, name: str) -> QWidget | None:
+        """The screen `name` if it was built, else None (asking builds nothing)."""
+        return self._pages.get(name)
+
+    def is_shown(self, name: str) -> bool:
+        page = self._pages.get(name)
+        return page is not None and self.stack.currentWidget() is page
+
+    @property
+    def home(self) -> HomePage:
+        return cast(HomePage, self.page("home"))
+
+    @property
+    def outreach(self) -> OutreachPage:
+        return cast(OutreachPage, self.page("outreach"))
+
+    @property
+    def meetings(self) -> MeetingsPage:
+        return cast(MeetingsPage, self.page("meetings"))
+
+    @property
+    def agencies(self) -> AgenciesPage:
+        return cast(AgenciesPage, self.page("agencies"))
+
+    @property
+    def reports(self) -> ReportsPage:
+        return cast(ReportsPage, self.page("reports"))
+
+    @property
+    def sync(self) -> SyncPage:
+        return cast(SyncPage, self.page("sync"))
+
+    @property
+    def settings(self) -> SettingsPage:
+        return cast(SettingsPage, self.page("settings"))
+
     def pages(self) -> list[QWidget]:
-        return [
-            self.home,
-            self.households,
-            self.outreach,
-            self.meetings,
-            self.agencies,
-            self.reports,
-            self.sync,
-            self.settings,
-        ]
+        """The screens built so far."""
+        return list(self._pages.values())
 
     def load(self) -> None:
         self.households.load()
@@ -123,7 +199,7 @@ class Workspace(QWidget):
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(index)
             self.nav.blockSignals(False)
-        page = self.pages()[index]
+        page = self.page(self.SCREENS[index])
         self.stack.setCurrentWidget(page)
         refresh = getattr(page, "refresh", None)
         if callable(refresh) and page is not self.households:
@@ -286,7 +362,7 @@ class MainWindow(QMainWindow):
         self.workspace.households.detail.print_wanted.connect(self.print_household)
         self.workspace.households.detail.print_for_agency_wanted.connect(self.print_for_agency)
         self.workspace.households.detail.print_activity_wanted.connect(self.print_activity)
-        self.workspace.settings.text_size_changed.connect(apply_text_size)
+        self.workspace.text_size_changed.connect(apply_text_size)
         self.workspace.households.detail.new_activity_wanted.connect(self.new_activity)
         self.pages.addWidget(self.workspace)
         self.pages.setCurrentWidget(self.workspace)
@@ -387,7 +463,7 @@ class MainWindow(QMainWindow):
                 self.print_activity()
             else:
                 self.print_household()
-        elif shown is workspace.reports:
+        elif workspace.is_shown("reports"):
             workspace.reports.print_figures()
         else:
             self.print_day()
