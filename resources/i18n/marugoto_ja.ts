@@ -708,199 +708,199 @@
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="123"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="155"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="124"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="156"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="125"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="157"/>
         <source>Relationship</source>
         <translation>続柄</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="158"/>
         <source>Born</source>
         <translation>生年月日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="160"/>
         <source>Age</source>
         <translation>年齢</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="129"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="163"/>
         <source>Add member</source>
         <translation>世帯員を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="137"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="172"/>
         <source>Main</source>
         <translation>主訴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="138"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="139"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="174"/>
         <source>Identified</source>
         <translation>把握日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="140"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="175"/>
         <source>Resolved</source>
         <translation>解決日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="141"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="176"/>
         <source>Note</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="145"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="180"/>
         <source>Add issue</source>
         <translation>課題を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="153"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="171"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="204"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="189"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="209"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="246"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="190"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="155"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="191"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="157"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="193"/>
         <source>By</source>
         <translation>記録者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="197"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="172"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="210"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="211"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="174"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="212"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="175"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="213"/>
         <source>Follow-up</source>
         <translation>フォロー予定日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="180"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="218"/>
         <source>Add referral</source>
         <translation>連携を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="188"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="227"/>
         <source>Person</source>
         <translation>同意者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="189"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="228"/>
         <source>Granted</source>
         <translation>同意日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="191"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="230"/>
         <source>Purposes</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="193"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="234"/>
         <source>Withdrawn</source>
         <translation>撤回日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="196"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="237"/>
         <source>Add consent</source>
         <translation>同意を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="205"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="247"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="248"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="207"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="249"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="216"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="120"/>
         <source>Basic</source>
         <translation>基本情報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="217"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="125"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="218"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
         <source>Issues</source>
         <translation>課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="219"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
         <source>Activities</source>
         <translation>活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="220"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="128"/>
         <source>Referrals</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="129"/>
         <source>Consents</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="222"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="130"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="223"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="134"/>
         <source>Choose a household from the list, or search with Ctrl+F.</source>
         <translation>一覧から世帯を選ぶか、Ctrl+F で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="276"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="368"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
@@ -956,32 +956,32 @@
 <context>
     <name>HouseholdTableModel</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="158"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="177"/>
         <source>Household</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="159"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="178"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="179"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="180"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="162"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="181"/>
         <source>Members</source>
         <translation>世帯員数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/models.py" line="163"/>
+        <location filename="../../src/marugoto_desktop/ui/models.py" line="182"/>
         <source>Address</source>
         <translation>住所</translation>
     </message>
@@ -1157,105 +1157,110 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="151"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="296"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="325"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="228"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="375"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="404"/>
         <source>Marugoto welfare records</source>
         <translation>まるごと福祉 相談記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="203"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="282"/>
         <source>Find household</source>
         <translation>世帯を検索</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="285"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="209"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="288"/>
         <source>Import records (JSON Lines)…</source>
         <translation>記録を取り込む（JSON Lines）…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="212"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="291"/>
         <source>Create backup…</source>
         <translation>バックアップを作成…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="214"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="293"/>
         <source>Lock</source>
         <translation>ロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="216"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="295"/>
         <source>Lock and quit</source>
         <translation>ロックして終了</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="221"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="300"/>
         <source>Print what is shown</source>
         <translation>表示中のものを印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="227"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="306"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="233"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="312"/>
         <source>Face sheet of the household</source>
         <translation>世帯のフェイスシート</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="236"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="315"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="239"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="318"/>
         <source>Day&apos;s report…</source>
         <translation>業務日報…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="327"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="256"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="335"/>
         <source>&amp;Print</source>
         <translation>印刷(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="267"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="346"/>
         <source>About marugoto-desktop…</source>
         <translation>このアプリについて…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="269"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="348"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="358"/>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="398"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="418"/>
+        <source>The office server answers: syncing by itself.</source>
+        <translation>事務所のサーバーにつながりました。自動で同期しています。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="451"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="491"/>
         <source>Open a household first (Ctrl+F).</source>
         <translation>先に世帯を開いてください（Ctrl+F）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="409"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="502"/>
         <source>Choose an activity on the household&apos;s timeline first.</source>
         <translation>先に世帯の活動記録で活動を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="440"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="533"/>
         <source>Opened for printing. The copy is removed when you lock or quit.</source>
         <translation>印刷用に開きました。この写しはロックまたは終了のときに消去されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="445"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="538"/>
         <source>Not printed</source>
         <translation>印刷できません</translation>
     </message>
@@ -1976,120 +1981,135 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="75"/>
         <source>Your name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="66"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="98"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="118"/>
         <source>Your area</source>
         <translation>担当エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="81"/>
         <source> min</source>
         <translation> 分</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="71"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="82"/>
         <source>Lock after idle minutes</source>
         <translation>操作がないときにロックするまでの分数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="77"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="102"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="88"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="122"/>
         <source>Text size</source>
         <translation>文字の大きさ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="84"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="95"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="97"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="87"/>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="107"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="98"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="127"/>
         <source>Proxy</source>
         <translation>プロキシ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="91"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="99"/>
+        <source>Sync by itself when the office server answers</source>
+        <translation>事務所のサーバーにつながったら自動で同期する</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="101"/>
+        <source>Sync by itself</source>
+        <translation>自動で同期</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="104"/>
+        <source>While unlocked, the server is asked once a minute; when it answers, a sync starts as if you pressed 同期 — arriving at the office is enough.</source>
+        <translation>ロック解除中は1分ごとにサーバーを確かめ、つながると「同期」を押したときと同じ同期が始まります。事務所に着くだけで同期されます。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="111"/>
         <source>Save settings</source>
         <translation>設定を保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="95"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="115"/>
         <source>You</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="97"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="117"/>
         <source>Your name (prefilled as recorder)</source>
         <translation>氏名（記録者として自動入力）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="99"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="119"/>
         <source>Safety and view</source>
         <translation>安全と表示</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="101"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="121"/>
         <source>Lock after idle</source>
         <translation>操作がないときのロック</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="103"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="123"/>
         <source>Office server</source>
         <translation>事務所のサーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="105"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="125"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="106"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="126"/>
         <source>CA file</source>
         <translation>CA 証明書</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="108"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="129"/>
         <source>Recovery</source>
         <translation>回復</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="136"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="158"/>
         <source>%1 (user %2)</source>
         <translation>%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="141"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="163"/>
         <source>Not connected. Connect on the 同期 screen.</source>
         <translation>未接続です。「同期」画面で接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="145"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="167"/>
         <source>The office recovery key can reopen this vault if the passphrase is forgotten. Ask the office; it keeps the key offline.</source>
         <translation>パスフレーズを忘れても、事務所の回復用の鍵でこの保管庫を開けます。事務所に相談してください（鍵はオフラインで保管されています）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="152"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="174"/>
         <source>This vault has no office recovery key: if the passphrase is forgotten, the records cannot be opened.</source>
         <translation>この保管庫には事務所の回復用の鍵がありません。パスフレーズを忘れると記録を開けなくなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="169"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="191"/>
         <source>The proxy is written as host:port, e.g. %1.</source>
         <translation>プロキシは「ホスト名:ポート番号」の形で入力してください（例 %1）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="179"/>
+        <location filename="../../src/marugoto_desktop/ui/settings_page.py" line="202"/>
         <source>Saved.</source>
         <translation>保存しました。</translation>
     </message>
@@ -2213,14 +2233,14 @@
         <translation>このパソコン</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="248"/>
-        <source>Another laptop (device %1)</source>
-        <translation>別のパソコン（端末 %1）</translation>
-    </message>
-    <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="243"/>
         <source>%1 (device %2)</source>
         <translation>%1 さん（端末 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="248"/>
+        <source>Another laptop (device %1)</source>
+        <translation>別のパソコン（端末 %1）</translation>
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="249"/>
@@ -2483,8 +2503,8 @@
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="667"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="677"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="672"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="682"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
@@ -2535,7 +2555,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="183"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="699"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="704"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>
@@ -2595,47 +2615,47 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="79"/>
         <source>Home</source>
         <translation>ホーム</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="80"/>
         <source>Households</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="81"/>
         <source>Outreach tally</source>
         <translation>アウトリーチ集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="82"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="79"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="83"/>
         <source>Agencies</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="84"/>
         <source>Reports</source>
         <translation>集計</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="81"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="85"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="82"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="86"/>
         <source>Settings</source>
         <translation>設定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/windows.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/windows.py" line="90"/>
         <source>Screens</source>
         <translation>画面</translation>
     </message>

@@ -360,6 +360,34 @@ def last_sync(vault: Vault) -> SyncSummary | None:
     return SyncSummary(**{k: v for k, v in stored.items() if k in known})
 
 
+def server_answers(vault: Vault, *, proxy: str | None = None, timeout: float = 5.0) -> bool:
+    """Whether the server this laptop is enrolled with answers now: one cheap request (the
+    device's status) with a short `timeout`, for a sync that starts by itself once the
+    laptop reaches the office. Any answer counts, a refusal too (the sync that follows
+    reports it); False when nothing answers, or the laptop is not enrolled."""
+    settings = enrolled_settings(vault)
+    if settings is None:
+        return False
+    try:
+        ca_file = as_policy_says(settings["server"], None)
+        ca_pem = read_ca_file(ca_file) if ca_file is not None else _kept_ca(settings)
+    except (SyncError, CaCertificateUnusable, OSError):
+        return False  # (not asked: the sync would refuse before asking too)
+    try:
+        with SyncClient(
+            settings["server"],
+            token=settings["token"],
+            ca_pem=ca_pem,
+            app_version=__version__,
+            proxy=proxy,
+            timeout=timeout,
+        ) as client:
+            client.status()
+    except SyncError as exc:
+        return exc.code != "unreachable"
+    return True
+
+
 @dataclass(frozen=True)
 class ConflictRow:
     """A conflict as a person reviews it: the record, the field, both sides (value, device

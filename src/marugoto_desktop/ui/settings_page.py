@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -54,6 +55,16 @@ def proxy_setting() -> str | None:
     return proxy_url(str(QSettings().value("sync/proxy", "") or "")) or None
 
 
+AUTO_SYNC_SETTING = "sync/auto"
+
+
+def auto_sync_allowed() -> bool:
+    """Whether sync may start by itself once the office server answers (off by default).
+    Kept in QSettings with the proxy and CA file: how this computer uses the network."""
+    value = QSettings().value(AUTO_SYNC_SETTING, False)
+    return value is True or str(value).lower() in ("true", "1")
+
+
 class SettingsPage(QWidget):
     text_size_changed = Signal(int)
 
@@ -85,6 +96,15 @@ class SettingsPage(QWidget):
         self.proxy = QLineEdit()
         self.proxy.setPlaceholderText(self.tr("e.g. %1").replace("%1", "http://proxy:8080"))
         self.proxy.setAccessibleName(self.tr("Proxy"))
+        self.auto_sync = QCheckBox(self.tr("Sync by itself when the office server answers"))
+        self.auto_sync.setObjectName("auto_sync")
+        self.auto_sync.setAccessibleName(self.tr("Sync by itself"))
+        self.auto_sync.setToolTip(
+            self.tr(
+                "While unlocked, the server is asked once a minute; when it answers, a sync "
+                "starts as if you pressed 同期 — arriving at the office is enough."
+            )
+        )
         self.recovery = QLabel()
         self.recovery.setObjectName("settings_recovery")
         self.recovery.setWordWrap(True)
@@ -105,6 +125,7 @@ class SettingsPage(QWidget):
         net_form.addRow(self.tr("Server"), self.server)
         net_form.addRow(self.tr("CA file"), self.ca_file)
         net_form.addRow(self.tr("Proxy"), self.proxy)
+        net_form.addRow("", self.auto_sync)
         rec = QGroupBox(self.tr("Recovery"))
         QVBoxLayout(rec).addWidget(self.recovery)
         column = QWidget()
@@ -130,6 +151,7 @@ class SettingsPage(QWidget):
         self.text_size.setValue(text_size())
         self.ca_file.setText(str(settings.value("sync/ca_file", "") or ""))
         self.proxy.setText(str(settings.value("sync/proxy", "") or ""))
+        self.auto_sync.setChecked(auto_sync_allowed())
         enrolled = enrolled_settings(vault) if vault is not None else None
         if enrolled:
             self.server.setText(
@@ -174,6 +196,7 @@ class SettingsPage(QWidget):
             return
         settings.setValue("sync/ca_file", self.ca_file.text().strip())
         settings.setValue("sync/proxy", proxy or "")
+        settings.setValue(AUTO_SYNC_SETTING, self.auto_sync.isChecked())
         self.session.restart_idle_timer()
         self.text_size_changed.emit(self.text_size.value())
         self.message.setText(self.tr("Saved."))

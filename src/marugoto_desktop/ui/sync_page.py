@@ -658,6 +658,11 @@ class SyncPage(QWidget):
             failed,
         )
 
+    @property
+    def running(self) -> bool:
+        """Whether a sync runs now."""
+        return self._operation is not None
+
     def sync_now(self) -> None:
         vault = self.session.vault
         if vault is None or self._operation is not None:

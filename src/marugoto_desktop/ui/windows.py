@@ -26,6 +26,7 @@ from ..operations import documents
 from ..vault import Vault
 from .about import AboutDialog
 from .activity import ActivityDialog
+from .auto_sync import AutoSync
 from .background import Busy, Runner, run_in_background
 from .backup import BackupMaker
 from .directory import AgenciesPage, MeetingsPage
@@ -251,6 +252,8 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.activity_dialog: ActivityDialog | None = None
         self.session.locked.connect(self._forget_workspace)
+        self.auto_sync = AutoSync(self.session, self._syncing, self)
+        self.auto_sync.wanted.connect(self._sync_by_itself)
         self.system_lock = SystemLockWatch(self.session, parent=self)
         self.system_lock.start()
         self._actions()
@@ -400,6 +403,20 @@ class MainWindow(QMainWindow):
         workspace.deleteLater()
         self.setWindowTitle(self.tr("Marugoto welfare records"))
         self.show_unlock()
+
+    # -- sync by itself --------------------------------------------------------------------
+
+    def _syncing(self) -> bool:
+        page = self.workspace.built_page("sync") if self.workspace is not None else None
+        return isinstance(page, SyncPage) and page.running
+
+    def _sync_by_itself(self) -> None:
+        """The office server answers again: the 同期 button's sync, with its progress,
+        cancel and errors (on the 同期 screen and in the busy indicator)."""
+        if self.workspace is None:
+            return
+        self.statusBar().showMessage(self.tr("The office server answers: syncing by itself."), 8000)
+        self.workspace.sync.sync_now()
 
     def import_records(self) -> None:
         if self.workspace is not None:
