@@ -22,7 +22,10 @@ from PySide6.QtWidgets import (
 
 from marugoto_desktop.operations.changes import OpChanges
 from marugoto_desktop.operations.demo import write_demo
+from marugoto_desktop.operations.home import follow_ups, unsynced_changes
 from marugoto_desktop.operations.households import household_rows, prepare_search
+from marugoto_desktop.operations.records import edit_record
+from marugoto_desktop.operations.visits import record_visit
 from marugoto_desktop.ui.models import (
     Column,
     HouseholdFilter,
@@ -33,6 +36,7 @@ from marugoto_desktop.ui.models import (
     kana_key,
 )
 from marugoto_desktop.ui.outreach import HouseholdPicker
+from marugoto_desktop.ui.session import today
 from marugoto_desktop.ui.windows import MainWindow
 from marugoto_desktop.vault import KdfParams, Vault
 
@@ -374,6 +378,49 @@ def test_the_home_lists_pass_qtmodeltester(demo_window, qtmodeltester, qtbot):
         qtmodeltester.check(model, force_py=True)
         model.set_rows([shown.row_at(0)])
         qtmodeltester.check(model, force_py=True)
+
+
+def test_home_words_again_only_the_follow_ups_a_save_changed(demo_window, qtbot):
+    window, workspace = demo_window, demo_window.workspace
+    home = workspace.home
+    workspace.show_named("home")
+    qtbot.waitUntil(lambda: home.prepared)
+
+    def lines() -> list:
+        return [m.row_at(r) for m in (home.due_model, home.planned_model)
+                for r in range(m.rowCount())]  # fmt: skip
+
+    before = lines()
+    waiting = [home.awaiting_model.row_at(r) for r in range(home.awaiting_model.rowCount())]
+    items = follow_ups(window.vault, today())
+    referred = {f.household_id for f in items if f.record.type == "referral"}
+    visited = next(f.household_id for f in items if f.household_id not in (None, *referred))
+    renamed = next(r.household_id for r in before if r.household_id not in (None, visited))
+    workspace.show_named("households")  # (hidden, ホーム waits until shown)
+    vault = window.vault
+    saved = record_visit(
+        vault, visited, {"kind": "consult.phone", "content": "電話", "next_date": "2099-01-01"}
+    )
+    window.session.notify(saved.changes)
+    window.session.notify(edit_record(vault, renamed, {"name": "改名 太郎"}).changes)
+    workspace.show_named("home")
+
+    after = lines()
+    assert not any(row.household_id == visited for row in after)  # answered by the visit
+    renamed_rows = [row for row in after if row.household_id == renamed]
+    assert renamed_rows and all(row.cells[1] == "改名 太郎" for row in renamed_rows)
+    # Every other line is the one shown before, not put into words again.
+    kept = [row for row in before if row.household_id not in (visited, renamed)]
+    assert [id(row) for row in after if row.household_id != renamed] == [id(r) for r in kept]
+    still = [home.awaiting_model.row_at(r) for r in range(home.awaiting_model.rowCount())]
+    assert [id(r) for r in still if r.household_id != renamed] == [
+        id(r) for r in waiting if r.household_id != renamed
+    ]
+    assert f"：{unsynced_changes(vault)} 件" in home.unsynced.text()
+    # Shown again with nothing changed: the same lines.
+    workspace.show_named("households")
+    workspace.show_named("home")
+    assert [id(row) for row in lines()] == [id(row) for row in after]
 
 
 @pytest.mark.parametrize("record_type", ["person", "issue", "activity", "agency", "meeting"])

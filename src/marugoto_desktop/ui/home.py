@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import vocabularies as v
+from ..domain.records import Record
 from ..operations.changes import OpChanges
 from ..operations.home import (
     AwaitingReferral,
@@ -34,6 +35,7 @@ from .session import Session, today
 from .sync_page import summary_text
 
 RESIZE_PRECISION = 64  # rows a column's width is measured on
+_Line = tuple[Record, tuple[str, ...], Row]  # a record, what else its line shows, the line
 
 
 def _table(name: str, model: RowsModel, stretch: int) -> QTableView:
@@ -105,12 +107,21 @@ class HomePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         self.prepared = False  # every activity decrypted once, in the background
+        # The lists are read again only after a change that touches them (or a new day), and
+        # a follow-up's line is put into words again only when its record, date or
+        # household name changed: of thousands of lines a save changes one or two.
+        self._stale = True
+        self._day: date | None = None
+        self._lines: dict[str, _Line] = {}
         self._preparing: object | None = None
         self.session.changed.connect(self.apply_changes)
 
     def apply_changes(self, changes: OpChanges) -> None:
-        # Any write changes the unsynced count; the lists follow activities and referrals.
-        # Hidden, it waits: showing the screen refreshes it.
+        # Any write changes the unsynced count; the lists follow activities and referrals
+        # (and the names of households and agencies). Hidden, it waits: showing the screen
+        # refreshes it.
+        if changes.touches("activity", "referral", "household", "agency"):
+            self._stale = True
         if self.session.vault is not None and self.isVisible():
             self.refresh()
 
@@ -133,15 +144,29 @@ class HomePage(QWidget):
         )
         self.last_sync.setText(summary_text(last_sync(vault)))
         now = today()
+        if not self._stale and now == self._day:
+            return
+        if now != self._day:
+            self._lines.clear()  # ("today", "2 days late" change with the day)
+        self._stale, self._day = False, now
         soon = (now + timedelta(days=1)).isoformat()
         items = follow_ups(vault, now)
-        due = [self._follow_up(f, now) for f in items if f.due_on <= soon]
-        planned = [self._follow_up(f, now) for f in items if f.due_on > soon]
+        known, self._lines = self._lines, {}  # (only the lines shown now are kept)
+
+        def line(item: FollowUp) -> Row:
+            return self._line(known, "due", item.record, (item.due_on, item.household_name),
+                              lambda: self._follow_up(item, now))  # fmt: skip
+
+        def waiting(item: AwaitingReferral) -> Row:
+            return self._line(known, "waiting", item.referral,
+                              (item.household_name, item.agency_name),
+                              lambda: self._awaiting(item, now))  # fmt: skip
+
+        due = [line(f) for f in items if f.due_on <= soon]
+        planned = [line(f) for f in items if f.due_on > soon]
         self.due_model.set_rows(due)
         self.planned_model.set_rows(planned)
-        self.awaiting_model.set_rows(
-            [self._awaiting(r, now) for r in awaiting_acknowledgement(vault)]
-        )
+        self.awaiting_model.set_rows([waiting(r) for r in awaiting_acknowledgement(vault)])
         overdue = sum(1 for row in due if row.alert)
         self.due_box.setTitle(
             self.tr("Due and overdue (%1, of which %2 overdue)")
@@ -176,6 +201,19 @@ class HomePage(QWidget):
             return self.tr("%1 (tomorrow)").replace("%1", on)
         return on
 
+    def _line(
+        self, known: dict[str, _Line], list_: str, record: Record, about: tuple[str, ...],
+        word: Any,
+    ) -> Row:  # fmt: skip
+        """The line of `record` in `list_` as shown before, if neither it (the same
+        decrypted copy) nor what else the line shows (`about`) changed; else `word()`."""
+        key = f"{list_}:{record.id}"  # (a referral is both a follow-up and awaited)
+        was = known.get(key)
+        same = was is not None and was[0] is record and was[1] == about
+        row = was[2] if was is not None and same else word()
+        self._lines[key] = (record, about, row)
+        return row
+
     def _follow_up(self, item: FollowUp, now: date) -> Row:
         fields = item.record.fields
         if item.record.type == "referral":
@@ -204,6 +242,8 @@ class HomePage(QWidget):
 
     def forget(self) -> None:
         self.prepared = False
+        self._stale, self._day = True, None
+        self._lines.clear()
         for model in (self.due_model, self.planned_model, self.awaiting_model):
             model.forget()
         self.unsynced.clear()
