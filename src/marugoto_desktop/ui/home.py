@@ -30,7 +30,7 @@ from ..operations.home import (
 )
 from ..vault import Vault
 from .background import run_in_background
-from .models import ID_ROLE, Row, RowsModel
+from .models import ID_ROLE, Row, RowsModel, Worded
 from .session import Session, today
 from .sync_page import summary_text
 
@@ -50,10 +50,20 @@ def _table(name: str, model: RowsModel, stretch: int) -> QTableView:
     table.setShowGrid(False)
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     # Widths from the first rows only: measuring thousands of follow-ups took seconds.
     header.setResizeContentsPrecision(RESIZE_PRECISION)
+
+    # Measured once, when the first rows come, not again at every refresh (a save): the
+    # columns stay where the eye found them, and each refresh skips asking the first rows
+    # of every column for their size.
+    def size_once() -> None:
+        if model.rowCount() and not table.property("sized"):
+            table.setProperty("sized", True)
+            table.resizeColumnsToContents()
+
+    model.modelReset.connect(size_once)
     return table
 
 
@@ -107,9 +117,9 @@ class HomePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         self.prepared = False  # every activity decrypted once, in the background
-        # The lists are read again only after a change that touches them (or a new day), and
-        # a follow-up's line is put into words again only when its record, date or
-        # household name changed: of thousands of lines a save changes one or two.
+        # The lists are read again only after a change that touches them (or a new day); a
+        # line is put into words when a view asks for it (the rows it paints), and again only
+        # when its record, date or names changed: of thousands a save changes one or two.
         self._stale = True
         self._day: date | None = None
         self._lines: dict[str, _Line] = {}
@@ -151,28 +161,27 @@ class HomePage(QWidget):
         self._stale, self._day = False, now
         soon = (now + timedelta(days=1)).isoformat()
         items = follow_ups(vault, now)
-        known, self._lines = self._lines, {}  # (only the lines shown now are kept)
+        # Put into words when a view asks for a line (it asks for the ones it paints).
+        due_items = [f for f in items if f.due_on <= soon]
 
         def line(item: FollowUp) -> Row:
-            return self._line(known, "due", item.record, (item.due_on, item.household_name),
+            return self._line("due", item.record, (item.due_on, item.household_name),
                               lambda: self._follow_up(item, now))  # fmt: skip
 
         def waiting(item: AwaitingReferral) -> Row:
-            return self._line(known, "waiting", item.referral,
-                              (item.household_name, item.agency_name),
+            return self._line("waiting", item.referral, (item.household_name, item.agency_name),
                               lambda: self._awaiting(item, now))  # fmt: skip
 
-        due = [line(f) for f in items if f.due_on <= soon]
-        planned = [line(f) for f in items if f.due_on > soon]
-        self.due_model.set_rows(due)
+        self.due_model.set_rows(Worded(due_items, line))
+        planned = Worded([f for f in items if f.due_on > soon], line)
         self.planned_model.set_rows(planned)
-        self.awaiting_model.set_rows([waiting(r) for r in awaiting_acknowledgement(vault)])
-        overdue = sum(1 for row in due if row.alert)
+        self.awaiting_model.set_rows(Worded(awaiting_acknowledgement(vault), waiting))
+        overdue = sum(1 for item in due_items if item.overdue)
         self.due_box.setTitle(
             self.tr("Due and overdue (%1, of which %2 overdue)")
-            .replace("%1", str(len(due)))
+            .replace("%1", str(len(due_items)))
             .replace("%2", str(overdue))
-            if due
+            if due_items
             else self.tr("Due and overdue: nothing")
         )
         self.planned_box.setTitle(
@@ -201,14 +210,11 @@ class HomePage(QWidget):
             return self.tr("%1 (tomorrow)").replace("%1", on)
         return on
 
-    def _line(
-        self, known: dict[str, _Line], list_: str, record: Record, about: tuple[str, ...],
-        word: Any,
-    ) -> Row:  # fmt: skip
+    def _line(self, list_: str, record: Record, about: tuple[str, ...], word: Any) -> Row:
         """The line of `record` in `list_` as shown before, if neither it (the same
         decrypted copy) nor what else the line shows (`about`) changed; else `word()`."""
         key = f"{list_}:{record.id}"  # (a referral is both a follow-up and awaited)
-        was = known.get(key)
+        was = self._lines.get(key)
         same = was is not None and was[0] is record and was[1] == about
         row = was[2] if was is not None and same else word()
         self._lines[key] = (record, about, row)

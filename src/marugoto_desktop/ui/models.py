@@ -406,6 +406,29 @@ class Row:
     alert: bool = False  # overdue: shown in red
 
 
+class Worded(Sequence[Row]):
+    """Items put into words (a `Row`) only when a row is asked for: a view asks for the few
+    rows it paints, so thousands of follow-ups cost a word each only once seen."""
+
+    def __init__(self, items: Sequence[Any], word: Callable[[Any], Row]) -> None:
+        self._items = items
+        self._word = word
+        self._rows: dict[int, Row] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self._items)
+        row = self._rows.get(index)
+        if row is None:
+            row = self._rows[index] = self._word(self._items[index])
+        return row
+
+
 class RowsModel(QAbstractTableModel):
     """Lines already put into words (the home screen's lists, the gatherings); replaced
     whole on refresh, as they are short."""
@@ -418,12 +441,13 @@ class RowsModel(QAbstractTableModel):
         """`numbers_from`: the first column of figures (right-aligned, as figures are read)."""
         super().__init__(parent)
         self.titles = list(titles)
-        self._rows: list[Row] = []
+        self._rows: Sequence[Row] = []
         self._numbers_from = numbers_from
 
     def set_rows(self, rows: Sequence[Row], titles: Sequence[str] | None = None) -> None:
+        """All rows at once (`Worded` rows are kept as they are: worded when asked for)."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = rows if isinstance(rows, Worded) else list(rows)
         if titles is not None:
             self.titles = list(titles)
         self.endResetModel()
