@@ -6,6 +6,7 @@ the last sync's result. Dates are compared with a `today` the caller gives.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -83,6 +84,11 @@ class _Home:
         self._due: dict[str, tuple[str, str, str, Record, str | None, str | None]] = {}
         self._stale: set[_SeriesKey] = set()
         self._stale_referrals: set[str] = set()
+        # The keys (due on, household name, record id) of `_due` in order, kept in order by
+        # what a save changed (a sort of thousands at every save took most of a refresh);
+        # None: sorted again whole.
+        self._order: list[tuple[str, str, str]] | None = None
+        self._moved: list[tuple[bool, tuple[str, str, str]]] = []  # (entered?, key)
         # Answers already given, until what they read changes.
         self._follow_ups: dict[tuple[str, str, str | None], list[FollowUp]] = {}
         self._awaiting: dict[str | None, list[AwaitingReferral]] = {}
@@ -132,7 +138,7 @@ class _Home:
         for key in self._stale:
             old = self._latest.pop(key, None)
             if old is not None:
-                self._due.pop(old.id, None)
+                self._drop(old.id)
             series = self._series.get(key)
             if not series:
                 self._series.pop(key, None)
@@ -141,11 +147,30 @@ class _Home:
             self._enter(latest, latest.fields.get("next_date"))
         self._stale.clear()
         for referral_id in self._stale_referrals:
-            self._due.pop(referral_id, None)
+            self._drop(referral_id)
             referral = self._referrals.get(referral_id)
             if referral is not None:
                 self._enter(referral, referral.fields.get("follow_up_on"))
         self._stale_referrals.clear()
+        self._reorder()
+
+    def _drop(self, record_id: str) -> None:
+        entry = self._due.pop(record_id, None)
+        if entry is not None:
+            self._moved.append((False, entry[:3]))
+
+    def _reorder(self) -> None:
+        moved, self._moved = self._moved, []
+        if self._order is None or len(moved) > 256:
+            self._order = sorted(entry[:3] for entry in self._due.values())
+            return
+        for entered, key in moved:
+            if entered:
+                bisect.insort(self._order, key)
+            else:
+                at = bisect.bisect_left(self._order, key)
+                if at < len(self._order) and self._order[at] == key:
+                    del self._order[at]
 
     def _enter(self, record: Record, on: object) -> None:
         if not isinstance(on, str):
@@ -156,7 +181,9 @@ class _Home:
             if household is None or household.fields.get("status") == "closed":
                 return
             name = str(household.fields.get("name", ""))
+        self._drop(record.id)  # (never there: a stale entry is dropped first)
         self._due[record.id] = (on, name, record.id, record, record.parent_id, record.area)
+        self._moved.append((True, (on, name, record.id)))
 
     def follow_ups(self, day: str, horizon: str, area: str | None) -> list[FollowUp]:
         self._settle()
@@ -166,14 +193,11 @@ class _Home:
         return list(known)
 
     def _find(self, day: str, horizon: str, area: str | None) -> list[FollowUp]:
-        due = [
-            entry
-            for entry in self._due.values()
-            if entry[0] <= horizon and (area is None or entry[5] == area)
-        ]
-        due.sort(key=lambda entry: entry[:3])
+        assert self._order is not None  # (settled)
+        end = bisect.bisect_right(self._order, (horizon, "\U0010ffff", ""))
+        entries = (self._due[key[2]] for key in self._order[:end])
         return [FollowUp(on, on < day, record, household, name) for on, name, _, record,
-                household, _ in due]  # fmt: skip
+                household, in_area in entries if area is None or in_area == area]  # fmt: skip
 
     def awaiting(self, area: str | None) -> list[AwaitingReferral]:
         known = self._awaiting.get(area)
