@@ -538,128 +538,128 @@
 <context>
     <name>HomePage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="76"/>
         <source>Due</source>
         <translation>期日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="80"/>
         <source>Household</source>
         <translation>世帯</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="76"/>
         <source>What</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="64"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="76"/>
         <source>Next step</source>
         <translation>次の対応</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="80"/>
         <source>Referred</source>
         <translation>連携日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="80"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="68"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="80"/>
         <source>Waiting</source>
         <translation>待ち日数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="84"/>
         <source>Follow-ups due and overdue</source>
         <translation>期限切れ・本日期限のフォロー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="86"/>
         <source>Planned visits</source>
         <translation>予定している訪問</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="88"/>
         <source>Referrals awaiting acknowledgement</source>
         <translation>関係機関の受理待ちの連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="90"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="102"/>
         <source>Due and overdue</source>
         <translation>期限切れ・本日期限</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="91"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="103"/>
         <source>Planned in the next two weeks</source>
         <translation>今後2週間の予定</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="98"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="110"/>
         <source>Referrals awaiting the agency&apos;s reply</source>
         <translation>関係機関の返事待ちの連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="99"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="111"/>
         <source>Sync</source>
         <translation>同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="126"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="147"/>
         <source>Due and overdue: reading…</source>
         <translation>期限切れ・期限間近：読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="147"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="181"/>
         <source>Due and overdue (%1, of which %2 overdue)</source>
         <translation>期限切れ・期限間近（%1 件、うち期限切れ %2 件）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="185"/>
         <source>Due and overdue: nothing</source>
         <translation>期限切れ・期限間近：ありません</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="188"/>
         <source>Planned in the next two weeks (%1)</source>
         <translation>今後2週間の予定（%1 件）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="132"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="153"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="172"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="206"/>
         <source>%1 (%2 days late)</source>
         <translation>%1（%2 日超過）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="174"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="208"/>
         <source>%1 (today)</source>
         <translation>%1（今日）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="176"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="210"/>
         <source>%1 (tomorrow)</source>
         <translation>%1（明日）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="195"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="239"/>
         <source>%1 days</source>
         <translation>%1 日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="182"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="226"/>
         <source>Referral</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/home.py" line="187"/>
+        <location filename="../../src/marugoto_desktop/ui/home.py" line="231"/>
         <source>Visit</source>
         <translation>訪問</translation>
     </message>
@@ -667,240 +667,229 @@
 <context>
     <name>HouseholdDetailView</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="101"/>
         <source>New activity (Ctrl+N)</source>
         <translation>活動記録を追加（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="78"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="103"/>
         <source>Copy address</source>
         <translation>住所をコピー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="80"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="105"/>
         <source>Print</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="84"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="109"/>
         <source>Face sheet (Ctrl+P)</source>
         <translation>フェイスシート（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="110"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="86"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="111"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="98"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="99"/>
-        <source>Area</source>
-        <translation>エリア</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="101"/>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="155"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="159"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="156"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="160"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="157"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="161"/>
         <source>Relationship</source>
         <translation>続柄</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="158"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="162"/>
         <source>Born</source>
         <translation>生年月日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="164"/>
         <source>Age</source>
         <translation>年齢</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="163"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="167"/>
         <source>Add member</source>
         <translation>世帯員を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="172"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="176"/>
         <source>Main</source>
         <translation>主訴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="177"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="174"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="178"/>
         <source>Identified</source>
         <translation>把握日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="175"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="179"/>
         <source>Resolved</source>
         <translation>解決日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="176"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="180"/>
         <source>Note</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="180"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="184"/>
         <source>Add issue</source>
         <translation>課題を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="189"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="209"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="246"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="193"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="213"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="250"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="190"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="191"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="195"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="193"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="197"/>
         <source>By</source>
         <translation>記録者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="201"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="214"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="211"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="215"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="212"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="216"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="213"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="217"/>
         <source>Follow-up</source>
         <translation>フォロー予定日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="218"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="222"/>
         <source>Add referral</source>
         <translation>連携を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="227"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="231"/>
         <source>Person</source>
         <translation>同意者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="228"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="232"/>
         <source>Granted</source>
         <translation>同意日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="230"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="234"/>
         <source>Purposes</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="234"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="238"/>
         <source>Withdrawn</source>
         <translation>撤回日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="237"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="241"/>
         <source>Add consent</source>
         <translation>同意を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="247"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="251"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="252"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="249"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="253"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="120"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
         <source>Basic</source>
         <translation>基本情報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="125"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="129"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="130"/>
         <source>Issues</source>
         <translation>課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="131"/>
         <source>Activities</source>
         <translation>活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="128"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="132"/>
         <source>Referrals</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="129"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="133"/>
         <source>Consents</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="130"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="134"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="134"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="138"/>
         <source>Choose a household from the list, or search with Ctrl+F.</source>
         <translation>一覧から世帯を選ぶか、Ctrl+F で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="368"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="399"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
@@ -2658,6 +2647,20 @@
         <location filename="../../src/marugoto_desktop/ui/windows.py" line="90"/>
         <source>Screens</source>
         <translation>画面</translation>
+    </message>
+</context>
+<context>
+    <name>_BasicPage</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="62"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="63"/>
+        <source>Area</source>
+        <translation>エリア</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="65"/>
+        <source>Save</source>
+        <translation>保存</translation>
     </message>
 </context>
 </TS>

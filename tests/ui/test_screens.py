@@ -271,8 +271,9 @@ def test_screens_and_tabs_are_built_when_first_shown_and_forgotten_on_lock(demo_
     # Unlock built the list (and ホーム, shown first), not the other screens nor the tabs.
     later = [n for n in workspace.SCREENS if n not in ("home", "households")]
     assert [workspace.built_page(n) for n in later] == [None] * len(later)
+    assert detail._basic is None and detail._built == {}
     workspace.households.open_first()
-    assert detail._built == {}
+    assert detail._basic is not None and detail._built == {}  # (基本情報 is shown first)
     tabs = [detail.tabs.widget(i) for i in range(detail.tabs.count())]
     # Each screen and tab, once shown, is the real one, filled with what it shows.
     for number in range(1, len(workspace.SCREENS) + 1):

@@ -53,6 +53,31 @@ def _when(record: Record) -> str:
     return f"{_date(record, 'date')} {_date(record, 'time')}".strip()
 
 
+class _BasicPage(QWidget):
+    """基本情報: the area and the household's own fields, with their save button."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.area = CodePicker(list(v.AREAS.entries), allow_empty=False)
+        self.area.setAccessibleName(self.tr("Area"))
+        self.area_label = QLabel(self.tr("Area"))
+        self.form = RecordForm("household")
+        self.save = QPushButton(self.tr("Save"))
+        area_row = QHBoxLayout()
+        area_row.addWidget(self.area_label)
+        area_row.addWidget(self.area, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(area_row)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        layout.addWidget(scroll, 1)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(self.save)
+        layout.addLayout(save_row)
+
+
 class HouseholdDetailView(QWidget):
     """One household with everything under it. `show_household(None)` starts a new one."""
 
@@ -93,33 +118,12 @@ class HouseholdDetailView(QWidget):
         top.addWidget(self.print_button)
         top.addWidget(self.new_activity_button)
 
-        # 基本情報
-        self.area = CodePicker(list(v.AREAS.entries), allow_empty=False)
-        self.area.setAccessibleName(self.tr("Area"))
-        self.area_label = QLabel(self.tr("Area"))
-        self.basic = RecordForm("household")
-        self.basic_save = QPushButton(self.tr("Save"))
-        self.basic_save.clicked.connect(self.save_basic)
-        area_row = QHBoxLayout()
-        area_row.addWidget(self.area_label)
-        area_row.addWidget(self.area, 1)
-        basic_page = QWidget()
-        basic_layout = QVBoxLayout(basic_page)
-        basic_layout.addLayout(area_row)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.basic)
-        basic_layout.addWidget(scroll, 1)
-        save_row = QHBoxLayout()
-        save_row.addStretch(1)
-        save_row.addWidget(self.basic_save)
-        basic_layout.addLayout(save_row)
-
         self.tabs = QTabWidget()
         self.tabs.setObjectName("household_tabs")
-        self.tabs.addTab(basic_page, self.tr("Basic"))
-        # The other tabs are built when first shown or asked for (`tab()`): the six lists
-        # with their forms took most of the time the detail needs to be built.
+        # Every tab, 基本情報 too, is built when first shown or asked for (`tab()`, and the
+        # properties): the lists and forms were most of the time from unlock to the list.
+        self._basic: _BasicPage | None = None
+        self.tabs.addTab(QWidget(), self.tr("Basic"))  # (a stand-in until built)
         self._built: dict[str, RecordsTab] = {}
         for title in (
             self.tr("Members"),
@@ -255,6 +259,42 @@ class HouseholdDetailView(QWidget):
             )
         raise KeyError(record_type)
 
+    def _basic_page(self) -> _BasicPage:
+        if self._basic is None:
+            page = self._basic = _BasicPage()
+            page.save.clicked.connect(self.save_basic)
+            self._replace_tab(0, page)
+        return self._basic
+
+    def _replace_tab(self, index: int, page: QWidget) -> None:
+        stand_in = self.tabs.widget(index)
+        assert stand_in is not None
+        current, enabled = self.tabs.currentIndex(), self.tabs.isTabEnabled(index)
+        title = self.tabs.tabText(index)
+        self.tabs.blockSignals(True)
+        self.tabs.insertTab(index, page, title)
+        self.tabs.removeTab(index + 1)
+        self.tabs.setTabEnabled(index, enabled)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        stand_in.deleteLater()
+
+    @property
+    def basic(self) -> RecordForm:
+        return self._basic_page().form
+
+    @property
+    def area(self) -> CodePicker:
+        return self._basic_page().area
+
+    @property
+    def area_label(self) -> QLabel:
+        return self._basic_page().area_label
+
+    @property
+    def basic_save(self) -> QPushButton:
+        return self._basic_page().save
+
     def tab(self, record_type: str) -> RecordsTab:
         """The tab of `record_type`, built (and filled with the household shown) if it was
         not yet."""
@@ -263,24 +303,15 @@ class HouseholdDetailView(QWidget):
             return tab
         tab = self._build_tab(record_type)
         self._built[record_type] = tab
-        index = self.TAB_TYPES.index(record_type) + 1  # (after 基本情報)
-        stand_in = self.tabs.widget(index)
-        assert stand_in is not None
-        current, enabled = self.tabs.currentIndex(), self.tabs.isTabEnabled(index)
-        title = self.tabs.tabText(index)
-        self.tabs.blockSignals(True)
-        self.tabs.insertTab(index, tab, title)
-        self.tabs.removeTab(index + 1)
-        self.tabs.setTabEnabled(index, enabled)
-        self.tabs.setCurrentIndex(current)
-        self.tabs.blockSignals(False)
-        stand_in.deleteLater()
+        self._replace_tab(self.TAB_TYPES.index(record_type) + 1, tab)  # (after 基本情報)
         if self.detail is not None:
             self._fill(record_type, tab, self.detail)
         return tab
 
     def _tab_shown(self, index: int) -> None:
-        if 1 <= index <= len(self.TAB_TYPES):
+        if index == 0:
+            self._basic_page()
+        elif 1 <= index <= len(self.TAB_TYPES):
             self.tab(self.TAB_TYPES[index - 1])
 
     def _fill(self, record_type: str, tab: RecordsTab, detail: HouseholdDetail) -> None:
@@ -444,7 +475,8 @@ class HouseholdDetailView(QWidget):
 
     def forget(self) -> None:
         self.household_id, self.detail = None, None
-        self.basic.clear()
+        if self._basic is not None:
+            self._basic.form.clear()
         for tab in self._tabs():
             tab.forget()
         self._show_nothing()
