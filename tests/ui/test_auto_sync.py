@@ -102,17 +102,20 @@ def test_sync_starts_by_itself_once_the_server_answers(qtbot, tmp_path: Path, of
         QSettings().setValue("sync/auto", True)
         window = _window(qtbot, aiko)
         auto = window.auto_sync
-        started = []
-        auto.wanted.connect(lambda: started.append(1))
+        started: list[bool] = []
+        # (after the window's own slot: whether that started the 同期 screen's sync, shown
+        # in the busy indicator)
+        auto.wanted.connect(
+            lambda: started.append(window.workspace.sync.running and window.busy.running)
+        )
 
         qtbot.waitUntil(lambda: auto.checks >= 3, timeout=20_000)  # no answer yet
         assert started == [] and syncing.last_sync(aiko) is None
         assert window.workspace.built_page("sync") is None
 
         relay.on = True  # at the office
-        qtbot.waitUntil(lambda: started == [1], timeout=20_000)
-        page = window.workspace.sync  # the 同期 screen's own sync, with its busy indicator
-        assert page.running and window.busy.running
+        qtbot.waitUntil(lambda: started == [True], timeout=20_000)
+        page = window.workspace.sync
         qtbot.waitUntil(lambda: not page.running, timeout=30_000)
         summary = syncing.last_sync(aiko)
         assert summary is not None and summary.ok and summary.pushed >= 1
@@ -122,18 +125,19 @@ def test_sync_starts_by_itself_once_the_server_answers(qtbot, tmp_path: Path, of
         # The server keeps answering: no second sync until it is lost and found again.
         checks = auto.checks
         qtbot.waitUntil(lambda: auto.checks >= checks + 3, timeout=20_000)
-        assert started == [1]
+        assert started == [True]
         relay.on = False
         checks = auto.checks
         qtbot.waitUntil(lambda: auto.checks >= checks + 2, timeout=20_000)
-        assert started == [1]
+        assert started == [True]
         relay.on = True
-        qtbot.waitUntil(lambda: started == [1, 1], timeout=20_000)
+        qtbot.waitUntil(lambda: started == [True, True], timeout=20_000)
         qtbot.waitUntil(lambda: not page.running, timeout=30_000)
 
         # ... or until the set interval has passed.
         auto.again_ms = 0
-        qtbot.waitUntil(lambda: len(started) == 3, timeout=20_000)
+        qtbot.waitUntil(lambda: started == [True] * 3, timeout=20_000)
+        auto.again_ms = 10**9
         qtbot.waitUntil(lambda: not page.running, timeout=30_000)
         window.lock()
     finally:
@@ -155,7 +159,9 @@ def test_sync_never_starts_by_itself_unless_allowed_in_the_settings(
         assert relay.connections == enrolment and syncing.last_sync(aiko) is None
 
         # Allowed in 設定: the next check finds the server, and the sync starts.
-        qtbot.mouseClick(settings.auto_sync, Qt.MouseButton.LeftButton)
+        settings.auto_sync.setFocus()
+        qtbot.keyClick(settings.auto_sync, Qt.Key.Key_Space)  # (a click may miss its text)
+        assert settings.auto_sync.isChecked()
         qtbot.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
         assert QSettings().value("sync/auto") in (True, "true")
         qtbot.waitUntil(lambda: syncing.last_sync(aiko) is not None, timeout=20_000)
