@@ -667,229 +667,234 @@
 <context>
     <name>HouseholdDetailView</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="101"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="162"/>
         <source>New activity (Ctrl+N)</source>
         <translation>活動記録を追加（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="103"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="164"/>
         <source>Copy address</source>
         <translation>住所をコピー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="105"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="166"/>
         <source>Print</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="109"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="170"/>
         <source>Face sheet (Ctrl+P)</source>
         <translation>フェイスシート（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="110"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="171"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="111"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="172"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="159"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="199"/>
+        <source>Access history</source>
+        <translation>アクセス履歴</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="222"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="223"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="161"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="224"/>
         <source>Relationship</source>
         <translation>続柄</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="162"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="225"/>
         <source>Born</source>
         <translation>生年月日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="164"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="227"/>
         <source>Age</source>
         <translation>年齢</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="230"/>
         <source>Add member</source>
         <translation>世帯員を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="176"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="239"/>
         <source>Main</source>
         <translation>主訴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="177"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="240"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="178"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="241"/>
         <source>Identified</source>
         <translation>把握日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="179"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="242"/>
         <source>Resolved</source>
         <translation>解決日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="180"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="243"/>
         <source>Note</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="184"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="247"/>
         <source>Add issue</source>
         <translation>課題を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="193"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="213"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="250"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="256"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="276"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="313"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="257"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="195"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="258"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="260"/>
         <source>By</source>
         <translation>記録者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="201"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="264"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="214"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="277"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="215"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="278"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="216"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="279"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="217"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="280"/>
         <source>Follow-up</source>
         <translation>フォロー予定日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="222"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="285"/>
         <source>Add referral</source>
         <translation>連携を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="231"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="294"/>
         <source>Person</source>
         <translation>同意者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="232"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="295"/>
         <source>Granted</source>
         <translation>同意日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="234"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="297"/>
         <source>Purposes</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="238"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="301"/>
         <source>Withdrawn</source>
         <translation>撤回日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="241"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="304"/>
         <source>Add consent</source>
         <translation>同意を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="251"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="314"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="252"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="315"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="253"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="316"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="187"/>
         <source>Basic</source>
         <translation>基本情報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="129"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="190"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="130"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="191"/>
         <source>Issues</source>
         <translation>課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="131"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="192"/>
         <source>Activities</source>
         <translation>活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="132"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="193"/>
         <source>Referrals</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="133"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
         <source>Consents</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="134"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="195"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="138"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="201"/>
         <source>Choose a household from the list, or search with Ctrl+F.</source>
         <translation>一覧から世帯を選ぶか、Ctrl+F で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="399"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="484"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
@@ -2652,15 +2657,83 @@
 <context>
     <name>_BasicPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="62"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="63"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="123"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="124"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="65"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
         <source>Save</source>
         <translation>保存</translation>
+    </message>
+</context>
+<context>
+    <name>_HistoryPage</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="50"/>
+        <source>When</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="50"/>
+        <source>Who</source>
+        <translation>操作者</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="50"/>
+        <source>Computer</source>
+        <translation>端末</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="50"/>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="51"/>
+        <source>Records</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="55"/>
+        <source>Access history</source>
+        <translation>アクセス履歴</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="70"/>
+        <source>Opened</source>
+        <translation>閲覧</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="71"/>
+        <source>Created</source>
+        <translation>作成</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="72"/>
+        <source>Edited</source>
+        <translation>編集</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="73"/>
+        <source>Deleted</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="74"/>
+        <source>Restored</source>
+        <translation>復元</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="75"/>
+        <source>Printed</source>
+        <translation>印刷</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="85"/>
+        <source>(not set)</source>
+        <translation>（未設定）</translation>
     </message>
 </context>
 </TS>

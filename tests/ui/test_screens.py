@@ -287,7 +287,8 @@ def test_screens_and_tabs_are_built_when_first_shown_and_forgotten_on_lock(demo_
         assert detail.tabs.currentWidget() is not tabs[index]
         assert detail.tabs.tabText(index) and detail.tabs.isTabEnabled(index)
     assert detail.members.model.rowCount() == len(detail.detail.members) > 0
-    assert detail.tabs.currentWidget() is detail.meetings  # (asking built nothing again)
+    meetings = detail.tabs.widget(detail.TAB_TYPES.index("meeting") + 1)
+    assert meetings is detail.meetings  # (asking built nothing again)
     personal = _personal_values(window.vault)
     shown = _shown_texts(window)
     assert any(value in text for text in shown for value in personal)
@@ -476,3 +477,23 @@ def test_the_meeting_form_reads_every_household_only_when_shown(demo_window):
     assert workspace.outreach.recent_model.rowCount() == 0  # hidden: every gathering unread
     workspace.show_named("outreach")
     assert workspace.outreach.recent_model.rowCount() > 0
+
+
+def test_the_access_history_says_who_opened_and_wrote_the_household(
+    demo_window, qtbot, qtmodeltester
+):
+    window = demo_window
+    households = window.workspace.households
+    households.open_first()
+    detail = households.detail
+    detail.show_household(detail.household_id)  # a refresh is not an opening
+    detail.basic.editors["phone"].setText("087-123-4567")
+    detail.save_basic()
+    detail.tabs.setCurrentIndex(detail.HISTORY_TAB)
+    model = detail.history.model
+    whats = [model.index(r, 3).data() for r in range(model.rowCount())]
+    assert whats[:2] == ["編集", "閲覧"]  # newest first: the edit, then this opening
+    assert whats.count("閲覧") == 1
+    qtmodeltester.check(model, force_py=True)
+    window.lock()
+    assert detail.history.model.rowCount() == 0

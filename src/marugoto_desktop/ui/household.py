@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
     QScrollArea,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -22,16 +26,74 @@ from ..domain.calendar import age_on
 from ..domain.records import Record
 from ..domain.schema import FieldSpec
 from ..domain.validation import RecordInvalid
+from ..operations.audit import Access, access_history, note_opened
 from ..operations.changes import OpChanges
 from ..operations.directory import agency_choices
 from ..operations.households import HouseholdDetail, household_detail
 from ..operations.records import create_record, edit_record
-from ..vault import RecordNotFound, VaultError
+from ..vault import DiskFull, RecordNotFound, VaultError
 from .forms import CodePicker, RecordForm
 from .messages import vault_error_text
 from .models import Column, field_text
 from .records_tab import RecordsTab, _General
 from .session import Session, today
+
+
+class _HistoryPage(QWidget):
+    """アクセス履歴: who opened, wrote or printed this household, and when (the audit trail)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = QStandardItemModel(0, 5, self)
+        self.model.setHorizontalHeaderLabels(
+            [self.tr("When"), self.tr("Who"), self.tr("Computer"), self.tr("What"),
+             self.tr("Records")]
+        )  # fmt: skip
+        self.table = QTableView()
+        self.table.setObjectName("household_history")
+        self.table.setAccessibleName(self.tr("Access history"))
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.table, 1)
+
+    def _actions(self) -> dict[str, str]:
+        return {
+            "open": self.tr("Opened"),
+            "create": self.tr("Created"),
+            "edit": self.tr("Edited"),
+            "delete": self.tr("Deleted"),
+            "restore": self.tr("Restored"),
+            "pdf": self.tr("Printed"),
+        }
+
+    def show_accesses(self, accesses: list[Access]) -> None:
+        self.problem.hide()
+        self.model.removeRows(0, self.model.rowCount())
+        actions = self._actions()
+        for access in accesses:
+            cells = [
+                access.at.strftime("%Y-%m-%d %H:%M"),
+                access.who or self.tr("(not set)"),
+                (access.device or "")[:8],
+                actions.get(access.action, access.action),
+                str(access.records),
+            ]
+            self.model.appendRow([QStandardItem(text) for text in cells])
+        self.table.resizeColumnsToContents()
+
+    def show_problem(self, text: str) -> None:
+        self.show_accesses([])
+        self.problem.setText(text)
+        self.problem.show()
 
 
 def _date(record: Record, name: str) -> str:
@@ -134,6 +196,8 @@ class HouseholdDetailView(QWidget):
             self.tr("Meetings"),
         ):
             self.tabs.addTab(QWidget(), title)  # (a stand-in until the tab is built)
+        self._history: _HistoryPage | None = None
+        self.tabs.addTab(QWidget(), self.tr("Access history"))
         self.tabs.currentChanged.connect(self._tab_shown)
         self.empty = QLabel(self.tr("Choose a household from the list, or search with Ctrl+F."))
         self.empty.setObjectName("household_empty")
@@ -313,6 +377,28 @@ class HouseholdDetailView(QWidget):
             self._basic_page()
         elif 1 <= index <= len(self.TAB_TYPES):
             self.tab(self.TAB_TYPES[index - 1])
+        elif index == self.HISTORY_TAB:
+            self._fill_history()
+
+    HISTORY_TAB = len(TAB_TYPES) + 1
+
+    @property
+    def history(self) -> _HistoryPage:
+        """アクセス履歴, built when first wanted; read from the trail only while shown."""
+        if self._history is None:
+            self._history = _HistoryPage()
+            self._replace_tab(self.HISTORY_TAB, self._history)
+        return self._history
+
+    def _fill_history(self) -> None:
+        vault, page = self.session.vault, self.history
+        if vault is None or self.household_id is None:
+            page.show_accesses([])
+            return
+        try:
+            page.show_accesses(access_history(vault, self.household_id))
+        except VaultError as exc:  # a broken trail is said, not hidden
+            page.show_problem(vault_error_text(exc))
 
     def _fill(self, record_type: str, tab: RecordsTab, detail: HouseholdDetail) -> None:
         household = detail.household
@@ -415,6 +501,9 @@ class HouseholdDetailView(QWidget):
             self.household_id, self.detail = None, None
             self._show_nothing()
             return
+        if household_id != self.household_id:  # opened, not refreshed: the trail notes it
+            with suppress(DiskFull):  # reading goes on; the next write says the disk is full
+                note_opened(vault, household_id)
         self.household_id, self.detail = household_id, detail
         household = detail.household
         self.title.setText(str(household.get("name", "")))
@@ -427,6 +516,8 @@ class HouseholdDetailView(QWidget):
         self.copy_button.show()
         for record_type, tab in self._built.items():  # (the others fill when built)
             self._fill(record_type, tab, detail)
+        if self.tabs.currentIndex() == self.HISTORY_TAB:
+            self._fill_history()
 
     def _tabs(self) -> list[RecordsTab]:
         """The tabs built so far (one never built never held a value)."""
@@ -477,6 +568,8 @@ class HouseholdDetailView(QWidget):
         self.household_id, self.detail = None, None
         if self._basic is not None:
             self._basic.form.clear()
+        if self._history is not None:
+            self._history.show_accesses([])
         for tab in self._tabs():
             tab.forget()
         self._show_nothing()
