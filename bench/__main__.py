@@ -2,7 +2,7 @@
 
 Pick a subset by name (argv, or BENCH_ARGS with make): `python -m bench sync`, or
 `python -m bench vault views ui reports sync.apply sync.push`. Sync parts: apply, push, initial,
-day, peer.
+day, peer. `load`: 50 devices syncing at once against one server process, then two.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import platform
 import sys
 from collections.abc import Sequence
 
-from . import bench_reports, bench_sync, bench_ui, bench_vault, bench_views
+from . import bench_load, bench_reports, bench_sync, bench_ui, bench_vault, bench_views
 
-GROUPS = ("vault", "views", "ui", "reports", "sync")
+GROUPS = ("vault", "views", "ui", "reports", "sync", "load")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_sync.main()
     elif sync_parts:
         bench_sync.main(sorted(sync_parts))
+    if "load" in names:
+        bench_load.main()
     return 0
 
 

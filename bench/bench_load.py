@@ -1,0 +1,348 @@
+"""Load (issue 13): many laptops syncing at once against the server on PostgreSQL, over HTTPS
+on loopback, for a bounded time; then every laptop pulls to the end and all must hold the
+same state.
+
+    python -m bench load                  # 50 devices, 30 s, one server process, then two
+    python -m bench.bench_load --devices 50 --seconds 30 --servers 1 2
+
+Each device is a thread in one of several client processes (so that the clients' own Python
+does not queue behind one GIL): it pushes a visit's worth of changes (a new activity, an edit
+of one of a few shared households: some edits collide) and pulls what is new, again and
+again, as fast as the server answers. Printed: requests, errors (must be 0), p50/p95/p99 of
+push and pull, changes pushed per second, and whether the states converged. With two server
+processes the devices alternate between them (one database; the advisory lock keeps the log
+in commit order). The machine's load is printed: the clients run on the same cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from marugoto_desktop import __version__
+from marugoto_desktop.domain.ids import new_id
+from marugoto_sync.changes import Change
+from marugoto_sync.client import SyncClient, ssl_context
+from marugoto_sync.hlc import pack, wall_millis
+from marugoto_sync.log_page import read_page
+from marugoto_sync.merge import wins
+
+from .bench_sync import AREA, PASSWORD, USER, Databases, admin, dev_certificates, free_port
+
+CLIENT_PROCESSES = 5
+SHARED_HOUSEHOLDS = 5
+
+
+class Device:
+    def __init__(self, url: str, ca: Path, token: str, shared: list[str]) -> None:
+        self.client = SyncClient(url, token=token, ca_file=ca, app_version=__version__)
+        self.site = uuid.uuid4().hex
+        self.counter = 0
+        self.cursor = 0
+        self.shared = shared
+        self.state: dict[tuple[str, str], list[Any]] = {}
+        self.push_ms: list[float] = []
+        self.pull_ms: list[float] = []
+        self.pushed = 0
+        self.errors: list[str] = []
+
+    def stamp(self) -> int:
+        self.counter += 1
+        return pack(wall_millis() - 1000, self.counter % 60_000)
+
+    def visit(self, n: int) -> list[Change]:
+        household = self.shared[n % len(self.shared)]
+        activity = new_id()
+        fields = {
+            "date": "2026-12-01",
+            "kind": "outreach.home_visit",
+            "content": f"訪問 {n}",
+            "next_action": "再訪問",
+            "next_date": "2026-12-15",
+        }
+        changes = [
+            Change(
+                new_id(),
+                "activity",
+                activity,
+                AREA,
+                "_parent_id",
+                household,
+                self.stamp(),
+                0,
+                self.site,
+            )
+        ]
+        for name, value in fields.items():
+            changes.append(
+                Change(
+                    new_id(), "activity", activity, AREA, name, value, self.stamp(), 0, self.site
+                )
+            )
+        changes.append(
+            Change(
+                new_id(),
+                "household",
+                household,
+                AREA,
+                "phone",
+                f"087-{n:04d}",
+                self.stamp(),
+                0,
+                self.site,
+            )
+        )
+        return changes
+
+    def pull_all(self, timed: bool) -> None:
+        while True:
+            start = time.perf_counter()
+            answer = self.client.pull(self.cursor, limit=1000)
+            if timed:
+                self.pull_ms.append((time.perf_counter() - start) * 1000)
+            page = read_page(answer["log"])
+            for i in page.change_rows():
+                key = (page.record_id[i], page.field[i])
+                if wins(page.hlc[i], page.site[i], self.state.get(key)):
+                    self.state[key] = [page.hlc[i], page.site[i], page.value[i]]
+            if len(page) == 0:
+                return
+            self.cursor = page.seq[-1]
+
+    def run(self, until: float) -> None:
+        n = 0
+        while time.monotonic() < until:
+            n += 1
+            batch = self.visit(n)
+            try:
+                start = time.perf_counter()
+                answer = self.client.push(batch)
+                self.push_ms.append((time.perf_counter() - start) * 1000)
+                self.pushed += len(answer["acknowledged"])
+                self.pull_all(timed=True)
+            except Exception as exc:  # counted and shown: the figure to keep at zero
+                self.errors.append(f"{type(exc).__name__}: {exc}"[:200])
+
+    def digest(self) -> str:
+        text = json.dumps(sorted((k, v) for k, v in self.state.items()), ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def worker(spec: dict[str, Any]) -> dict[str, Any]:
+    """One client process: its devices run together until the deadline, then pull to the end."""
+    devices = [
+        Device(url, Path(spec["ca"]), token, spec["shared"])
+        for url, token in zip(spec["urls"], spec["tokens"], strict=True)
+    ]
+    # Everyone starts at the same moment (a wall-clock instant the parent chose).
+    time.sleep(max(0.0, spec["start_at"] - time.time()))
+    until = time.monotonic() + spec["seconds"]
+    threads = [threading.Thread(target=d.run, args=(until,)) for d in devices]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for d in devices:
+        d.pull_all(timed=False)
+    return {
+        "push_ms": [ms for d in devices for ms in d.push_ms],
+        "pull_ms": [ms for d in devices for ms in d.pull_ms],
+        "pushed": sum(d.pushed for d in devices),
+        "errors": [e for d in devices for e in d.errors],
+        "digests": [d.digest() for d in devices],
+    }
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def run(devices: int, seconds: float, servers: int) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="marugoto-load-"))
+    databases = Databases()
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        database = databases.fresh()
+        password_file = folder / "password.txt"
+        password_file.write_text(PASSWORD, encoding="utf-8")
+        admin(
+            "user",
+            "add",
+            USER,
+            "--role",
+            "consultant",
+            "--area",
+            AREA,
+            "--password-file",
+            str(password_file),
+            "--database",
+            database,
+        )
+        certs = dev_certificates(folder)
+        urls = []
+        for _ in range(servers):
+            port = free_port()
+            log = (folder / f"server-{port}.log").open("wb")
+            processes.append(
+                subprocess.Popen(
+                    [
+                        str(Path(sys.executable).parent / "marugoto-sync"),
+                        "serve",
+                        "--database",
+                        database,
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--log-level",
+                        "warning",
+                        "--tls-cert",
+                        str(certs / "server.pem"),
+                        "--tls-key",
+                        str(certs / "server-key.pem"),
+                    ],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+            urls.append(f"https://127.0.0.1:{port}")
+        ca = certs / "ca.pem"
+        _wait_up(urls, ca)
+        tokens = []
+        for n in range(devices):
+            with SyncClient(urls[n % servers], ca_file=ca, app_version=__version__) as plain:
+                tokens.append(plain.enroll(USER, PASSWORD, f"load laptop {n}").token)
+        # A few households every device visits (their phone edits collide).
+        shared = [new_id() for _ in range(SHARED_HOUSEHOLDS)]
+        setup_site = uuid.uuid4().hex
+        with SyncClient(urls[0], token=tokens[0], ca_file=ca, app_version=__version__) as first:
+            stamp = pack(wall_millis() - 5000, 0)
+            setup = [
+                Change(new_id(), "household", h, AREA, name, value, stamp + i, 0, setup_site)
+                for i, h in enumerate(shared)
+                for name, value in (("name", f"世帯 {i}"), ("status", "active"))
+            ]
+            first.push(setup)
+        start_at = time.time() + 3
+        specs = []
+        for p in range(CLIENT_PROCESSES):
+            mine = list(range(p, devices, CLIENT_PROCESSES))
+            specs.append(
+                {
+                    "urls": [urls[n % servers] for n in mine],
+                    "tokens": [tokens[n] for n in mine],
+                    "ca": str(ca),
+                    "shared": shared,
+                    "seconds": seconds,
+                    "start_at": start_at,
+                }
+            )
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bench.bench_load", "--worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                cwd=Path(__file__).resolve().parents[1],
+            )
+            for _ in specs
+        ]
+        for child, spec in zip(children, specs, strict=True):
+            assert child.stdin is not None
+            child.stdin.write(json.dumps(spec))
+            child.stdin.close()
+        load_during = []
+        while any(c.poll() is None for c in children):
+            load_during.append(os.getloadavg()[0])
+            time.sleep(1)
+        results = [json.loads(c.stdout.read()) for c in children if c.stdout is not None]
+        # A fresh device pulls everything: every laptop must hold what it holds.
+        with SyncClient(urls[0], token=tokens[0], ca_file=ca, app_version=__version__) as client:
+            judge = Device.__new__(Device)
+            judge.client, judge.cursor, judge.state = client, 0, {}
+            judge.pull_all(timed=False)
+            truth = judge.digest()
+        digests = [d for r in results for d in r["digests"]]
+        push = [ms for r in results for ms in r["push_ms"]]
+        pull = [ms for r in results for ms in r["pull_ms"]]
+        return {
+            "devices": devices,
+            "servers": servers,
+            "seconds": seconds,
+            "requests": len(push) + len(pull),
+            "errors": [e for r in results for e in r["errors"]],
+            "push_p50": _percentile(push, 0.50),
+            "push_p95": _percentile(push, 0.95),
+            "push_p99": _percentile(push, 0.99),
+            "pull_p50": _percentile(pull, 0.50),
+            "pull_p95": _percentile(pull, 0.95),
+            "pull_p99": _percentile(pull, 0.99),
+            "changes_per_s": sum(r["pushed"] for r in results) / seconds,
+            "converged": all(d == truth for d in digests) and len(digests) == devices,
+            "load": statistics.median(load_during) if load_during else float("nan"),
+        }
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=15)
+        databases.drop_all()
+
+
+def _wait_up(urls: list[str], ca: Path) -> None:
+    deadline = time.monotonic() + 60
+    for url in urls:
+        while True:
+            try:
+                httpx.get(f"{url}/openapi.json", verify=ssl_context(ca), timeout=2)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+
+def main(devices: int = 50, seconds: float = 30, servers: tuple[int, ...] = (1, 2)) -> None:
+    print(
+        f"  load: {devices} devices for {seconds:.0f} s, PostgreSQL, HTTPS on loopback "
+        f"(load before: {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
+    for count in servers:
+        r = run(devices, seconds, count)
+        print(
+            f"    {count} server process{'es' if count > 1 else ''}: {r['requests']} requests, "
+            f"{len(r['errors'])} errors, push p50/p95/p99 {r['push_p50']:.0f}/{r['push_p95']:.0f}/"
+            f"{r['push_p99']:.0f} ms (budget p95 <= 150), pull {r['pull_p50']:.0f}/"
+            f"{r['pull_p95']:.0f}/{r['pull_p99']:.0f} ms, {r['changes_per_s']:.0f} changes/s, "
+            f"converged: {'yes' if r['converged'] else 'NO'} (load {r['load']:.1f})",
+            flush=True,
+        )
+        for error in r["errors"][:5]:
+            print(f"      error: {error}", flush=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--devices", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--servers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(json.loads(sys.stdin.read()))))
+    else:
+        main(args.devices, args.seconds, tuple(args.servers))
