@@ -120,8 +120,12 @@ def sign(folder: Path, command: str) -> None:
     programs = [p for p in folder.iterdir() if p.suffix in (".exe", ".com")]
     if not programs:
         raise SystemExit(f"nothing to sign in {folder}")
-    words = shlex.split(command, posix=sys.platform != "win32")
-    subprocess.run([*words, *map(str, programs)], check=True)
+    if sys.platform == "win32":
+        # One command line, as typed: splitting it would keep the quote characters of
+        # /n "Takamatsu City" inside the argument (shlex in non-POSIX mode).
+        subprocess.run(f"{command} {subprocess.list2cmdline(map(str, programs))}", check=True)
+    else:
+        subprocess.run([*shlex.split(command), *map(str, programs)], check=True)
 
 
 def archive(folder: Path, version: str) -> Path:

@@ -60,6 +60,7 @@ Name: "japanese"; MessagesFile: "compiler:Languages\Japanese.isl"
 [CustomMessages]
 japanese.DeleteUserData=このパソコンに保存されている記録（暗号化された保管庫）と設定も削除しますか？%n%n同期していない記録は失われます。ふつうは「いいえ」を選んでください。
 japanese.LockPolicyFolder=管理用フォルダーの権限を設定しています…
+japanese.PolicyFolderNotLocked=管理用フォルダー（ポリシーファイルの置き場所）の権限を設定できませんでした。管理者にお知らせください。詳しくはセットアップのログにあります。
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
@@ -74,7 +75,8 @@ Source: "{#Built}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs crea
 
 [Dirs]
 ; Per machine only: the folder of IT's policy file (policy.toml), which only administrators
-; may write. [Run] below resets its owner and permissions, in case someone made it before.
+; may write. [Code] below takes its ownership and resets its permissions after the install,
+; in case someone made it (and owns it) before.
 Name: "{commonappdata}\{#AppName}"; Check: IsAdminInstallMode; Flags: uninsneveruninstall
 
 [Icons]
@@ -82,10 +84,6 @@ Name: "{autoprograms}\{#AppTitle}"; Filename: "{app}\{#Exe}"; Comment: "{#AppNam
 Name: "{autodesktop}\{#AppTitle}"; Filename: "{app}\{#Exe}"; Tasks: desktopicon
 
 [Run]
-; SIDs, not names: group names differ by Windows language. S-1-5-32-544 Administrators,
-; S-1-5-18 SYSTEM, S-1-5-32-545 Users (read only).
-Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\{#AppName}"" /setowner *S-1-5-32-544 /T /C /Q"; Flags: runhidden; Check: IsAdminInstallMode; StatusMsg: "{cm:LockPolicyFolder}"
-Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\{#AppName}"" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX /T /C /Q"; Flags: runhidden; Check: IsAdminInstallMode; StatusMsg: "{cm:LockPolicyFolder}"
 Filename: "{app}\{#Exe}"; Description: "{cm:LaunchProgram,{#AppTitle}}"; Flags: nowait postinstall skipifsilent
 
 [Code]
@@ -103,23 +101,59 @@ begin
       Result := True;
 end;
 
+{ Runs a system tool hidden; its exit code goes to the setup log. }
+function RunTool(const Tool, Params: String): Boolean;
+var
+  ResultCode: Integer;
+begin
+  Result := Exec(ExpandConstant('{sys}\') + Tool, Params, '', SW_HIDE,
+    ewWaitUntilTerminated, ResultCode) and (ResultCode = 0);
+  Log(Format('%s %s -> %d', [Tool, Params, ResultCode]));
+end;
+
+{ The policy folder: only administrators may write it, whoever made it first. takeown gives
+  it to Administrators (icacls /setowner cannot take what it may not read); /reset /T drops
+  every explicit entry below it (a planted Everyone:F, a planted policy.toml's own); then the
+  folder itself gets Administrators and SYSTEM full control, Users read, inherited by all in
+  it. SIDs, not names: group names differ by Windows language. A failure is said, not hidden. }
+procedure LockPolicyFolder();
+var
+  Folder: String;
+begin
+  Folder := '"' + ExpandConstant('{commonappdata}\{#AppName}') + '"';
+  WizardForm.StatusLabel.Caption := CustomMessage('LockPolicyFolder');
+  if not (RunTool('takeown.exe', '/F ' + Folder + ' /A /R /D Y')
+      and RunTool('icacls.exe', Folder + ' /reset /T /C /Q')
+      and RunTool('icacls.exe', Folder + ' /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F'
+        + ' *S-1-5-18:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX /C /Q')) then
+    SuppressibleMsgBox(CustomMessage('PolicyFolderNotLocked'), mbError, MB_OK, IDOK);
+end;
+
+procedure CurStepChanged(CurStep: TSetupStep);
+begin
+  if (CurStep = ssPostInstall) and IsAdminInstallMode then
+    LockPolicyFolder();
+end;
+
 function InitializeUninstall(): Boolean;
 begin
   Result := True;
   DeleteUserData := AskedOnCommandLine('/DELETEUSERDATA');
-  { Asked, default No; a silent uninstall never asks and keeps the data unless told. }
-  if not DeleteUserData and not UninstallSilent then
-    DeleteUserData := MsgBox(CustomMessage('DeleteUserData'), mbConfirmation,
-      MB_YESNO or MB_DEFBUTTON2) = IDYES;
 end;
 
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 begin
+  { Asked once the uninstall is confirmed, before anything is removed; default No. A silent
+    uninstall never asks, and keeps the data unless told (/DELETEUSERDATA). }
+  if (CurUninstallStep = usUninstall) and not DeleteUserData and not UninstallSilent then
+    DeleteUserData := MsgBox(CustomMessage('DeleteUserData'), mbConfirmation,
+      MB_YESNO or MB_DEFBUTTON2) = IDYES;
   if (CurUninstallStep = usPostUninstall) and DeleteUserData then
   begin
     { The vault, the print folder (platform_paths.user_data_dir) and the settings (QSettings)
       of the account that runs the uninstaller. }
     DelTree(ExpandConstant('{localappdata}\{#AppName}'), True, True, True);
     RegDeleteKeyIncludingSubkeys(HKCU, 'Software\{#Publisher}\{#AppName}');
+    RegDeleteKeyIfEmpty(HKCU, 'Software\{#Publisher}');
   end;
 end;

@@ -7,7 +7,7 @@ it under Properties > Details, and Inno Setup reads the product version from it
 
 from __future__ import annotations
 
-import re
+from packaging.version import InvalidVersion, Version
 
 COMPANY = "Takamatsu City"
 PRODUCT = "marugoto-desktop"
@@ -16,9 +16,13 @@ COPYRIGHT = "© Takamatsu City"
 
 
 def version_tuple(version: str) -> tuple[int, int, int, int]:
-    """0.1.0 -> (0, 1, 0, 0); 1.2.3rc1 -> (1, 2, 3, 0): Windows wants four small numbers."""
-    numbers = [int(n) for n in re.findall(r"\d+", version.split("+")[0])[:3]]
-    if not numbers or len(numbers) < 2:
+    """0.1.0 -> (0, 1, 0, 0); 1.2.3rc1 -> (1, 2, 3, 0); 1.2rc1 -> (1, 2, 0, 0) (a pre-release
+    never numbers above its release): Windows wants four small numbers."""
+    try:
+        numbers = list(Version(version).release[:3])
+    except InvalidVersion:
+        raise ValueError(f"not a version: {version!r}") from None
+    if len(numbers) < 2:
         raise ValueError(f"not a version: {version!r}")
     numbers += [0] * (4 - len(numbers))
     if any(n > 65535 for n in numbers):

@@ -21,6 +21,13 @@ def test_windows_keeps_data_in_local_app_data_never_roaming() -> None:
     assert str(pp.policy_path("win32", env)) == r"C:\ProgramData\marugoto-desktop\policy.toml"
 
 
+def test_a_persons_program_data_variable_does_not_move_the_policy() -> None:
+    # A variable of the person's own environment wins over the system's on Windows: the
+    # policy's folder is asked of Windows, never read from it.
+    env = {"ProgramData": r"C:\Users\kondo\mine", "PROGRAMDATA": r"D:\elsewhere"}
+    assert str(pp.policy_path("win32", env)) == r"C:\ProgramData\marugoto-desktop\policy.toml"
+
+
 def test_windows_without_local_app_data_uses_the_profile() -> None:
     env = {"USERPROFILE": r"C:\Users\kondo"}
     assert str(pp.user_data_dir("win32", env)) == r"C:\Users\kondo\AppData\Local\marugoto-desktop"

@@ -153,3 +153,10 @@ def test_a_vault_enrolled_elsewhere_does_not_sync_under_a_policy(
     with pytest.raises(SyncError) as caught:
         syncing.sync(vault)
     assert caught.value.code == "server_not_allowed"
+
+
+def test_a_policy_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Notepad and PowerShell 5.1 (Set-Content -Encoding UTF8) write UTF-8 with a BOM.
+    path = tmp_path / "policy.toml"
+    path.write_bytes(b"\xef\xbb\xbfauto_lock_minutes = 5\n")
+    assert policy.load_policy(path).auto_lock_minutes == 5

@@ -52,13 +52,50 @@ def machine_config_dir(
 ) -> Path:
     """The machine-wide folder IT writes and a person cannot (platformdirs' site_config_dir)."""
     if platform == "win32":
-        base = environ.get("ProgramData") or environ.get("PROGRAMDATA") or r"C:\ProgramData"
+        # Never %ProgramData%: a person's own environment variable of that name wins over the
+        # system's, and would choose which policy applies. Windows itself is asked.
+        base = _program_data() if sys.platform == "win32" else r"C:\ProgramData"
         return _native(PureWindowsPath(base) / APP_FOLDER)
     if platform == "darwin":
         return _native(PurePosixPath("/Library/Application Support") / APP_FOLDER)
     # Deliberately not $XDG_CONFIG_DIRS: a person can set that variable, and so choose
     # which policy applies. /etc is root's.
     return _native(PurePosixPath("/etc") / APP_FOLDER)
+
+
+def _program_data() -> str:
+    """FOLDERID_ProgramData, from Windows (SHGetKnownFolderPath), not from the environment."""
+    if sys.platform != "win32":
+        raise OSError("only Windows has a ProgramData folder")
+    import ctypes
+
+    class _Guid(ctypes.Structure):
+        _fields_ = [
+            ("data1", ctypes.c_uint32),
+            ("data2", ctypes.c_uint16),
+            ("data3", ctypes.c_uint16),
+            ("data4", ctypes.c_ubyte * 8),
+        ]
+
+    # {62AB5D82-FDC1-4DC3-A9DD-070D1D495D97}
+    program_data = _Guid(
+        0x62AB5D82,
+        0xFDC1,
+        0x4DC3,
+        (ctypes.c_ubyte * 8)(0xA9, 0xDD, 0x07, 0x0D, 0x1D, 0x49, 0x5D, 0x97),
+    )
+    found = ctypes.c_wchar_p()
+    result = ctypes.windll.shell32.SHGetKnownFolderPath(
+        ctypes.byref(program_data), 0, None, ctypes.byref(found)
+    )
+    try:
+        if result != 0 or not found.value:
+            raise OSError(
+                f"Windows did not say where ProgramData is (HRESULT {result & 0xFFFFFFFF:#x})"
+            )
+        return found.value
+    finally:
+        ctypes.windll.ole32.CoTaskMemFree(found)
 
 
 def policy_path(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> Path:

@@ -76,7 +76,8 @@ def same_server(a: str, b: str) -> bool:
 def load_policy(path: Path) -> Policy:
     """The policy in `path`; an empty Policy when there is no such file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Notepad and PowerShell 5.1's Set-Content -Encoding UTF8 write a BOM
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         return Policy()
     except (OSError, UnicodeDecodeError) as exc:

@@ -47,7 +47,13 @@ def test_which_qt_files_are_kept(dest: str, src: str, kept: bool) -> None:
 
 @pytest.mark.parametrize(
     ("version", "numbers"),
-    [("0.1.0", (0, 1, 0, 0)), ("1.2", (1, 2, 0, 0)), ("2.3.4rc1", (2, 3, 4, 0))],
+    [
+        ("0.1.0", (0, 1, 0, 0)),
+        ("1.2", (1, 2, 0, 0)),
+        ("2.3.4rc1", (2, 3, 4, 0)),
+        ("1.2rc1", (1, 2, 0, 0)),  # not 1.2.1: a pre-release never numbers above its release
+        ("1.2.post1", (1, 2, 0, 0)),
+    ],
 )
 def test_version_numbers(version: str, numbers: tuple[int, ...]) -> None:
     assert windows_version.version_tuple(version) == numbers
