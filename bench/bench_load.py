@@ -7,9 +7,11 @@ same state.
 
 Each device is a thread in one of several client processes (so that the clients' own Python
 does not queue behind one GIL): it pushes a visit's worth of changes (a new activity, an edit
-of one of a few shared households: some edits collide) and pulls what is new, again and
-again, as fast as the server answers. Printed: requests, errors (must be 0), p50/p95/p99 of
-push and pull, changes pushed per second, and whether the states converged. With two server
+of one of a few shared households: some edits collide) and pulls what is new, once every
+second (--interval; each from a random phase): 50 devices make about 100 requests a second,
+and the latency is the server's at that rate rather than a queue. Printed: requests, errors
+(must be 0), p50/p95/p99 of push and pull, changes pushed per second, and whether the states
+converged. With two server
 processes the devices alternate between them (one database; the advisory lock keeps the log
 in commit order). The machine's load is printed: the clients run on the same cores.
 """
@@ -20,6 +22,7 @@ import argparse
 import hashlib
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -122,9 +125,17 @@ class Device:
                 return
             self.cursor = page.seq[-1]
 
-    def run(self, until: float) -> None:
+    def run(self, until: float, interval: float) -> None:
         n = 0
-        while time.monotonic() < until:
+        # Each device starts a sync every `interval` seconds (from a random phase), as laptops
+        # do at the office: the latency is then the server's at that rate, not a queue of
+        # as-fast-as-possible loops.
+        next_start = time.monotonic() + random.uniform(0, interval)
+        while True:
+            time.sleep(max(0.0, next_start - time.monotonic()))
+            if time.monotonic() >= until:
+                break
+            next_start += interval
             n += 1
             batch = self.visit(n)
             try:
@@ -150,7 +161,7 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
     # Everyone starts at the same moment (a wall-clock instant the parent chose).
     time.sleep(max(0.0, spec["start_at"] - time.time()))
     until = time.monotonic() + spec["seconds"]
-    threads = [threading.Thread(target=d.run, args=(until,)) for d in devices]
+    threads = [threading.Thread(target=d.run, args=(until, spec["interval"])) for d in devices]
     for t in threads:
         t.start()
     for t in threads:
@@ -171,7 +182,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def run(devices: int, seconds: float, servers: int) -> dict[str, Any]:
+def run(devices: int, seconds: float, servers: int, interval: float) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="marugoto-load-"))
     databases = Databases()
     processes: list[subprocess.Popen[bytes]] = []
@@ -248,6 +259,7 @@ def run(devices: int, seconds: float, servers: int) -> dict[str, Any]:
                     "ca": str(ca),
                     "shared": shared,
                     "seconds": seconds,
+                    "interval": interval,
                     "start_at": start_at,
                 }
             )
@@ -284,6 +296,7 @@ def run(devices: int, seconds: float, servers: int) -> dict[str, Any]:
             "servers": servers,
             "seconds": seconds,
             "requests": len(push) + len(pull),
+            "rate": (len(push) + len(pull)) / seconds,
             "errors": [e for r in results for e in r["errors"]],
             "push_p50": _percentile(push, 0.50),
             "push_p95": _percentile(push, 0.95),
@@ -315,16 +328,22 @@ def _wait_up(urls: list[str], ca: Path) -> None:
                 time.sleep(0.2)
 
 
-def main(devices: int = 50, seconds: float = 30, servers: tuple[int, ...] = (1, 2)) -> None:
+def main(
+    devices: int = 50,
+    seconds: float = 30,
+    servers: tuple[int, ...] = (1, 2),
+    interval: float = 1.0,
+) -> None:
     print(
-        f"  load: {devices} devices for {seconds:.0f} s, PostgreSQL, HTTPS on loopback "
-        f"(load before: {os.getloadavg()[0]:.1f})",
+        f"  load: {devices} devices, a sync each every {interval:g} s, for {seconds:.0f} s, "
+        f"PostgreSQL, HTTPS on loopback (load before: {os.getloadavg()[0]:.1f})",
         flush=True,
     )
     for count in servers:
-        r = run(devices, seconds, count)
+        r = run(devices, seconds, count, interval)
         print(
-            f"    {count} server process{'es' if count > 1 else ''}: {r['requests']} requests, "
+            f"    {count} server process{'es' if count > 1 else ''}: {r['requests']} requests "
+            f"({r['rate']:.0f}/s), "
             f"{len(r['errors'])} errors, push p50/p95/p99 {r['push_p50']:.0f}/{r['push_p95']:.0f}/"
             f"{r['push_p99']:.0f} ms (budget p95 <= 150), pull {r['pull_p50']:.0f}/"
             f"{r['pull_p95']:.0f}/{r['pull_p99']:.0f} ms, {r['changes_per_s']:.0f} changes/s, "
@@ -341,8 +360,11 @@ if __name__ == "__main__":
     parser.add_argument("--devices", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--servers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between a device's syncs"
+    )
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(json.loads(sys.stdin.read()))))
     else:
-        main(args.devices, args.seconds, tuple(args.servers))
+        main(args.devices, args.seconds, tuple(args.servers), args.interval)
