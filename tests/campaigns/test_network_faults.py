@@ -6,16 +6,11 @@ end with the same records and the server holds each change once."""
 from __future__ import annotations
 
 import io
-import os
 import random
 import signal
 import socket
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -28,7 +23,7 @@ from marugoto_sync.client import SyncError
 from marugoto_sync.server.cli import main as sync_admin
 
 from ..conftest import PASSPHRASE
-from ..sync.server.serving import _server_code
+from ..sync.server.serving import served
 from .test_kills import PASSWORD
 
 
@@ -86,31 +81,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@contextmanager
-def server_process(database_url: str, certs: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", _server_code(None, True), "serve", "--database", database_url,
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-         "--tls-cert", str(certs / "server.pem"), "--tls-key", str(certs / "server-key.pem")],
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, "the server exited"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.05)
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-
-
 @pytest.fixture
 def office(tmp_path: Path, database_url: str) -> tuple[str, Path]:
     password_file = tmp_path / "password.txt"
@@ -119,9 +89,7 @@ def office(tmp_path: Path, database_url: str) -> tuple[str, Path]:
         assert sync_admin(["user", "add", user, "--role", "consultant", "--area", "mure",
                            "--password-file", str(password_file),
                            "--database", database_url]) == 0  # fmt: skip
-    certs = tmp_path / "certs"
-    assert sync_admin(["dev-cert", "--out", str(certs), "--host", "localhost"]) == 0
-    return database_url, certs
+    return database_url, tmp_path / "server"
 
 
 def _laptop(folder: Path, url: str, user: str, ca: Path) -> Vault:
@@ -145,11 +113,11 @@ def _export(vault: Vault) -> str:
 def test_a_connection_cut_in_the_middle_of_pages_loses_nothing(
     tmp_path: Path, office: tuple[str, Path]
 ) -> None:
-    database_url, certs = office
+    database_url, folder = office
     port = _free_port()
-    with server_process(database_url, certs, port):
+    with served(database_url, folder, port=port) as server:
         relay = CuttingRelay(port)
-        ca = certs / "ca.pem"
+        ca = server.ca
         writer = _laptop(tmp_path / "writer", f"https://localhost:{port}", "aiko", ca)
         reader = _laptop(tmp_path / "reader", f"https://localhost:{relay.port}", "ken", ca)
         rng = random.Random(29)
@@ -178,25 +146,26 @@ def test_a_connection_cut_in_the_middle_of_pages_loses_nothing(
 def test_a_server_killed_during_a_push_loses_and_doubles_nothing(
     tmp_path: Path, office: tuple[str, Path]
 ) -> None:
-    database_url, certs = office
+    database_url, folder = office
     port = _free_port()
     url = f"https://localhost:{port}"
     rng = random.Random(31)
     kills = 0
-    with server_process(database_url, certs, port):
-        writer = _laptop(tmp_path / "writer", url, "aiko", certs / "ca.pem")
-        reader = _laptop(tmp_path / "reader", url, "ken", certs / "ca.pem")
+    with served(database_url, folder, port=port) as server:
+        writer = _laptop(tmp_path / "writer", url, "aiko", server.ca)
+        reader = _laptop(tmp_path / "reader", url, "ken", server.ca)
     for round_ in range(6):
         _write(writer, 400, f"r{round_}")  # ~1,600 changes: two pushes of 1,000
-        with server_process(database_url, certs, port) as server:
-            killer = threading.Timer(rng.uniform(0.05, 0.6), server.send_signal, [signal.SIGKILL])
+        with served(database_url, folder, port=port) as server:
+            process = server.process
+            killer = threading.Timer(rng.uniform(0.05, 0.6), process.send_signal, [signal.SIGKILL])
             killer.start()
             with suppress(SyncError):
                 syncing.sync(writer)
             killer.join()
-            kills += server.poll() == -signal.SIGKILL
+            kills += process.poll() == -signal.SIGKILL
         writer.integrity_check()
-    with server_process(database_url, certs, port):
+    with served(database_url, folder, port=port):
         syncing.sync(writer)
         syncing.sync(reader)
         assert writer.outbox_size() == 0

@@ -79,13 +79,15 @@ def served(
     *options: str,
     cpus: int | None = None,
     cheap_hashing: bool = True,
+    port: int | None = None,
 ) -> Iterator[Served]:
-    """`serve` on `database_url` with a dev-cert chain made in `folder`; killed at the end if
-    it has not stopped by then."""
+    """`serve` on `database_url` with a dev-cert chain made in `folder` (valid for localhost
+    and 127.0.0.1 too); killed at the end if it has not stopped by then. `port`: a given one
+    (to start a server again where its laptops know it), else a free one."""
     certs = folder / "certs"
     if not certs.exists():
         assert main(["dev-cert", "--out", str(certs), "--host", "sync.example"]) == 0
-    port = _free_port()
+    port = port or _free_port()
     process = subprocess.Popen(
         [
             sys.executable,
