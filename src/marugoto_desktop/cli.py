@@ -45,7 +45,7 @@ from .operations import figures as figure_ops
 from .operations import sync as syncing
 from .reports.consent_scope import ConsentRefused
 from .reports.export import ExportBlocked
-from .vault import VaultError, VaultNotFound, VaultReadOnly
+from .vault import Vault, VaultError, VaultNotFound, VaultReadOnly
 from .vault.replica import ConflictNotFound
 
 PASSPHRASE_ENV = "MARUGOTO_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
@@ -440,39 +440,61 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settled_for_other(vault: Vault, row: syncing.ConflictRow) -> bool:
+    """A settled field conflict whose record now holds the side the merge set aside."""
+    if row.status != "resolved" or row.kind != "concurrent_edit":
+        return False
+    record = vault.get(row.record_id, include_deleted=True)
+    now = record.fields.get(row.field) if record is not None else None
+    return bool(now == row.other_value and now != row.kept_value)
+
+
 def cmd_conflicts(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         rows = syncing.conflict_rows(vault, include_resolved=args.all)
         problems = [] if args.json else syncing.records_to_correct(vault)
         by = conflict_review.authors_of(vault, rows)
+        # A conflict settled for the other side: the value that holds now is listed as kept.
+        swapped = {row.conflict_id for row in rows if _settled_for_other(vault, row)}
+
+    def sides(row: syncing.ConflictRow) -> tuple[str, str, Any, Any]:
+        kept, other = conflict_sides(row)
+        kept_by, other_by = by[row.conflict_id]
+        if row.conflict_id in swapped:
+            return other, kept, other_by, kept_by
+        return kept, other, kept_by, other_by
+
     if args.json:
-        listed = [
-            {
-                "conflict_id": row.conflict_id,
-                "record_id": row.record_id,
-                "record_type": row.record_type,
-                "record_label": row.record_label,
-                "field": row.field,
-                "field_label": row.field_label,
-                "kind": row.kind,
-                **dict(zip(("kept", "other"), conflict_sides(row), strict=True)),
-                "kept_by": author_json(by[row.conflict_id][0]),
-                "other_by": author_json(by[row.conflict_id][1]),
-                "status": row.status,
-            }
-            for row in rows
-        ]
+        listed = []
+        for row in rows:
+            kept, other, kept_by, other_by = sides(row)
+            listed.append(
+                {
+                    "conflict_id": row.conflict_id,
+                    "record_id": row.record_id,
+                    "record_type": row.record_type,
+                    "record_label": row.record_label,
+                    "field": row.field,
+                    "field_label": row.field_label,
+                    "kind": row.kind,
+                    "kept": kept,
+                    "other": other,
+                    "kept_by": author_json(kept_by),
+                    "other_by": author_json(other_by),
+                    "status": row.status,
+                }
+            )
         print(json.dumps(listed, ensure_ascii=False, indent=1))
         return 0
     if not rows:
         print("no open conflicts")
     for row in rows:
-        kept, other = conflict_sides(row)
-        kept_by, other_by = (describe_author(a) for a in by[row.conflict_id])
+        kept, other, kept_author, other_author = sides(row)
         print(
             f"{row.conflict_id}  {row.record_type} {row.record_label or row.record_id}  "
             f"{row.field_label} ({row.field}), {row.kind}, {row.status}\n"
-            f"    kept:  {kept}  ({kept_by})\n    other: {other}  ({other_by})"
+            f"    kept:  {kept}  ({describe_author(kept_author)})\n"
+            f"    other: {other}  ({describe_author(other_author)})"
         )
     if problems:
         print(
