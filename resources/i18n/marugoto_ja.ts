@@ -211,58 +211,38 @@
 <context>
     <name>Backup</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/backup.py" line="26"/>
         <location filename="../../src/marugoto_desktop/ui/backup.py" line="27"/>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="28"/>
         <source>No backup was made: %1</source>
         <translation>バックアップを作成できませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/backup.py" line="44"/>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="48"/>
         <source>Create backup</source>
         <translation>バックアップを作成</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/backup.py" line="48"/>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="52"/>
         <source>Backups (*.mbk)</source>
         <translation>バックアップ (*.mbk)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/backup.py" line="49"/>
-        <source>Look in:</source>
-        <translation>場所:</translation>
-    </message>
-    <message>
         <location filename="../../src/marugoto_desktop/ui/backup.py" line="50"/>
-        <source>File name:</source>
-        <translation>ファイル名:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/backup.py" line="51"/>
-        <source>Files of type:</source>
-        <translation>ファイルの種類:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/backup.py" line="52"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/backup.py" line="53"/>
-        <source>Cancel</source>
-        <translation>キャンセル</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/backup.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="72"/>
         <source>Backup written to %1. It opens with the passphrase.</source>
         <translation>バックアップを %1 に作成しました。パスフレーズで開けます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/backup.py" line="82"/>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="81"/>
         <source>No backup</source>
         <translation>バックアップなし</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/backup.py" line="89"/>
+        <location filename="../../src/marugoto_desktop/ui/backup.py" line="88"/>
         <source>Creating backup…</source>
         <translation>バックアップを作成しています…</translation>
     </message>
@@ -330,179 +310,207 @@
     </message>
 </context>
 <context>
+    <name>FileDialog</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/file_dialogs.py" line="43"/>
+        <source>Folder:</source>
+        <translation>フォルダ:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/file_dialogs.py" line="45"/>
+        <source>File name:</source>
+        <translation>ファイル名:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/file_dialogs.py" line="48"/>
+        <source>Look in:</source>
+        <translation>場所:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/file_dialogs.py" line="50"/>
+        <source>Files of type:</source>
+        <translation>ファイルの種類:</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/file_dialogs.py" line="52"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="211"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="277"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="310"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="203"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="269"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="302"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="212"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="204"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="216"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="278"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="208"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="270"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="220"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="280"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="212"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="272"/>
         <source>Passphrase again</source>
         <translation>パスフレーズ（確認）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="224"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="216"/>
         <source>Your name</source>
         <translation>お名前</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="226"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="218"/>
         <source>Office recovery public key file</source>
         <translation>事務所の回復用公開鍵ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="227"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="219"/>
         <source>The public key file from the office (.pem)</source>
         <translation>事務所から受け取った公開鍵ファイル（.pem）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="230"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="222"/>
         <source>Remember the passphrase. If it is forgotten, only the office recovery key can open these records; without a recovery key nothing can, and they are lost.</source>
         <translation>パスフレーズを忘れないでください。忘れた場合、記録を開けるのは事務所の回復用の鍵だけです。回復用の鍵がなければ誰にも開けず、記録は失われます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="238"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="230"/>
         <source>Connect to the office server now</source>
         <translation>今すぐ事務所のサーバーに接続する</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="241"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="233"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="243"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="235"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="245"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="254"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="237"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="246"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="240"/>
         <source>Server password</source>
         <translation>サーバーのパスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="250"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="242"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="253"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="245"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="255"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="247"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="256"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="248"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="262"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="254"/>
         <source>Create the vault</source>
         <translation>保管庫を作成</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="265"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="257"/>
         <source>Try with demo data</source>
         <translation>デモデータで試す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="268"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="260"/>
         <source>Open an existing vault…</source>
         <translation>既存の保管庫を開く…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="281"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="273"/>
         <source>Recovery key (optional)</source>
         <translation>回復用の鍵（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="282"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="274"/>
         <source>Your name (as recorder)</source>
         <translation>お名前（記録者）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="292"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="284"/>
         <source>Start a new vault</source>
         <translation>新しい保管庫を作る</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="316"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="308"/>
         <source>Too short: at least %1 characters.</source>
         <translation>短すぎます：%1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="317"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="309"/>
         <source>Weak: a longer passphrase is safer.</source>
         <translation>弱い：もっと長いパスフレーズが安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="318"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="310"/>
         <source>Fair: a few more words make it strong.</source>
         <translation>普通：もう少し長くすると強くなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="319"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="311"/>
         <source>Strong.</source>
         <translation>強い。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="323"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="315"/>
         <source>At least %1 characters; a few words are easy to remember.</source>
         <translation>%1 文字以上。いくつかの言葉をつなげると覚えやすく安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="339"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="331"/>
         <source>The passphrase must be at least %1 characters long.</source>
         <translation>パスフレーズは %1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="346"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="338"/>
         <source>The two passphrases differ. Type the same one twice.</source>
         <translation>2つのパスフレーズが違います。同じものを2回入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="381"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="373"/>
         <source>Creating the vault…</source>
         <translation>保管庫を作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="389"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="381"/>
         <source>To connect now, fill in the server, user name and password.</source>
         <translation>今すぐ接続するには、サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="417"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="409"/>
         <source>Making the demo records…</source>
         <translation>デモデータを作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="439"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="431"/>
         <source>The recovery key file could not be read.</source>
         <translation>回復用の鍵ファイルを読み込めませんでした。</translation>
     </message>
@@ -510,29 +518,9 @@
 <context>
     <name>FolderDialog</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="54"/>
-        <source>Look in:</source>
-        <translation>場所:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="55"/>
-        <source>Folder:</source>
-        <translation>フォルダ:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="56"/>
-        <source>Files of type:</source>
-        <translation>ファイルの種類:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="57"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="52"/>
         <source>Choose</source>
         <translation>選択</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="58"/>
-        <source>Cancel</source>
-        <translation>キャンセル</translation>
     </message>
 </context>
 <context>
@@ -667,234 +655,234 @@
 <context>
     <name>HouseholdDetailView</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="162"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="163"/>
         <source>New activity (Ctrl+N)</source>
         <translation>活動記録を追加（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="164"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="165"/>
         <source>Copy address</source>
         <translation>住所をコピー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="166"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="167"/>
         <source>Print</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="170"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="171"/>
         <source>Face sheet (Ctrl+P)</source>
         <translation>フェイスシート（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="171"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="172"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="172"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="199"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="200"/>
         <source>Access history</source>
         <translation>アクセス履歴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="222"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="223"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="223"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="224"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="224"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="225"/>
         <source>Relationship</source>
         <translation>続柄</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="225"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="226"/>
         <source>Born</source>
         <translation>生年月日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="227"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="228"/>
         <source>Age</source>
         <translation>年齢</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="230"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="231"/>
         <source>Add member</source>
         <translation>世帯員を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="239"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="240"/>
         <source>Main</source>
         <translation>主訴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="240"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="241"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="241"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="242"/>
         <source>Identified</source>
         <translation>把握日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="243"/>
         <source>Resolved</source>
         <translation>解決日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="243"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="244"/>
         <source>Note</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="247"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="248"/>
         <source>Add issue</source>
         <translation>課題を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="256"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="276"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="313"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="257"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="277"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="314"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="257"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="258"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="258"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="259"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="260"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="261"/>
         <source>By</source>
         <translation>記録者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="264"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="265"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="277"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="278"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="278"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="279"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="279"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="280"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="280"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="281"/>
         <source>Follow-up</source>
         <translation>フォロー予定日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="285"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="286"/>
         <source>Add referral</source>
         <translation>連携を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="294"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="295"/>
         <source>Person</source>
         <translation>同意者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="295"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="296"/>
         <source>Granted</source>
         <translation>同意日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="297"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="298"/>
         <source>Purposes</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="301"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="302"/>
         <source>Withdrawn</source>
         <translation>撤回日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="304"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="305"/>
         <source>Add consent</source>
         <translation>同意を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="314"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="315"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="315"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="316"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="316"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="317"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="187"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="188"/>
         <source>Basic</source>
         <translation>基本情報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="190"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="191"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="191"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="192"/>
         <source>Issues</source>
         <translation>課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="192"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="193"/>
         <source>Activities</source>
         <translation>活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="193"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
         <source>Referrals</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="195"/>
         <source>Consents</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="195"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="196"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="201"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="202"/>
         <source>Choose a household from the list, or search with Ctrl+F.</source>
         <translation>一覧から世帯を選ぶか、Ctrl+F で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="484"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="485"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
@@ -1043,107 +1031,87 @@
 <context>
     <name>Importing</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="25"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="26"/>
         <source>This line is not JSON Lines (one record a line).</source>
         <translation>この行は JSON Lines（1行に1件の記録）になっていません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="26"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="27"/>
         <source>This line is too long.</source>
         <translation>この行は長すぎます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="27"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="28"/>
         <source>This line is not one record.</source>
         <translation>この行は1件の記録になっていません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="28"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="29"/>
         <source>This line is not UTF-8 text. Save the file as UTF-8 and try again.</source>
         <translation>この行は UTF-8 の文字ではありません。ファイルを UTF-8 で保存してから、もう一度取り込んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="35"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="36"/>
         <source>The same record is already on line %1.</source>
         <translation>同じ記録が %1 行目にもあります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="39"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="40"/>
         <source>An empty value is written as null: leave it out instead.</source>
         <translation>空の値が null と書かれています。空の項目は書かずに省いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="43"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="44"/>
         <source>Line %1</source>
         <translation>%1 行目</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="45"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="46"/>
         <source>A line</source>
         <translation>ある行</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="61"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="62"/>
         <source>…and %1 more.</source>
         <translation>…ほか %1 件。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="62"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="63"/>
         <source>Nothing was imported. Correct these lines and import the file again:</source>
         <translation>何も取り込んでいません。次の行を直してから、もう一度取り込んでください：</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="69"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="70"/>
         <source>The file could not be read: %1</source>
         <translation>ファイルを読み込めませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="78"/>
         <source>Imported: %1 new, %2 changed, %3 unchanged.</source>
         <translation>取り込みました：新規 %1 件、変更 %2 件、変更なし %3 件。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="99"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="102"/>
         <source>Import records</source>
         <translation>記録の取り込み</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="103"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="105"/>
         <source>JSON Lines (*.jsonl *.json *.txt)</source>
         <translation>JSON Lines（*.jsonl *.json *.txt）</translation>
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/importing.py" line="104"/>
-        <source>Look in:</source>
-        <translation>場所:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="105"/>
-        <source>File name:</source>
-        <translation>ファイル名:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="107"/>
-        <source>Files of type:</source>
-        <translation>ファイルの種類:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="109"/>
         <source>Import</source>
         <translation>取り込む</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="110"/>
-        <source>Cancel</source>
-        <translation>キャンセル</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="139"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="133"/>
         <source>Not imported</source>
         <translation>取り込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="148"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="142"/>
         <source>Importing…</source>
         <translation>取り込んでいます…</translation>
     </message>
@@ -1926,48 +1894,28 @@
         <translation>相談対応</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="317"/>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="325"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="320"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="322"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="322"/>
-        <source>Look in:</source>
-        <translation>場所:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="323"/>
-        <source>File name:</source>
-        <translation>ファイル名:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="324"/>
-        <source>Files of type:</source>
-        <translation>ファイルの種類:</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="326"/>
-        <source>Cancel</source>
-        <translation>キャンセル</translation>
-    </message>
-    <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="353"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="351"/>
         <source>Saved: %1</source>
         <translation>保存しました：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="358"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="356"/>
         <source>Saving…</source>
         <translation>保存中…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="363"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="361"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF ファイル (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="368"/>
+        <location filename="../../src/marugoto_desktop/ui/reports_page.py" line="366"/>
         <source>CSV (*.csv)</source>
         <translation>CSV ファイル (*.csv)</translation>
     </message>
@@ -2557,51 +2505,51 @@
 <context>
     <name>UnlockPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="101"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="93"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="108"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="100"/>
         <source>Unlock</source>
         <translation>開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="100"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="120"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="148"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="92"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="112"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="140"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="102"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="94"/>
         <source>Choose the vault folder</source>
         <translation>保管庫フォルダを選ぶ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="106"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="121"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="98"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="113"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="111"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="103"/>
         <source>Create a new vault or try the demo…</source>
         <translation>新しい保管庫を作る・デモを試す…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="130"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="122"/>
         <source>Open your records</source>
         <translation>相談記録を開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="158"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="150"/>
         <source>Choose the vault folder and type the passphrase.</source>
         <translation>保管庫フォルダを選び、パスフレーズを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="162"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="164"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="156"/>
         <source>Unlocking…</source>
         <translation>開いています…</translation>
     </message>
@@ -2657,13 +2605,13 @@
 <context>
     <name>_BasicPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="123"/>
         <location filename="../../src/marugoto_desktop/ui/household.py" line="124"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="125"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -2671,32 +2619,32 @@
 <context>
     <name>_HistoryPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="50"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="49"/>
         <source>When</source>
         <translation>日時</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="50"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="49"/>
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="50"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="49"/>
         <source>Computer</source>
         <translation>端末</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="50"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="49"/>
         <source>What</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="51"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="50"/>
         <source>Records</source>
         <translation>件数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="55"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="54"/>
         <source>Access history</source>
         <translation>アクセス履歴</translation>
     </message>

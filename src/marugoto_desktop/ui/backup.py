@@ -10,10 +10,11 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..operations.backups import BackupInfo, back_up_open_vault
 from .background import Runner
+from .file_dialogs import chosen_path, file_dialog
 from .messages import os_error_text, vault_error_text
 from .session import Session
 
@@ -41,19 +42,17 @@ class BackupMaker(QObject):
 
     def ask_path(self) -> Path | None:
         suggested = Path.home() / f"marugoto-backup-{date.today().isoformat()}{SUFFIX}"
-        dialog = QFileDialog(self.window, translate("Backup", "Create backup"), str(suggested))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setDefaultSuffix(SUFFIX.removeprefix("."))
-        dialog.setNameFilter(translate("Backup", "Backups (*.mbk)"))
-        dialog.setLabelText(QFileDialog.DialogLabel.LookIn, translate("Backup", "Look in:"))
-        dialog.setLabelText(QFileDialog.DialogLabel.FileName, translate("Backup", "File name:"))
-        dialog.setLabelText(QFileDialog.DialogLabel.FileType, translate("Backup", "Files of type:"))
-        dialog.setLabelText(QFileDialog.DialogLabel.Accept, translate("Backup", "Save"))
-        dialog.setLabelText(QFileDialog.DialogLabel.Reject, translate("Backup", "Cancel"))
-        if dialog.exec() and dialog.selectedFiles():
-            return Path(dialog.selectedFiles()[0])
-        return None
+        return chosen_path(
+            file_dialog(
+                self.window,
+                translate("Backup", "Create backup"),
+                suggested,
+                translate("Backup", "Save"),
+                save=True,
+                name_filter=translate("Backup", "Backups (*.mbk)"),
+                default_suffix=SUFFIX.removeprefix("."),
+            )
+        )
 
     def start(self) -> None:
         if self.session.vault is None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..operations.changes import OpChanges
 from ..operations.exchange import MAX_ERRORS_SHOWN, ImportFailed, ImportProblem, ImportResult
 from ..operations.exchange import import_file as import_records_from
 from .background import Runner
+from .file_dialogs import chosen_path, file_dialog
 from .messages import field_error_text, field_label, os_error_text, vault_error_text
 from .session import Session
 
@@ -95,22 +96,15 @@ class Importer(QObject):
 
     def ask_path(self) -> Path | None:
         """The file to import (Qt's own dialog, in Japanese)."""
-        dialog = QFileDialog(
-            self.window, translate("Importing", "Import records"), str(Path.home())
+        return chosen_path(
+            file_dialog(
+                self.window,
+                translate("Importing", "Import records"),
+                Path.home(),
+                translate("Importing", "Import"),
+                name_filter=translate("Importing", "JSON Lines (*.jsonl *.json *.txt)"),
+            )
         )
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setNameFilter(translate("Importing", "JSON Lines (*.jsonl *.json *.txt)"))
-        dialog.setLabelText(QFileDialog.DialogLabel.LookIn, translate("Importing", "Look in:"))
-        dialog.setLabelText(QFileDialog.DialogLabel.FileName, translate("Importing", "File name:"))
-        dialog.setLabelText(
-            QFileDialog.DialogLabel.FileType, translate("Importing", "Files of type:")
-        )
-        dialog.setLabelText(QFileDialog.DialogLabel.Accept, translate("Importing", "Import"))
-        dialog.setLabelText(QFileDialog.DialogLabel.Reject, translate("Importing", "Cancel"))
-        if dialog.exec() and dialog.selectedFiles():
-            return Path(dialog.selectedFiles()[0])
-        return None
 
     def start(self) -> None:
         if self.session.vault is None:

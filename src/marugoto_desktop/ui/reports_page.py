@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +30,7 @@ from ..reports.figures_report import FiguresReport, area_label
 from .area_choice import AreaChoice
 from .background import Runner
 from .chart import AreaBars, AreaChart
+from .file_dialogs import chosen_path, file_dialog
 from .forms import normalise_date
 from .models import Row, RowsModel
 from .printing import Printer, document_error_text
@@ -314,19 +314,17 @@ class ReportsPage(QWidget):
 
     def ask_save_path(self, suggested: str, kind: str) -> Path | None:
         """Where the person saves the file (Qt's own dialog, in Japanese)."""
-        dialog = QFileDialog(self, self.tr("Save"), str(Path.home() / suggested))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setNameFilter(kind)
-        dialog.setDefaultSuffix(Path(suggested).suffix.lstrip("."))
-        dialog.setLabelText(QFileDialog.DialogLabel.LookIn, self.tr("Look in:"))
-        dialog.setLabelText(QFileDialog.DialogLabel.FileName, self.tr("File name:"))
-        dialog.setLabelText(QFileDialog.DialogLabel.FileType, self.tr("Files of type:"))
-        dialog.setLabelText(QFileDialog.DialogLabel.Accept, self.tr("Save"))
-        dialog.setLabelText(QFileDialog.DialogLabel.Reject, self.tr("Cancel"))
-        if dialog.exec() and dialog.selectedFiles():
-            return Path(dialog.selectedFiles()[0])
-        return None
+        return chosen_path(
+            file_dialog(
+                self,
+                self.tr("Save"),
+                Path.home() / suggested,
+                self.tr("Save"),
+                save=True,
+                name_filter=kind,
+                default_suffix=Path(suggested).suffix.lstrip("."),
+            )
+        )
 
     def _file_stem(self) -> str:
         if self.report is None:

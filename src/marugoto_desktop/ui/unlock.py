@@ -28,6 +28,7 @@ from ..operations.visits import set_consultant
 from ..platform_paths import default_vault_dir, demo_vault_dir
 from ..vault import Vault
 from .background import Busy, Runner
+from .file_dialogs import file_dialog
 from .messages import vault_error_text
 from .policy_fields import fix_server_fields
 from .settings_page import proxy_setting
@@ -44,22 +45,13 @@ def folder_path(text: str) -> Path:
 
 def folder_dialog(parent: QWidget, title: str, start: str) -> QFileDialog:
     """Qt's own folder dialog, in Japanese (the native one may speak English)."""
-    dialog = QFileDialog(parent, title, str(folder_path(start or "~")))
-    dialog.setFileMode(QFileDialog.FileMode.Directory)
-    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    # (translate with a context of its own: lupdate cannot tell the class of `parent.tr`,
-    # and the words went untranslated)
-    words = (
-        (QFileDialog.DialogLabel.LookIn, translate("FolderDialog", "Look in:")),
-        (QFileDialog.DialogLabel.FileName, translate("FolderDialog", "Folder:")),
-        (QFileDialog.DialogLabel.FileType, translate("FolderDialog", "Files of type:")),
-        (QFileDialog.DialogLabel.Accept, translate("FolderDialog", "Choose")),
-        (QFileDialog.DialogLabel.Reject, translate("FolderDialog", "Cancel")),
+    return file_dialog(
+        parent,
+        title,
+        folder_path(start or "~"),
+        translate("FolderDialog", "Choose"),
+        mode=QFileDialog.FileMode.Directory,
     )
-    for label, text in words:
-        dialog.setLabelText(label, text)
-    return dialog
 
 
 def choose_folder(parent: QWidget, title: str, start: str) -> str:
