@@ -33,17 +33,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from marugoto_desktop import __version__
 from marugoto_desktop.domain.ids import new_id
 from marugoto_sync.changes import Change
-from marugoto_sync.client import SyncClient, ssl_context
+from marugoto_sync.client import SyncClient
 from marugoto_sync.hlc import pack, wall_millis
 from marugoto_sync.log_page import read_page
 from marugoto_sync.merge import wins
 
-from .bench_sync import AREA, PASSWORD, USER, Databases, admin, dev_certificates, free_port
+from .bench_sync import AREA, PASSWORD, USER, Databases, add_bench_user, start_server
 
 CLIENT_PROCESSES = 5
 SHARED_HOUSEHOLDS = 5
@@ -188,51 +186,13 @@ def run(devices: int, seconds: float, servers: int, interval: float) -> dict[str
     processes: list[subprocess.Popen[bytes]] = []
     try:
         database = databases.fresh()
-        password_file = folder / "password.txt"
-        password_file.write_text(PASSWORD, encoding="utf-8")
-        admin(
-            "user",
-            "add",
-            USER,
-            "--role",
-            "consultant",
-            "--area",
-            AREA,
-            "--password-file",
-            str(password_file),
-            "--database",
-            database,
-        )
-        certs = dev_certificates(folder)
+        add_bench_user(folder, database)
         urls = []
         for _ in range(servers):
-            port = free_port()
-            log = (folder / f"server-{port}.log").open("wb")
-            processes.append(
-                subprocess.Popen(
-                    [
-                        str(Path(sys.executable).parent / "marugoto-sync"),
-                        "serve",
-                        "--database",
-                        database,
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        str(port),
-                        "--log-level",
-                        "warning",
-                        "--tls-cert",
-                        str(certs / "server.pem"),
-                        "--tls-key",
-                        str(certs / "server-key.pem"),
-                    ],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-            urls.append(f"https://127.0.0.1:{port}")
-        ca = certs / "ca.pem"
-        _wait_up(urls, ca)
+            process, url, ca, _log = start_server(folder, database)
+            processes.append(process)
+            urls.append(url)
+        assert ca is not None
         tokens = []
         for n in range(devices):
             with SyncClient(urls[n % servers], ca_file=ca, app_version=__version__) as plain:
@@ -313,19 +273,6 @@ def run(devices: int, seconds: float, servers: int, interval: float) -> dict[str
             process.terminate()
             process.wait(timeout=15)
         databases.drop_all()
-
-
-def _wait_up(urls: list[str], ca: Path) -> None:
-    deadline = time.monotonic() + 60
-    for url in urls:
-        while True:
-            try:
-                httpx.get(f"{url}/openapi.json", verify=ssl_context(ca), timeout=2)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
 
 
 def main(

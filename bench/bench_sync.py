@@ -302,47 +302,26 @@ def dev_certificates(folder: Path) -> Path:
     return certs
 
 
-@contextlib.contextmanager
-def office(folder: Path, databases: Databases, *, https: bool = True) -> Iterator[Office]:
-    """A server on a fresh database; plain HTTP only with --insecure-dev-http on loopback."""
-    database = databases.fresh()
+def add_bench_user(folder: Path, database: str) -> None:
     password_file = folder / "password.txt"
     password_file.write_text(PASSWORD, encoding="utf-8")
-    admin(
-        "user",
-        "add",
-        USER,
-        "--role",
-        "consultant",
-        "--area",
-        AREA,
-        "--password-file",
-        str(password_file),
-        "--database",
-        database,
-    )
+    admin("user", "add", USER, "--role", "consultant", "--area", AREA,
+          "--password-file", str(password_file), "--database", database)  # fmt: skip
+
+
+def start_server(
+    folder: Path, database: str, *, https: bool = True
+) -> tuple[subprocess.Popen[bytes], str, Path | None, Path]:
+    """`marugoto-sync serve` on `database` and a free loopback port, answering: its process,
+    its address, the CA its certificate is from (None: plain HTTP), its log file."""
     port = free_port()
-    command = [
-        str(SERVE),
-        "serve",
-        "--database",
-        database,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    command = [str(SERVE), "serve", "--database", database, "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "warning"]  # fmt: skip
     ca = None
     if https:
         certs = dev_certificates(folder)
-        command += [
-            "--tls-cert",
-            str(certs / "server.pem"),
-            "--tls-key",
-            str(certs / "server-key.pem"),
-        ]
+        command += ["--tls-cert", str(certs / "server.pem"),
+                    "--tls-key", str(certs / "server-key.pem")]  # fmt: skip
         ca = certs / "ca.pem"
     else:
         command.append("--insecure-dev-http")
@@ -350,18 +329,31 @@ def office(folder: Path, databases: Databases, *, https: bool = True) -> Iterato
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     url = f"{'https' if https else 'http'}://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            verify: Any = ssl_context(ca) if ca else True
+            httpx.get(f"{url}/openapi.json", verify=verify, timeout=2)
+            return process, url, ca, log
+        except httpx.HTTPError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"the server did not start: {log.read_text()}") from None
+            time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def office(folder: Path, databases: Databases, *, https: bool = True) -> Iterator[Office]:
+    """A server on a fresh database; plain HTTP only with --insecure-dev-http on loopback."""
+    database = databases.fresh()
+    add_bench_user(folder, database)
+    try:
+        process, url, ca, log = start_server(folder, database, https=https)
+    except BaseException:
+        databases.drop(database)
+        raise
     running = Office(url, database, ca, process, log)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                verify: Any = ssl_context(ca) if ca else True
-                httpx.get(f"{url}/openapi.json", verify=verify, timeout=2)
-                break
-            except httpx.HTTPError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start: {log.read_text()}") from None
-                time.sleep(0.1)
         yield running
     finally:
         running.stop()
