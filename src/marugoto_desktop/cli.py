@@ -437,6 +437,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
             f"{to_correct} problems in records edited apart on two laptops: "
             f"{command_line('conflicts', args.vault)} lists them"
         )
+    if report.audit_refused:
+        print(
+            f"warning: the server did not take this laptop's audit trail "
+            f"({report.audit_refused}); the records synced. Tell the office: "
+            f"{command_line('audit verify', args.vault)} checks the trail here",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 import truststore
 
+from .audit_chain import MAX_ENTRIES_PER_UPLOAD, AuditLink, LocalChainBroken
 from .authors import Authors, read_authors
 from .changes import MAX_CHANGES_PER_PUSH, ChangeInvalid
 from .log_page import LogPage, read_page
@@ -91,6 +92,10 @@ class SyncReport:
     restamped: int = 0  # unsent changes re-stamped after the laptop's clock ran ahead
     replayed: int = 0  # fields sent again because the server was restored from a backup
     retire_cancelled: bool = False  # asked to retire, the office took it back during this sync
+    audit_sent: int = 0  # audit trail entries the server did not have
+    # Why the audit trail could not be sent: a refusal's code (audit_chain_rewound…), or
+    # audit_broken_locally. The records synced all the same.
+    audit_refused: str | None = None
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,22 @@ class SyncClient:
         else:
             self._call("POST", "/v1/retire")
 
+    def audit_head(self) -> tuple[int, str]:
+        """Where this device's audit trail ends on the server: (entry, its link hash)."""
+        return self._read_head(self._call("GET", "/v1/audit"))
+
+    def upload_audit(self, links: Sequence[AuditLink]) -> tuple[int, str]:
+        """Send audit trail entries; the server's new head."""
+        body = {"entries": [item.to_wire() for item in links]}
+        return self._read_head(self._call("POST", "/v1/audit", json=body))
+
+    @staticmethod
+    def _read_head(answer: Any) -> tuple[int, str]:
+        try:
+            return int(answer["seq"]), str(answer["hash"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SyncError("bad_answer", error=str(exc)) from exc
+
     def push(self, changes: Sequence[Any]) -> dict[str, Any]:
         result: dict[str, Any] = self._call(
             "POST", "/v1/push", json={"changes": [c.to_wire() for c in changes]}
@@ -337,6 +358,8 @@ class SyncClient:
                 raise
             # The server refused this push: still receive what others wrote, then report it.
             push_error = exc
+        # Before a retiring device erases itself: its trail too must reach the office.
+        self._send_audit(replica, report, step)
         if status.get("retiring"):
             self._retire(replica, report)
         for area in lost:
@@ -390,6 +413,41 @@ class SyncClient:
         if push_error is not None:
             raise push_error
         return report
+
+    def _send_audit(
+        self,
+        replica: Replica,
+        report: SyncReport,
+        step: Callable[[str, int, int | None], None],
+    ) -> None:
+        """Send the audit trail entries the server lacks, a batch at a time, each batch
+        remembered once the server has it (an interrupted sync resumes from the server's
+        head). A refusal is reported, not raised: the records synced all the same, and the
+        office sees the device flagged (docs/sync-protocol.md)."""
+        try:
+            seq, digest = self.audit_head()
+            while True:
+                links = replica.audit_links(seq, digest, MAX_ENTRIES_PER_UPLOAD)
+                if not links:
+                    return
+                before = seq
+                seq, digest = self.upload_audit(links)
+                if seq <= before:
+                    return  # nothing new was taken: nothing more to send
+                replica.audit_sent(seq, digest)
+                report.audit_sent += seq - before
+                step("audit", report.audit_sent, None)
+        except DeviceRevoked:
+            replica.wipe()
+            raise
+        except LocalChainBroken:
+            report.audit_refused = "audit_broken_locally"
+        except SyncError as exc:
+            if exc.status == 404:
+                return  # a server older than audit uploads: the trail waits for its upgrade
+            if exc.status != 409:
+                raise
+            report.audit_refused = exc.code
 
     def _retire(self, replica: Replica, report: SyncReport) -> None:
         """The office asked this device to retire and everything it could send is sent: give

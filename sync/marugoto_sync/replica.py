@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from .audit_chain import AuditLink
 from .changes import Change
 from .log_page import LogPage
 
@@ -73,6 +74,18 @@ class Replica(Protocol):
 
     def restamp_unsent(self, server_millis: int) -> int:
         """Re-stamp unsent changes from the server's time (after the clock ran ahead)."""
+        ...
+
+    def audit_links(self, after: int, after_hash: str, limit: int) -> list[AuditLink]:
+        """The audit trail's entries to send to a server that holds them up to entry `after`
+        whose link is `after_hash` (marugoto_sync.audit_chain): those after it, at most
+        `limit`. Where this trail does not agree with that (it is shorter, or its entry
+        `after` differs), from the last entry the two should share, for the server to see
+        it. LocalChainBroken if the trail cannot be read from there."""
+        ...
+
+    def audit_sent(self, seq: int, digest: str) -> None:
+        """The server holds this trail up to entry `seq`, whose link is `digest`."""
         ...
 
     def wipe(self) -> None:

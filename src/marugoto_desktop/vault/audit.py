@@ -254,12 +254,20 @@ class AuditTrail:
         self._conn.execute("INSERT INTO audit (seq, blob) VALUES (?, ?)", (entry.seq, blob))
         self._set_head(entry.seq, _digest(blob))
 
-    def entries(self) -> Iterator[AuditEntry]:
-        """Every entry, oldest first, each checked against the chain (AuditBroken where it
-        breaks); the chain's end is checked against the sealed head."""
+    def entries(self, after: int = 0) -> Iterator[AuditEntry]:
+        """Every entry (after entry `after`), oldest first, each checked against the chain
+        (AuditBroken where it breaks); the chain's end is checked against the sealed head."""
         last, last_digest = self.head()
-        previous, expected = _START, 1
-        for seq, blob in self._conn.execute("SELECT seq, blob FROM audit ORDER BY seq"):
+        previous, expected = _START, after + 1
+        if after:
+            # Entry `after` is vouched for by the next one, whose binding names its blob.
+            row = self._conn.execute("SELECT blob FROM audit WHERE seq = ?", (after,)).fetchone()
+            if row is None:
+                raise AuditBroken(after, f"entry {after} is missing")
+            previous = _digest(row[0])
+        for seq, blob in self._conn.execute(
+            "SELECT seq, blob FROM audit WHERE seq > ? ORDER BY seq", (after,)
+        ):
             if seq != expected:
                 raise AuditBroken(expected, f"entry {expected} is missing")
             try:

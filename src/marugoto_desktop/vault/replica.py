@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from marugoto_sync.audit_chain import GENESIS, AuditLink, LocalChainBroken, link
 from marugoto_sync.changes import DELETED, PARENT, Change
 from marugoto_sync.hlc import MAX_CLOCK_AHEAD_MS, pack
 from marugoto_sync.log_page import LogPage
@@ -19,6 +20,7 @@ from marugoto_sync.merge import Conflict, wins
 
 from ..domain.records import Record, is_empty
 from ..domain.validation import RecordInvalid, record_errors
+from .audit import AuditBroken
 from .errors import VaultError
 from .rows import Stored
 from .store import Vault
@@ -27,6 +29,8 @@ from .transaction import Tables
 
 # The setting that names the authors of other sites' changes (remember_authors).
 AUTHORS_KEY = "sync.authors"
+# The setting that keeps where the server's copy of the audit trail ends: {"seq", "hash"}.
+AUDIT_SENT_KEY = "sync.audit_sent"
 
 
 class ConflictNotFound(VaultError):
@@ -106,6 +110,43 @@ class VaultReplica:
         """Who wrote other sites' changes, as pulls named them: site -> {"user", "device"}."""
         found = self.get_setting(AUTHORS_KEY)
         return dict(found) if isinstance(found, dict) else {}
+
+    # -- the audit trail -------------------------------------------------------------------
+
+    def audit_links(self, after: int, after_hash: str, limit: int) -> list[AuditLink]:
+        """The trail's entries after `after`, linked as the server keeps them
+        (marugoto_sync.audit_chain). The links are worked out from the last point the
+        server confirmed (kept sealed, like every setting), so a sync reads only what is new;
+        where this trail disagrees with the server's, from the last entry they should share."""
+        sent = self.get_setting(AUDIT_SENT_KEY) or {}
+        start = int(sent.get("seq", 0)), str(sent.get("hash", GENESIS))
+        if start[0] > after:
+            start = (0, GENESIS)  # the server holds less than it confirmed: it was restored
+        walked = self._audit_walk(start, after + limit)
+        here = [item.hash for item in walked if item.seq == after]
+        if (here[0] if here else start[1] if start[0] == after else None) == after_hash:
+            return [item for item in walked if item.seq > after]
+        # This trail is shorter than the server's copy, or went another way: send what it
+        # says from the last entry the two should share, and let the server judge it.
+        if start[0]:
+            walked = self._audit_walk((0, GENESIS), after + limit)
+        shared = [item for item in walked if item.seq <= after][-1:]
+        return shared + [item for item in walked if item.seq > after][: limit - 1]
+
+    def _audit_walk(self, start: tuple[int, str], upto: int) -> list[AuditLink]:
+        """The entries after `start` (an entry and its link) up to entry `upto`, linked."""
+        try:
+            entries = self.vault.audit_entries(start[0], upto - start[0])
+        except AuditBroken as e:
+            raise LocalChainBroken(e.seq, e.reason) from e
+        previous, links = start[1], []
+        for entry in entries:
+            links.append(link(previous, entry.as_json()))
+            previous = links[-1].hash
+        return links
+
+    def audit_sent(self, seq: int, digest: str) -> None:
+        self.set_setting(AUDIT_SENT_KEY, {"seq": seq, "hash": digest})
 
     # -- applying pulled pages -------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -266,10 +267,11 @@ class Vault:
         with self.transaction() as tx:
             return tx.audit.append(action, records, detail, who=self._who(tx), device=self.site)
 
-    def audit_entries(self) -> list[AuditEntry]:
-        """The audit trail, oldest first, checked link by link (AuditBroken where it breaks)."""
+    def audit_entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntry]:
+        """The audit trail (after entry `after`, at most `limit` entries), oldest first,
+        checked link by link (AuditBroken where it breaks)."""
         with self._lock:
-            return list(self._tables.audit.entries())
+            return list(islice(self._tables.audit.entries(after), limit))
 
     # -- reading ---------------------------------------------------------------------------
 

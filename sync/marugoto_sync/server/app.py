@@ -1,5 +1,5 @@
 """The HTTP API of the sync server (docs/sync-protocol.md): enroll, status, push, changes,
-retire.
+retire, and the audit trail's upload (audit_routes.py).
 
 Routes are plain functions run in FastAPI's thread pool; each storage call is one
 transaction. Errors are raised as ApiError and answered as `{"code", "message"}`.
@@ -23,6 +23,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..changes import MAX_HLC
 from . import admission, passwords
+from .audit_routes import audit_router
 from .errors import ApiError, install_error_handlers
 from .log_entries import to_json
 from .middleware import MAX_BODY_BYTES, BodySizeLimit, ClientVersionCheck
@@ -386,6 +387,12 @@ def create_app(
     app.state.server = Server(storage, now)
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(
+        audit_router(_device, _server),
+        prefix="/v1",
+        dependencies=[Depends(_client_headers)],
+        responses=_errors(400, 413, 426),
+    )
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(ClientVersionCheck, min_app_version=min_app_version)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)

@@ -7,6 +7,9 @@
 - `users`, `user_areas`, `devices`, `login_throttle`: who may sync which areas.
 - `server_restores`: each time the database was restored from a backup, as an administrator
   recorded it; a change counts as a replay only if it was stamped before the latest.
+- `audit_devices`, `audit_entries`, `audit_entry_records`: each device's audit trail as it
+  uploaded it, the head of its chain, and a refusal (a chain that broke or was rewound).
+- `admin_audit`: the server's own chain of what administrators did (marugoto_sync.audit_chain).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -137,4 +141,60 @@ server_restores = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     # The log's head when the restore was recorded: where the backup's log ends.
     Column("head", BigInteger, nullable=False),
+)
+
+# Each device's audit trail (marugoto_sync.audit_chain). `body` is the entry's canonical text,
+# the one its hash covers; the other columns are read from it, for listing and filtering.
+audit_devices = Table(
+    "audit_devices",
+    metadata,
+    Column("device_id", String(36), ForeignKey("devices.id"), primary_key=True),
+    Column("seq", BigInteger, nullable=False),  # the head: its last entry, and its hash
+    Column("hash", String(64), nullable=False),
+    # The latest upload refused because the chain broke or went back on what was stored.
+    Column("refused_at", DateTime(timezone=True)),
+    Column("refused_code", String(32)),
+    Column("refused_seq", BigInteger),
+    Column("refused_reason", Text),
+)
+
+audit_entries = Table(
+    "audit_entries",
+    metadata,
+    Column("device_id", String(36), ForeignKey("devices.id"), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("prev", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("at", String(40), nullable=False),  # ISO 8601 UTC, as the entry says: sorts as text
+    Column("action", String(64), nullable=False),
+    Column("who", String(200)),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Index("ix_audit_entries_at", "at"),
+)
+
+audit_entry_records = Table(
+    "audit_entry_records",
+    metadata,
+    Column("device_id", String(36), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("record_id", String(64), primary_key=True),
+    ForeignKeyConstraint(
+        ["device_id", "seq"],
+        ["audit_entries.device_id", "audit_entries.seq"],
+        name="fk_audit_entry_records_entry",
+    ),
+    Index("ix_audit_entry_records_record_id", "record_id"),
+)
+
+admin_audit = Table(
+    "admin_audit",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("prev", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(64), nullable=False),
 )

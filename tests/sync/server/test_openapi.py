@@ -80,6 +80,8 @@ def test_the_api_conforms_to_its_openapi_schema(database_url: str) -> None:
             "POST /v1/push",
             "GET /v1/changes",
             "POST /v1/retire",
+            "GET /v1/audit",
+            "POST /v1/audit",
         }
         statuses: dict[str, set[int]] = {}
 
@@ -96,7 +98,7 @@ def test_the_api_conforms_to_its_openapi_schema(database_url: str) -> None:
             retire = operation.path == "/v1/retire"
             _explore(operation, retiring_auth if retire else auth, statuses)
     # Each operation was reached past the checks in front of it, and also refused.
-    for label in ("GET /v1/status", "POST /v1/push", "GET /v1/changes"):
+    for label in ("GET /v1/status", "POST /v1/push", "GET /v1/changes", "POST /v1/audit"):
         assert {200, 400} <= statuses[label], (label, statuses[label])
     assert {400, 401} <= statuses["POST /v1/enroll"]
     assert {200, 401} <= statuses["POST /v1/retire"]

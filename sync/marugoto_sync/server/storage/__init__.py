@@ -1,6 +1,7 @@
 """All SQL of the sync server, one module per concept: users and logins (accounts), devices,
 pushes and the merge state (push), pulls (pull), who wrote a pulled page (authors), restores
-from a backup (restores), and what PostgreSQL does its own way (postgresql).
+from a backup (restores), audit trails (audit), and what PostgreSQL does its own way
+(postgresql).
 
 Every method is one transaction. Writes on SQLite begin IMMEDIATE (the write lock is taken at
 BEGIN, so two writers queue instead of failing); pushes on PostgreSQL begin with a
@@ -10,6 +11,15 @@ transaction-scoped advisory lock, so log sequence numbers are handed out in comm
 from __future__ import annotations
 
 from .accounts import Accounts, LoginCandidate, UserInfo
+from .audit import (
+    AdminEntry,
+    AuditEntryInfo,
+    AuditFilter,
+    AuditRefused,
+    AuditTrails,
+    ChainCheck,
+    DeviceAudit,
+)
 from .authors import AuthorMap, Authors
 from .base import AreaForbidden, StorageError, UnknownDevice, UnknownUser, UserExists
 from .devices import DeviceEnded, DeviceIdentity, DeviceInfo, Devices
@@ -19,15 +29,21 @@ from .push import Pushes, PushResult
 from .restores import RestoreInfo, Restores
 
 
-class Storage(Accounts, Devices, Pushes, Pulls, Restores, Authors):
+class Storage(Accounts, Devices, Pushes, Pulls, Restores, Authors, AuditTrails):
     """The server's database. Open with `Storage.open(url)`; close when done."""
 
 
 __all__ = [
     "LOGIN_LOCK",
     "PUSH_LOCK",
+    "AdminEntry",
     "AreaForbidden",
+    "AuditEntryInfo",
+    "AuditFilter",
+    "AuditRefused",
     "AuthorMap",
+    "ChainCheck",
+    "DeviceAudit",
     "DeviceEnded",
     "DeviceIdentity",
     "DeviceInfo",
