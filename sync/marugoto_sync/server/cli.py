@@ -12,18 +12,20 @@ import getpass
 import ipaddress
 import json
 import os
+import socket
 import ssl
 import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from alembic.util.exc import CommandError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from .audit_cli import audit_verify, print_admin_actions, print_audit_entries
 from .certs import CertificateError, write_dev_certificates
 from .database import (
     BackupUnusable,
@@ -33,7 +35,7 @@ from .database import (
     sqlite_files,
 )
 from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
-from .storage import DeviceInfo, Storage, StorageError, UserInfo
+from .storage import AuditFilter, DeviceAudit, DeviceInfo, Storage, StorageError, UserInfo
 from .vocabulary import AREAS, ROLES, UnknownCode, checked_areas, checked_role, checked_user_name
 
 PROG = "marugoto-sync"
@@ -83,6 +85,20 @@ def _table(rows: list[list[str]]) -> str:
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         for row in rows
     )
+
+
+def _administrator() -> str:
+    """Who runs this command, for the administrators' audit chain: account@computer."""
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):
+        account = "unknown"
+    return f"{account}@{socket.gethostname()}"
+
+
+def _record(storage: Storage, action: str, subject: str | None, **detail: Any) -> None:
+    """Add what was just done to the server's chain of administrators' actions."""
+    storage.append_admin_action(_administrator(), action, subject, detail, datetime.now(UTC))
 
 
 # -- serve ------------------------------------------------------------------------------------
@@ -223,6 +239,7 @@ def _user_add(args: argparse.Namespace) -> int:
     with _open(args) as storage:  # before the prompt: a wrong --database should not cost a password
         password = _read_password(args.password_file)
         user = storage.add_user(name, role, areas, hash_password(password), datetime.now(UTC))
+        _record(storage, "user_add", user.name, role=user.role, areas=list(user.areas))
     print(f"Added {user.role} {user.name} with areas: {', '.join(user.areas) or '(none)'}.")
     return 0
 
@@ -261,6 +278,7 @@ def _user_areas(args: argparse.Namespace) -> int:
         raise CliError("give at least one area (--area CODE); to stop a user, use user disable")
     with _open(args) as storage:
         gained, lost = storage.set_user_areas(name, areas)
+        _record(storage, "user_areas", name, areas=areas, gained=list(gained), lost=list(lost))
     print(
         f"{name} now has areas: {', '.join(areas)} "
         f"(gained: {', '.join(gained) or 'none'}; lost: {', '.join(lost) or 'none'}). "
@@ -272,6 +290,7 @@ def _user_areas(args: argparse.Namespace) -> int:
 def _user_disable(args: argparse.Namespace) -> int:
     with _open(args) as storage:
         revoked = storage.set_user_disabled(args.name, datetime.now(UTC))
+        _record(storage, "user_disable", args.name, devices_revoked=revoked)
     print(
         f"{args.name} is disabled: their password opens nothing, and {revoked} devices were "
         "revoked (each erases its local data at its next contact)."
@@ -282,6 +301,7 @@ def _user_disable(args: argparse.Namespace) -> int:
 def _user_enable(args: argparse.Namespace) -> int:
     with _open(args) as storage:
         storage.set_user_disabled(args.name, None)
+        _record(storage, "user_enable", args.name)
     print(f"{args.name} may log in again and enroll new devices; revoked devices stay revoked.")
     return 0
 
@@ -304,6 +324,32 @@ def _device_json(device: DeviceInfo) -> dict[str, Any]:
     }
 
 
+def _audit_json(audit: DeviceAudit | None) -> dict[str, Any]:
+    if audit is None:
+        return {"status": "none", "entries": 0}
+    return {
+        "status": audit.status,
+        "entries": audit.check.entries,
+        "broken_at": audit.check.broken_at,
+        "broken_reason": audit.check.reason,
+        "refused_at": _when(audit.refused_at),
+        "refused_code": audit.refused_code,
+        "refused_seq": audit.refused_seq,
+        "refused_reason": audit.refused_reason,
+    }
+
+
+def _audit_cell(audit: DeviceAudit | None) -> str:
+    """Whether the device's audit chain verified, in a word and a number."""
+    if audit is None or audit.status == "none":
+        return "none"
+    if audit.status == "broken":
+        return f"BROKEN at {audit.check.broken_at}"
+    if audit.status == "refused":
+        return f"REFUSED at {audit.refused_seq}"
+    return f"verified {audit.check.entries}"
+
+
 def _device_status(device: DeviceInfo) -> str:
     when = {
         "revoked": device.revoked_at,
@@ -316,10 +362,12 @@ def _device_status(device: DeviceInfo) -> str:
 def _device_list(args: argparse.Namespace) -> int:
     with _open(args) as storage:
         devices = storage.devices()
+        audits = storage.device_audits([d.id for d in devices])
     if args.json:
-        print(json.dumps([_device_json(d) for d in devices], ensure_ascii=False, indent=2))
+        listed = [_device_json(d) | {"audit": _audit_json(audits.get(d.id))} for d in devices]
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
     elif devices:
-        rows = [["ID", "USER", "NAME", "ENROLLED", "LAST SYNC", "APP", "STATUS"]]
+        rows = [["ID", "USER", "NAME", "ENROLLED", "LAST SYNC", "APP", "STATUS", "AUDIT"]]
         rows += [
             [
                 d.id,
@@ -329,6 +377,7 @@ def _device_list(args: argparse.Namespace) -> int:
                 _local(d.last_seen_at) if d.last_seen_at else "never",
                 d.app_version or "-",
                 _device_status(d),
+                _audit_cell(audits.get(d.id)),
             ]
             for d in devices
         ]
@@ -378,6 +427,7 @@ def _device_revoke(args: argparse.Namespace) -> int:
         )
         _confirm("Revoke it?", args.yes)
         device = storage.revoke_device(device.id, datetime.now(UTC))
+        _record(storage, "device_revoke", device.id, user=device.user, name=device.name)
     print(f"Device {device.id} is revoked.")
     return 0
 
@@ -397,6 +447,7 @@ def _device_retire(args: argparse.Namespace) -> int:
         )
         _confirm("Retire it?", args.yes)
         device = storage.request_retirement(device.id, datetime.now(UTC))
+        _record(storage, "device_retire", device.id, user=device.user, name=device.name)
     print(f"Device {device.id} retires at its next sync.")
     return 0
 
@@ -412,6 +463,8 @@ def _device_retire_cancel(args: argparse.Namespace) -> int:
                 "create a new vault on it and enroll it)"
             )
         device, cancelled = storage.cancel_retirement(device.id)
+        if cancelled:
+            _record(storage, "device_retire_cancel", device.id, user=device.user)
     if cancelled:
         print(
             f"Device {device.id} ({device.name}, user {device.user}) stays active: the "
@@ -453,12 +506,75 @@ def _restore(args: argparse.Namespace) -> int:
 def _mark_restored(args: argparse.Namespace) -> int:
     with _open(args) as storage:
         restore = storage.record_restore(datetime.now(UTC))
+        backup = getattr(args, "backup", None)
+        _record(
+            storage,
+            "restore",
+            None,
+            log_head=restore.head,
+            backup=None if backup is None else str(backup),
+        )
     print(
         f"Recorded: this database was restored from a backup (its log ends at entry "
         f"{restore.head}). At their next sync the laptops send back what it lost; the server "
         f"takes their writes stamped before {_when(restore.recorded_at)} as replays."
     )
     return 0
+
+
+# -- audit trails -----------------------------------------------------------------------------
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{option} {text}: give a date as YYYY-MM-DD") from None
+
+
+def _utc_stamp(day: date) -> str:
+    """The start of a day in this computer's time zone, as entries' times are written (UTC)."""
+    start = datetime.combine(day, time()).astimezone().astimezone(UTC)
+    return start.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _audit_list(args: argparse.Namespace) -> int:
+    since = _day(args.since, "--from") if args.since else None
+    until = _day(args.until, "--to") if args.until else None
+    if since and until and until < since:
+        raise CliError("--to is before --from")
+    with _open(args) as storage:
+        if args.admin:
+            if args.user or args.device or args.household:
+                raise CliError("--admin lists the administrators' actions: without --user, "
+                               "--device or --household")  # fmt: skip
+            actions = [
+                a
+                for a in storage.admin_actions()
+                if (since is None or a.at >= _utc_stamp(since))
+                and (until is None or a.at < _utc_stamp(until + timedelta(days=1)))
+            ]
+            print_admin_actions(actions, args.format)
+            return 0
+        device_id = storage.device(args.device).id if args.device else None
+        if args.user and args.user not in {u.name for u in storage.users()}:
+            # An unknown name is an error, not an empty list.
+            raise CliError(f"there is no user {args.user!r}; marugoto-sync user list shows them")
+        where = AuditFilter(
+            user=args.user,
+            device_id=device_id,
+            household=args.household,
+            since=_utc_stamp(since) if since else None,
+            until=_utc_stamp(until + timedelta(days=1)) if until else None,
+        )
+        entries = storage.audit_listing(where)
+    print_audit_entries(entries, args.format)
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    with _open(args) as storage:
+        return audit_verify(storage, args.admin_link or [])
 
 
 # -- certificates -----------------------------------------------------------------------------
@@ -629,6 +745,59 @@ def build_parser() -> argparse.ArgumentParser:
         help="take the request back, before the laptop's next sync: it stays active",
     )
     _database_option(retire)
+
+    audit = _command(
+        commands,
+        "audit",
+        lambda _a: 0,
+        "list and verify the laptops' audit trails and the administrators' actions",
+    )
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="COMMAND")
+    listing = _command(
+        audit_commands,
+        "list",
+        _audit_list,
+        "list audit trail entries (who, which laptop, what, which records, when), oldest first",
+    )
+    listing.add_argument("--user", metavar="NAME", help="the entries of this user's laptops")
+    listing.add_argument(
+        "--device", metavar="ID", help="the entries of this device (its id, or a unique start)"
+    )
+    listing.add_argument(
+        "--household",
+        metavar="ID",
+        help="the entries naming this household or a record under it",
+    )
+    listing.add_argument(
+        "--from", dest="since", metavar="DATE", help="from this day on (YYYY-MM-DD, local time)"
+    )
+    listing.add_argument(
+        "--to", dest="until", metavar="DATE", help="up to this day, inclusive (YYYY-MM-DD)"
+    )
+    listing.add_argument(
+        "--format",
+        choices=["table", "csv"],
+        default="table",
+        help="table, or CSV (UTF-8 with BOM, for Excel) (default: %(default)s)",
+    )
+    listing.add_argument(
+        "--admin", action="store_true", help="list the administrators' actions instead"
+    )
+    _database_option(listing)
+    verify = _command(
+        audit_commands,
+        "verify",
+        _audit_verify,
+        "check the administrators' chain and every device's chain: say which breaks where",
+    )
+    verify.add_argument(
+        "--admin-link",
+        action="append",
+        metavar="HASH",
+        help="a last link of the administrators' chain noted from an earlier verify: it must "
+        "still be in the chain (repeatable)",
+    )
+    _database_option(verify)
 
     backup = _command(
         commands,

@@ -316,7 +316,17 @@ def test_device_list_shows_whose_which_when_enrolled_last_sync_and_app_version(
     laptop = api.enroll("aiko", device_name="aiko@mure-pc-03 #1a2b3c4d")
     db = ["--database", api.database_url]
     header, row = run(capsys, "device", "list", *db)[1].splitlines()
-    assert header.split() == ["ID", "USER", "NAME", "ENROLLED", "LAST", "SYNC", "APP", "STATUS"]
+    assert header.split() == [
+        "ID",
+        "USER",
+        "NAME",
+        "ENROLLED",
+        "LAST",
+        "SYNC",
+        "APP",
+        "STATUS",
+        "AUDIT",
+    ]
     enrolled = api.clock.now().astimezone().strftime("%Y-%m-%d %H:%M")
     cells = row.split("  ")
     assert [c.strip() for c in cells if c.strip()][1:] == [
@@ -326,6 +336,7 @@ def test_device_list_shows_whose_which_when_enrolled_last_sync_and_app_version(
         "never",
         "0.1.0",
         "active",
+        "none",
     ]
 
     # The laptop syncs an hour later with a newer app: both show.
@@ -341,6 +352,7 @@ def test_device_list_shows_whose_which_when_enrolled_last_sync_and_app_version(
         synced,
         "0.2.0",
         "active",
+        "none",
     ]
     (listed,) = json.loads(run(capsys, "device", "list", "--json", *db)[1])
     assert (listed["app_version"], listed["last_seen_at"]) == (

@@ -496,6 +496,14 @@ class AuditTrails(StoreBase):
             bodies = conn.execute(select(admin_audit.c.body).order_by(admin_audit.c.seq))
             return [AdminEntry(**json.loads(body)) for (body,) in bodies]
 
+    def admin_link_seq(self, digest: str) -> int | None:
+        """The entry of the administrators' chain whose link is `digest`, or None."""
+        with self._read() as conn:
+            seq = conn.execute(
+                select(admin_audit.c.seq).where(admin_audit.c.hash == digest)
+            ).scalar()
+        return None if seq is None else int(seq)
+
     def verify_admin_chain(self) -> ChainCheck:
         with self._read() as conn:
             rows = conn.execute(
