@@ -25,8 +25,10 @@ from typing import Any
 GENESIS = hashlib.sha256(b"").hexdigest()
 # Entries sent in one upload, at most (like changes in one push).
 MAX_ENTRIES_PER_UPLOAD = 1000
-# What one entry may hold, serialized (an import names every record it wrote).
-MAX_ENTRY_BYTES = 1_000_000
+# What one entry may hold, serialized: an import names every record it wrote (~100,000).
+MAX_ENTRY_BYTES = 4 * 1024 * 1024
+# What one upload may hold, its entries serialized (the server takes bodies up to 8 MiB).
+MAX_UPLOAD_BYTES = 6 * 1024 * 1024
 HASH_LENGTH = 64
 
 
@@ -92,6 +94,16 @@ def _text(value: Any, name: str, limit: int, *, optional: bool = False) -> None:
         return
     if not isinstance(value, str) or not 0 < len(value) <= limit or "\x00" in value:
         raise ValueError(f"{name} must be text of 1 to {limit} characters")
+
+
+def upload_batch(links: Sequence[AuditLink]) -> list[AuditLink]:
+    """The first of `links` that fit in one upload (at least one)."""
+    size = 0
+    for i, item in enumerate(links):
+        size += len(canonical(item.entry).encode()) + 2 * HASH_LENGTH + 64
+        if size > MAX_UPLOAD_BYTES and i:
+            return list(links[:i])
+    return list(links)
 
 
 def link_from_wire(wire: Any) -> AuditLink:

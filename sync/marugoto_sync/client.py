@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 import truststore
 
-from .audit_chain import MAX_ENTRIES_PER_UPLOAD, AuditLink, LocalChainBroken
+from .audit_chain import MAX_ENTRIES_PER_UPLOAD, AuditLink, LocalChainBroken, upload_batch
 from .authors import Authors, read_authors
 from .changes import MAX_CHANGES_PER_PUSH, ChangeInvalid
 from .log_page import LogPage, read_page
@@ -427,7 +427,7 @@ class SyncClient:
         try:
             seq, digest = self.audit_head()
             while True:
-                links = replica.audit_links(seq, digest, MAX_ENTRIES_PER_UPLOAD)
+                links = upload_batch(replica.audit_links(seq, digest, MAX_ENTRIES_PER_UPLOAD))
                 if not links:
                     return
                 before = seq
@@ -445,8 +445,9 @@ class SyncClient:
         except SyncError as exc:
             if exc.status == 404:
                 return  # a server older than audit uploads: the trail waits for its upgrade
-            if exc.status != 409:
+            if exc.status not in (400, 409, 413):
                 raise
+            # Refused (or an entry too large to send): reported; the records synced.
             report.audit_refused = exc.code
 
     def _retire(self, replica: Replica, report: SyncReport) -> None:

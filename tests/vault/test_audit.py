@@ -22,6 +22,7 @@ from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.audit import CONSULTANT_SETTING, SERVER_SETTING, AuditBroken
 from marugoto_desktop.vault.replica import VaultReplica
 from marugoto_desktop.vault.store import DB_FILE
+from marugoto_sync.audit_chain import GENESIS, chained
 
 from ..conftest import PASSPHRASE
 
@@ -189,3 +190,39 @@ def test_a_note_that_does_not_open_is_taken_as_such(vault_dir: Path) -> None:
     with Vault.open(vault_dir, PASSPHRASE) as vault:
         entries = vault.audit_entries()
     assert entries[1].action == "unlock_failed" and entries[1].detail == {"note": "unreadable"}
+
+
+def test_the_trail_is_read_from_a_point_and_still_checked(vault_dir: Path) -> None:
+    _vault_with_entries(vault_dir, 4)
+    with Vault.open(vault_dir, PASSPHRASE) as vault:
+        whole = vault.audit_entries()
+        assert vault.audit_entries(2) == whole[2:]
+        assert vault.audit_entries(2, 1) == whole[2:3]
+        assert vault.audit_entries(len(whole)) == []
+    # The entry a read starts from vouches for the next one: changed, the next one breaks.
+    blob = bytearray(_blob(vault_dir, "SELECT blob FROM audit WHERE seq = 2"))
+    blob[-5] ^= 1
+    broken = _broken(vault_dir, ("UPDATE audit SET blob = ? WHERE seq = 2", (bytes(blob),)))
+    assert broken.seq == 2
+    with Vault.open(vault_dir, PASSPHRASE) as vault, pytest.raises(AuditBroken) as caught:
+        vault.audit_entries(2)
+    assert caught.value.seq == 3
+
+
+def test_the_replica_links_its_trail_as_the_server_keeps_it(vault_dir: Path) -> None:
+    _vault_with_entries(vault_dir, 4)
+    with Vault.open(vault_dir, PASSPHRASE) as vault:
+        replica = VaultReplica(vault)
+        expected = chained(GENESIS, [e.as_json() for e in vault.audit_entries()])
+        assert replica.audit_links(0, GENESIS, 100) == expected
+        assert replica.audit_links(0, GENESIS, 2) == expected[:2]
+        replica.audit_sent(2, expected[1].hash)
+        assert replica.audit_links(2, expected[1].hash, 100) == expected[2:]
+        # A server that holds less than it confirmed (restored): linked from the start.
+        assert replica.audit_links(1, expected[0].hash, 100) == expected[1:]
+        # A server whose entry 3 is not this trail's: from that entry, for it to judge.
+        assert replica.audit_links(3, "0" * 64, 100) == expected[2:]
+        # A server ahead of this trail: its last entry, for the server to see it is shorter.
+        assert replica.audit_links(9, "0" * 64, 100) == expected[-1:]
+        # The setting is sealed: no link in clear in the file.
+    assert expected[1].hash.encode() not in (vault_dir / DB_FILE).read_bytes()
