@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -245,3 +246,24 @@ def test_the_administrators_actions_form_a_chain_whose_change_is_found(
     status, out = admin_output(office, capsys, "audit", "verify")
     assert status == 1
     assert "administrators' chain: BROKEN at entry 3: its content does not match its hash" in out
+
+
+def test_a_trail_broken_on_the_laptop_is_reported_and_the_records_still_sync(
+    tmp_path: Path, office: Office
+) -> None:
+    aiko = laptop(tmp_path, "aiko", office)
+    for n in range(3):
+        aiko.new_record("household", "mure", name=f"世帯{n}", status="active")
+    aiko.close()
+    conn = sqlite3.connect(tmp_path / "aiko" / DB_FILE)
+    with conn:
+        blob = bytearray(conn.execute("SELECT blob FROM audit WHERE seq = 2").fetchone()[0])
+        blob[-5] ^= 1
+        conn.execute("UPDATE audit SET blob = ? WHERE seq = 2", (bytes(blob),))
+    conn.close()
+    aiko = Vault.open(tmp_path / "aiko", PASSPHRASE)
+    report = syncing.sync(aiko)
+    assert report.audit_refused == "audit_broken_locally"
+    assert report.pushed > 0
+    assert server_trail(office, device_id(aiko)) == []
+    aiko.close()
