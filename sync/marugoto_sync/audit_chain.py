@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,8 @@ MAX_ENTRY_BYTES = 4 * 1024 * 1024
 # What one upload may hold, its entries serialized (the server takes bodies up to 8 MiB).
 MAX_UPLOAD_BYTES = 6 * 1024 * 1024
 HASH_LENGTH = 64
+# A record id as entries name them (UUIDs; a little wider, never control characters).
+RECORD_ID_RE = re.compile(r"[0-9A-Za-z._:-]{1,64}")
 
 
 class ChainBroken(Exception):
@@ -131,9 +134,9 @@ def link_from_wire(wire: Any) -> AuditLink:
     _text(entry.get("device"), "entry.device", 64, optional=True)
     records = entry.get("records", [])
     if not isinstance(records, list) or not all(
-        isinstance(r, str) and 0 < len(r) <= 64 for r in records
+        isinstance(r, str) and RECORD_ID_RE.fullmatch(r) for r in records
     ):
-        raise ValueError("entry.records must be a list of ids")
+        raise ValueError("entry.records must be a list of record ids")
     if not isinstance(entry.get("detail", {}), Mapping):
         raise ValueError("entry.detail must be an object")
     if len(canonical(entry).encode()) > MAX_ENTRY_BYTES:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..audit_chain import MAX_ENTRIES_PER_UPLOAD, link_from_wire
+from ..audit_chain import MAX_ENTRIES_PER_UPLOAD, RECORD_ID_RE, link_from_wire
 from .errors import ApiError
 from .models import ErrorBody
 from .storage import AuditRefused, DeviceIdentity
@@ -37,7 +37,7 @@ class AuditEntryIn(BaseModel):
     device: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]*$")] | None = (
         Field(description="The vault's site")
     )
-    records: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+    records: list[Annotated[str, Field(pattern=f"^{RECORD_ID_RE.pattern}$")]] = Field(
         description="The ids of the records it touched"
     )
     detail: dict[str, Any] = Field(description="Counts and codes, never a personal value")

@@ -184,3 +184,10 @@ def test_the_admin_chain_verifies_and_finds_a_change(api: Api) -> None:
     with api.storage.engine.begin() as conn:
         conn.execute(admin_audit.delete().where(admin_audit.c.seq == 2))
     assert api.storage.verify_admin_chain().reason == "entry 2 is missing"
+
+
+def test_record_ids_with_control_characters_are_bad_requests(api: Api) -> None:
+    device = api.user_with_device("aiko", ["mure"])
+    bad = chained(GENESIS, [entry(1, records=("a\x00b",))])[0].to_wire()
+    assert_error(device.post("/v1/audit", {"entries": [bad]}), 400, "bad_request")
+    assert head(device) == (0, GENESIS)
