@@ -2115,7 +2115,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="146"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="461"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="466"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
@@ -2140,186 +2140,191 @@
         <translation>まだ同期していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="199"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="189"/>
+        <source>The server did not accept this laptop&apos;s audit trail; tell the office.</source>
+        <translation>サーバーがこのパソコンの監査記録を受け付けませんでした。事務所に連絡してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
         <source>Type a whole number.</source>
         <translation>整数で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="200"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="205"/>
         <source>Type ○ (yes) or × (no).</source>
         <translation>○（はい）か ×（いいえ）で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="202"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="207"/>
         <source>This edit can only be kept or taken, not rewritten.</source>
         <translation>この変更は、どちらかを選ぶことだけができます。新しい値は書けません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="209"/>
         <source>This was settled already, here or by a sync.</source>
         <translation>この件はすでに解決されています（この端末か、同期で）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="207"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="212"/>
         <source>Check this value.</source>
         <translation>この値を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="238"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="243"/>
         <source>%1 (this laptop)</source>
         <translation>%1 さん（このパソコン）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="240"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="245"/>
         <source>This laptop</source>
         <translation>このパソコン</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="243"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="248"/>
         <source>%1 (device %2)</source>
         <translation>%1 さん（端末 %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="253"/>
         <source>Another laptop (device %1)</source>
         <translation>別のパソコン（端末 %1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="249"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="254"/>
         <source>Written by %1 at %2</source>
         <translation>%1が %2 に記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="257"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="262"/>
         <source>the household is deleted</source>
         <translation>世帯は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="259"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="264"/>
         <source>the household is kept</source>
         <translation>世帯は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="263"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="268"/>
         <source>the record is deleted</source>
         <translation>記録は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="265"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="270"/>
         <source>the record is kept</source>
         <translation>記録は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="273"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="278"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="303"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="308"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="305"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="310"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="307"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="318"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="323"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="310"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="319"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="315"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="324"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="317"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="314"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="319"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="317"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="322"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="320"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="325"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="323"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="328"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="328"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="333"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="331"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="336"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="348"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="353"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="350"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="355"/>
         <source>The value that won</source>
         <translation>同期で残った値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="565"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="572"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="570"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="577"/>
         <source>The record deleted</source>
         <translation>記録を削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="567"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="570"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="572"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="575"/>
         <source>The record kept</source>
         <translation>記録を残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="577"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="582"/>
         <source>(the left one)</source>
         <translation>（左の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="578"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="583"/>
         <source>(the right one)</source>
         <translation>（右の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="579"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="584"/>
         <source>(a value written since)</source>
         <translation>（その後に書かれた値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="582"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="587"/>
         <source>Now in the records: %1 %2</source>
         <translation>いま記録にある値：%1%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="596"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="601"/>
         <source>Settled.</source>
         <translation>解決済みです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="354"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="359"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
@@ -2349,109 +2354,109 @@
         <translation>接続時に使ったCA証明書のファイル %1 が見つかりません。設定で事務所のCA証明書を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="368"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="373"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="370"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="375"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="373"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="378"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="374"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="379"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="375"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="380"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="406"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="411"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="409"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="414"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="418"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="420"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="423"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="425"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="424"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="429"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="455"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="460"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="467"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="472"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="495"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="500"/>
         <source>Settled — %1 → %2</source>
         <translation>解決済み — %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="539"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="548"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="553"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="560"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="565"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="562"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="567"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="633"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="638"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="646"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="651"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="655"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="660"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="672"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="682"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="677"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="687"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="190"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="195"/>
         <source>Last sync %1: %2</source>
         <translation>前回の同期 %1：%2</translation>
     </message>
@@ -2497,7 +2502,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="183"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="704"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="709"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>

@@ -123,6 +123,15 @@ def test_home_shows_the_last_sync_kept_in_the_vault(window):
     VaultReplica(window.vault).set_setting(LAST_SYNC_KEY, asdict(failed))
     window.workspace.show_named("sync")
     assert "サーバーに接続できません" in window.workspace.sync.last_result.text()
+    assert "監査記録" not in window.workspace.sync.last_result.text()
+    # The records synced, but the server refused the laptop's audit trail: the office must know.
+    refused = SyncSummary(
+        "2025-06-04T09:00:00+00:00", True, pushed=1, audit_refused="audit_chain_rewound"
+    )
+    VaultReplica(window.vault).set_setting(LAST_SYNC_KEY, asdict(refused))
+    window.workspace.show_named("home")
+    window.workspace.show_named("sync")
+    assert "監査記録を受け付けませんでした" in window.workspace.sync.last_result.text()
 
 
 def test_home_decrypts_every_activity_off_the_gui_thread(qtbot, town, monkeypatch):

@@ -266,6 +266,8 @@ class SyncSummary:
     held_back: int = 0
     restamped: int = 0
     replayed: int = 0
+    # The server did not take this laptop's audit trail (a code: audit_chain_rewound…).
+    audit_refused: str | None = None
 
     @classmethod
     def of(cls, report: SyncReport, at: str) -> SyncSummary:
@@ -281,6 +283,7 @@ class SyncSummary:
             report.held_back,
             report.restamped,
             report.replayed,
+            report.audit_refused,
         )
 
 

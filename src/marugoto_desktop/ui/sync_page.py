@@ -185,6 +185,11 @@ def summary_text(summary: SyncSummary | None) -> str:
             .replace("%2", str(summary.pulled))
             .replace("%3", str(summary.conflicts))
         )
+        if summary.audit_refused:
+            text += " " + translate(
+                "SyncPage",
+                "The server did not accept this laptop's audit trail; tell the office.",
+            )
     else:
         text = sync_code_text(summary.error or "")
     return translate("SyncPage", "Last sync %1: %2").replace("%1", when).replace("%2", text)
