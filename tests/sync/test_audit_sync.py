@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import update
 
 from marugoto_desktop.operations import sync as syncing
+from marugoto_desktop.operations.backups import create_backup, restore_backup
 from marugoto_desktop.vault import Vault
 from marugoto_desktop.vault.store import DB_FILE
 from marugoto_sync import client as sync_client
@@ -26,7 +27,7 @@ from marugoto_sync.server.storage import Storage
 from marugoto_sync.server.tables import admin_audit
 
 from ..conftest import PASSPHRASE
-from .test_end_to_end import Office, laptop
+from .test_end_to_end import PASSWORD, Office, laptop
 
 # The fixture, a real server on both databases (an explicit re-export: pytest finds it here).
 from .test_end_to_end import office as office
@@ -267,3 +268,38 @@ def test_a_trail_broken_on_the_laptop_is_reported_and_the_records_still_sync(
     assert report.pushed > 0
     assert server_trail(office, device_id(aiko)) == []
     aiko.close()
+
+
+def test_a_laptop_restored_from_its_backup_is_seen_and_goes_on_as_a_new_device(
+    tmp_path: Path, office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aiko = laptop(tmp_path, "aiko", office)
+    aiko.new_record("household", "mure", name="牟礼家", status="active")
+    syncing.sync(aiko)
+    backup = tmp_path / "aiko.mbk"
+    create_backup(aiko.folder, backup, PASSPHRASE)
+    aiko.new_record("household", "mure", name="香川家", status="active")
+    syncing.sync(aiko)
+    old_device = device_id(aiko)
+    aiko.close()  # the laptop is lost
+
+    restore_backup(backup, tmp_path / "aiko-restored", PASSPHRASE)
+    restored = Vault.open(tmp_path / "aiko-restored", PASSPHRASE)
+    # The backup's trail is older than what the server holds: the office sees the restore.
+    assert syncing.sync(restored).audit_refused == "audit_chain_rewound"
+    # Enrolled again, it is a new device with a chain of its own: the restored trail, whole.
+    syncing.enroll(restored, office.url, "aiko", PASSWORD, ca_file=office.ca, replace=True)
+    assert syncing.sync(restored).audit_refused is None
+    local = [e.as_json() for e in restored.audit_entries()]
+    assert server_trail(office, device_id(restored)) == local[:-1]
+    restored.close()
+
+    status, out = admin_output(office, capsys, "audit", "verify")
+    assert status == 1  # the refusal stays on record, on the device the restore replaced
+    assert f"device {old_device} (" in out and "(audit_chain_rewound)" in out
+    [line] = [
+        row
+        for row in out.splitlines()
+        if row.startswith(f"device {old_device}") and "REFUSED" not in row
+    ]
+    assert line.endswith("entries, verified")
