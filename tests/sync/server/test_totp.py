@@ -10,14 +10,18 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from sqlalchemy import select
+from alembic import command
+from sqlalchemy import inspect, select, text
 
 from marugoto_sync.server import totp
+from marugoto_sync.server.app import create_app
+from marugoto_sync.server.database import create_database_engine
+from marugoto_sync.server.migrations import alembic_config
 from marugoto_sync.server.passwords import hash_password
 from marugoto_sync.server.storage import StorageError
 from marugoto_sync.server.tables import users
 
-from .support import HEADERS, PASSWORD, Api, assert_error
+from .support import HEADERS, PASSWORD, Api, TestClient, assert_error
 
 # RFC 6238 appendix B: the SHA-1 seed and its 8-digit codes at these times.
 RFC_SEED = base64.b32encode(b"12345678901234567890").decode()
@@ -231,3 +235,34 @@ def test_a_new_secret_needs_replace_and_the_old_codes_then_open_nothing(api: Api
     assert _enroll(api, totp.code_at(new, api.clock())).status_code == 200
     with pytest.raises(StorageError, match="no user named 'nobody'"):
         api.storage.enable_totp("nobody", new)
+
+
+def test_users_stored_before_totp_enroll_with_the_password_alone(database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0006")
+            conn.execute(
+                text(
+                    "INSERT INTO users (name, role, password_hash, created_at) "
+                    "VALUES ('aiko', 'consultant', :h, :at)"
+                ),
+                {"h": hash_password(PASSWORD), "at": datetime.now(UTC)},
+            )
+    finally:
+        engine.dispose()
+    app = create_app(database_url)
+    with TestClient(app) as client:
+        (user,) = app.state.server.storage.users()
+        assert (user.totp_enabled, user.totp_required) == (False, False)
+        body = {"user": "aiko", "password": PASSWORD, "device_name": "laptop"}
+        assert client.post("/v1/enroll", json=body, headers=HEADERS).status_code == 200
+    # And back: the revision's downgrade leaves the users as they were.
+    engine = create_database_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0006")
+            assert "totp_secret" not in {c["name"] for c in inspect(conn).get_columns("users")}
+            assert conn.execute(text("SELECT name FROM users")).scalars().all() == ["aiko"]
+    finally:
+        engine.dispose()
