@@ -340,177 +340,177 @@
 <context>
     <name>FirstRunPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="203"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="269"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="302"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="205"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="271"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="304"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="204"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="206"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="208"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="270"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="210"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="272"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="212"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="272"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="214"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="274"/>
         <source>Passphrase again</source>
         <translation>パスフレーズ（確認）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="216"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="218"/>
         <source>Your name</source>
         <translation>お名前</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="218"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="220"/>
         <source>Office recovery public key file</source>
         <translation>事務所の回復用公開鍵ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="219"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="221"/>
         <source>The public key file from the office (.pem)</source>
         <translation>事務所から受け取った公開鍵ファイル（.pem）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="222"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="224"/>
         <source>Remember the passphrase. If it is forgotten, only the office recovery key can open these records; without a recovery key nothing can, and they are lost.</source>
         <translation>パスフレーズを忘れないでください。忘れた場合、記録を開けるのは事務所の回復用の鍵だけです。回復用の鍵がなければ誰にも開けず、記録は失われます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="230"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="232"/>
         <source>Connect to the office server now</source>
         <translation>今すぐ事務所のサーバーに接続する</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="233"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="235"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="235"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="237"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="237"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="246"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="239"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="248"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="240"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="242"/>
         <source>Server password</source>
         <translation>サーバーのパスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="244"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="245"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="247"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="247"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="249"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="250"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="254"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="256"/>
         <source>Create the vault</source>
         <translation>保管庫を作成</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="257"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="259"/>
         <source>Try with demo data</source>
         <translation>デモデータで試す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="260"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="262"/>
         <source>Open an existing vault…</source>
         <translation>既存の保管庫を開く…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="273"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="275"/>
         <source>Recovery key (optional)</source>
         <translation>回復用の鍵（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="274"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="276"/>
         <source>Your name (as recorder)</source>
         <translation>お名前（記録者）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="284"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="286"/>
         <source>Start a new vault</source>
         <translation>新しい保管庫を作る</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="308"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="310"/>
         <source>Too short: at least %1 characters.</source>
         <translation>短すぎます：%1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="309"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="311"/>
         <source>Weak: a longer passphrase is safer.</source>
         <translation>弱い：もっと長いパスフレーズが安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="310"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="312"/>
         <source>Fair: a few more words make it strong.</source>
         <translation>普通：もう少し長くすると強くなります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="311"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="313"/>
         <source>Strong.</source>
         <translation>強い。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="315"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="317"/>
         <source>At least %1 characters; a few words are easy to remember.</source>
         <translation>%1 文字以上。いくつかの言葉をつなげると覚えやすく安全です。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="331"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="333"/>
         <source>The passphrase must be at least %1 characters long.</source>
         <translation>パスフレーズは %1 文字以上にしてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="338"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="340"/>
         <source>The two passphrases differ. Type the same one twice.</source>
         <translation>2つのパスフレーズが違います。同じものを2回入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="373"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="375"/>
         <source>Creating the vault…</source>
         <translation>保管庫を作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="381"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="383"/>
         <source>To connect now, fill in the server, user name and password.</source>
         <translation>今すぐ接続するには、サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="409"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="411"/>
         <source>Making the demo records…</source>
         <translation>デモデータを作成しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="431"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="436"/>
         <source>The recovery key file could not be read.</source>
         <translation>回復用の鍵ファイルを読み込めませんでした。</translation>
     </message>
@@ -518,7 +518,7 @@
 <context>
     <name>FolderDialog</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="52"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="54"/>
         <source>Choose</source>
         <translation>選択</translation>
     </message>
@@ -2059,450 +2059,476 @@
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="110"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="113"/>
         <source>Sync was stopped. What was sent or received so far is kept.</source>
         <translation>同期を中止しました。それまでに送受信した分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="113"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="116"/>
         <source>The server cannot be reached. Your work is kept on this laptop; sync again at the office.</source>
         <translation>サーバーに接続できません。記録はこのパソコンに保存されています。事務所でもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="118"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="121"/>
         <source>The server address must start with https://.</source>
         <translation>サーバーのアドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="119"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="122"/>
         <source>Your IT department allows only its own server on this computer.</source>
         <translation>このパソコンでは、情報システム担当が指定したサーバーとしか同期できません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="122"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="125"/>
         <source>The user name or password is wrong.</source>
         <translation>ユーザー名かパスワードが違います。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="123"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="126"/>
         <source>The server no longer accepts this laptop. Connect it again.</source>
         <translation>サーバーがこのパソコンを受け付けなくなりました。もう一度接続してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="126"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="129"/>
         <source>This laptop was revoked by the office; its records were erased. Ask the office.</source>
         <translation>このパソコンは事務所で無効にされ、記録は消去されました。事務所に問い合わせてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="130"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="133"/>
         <source>This laptop was retired by the office: everything it had not sent was sent, and its records were erased from it.</source>
         <translation>事務所の指示でこのパソコンの利用を終了しました。未送信の記録はすべて送信し、このパソコンの記録は消去しました。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="135"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="138"/>
         <source>The office asked this laptop to retire, but some work is of an area you may no longer change and could not be sent. Nothing was erased; tell the office.</source>
         <translation>事務所からこのパソコンの利用終了が指示されましたが、変更できなくなったエリアの記録が送信できませんでした。何も消去していません。事務所に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="140"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="143"/>
         <source>This app is too old for the server. Install the new version.</source>
         <translation>このアプリはサーバーに対して古すぎます。新しい版を入れてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="143"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="146"/>
         <source>Some records are in an area you may no longer change.</source>
         <translation>変更できなくなったエリアの記録があります。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="146"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="466"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="149"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="492"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="147"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="150"/>
         <source>This laptop is already connected to a server.</source>
         <translation>このパソコンはすでにサーバーに接続しています。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="148"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="151"/>
         <source>This laptop&apos;s clock is wrong. Set the date and time, then sync again.</source>
         <translation>このパソコンの時計がずれています。日付と時刻を直してから同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="151"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="154"/>
+        <source>Type the 6-digit one-time code your authenticator app shows now, then connect again.</source>
+        <translation>認証アプリに今表示されている6桁の確認コードを入力して、もう一度接続してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="158"/>
+        <source>The one-time code is wrong or was used already. Wait for the next code in the app and type it.</source>
+        <translation>確認コードが違うか、すでに使われています。アプリに次のコードが表示されてから入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="163"/>
+        <source>A one-time code has 6 digits, as the authenticator app shows it.</source>
+        <translation>確認コードは、認証アプリに表示される6桁の数字です。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="166"/>
         <source>Too many attempts. Wait a minute and try again.</source>
         <translation>試行が多すぎます。少し待ってからやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="176"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="191"/>
         <source>Not synced yet.</source>
         <translation>まだ同期していません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="189"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
         <source>The server did not accept this laptop&apos;s audit trail; tell the office.</source>
         <translation>サーバーがこのパソコンの監査記録を受け付けませんでした。事務所に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="204"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="219"/>
         <source>Type a whole number.</source>
         <translation>整数で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="205"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="220"/>
         <source>Type ○ (yes) or × (no).</source>
         <translation>○（はい）か ×（いいえ）で入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="207"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="222"/>
         <source>This edit can only be kept or taken, not rewritten.</source>
         <translation>この変更は、どちらかを選ぶことだけができます。新しい値は書けません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="209"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="224"/>
         <source>This was settled already, here or by a sync.</source>
         <translation>この件はすでに解決されています（この端末か、同期で）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="212"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="227"/>
         <source>Check this value.</source>
         <translation>この値を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="243"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="258"/>
         <source>%1 (this laptop)</source>
         <translation>%1 さん（このパソコン）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="245"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="260"/>
         <source>This laptop</source>
         <translation>このパソコン</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="263"/>
         <source>%1 (device %2)</source>
         <translation>%1 さん（端末 %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="253"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="268"/>
         <source>Another laptop (device %1)</source>
         <translation>別のパソコン（端末 %1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="254"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="269"/>
         <source>Written by %1 at %2</source>
         <translation>%1が %2 に記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="262"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="277"/>
         <source>the household is deleted</source>
         <translation>世帯は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="264"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="279"/>
         <source>the household is kept</source>
         <translation>世帯は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="268"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="283"/>
         <source>the record is deleted</source>
         <translation>記録は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="270"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="285"/>
         <source>the record is kept</source>
         <translation>記録は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="278"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="293"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="308"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="323"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="310"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="325"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="312"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="323"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="327"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="347"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="315"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="324"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="330"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="348"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="317"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="332"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="319"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="337"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="349"/>
+        <source>One-time code</source>
+        <translation>確認コード</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="339"/>
+        <source>The 6-digit code your authenticator app shows now</source>
+        <translation>認証アプリに今表示されている6桁の数字</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="343"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="322"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="346"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="325"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="350"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="328"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="354"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="333"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="359"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="336"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="362"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="353"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="379"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="355"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="381"/>
         <source>The value that won</source>
         <translation>同期で残った値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="570"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="577"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="598"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="605"/>
         <source>The record deleted</source>
         <translation>記録を削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="572"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="575"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="600"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="603"/>
         <source>The record kept</source>
         <translation>記録を残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="582"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="610"/>
         <source>(the left one)</source>
         <translation>（左の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="583"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="611"/>
         <source>(the right one)</source>
         <translation>（右の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="584"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="612"/>
         <source>(a value written since)</source>
         <translation>（その後に書かれた値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="587"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="615"/>
         <source>Now in the records: %1 %2</source>
         <translation>いま記録にある値：%1%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="601"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="629"/>
         <source>Settled.</source>
         <translation>解決済みです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="359"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="385"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="91"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
         <source>The CA certificate file %1 does not exist.</source>
         <translation>CA証明書のファイル %1 がありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="92"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="95"/>
         <source>%1 is a folder, not a CA certificate file.</source>
         <translation>%1 はフォルダです。CA証明書のファイルを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="93"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="96"/>
         <source>The CA certificate file %1 could not be read.</source>
         <translation>CA証明書のファイル %1 を読み込めませんでした。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="94"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="97"/>
         <source>%1 is not a CA certificate (choose the file the office gives).</source>
         <translation>%1 はCA証明書ではありません（事務所から渡された証明書ファイルを選んでください）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="97"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="100"/>
         <source>The CA certificate file this laptop was connected with, %1, is gone. Choose the office&apos;s CA file in 設定.</source>
         <translation>接続時に使ったCA証明書のファイル %1 が見つかりません。設定で事務所のCA証明書を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="373"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="399"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="375"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="401"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="378"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="404"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="379"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="405"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="380"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="406"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="411"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="437"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="414"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="440"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="423"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="425"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="449"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="451"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="429"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="455"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="460"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="486"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="472"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="500"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="500"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="528"/>
         <source>Settled — %1 → %2</source>
         <translation>解決済み — %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="539"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="567"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="553"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="581"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="565"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="593"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="567"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="595"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="638"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="674"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="651"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="695"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="660"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="709"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="677"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="687"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="728"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="738"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="195"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="210"/>
         <source>Last sync %1: %2</source>
         <translation>前回の同期 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="69"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="72"/>
         <source>This laptop does not trust the server&apos;s certificate. Choose the office&apos;s CA file in 設定 (or when connecting), then try again.</source>
         <translation>このパソコンはサーバーの証明書を信頼していません。「設定」（または接続のとき）で事務所の CA 証明書ファイルを指定してから、やり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="78"/>
         <source>The server answers only over HTTPS: write its address with https://.</source>
         <translation>サーバーは HTTPS でだけ応答します。アドレスは https:// で始めてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="82"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="85"/>
         <source>The certificate file could not be read: %1</source>
         <translation>証明書ファイルを読み込めませんでした：%1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="88"/>
         <source>Sync failed. Your work is kept on this laptop; try again later.</source>
         <translation>同期できませんでした。作業内容はこのパソコンに残っています。後でやり直してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="154"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="169"/>
         <source>The server is busy. Sync again in a few minutes.</source>
         <translation>サーバーが混み合っています。数分後にもう一度同期してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="155"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="170"/>
         <source>The server&apos;s answer could not be understood. Check the server address; if it is right, tell the office.</source>
         <translation>サーバーの応答を読み取れませんでした。サーバーのアドレスを確認し、正しければ事務所に連絡してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="160"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="175"/>
         <source>No sync server answers at this address. Check the server address.</source>
         <translation>このアドレスには同期サーバーがありません。サーバーのアドレスを確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="168"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="183"/>
         <source>The server refused the sync. Tell the office (code %1).</source>
         <translation>サーバーが同期を受け付けませんでした。事務所に連絡してください（コード %1）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="183"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="709"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="198"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="760"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>
@@ -2510,51 +2536,51 @@
 <context>
     <name>UnlockPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="93"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="95"/>
         <source>Browse…</source>
         <translation>参照…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="102"/>
         <source>Unlock</source>
         <translation>開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="92"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="112"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="140"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="94"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="114"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="142"/>
         <source>Vault folder</source>
         <translation>保管庫フォルダ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="94"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="96"/>
         <source>Choose the vault folder</source>
         <translation>保管庫フォルダを選ぶ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="98"/>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="113"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="100"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="115"/>
         <source>Passphrase</source>
         <translation>パスフレーズ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="103"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="105"/>
         <source>Create a new vault or try the demo…</source>
         <translation>新しい保管庫を作る・デモを試す…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="122"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="124"/>
         <source>Open your records</source>
         <translation>相談記録を開く</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="150"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="152"/>
         <source>Choose the vault folder and type the passphrase.</source>
         <translation>保管庫フォルダを選び、パスフレーズを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="154"/>
         <location filename="../../src/marugoto_desktop/ui/unlock.py" line="156"/>
+        <location filename="../../src/marugoto_desktop/ui/unlock.py" line="158"/>
         <source>Unlocking…</source>
         <translation>開いています…</translation>
     </message>

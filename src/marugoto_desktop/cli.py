@@ -369,15 +369,27 @@ def cmd_enroll(args: argparse.Namespace) -> int:
             password = _prompt(
                 f"Password of {args.user} on {args.server}: ", "--password-file", None
             )
-        enrollment = syncing.enroll(
-            vault,
-            args.server,
-            args.user,
-            password,
-            ca_file=args.ca_file,
-            device_name=args.device_name,
-            replace=args.replace,
-        )
+
+        def attempt(code: str | None) -> syncing.Enrolled:
+            return syncing.enroll(
+                vault,
+                args.server,
+                args.user,
+                password,
+                ca_file=args.ca_file,
+                device_name=args.device_name,
+                replace=args.replace,
+                totp=code,
+            )
+
+        try:
+            enrollment = attempt(args.totp)
+        except SyncError as exc:
+            # The server asks for a code only once the password is right: a person at the
+            # terminal types it now, a script is told to give --totp.
+            if exc.code != "totp_required" or args.totp is not None or not sys.stdin.isatty():
+                raise
+            enrollment = attempt(input(f"One-time code of {args.user} (authenticator app): "))
     areas = ", ".join(enrollment.areas) or "none"
     print(
         f"enrolled as {enrollment.user} ({enrollment.role}), device {enrollment.device_id}; "
@@ -896,6 +908,19 @@ def describe_sync_error(exc: SyncError) -> str:
             "no longer granted to you cannot be sent, so nothing was erased. Ask the office to "
             "grant those areas again and sync, or to revoke this laptop if that work may be lost"
         )
+    if exc.code == "totp_required":
+        return (
+            "the server needs a one-time code besides the password for this user: enroll "
+            "again with --totp CODE, the 6-digit code the authenticator app shows now"
+        )
+    if exc.code == "bad_totp":
+        return (
+            "the one-time code is wrong, out of date or was used already: wait for the next "
+            "code in the authenticator app and enroll again with it (if the phone's clock is "
+            "right and codes keep failing, ask the office)"
+        )
+    if exc.code == "totp_malformed":
+        return f"a one-time code has {details['digits']} digits, as the authenticator app shows it"
     if exc.code == "insecure_url":
         return f"the server address must start with https:// ({details['url']})"
     if exc.code == "bad_answer":
@@ -1215,6 +1240,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--password-file", metavar="FILE", help="holds your server password (default: asked)"
+    )
+    p.add_argument(
+        "--totp",
+        metavar="CODE",
+        help="the 6-digit code of your authenticator app, if the office set one up for you "
+        "(default: asked when the server needs one)",
     )
     p.add_argument(
         "--device-name",

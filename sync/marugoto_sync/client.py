@@ -227,12 +227,15 @@ class SyncClient:
 
     # -- the calls -------------------------------------------------------------------------
 
-    def enroll(self, user: str, password: str, device_name: str) -> Enrollment:
-        body = self._call(
-            "POST",
-            "/v1/enroll",
-            json={"user": user, "password": password, "device_name": device_name},
-        )
+    def enroll(
+        self, user: str, password: str, device_name: str, totp: str | None = None
+    ) -> Enrollment:
+        """`totp`: the one-time code of the user's authenticator app, for a user the office
+        set TOTP up for (without it such a user's enrollment fails with `totp_required`)."""
+        request = {"user": user, "password": password, "device_name": device_name}
+        if totp is not None:
+            request["totp"] = totp
+        body = self._call("POST", "/v1/enroll", json=request)
         return Enrollment(
             self.server,
             str(body["device_id"]),

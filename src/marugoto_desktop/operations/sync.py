@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -156,6 +157,19 @@ class Enrolled:
     replaced: Replaced | None = None
 
 
+TOTP_DIGITS = 6
+_CODE_SEPARATORS = str.maketrans("", "", " -\u3000\t")
+
+
+def one_time_code(typed: str) -> str:
+    """A one-time code as a person types it: full-width digits (an IME) and the space or
+    hyphen apps show in the middle are taken; anything but 6 digits is `totp_malformed`."""
+    code = unicodedata.normalize("NFKC", typed).translate(_CODE_SEPARATORS)
+    if len(code) != TOTP_DIGITS or not code.isascii() or not code.isdigit():
+        raise SyncError("totp_malformed", digits=TOTP_DIGITS)
+    return code
+
+
 def enroll(
     vault: Vault,
     server: str,
@@ -166,17 +180,20 @@ def enroll(
     device_name: str | None = None,
     replace: bool = False,
     proxy: str | None = None,
+    totp: str | None = None,
 ) -> Enrolled:
     """Register this laptop with the server once; the device token is kept in the vault.
 
     A vault enrolled already is refused (AlreadyEnrolled) unless `replace`: then the new
     device takes over the vault (and its unsent work), and the device it had gives up its
     token, so that never two devices of one vault stay active. `proxy`: the HTTP proxy to
-    go through (None: the environment's, if any).
+    go through (None: the environment's, if any). `totp`: the code of the user's
+    authenticator app, as typed, when the server asks for one (SyncError `totp_required`).
     """
     current = enrolled_settings(vault)
     if current is not None and not replace:
         raise AlreadyEnrolled(current)
+    code = one_time_code(totp) if totp is not None else None
     ca_file = as_policy_says(server, ca_file)
     name = device_name or default_device_name(vault, user)
     # The certificate itself is kept, not its path: the file may move or go.
@@ -187,7 +204,7 @@ def enroll(
         ca_pem = _kept_ca(current) if current is not None else None
     try:
         with SyncClient(server, ca_pem=ca_pem, app_version=__version__, proxy=proxy) as client:
-            enrollment = client.enroll(user, password, name)
+            enrollment = client.enroll(user, password, name, code)
     except SyncError as exc:
         _name_ca_source(exc, str(ca_file) if ca_file else "vault" if ca_pem else None)
         raise

@@ -58,6 +58,9 @@ from .settings_page import proxy_setting
 
 translate = QCoreApplication.translate
 
+# Errors after which the one-time code field is shown (the password was right).
+TOTP_CODES = ("totp_required", "bad_totp", "totp_malformed")
+
 
 def sync_error_text(error: BaseException) -> str:
     """A sync or enrolment failure in plain Japanese, with what to do."""
@@ -147,6 +150,18 @@ def sync_code_text(code: str) -> str:
         "already_enrolled": translate("SyncPage", "This laptop is already connected to a server."),
         "clock_skew": translate(
             "SyncPage", "This laptop's clock is wrong. Set the date and time, then sync again."
+        ),
+        "totp_required": translate(
+            "SyncPage",
+            "Type the 6-digit one-time code your authenticator app shows now, then connect again.",
+        ),
+        "bad_totp": translate(
+            "SyncPage",
+            "The one-time code is wrong or was used already. Wait for the next code in the "
+            "app and type it.",
+        ),
+        "totp_malformed": translate(
+            "SyncPage", "A one-time code has 6 digits, as the authenticator app shows it."
         ),
         "too_many_attempts": translate(
             "SyncPage", "Too many attempts. Wait a minute and try again."
@@ -316,14 +331,25 @@ class SyncPage(QWidget):
         self.ca_file = QLineEdit(str(QSettings().value("sync/ca_file", "")))
         self.ca_file.setAccessibleName(translate("SyncPage", "CA certificate file"))
         fix_server_fields(self.server, self.ca_file)
+        # Shown only once the server asks for it (users the office set TOTP up for).
+        self.totp = QLineEdit()
+        self.totp.setObjectName("enrol_totp")
+        self.totp.setAccessibleName(translate("SyncPage", "One-time code"))
+        self.totp.setPlaceholderText(
+            translate("SyncPage", "The 6-digit code your authenticator app shows now")
+        )
+        self.totp.setMaxLength(16)  # room for spaces and full-width digits as typed
+        self.totp.returnPressed.connect(self.enrol)
         self.enrol_button = QPushButton(translate("SyncPage", "Connect"))
         self.enrol_button.clicked.connect(self.enrol)
-        enrol_form = QFormLayout()
+        self._enrol_form = enrol_form = QFormLayout()
         enrol_form.addRow(translate("SyncPage", "Server"), self.server)
         enrol_form.addRow(translate("SyncPage", "User name"), self.user)
         enrol_form.addRow(translate("SyncPage", "Password"), self.password)
+        enrol_form.addRow(translate("SyncPage", "One-time code"), self.totp)
         enrol_form.addRow(translate("SyncPage", "CA file (optional)"), self.ca_file)
         enrol_form.addRow("", self.enrol_button)
+        self._show_totp(False)
         self.enrol_box = QGroupBox(
             translate("SyncPage", "Connect this laptop to the office server")
         )
@@ -468,6 +494,8 @@ class SyncPage(QWidget):
         problem = QSettings().value("sync/enrol_problem", "")
         if problem and settings is None:
             self.status.setText(str(problem))
+        if settings is None and QSettings().value("sync/enrol_needs_code", False, type=bool):
+            self._show_totp(True)  # the first run's enrollment was asked for a code
         self.unsynced.setText(
             translate("SyncPage", "Changes not yet sent: %1").replace(
                 "%1", str(unsynced_changes(vault))
@@ -626,6 +654,14 @@ class SyncPage(QWidget):
 
     # -- enrol and sync --------------------------------------------------------------------
 
+    def _show_totp(self, shown: bool) -> None:
+        self._enrol_form.setRowVisible(self.totp, shown)
+
+    @property
+    def asks_totp(self) -> bool:
+        """Whether the one-time code field is shown (the server asked for a code)."""
+        return self._enrol_form.isRowVisible(self.totp)
+
     def enrol(self) -> None:
         vault = self.session.require()
         server, user, password = (
@@ -638,6 +674,11 @@ class SyncPage(QWidget):
                 translate("SyncPage", "Fill in the server, user name and password.")
             )
             return
+        code = self.totp.text().strip() if self.asks_totp else ""
+        if self.asks_totp and not code:
+            self.status.setText(sync_code_text("totp_required"))
+            self.totp.setFocus()
+            return
         ca = self.ca_file.text().strip()
         ca_path = Path(ca).expanduser() if ca else None
         proxy = proxy_setting()
@@ -646,7 +687,10 @@ class SyncPage(QWidget):
         def done(_: Any) -> None:
             self.enrol_button.setEnabled(True)
             self.password.clear()
+            self.totp.clear()
+            self._show_totp(False)
             QSettings().remove("sync/enrol_problem")
+            QSettings().remove("sync/enrol_needs_code")
             self.status.setText(
                 translate("SyncPage", "Connected. Sync now to receive your areas' records.")
             )
@@ -655,10 +699,17 @@ class SyncPage(QWidget):
         def failed(error: Exception) -> None:
             self.enrol_button.setEnabled(True)
             self.status.setText(sync_error_text(error))
+            if isinstance(error, SyncError) and error.code in TOTP_CODES:
+                # The password was right: only the code is asked again (a used one is no good).
+                self.totp.clear()
+                self._show_totp(True)
+                self.totp.setFocus()
 
         self.runner.run(
             translate("SyncPage", "Connecting…"),
-            lambda: enroll(vault, server, user, password, ca_file=ca_path, proxy=proxy),
+            lambda: enroll(
+                vault, server, user, password, ca_file=ca_path, proxy=proxy, totp=code or None
+            ),
             done,
             failed,
         )

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from marugoto_sync.client import SyncError
+
 from ..operations.demo import write_demo
 from ..operations.sync import enroll
 from ..operations.vaults import MIN_PASSPHRASE_LENGTH, init_vault, open_vault, vault_exists
@@ -423,6 +425,9 @@ class FirstRunPage(QWidget):
         QSettings().setValue("vault/folder", str(vault.folder))
         if problem is not None:
             QSettings().setValue("sync/enrol_problem", sync_error_text(problem))
+            # The server wants a one-time code: 同期 shows its field when it opens.
+            if isinstance(problem, SyncError) and problem.code == "totp_required":
+                QSettings().setValue("sync/enrol_needs_code", True)
         self.opened.emit(vault)
 
     def _failed(self, error: Exception) -> None:

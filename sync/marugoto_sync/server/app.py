@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..changes import MAX_HLC
-from . import admission, passwords
+from . import admission, passwords, totp
 from .audit_routes import audit_router
 from .errors import ApiError, install_error_handlers
 from .log_entries import to_json
@@ -39,7 +39,7 @@ from .models import (
     RetireResponse,
     StatusResponse,
 )
-from .storage import AreaForbidden, DeviceIdentity, Storage
+from .storage import AreaForbidden, DeviceIdentity, LoginCandidate, Storage
 from .tokens import new_device_token, token_digest
 from .versions import (
     APP_HEADER,
@@ -130,7 +130,8 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     described = {
         400: "Malformed request (bad_request, too_many_changes, clock_skew)",
         401: "Unknown, missing, revoked or retired device token (unauthorized, device_revoked, "
-        "device_retired), or wrong password (bad_credentials)",
+        "device_retired), wrong password (bad_credentials), or a one-time code missing "
+        "(totp_required) or wrong (bad_totp)",
         409: "The office took back its request to retire this device (retire_cancelled)",
         403: "Area not granted to the user, or a record, parent or conflict named that is not "
         "the user's to write (area_forbidden)",
@@ -159,7 +160,8 @@ router = APIRouter(
 
 @router.post("/enroll", responses=_errors(401, 429, 503))
 def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
-    """Enroll a device with a user's password; the answer holds the device token, once."""
+    """Enroll a device with a user's password, and the one-time code of their authenticator
+    app when the office set TOTP up for them; the answer holds the device token, once."""
     server = _server(request)
     storage, at = server.storage, server.now()
     address = request.client.host if request.client else "unknown"
@@ -191,6 +193,9 @@ def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
         password_ok = passwords.verify_password(body.password, stored)
         if candidate is None or not password_ok:
             raise ApiError(401, "bad_credentials", "The user name or the password is wrong.")
+        # The attempt stays counted as failed until the code is right too: a missing or
+        # wrong code must not clear the counts, or codes could be guessed without limit.
+        _check_totp(storage, candidate, body.totp, server.clock())
         storage.record_login_success(candidate.user_id, address)
         if passwords.needs_rehash(candidate.password_hash):
             new_hash = passwords.hash_password(body.password)
@@ -206,6 +211,28 @@ def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
         role=cast(Role, candidate.role),  # checked when the user was added
         areas=[cast(AreaCode, a) for a in candidate.areas],
     )
+
+
+def _check_totp(storage: Storage, candidate: LoginCandidate, code: str | None, at: float) -> None:
+    """The user's one-time code, when the office set TOTP up for them: valid now (one step
+    either side) and of a step no code was accepted for before."""
+    secret = candidate.totp_secret
+    if secret is None:
+        return
+    if code is None:
+        raise ApiError(
+            401,
+            "totp_required",
+            "This user also needs the one-time code from their authenticator app; send it as totp.",
+        )
+    step = totp.matching_step(secret, code, at, candidate.totp_last_step)
+    if step is None or not storage.use_totp_step(candidate.user_id, secret, step):
+        raise ApiError(
+            401,
+            "bad_totp",
+            "The one-time code is wrong, out of date, or was used already; wait for the next "
+            "one in the authenticator app.",
+        )
 
 
 @router.get("/status", responses=_errors(401))

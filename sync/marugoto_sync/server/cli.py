@@ -36,6 +36,7 @@ from .database import (
 )
 from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 from .storage import AuditFilter, DeviceAudit, DeviceInfo, Storage, StorageError, UserInfo
+from .totp import DIGITS, new_secret, provisioning_uri
 from .vocabulary import AREAS, ROLES, UnknownCode, checked_areas, checked_role, checked_user_name
 
 PROG = "marugoto-sync"
@@ -238,10 +239,90 @@ def _user_add(args: argparse.Namespace) -> int:
     role = checked_role(args.role)
     with _open(args) as storage:  # before the prompt: a wrong --database should not cost a password
         password = _read_password(args.password_file)
-        user = storage.add_user(name, role, areas, hash_password(password), datetime.now(UTC))
-        _record(storage, "user_add", user.name, role=user.role, areas=list(user.areas))
+        secret = new_secret() if args.require_totp else None
+        user = storage.add_user(
+            name, role, areas, hash_password(password), datetime.now(UTC), totp_secret=secret
+        )
+        _record(
+            storage,
+            "user_add",
+            user.name,
+            role=user.role,
+            areas=list(user.areas),
+            totp_required=secret is not None,
+        )
     print(f"Added {user.role} {user.name} with areas: {', '.join(user.areas) or '(none)'}.")
+    if secret is not None:
+        print(f"The policy requires TOTP of {name}.")
+        _show_totp_secret(name, secret)
     return 0
+
+
+def _show_totp_secret(name: str, secret: str) -> None:
+    """The new secret, the one time it is shown: for the user's authenticator app."""
+    print(
+        f"Add this to the authenticator app on {name}'s phone now; it is not shown again:\n"
+        f"  {provisioning_uri(secret, name)}\n"
+        f"  (or type in the key: {secret})\n"
+        f"From now on, enrolling a laptop as {name} needs the password and the app's current "
+        f"{DIGITS}-digit code."
+    )
+
+
+def _totp_enable(args: argparse.Namespace) -> int:
+    secret = new_secret()
+    with _open(args) as storage:
+        replaced = storage.enable_totp(args.name, secret, replace=args.replace)
+        # Never the secret itself: the chain is listed and exported.
+        _record(storage, "user_totp_enable", args.name, replaced=bool(replaced))
+    if replaced:
+        print(f"{args.name} has a new TOTP secret; codes of the old one open nothing any more.")
+    _show_totp_secret(args.name, secret)
+    return 0
+
+
+def _totp_disable(args: argparse.Namespace) -> int:
+    with _open(args) as storage:
+        had = storage.disable_totp(args.name)
+        if had:
+            _record(storage, "user_totp_disable", args.name)
+    if had:
+        print(f"TOTP is off for {args.name}: enrolling a laptop needs the password alone.")
+    else:
+        print(f"{args.name} had no TOTP set up; enrolling a laptop needs the password alone.")
+    return 0
+
+
+def _totp_require(args: argparse.Namespace) -> int:
+    secret = new_secret()
+    with _open(args) as storage:
+        given = storage.require_totp(args.name, secret)
+        _record(storage, "user_totp_require", args.name, secret_given=bool(given))
+    print(f"The policy requires TOTP of {args.name}: it cannot be disabled until lifted.")
+    if given:
+        _show_totp_secret(args.name, secret)
+    return 0
+
+
+def _totp_optional(args: argparse.Namespace) -> int:
+    with _open(args) as storage:
+        was = storage.make_totp_optional(args.name)
+        if was:
+            _record(storage, "user_totp_optional", args.name)
+    if was:
+        print(
+            f"The policy no longer requires TOTP of {args.name}; it stays as set up (user totp "
+            f"disable {args.name} turns it off)."
+        )
+    else:
+        print(f"The policy did not require TOTP of {args.name}; nothing changed.")
+    return 0
+
+
+def _totp_text(user: UserInfo) -> str:
+    if user.totp_required:
+        return "required"
+    return "on" if user.totp_enabled else "-"
 
 
 def _user_json(user: UserInfo) -> dict[str, Any]:
@@ -252,6 +333,8 @@ def _user_json(user: UserInfo) -> dict[str, Any]:
         "active_devices": user.active_devices,
         "created_at": _when(user.created_at),
         "disabled_at": _when(user.disabled_at),
+        "totp_enabled": user.totp_enabled,
+        "totp_required": user.totp_required,
     }
 
 
@@ -261,11 +344,11 @@ def _user_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_user_json(u) for u in users], ensure_ascii=False, indent=2))
     elif users:
-        rows = [["NAME", "ROLE", "AREAS", "DEVICES", "DISABLED"]]
+        rows = [["NAME", "ROLE", "AREAS", "DEVICES", "TOTP", "DISABLED"]]
         for u in users:
             areas = ",".join(u.areas) or "-"
             disabled = _when(u.disabled_at) or "-"
-            rows.append([u.name, u.role, areas, str(u.active_devices), disabled])
+            rows.append([u.name, u.role, areas, str(u.active_devices), _totp_text(u), disabled])
         print(_table(rows))
     else:
         print("No users yet; add one with: marugoto-sync user add NAME --role ROLE --area CODE")
@@ -667,7 +750,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     user = _command(
-        commands, "user", lambda _a: 0, "add and list users, set their areas, disable them"
+        commands, "user", lambda _a: 0, "add and list users, set their areas and TOTP, disable them"
     )
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="COMMAND")
     add = _command(user_commands, "add", _user_add, "add a user")
@@ -689,6 +772,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="its first line is the password (default: asked twice)",
+    )
+    add.add_argument(
+        "--require-totp",
+        action="store_true",
+        help="require a one-time code (TOTP) at enrollment too: sets it up and shows the secret "
+        "for the user's authenticator app, once",
     )
     _database_option(add)
     listing = _command(user_commands, "list", _user_list, "list users")
@@ -715,6 +804,37 @@ def build_parser() -> argparse.ArgumentParser:
     enable = _command(user_commands, "enable", _user_enable, "let a disabled user log in again")
     enable.add_argument("name", metavar="NAME", help="the user's login name")
     _database_option(enable)
+    totp = _command(
+        user_commands,
+        "totp",
+        lambda _a: 0,
+        "set up, require or remove the one-time code (TOTP) that enrollment needs too",
+    )
+    totp_commands = totp.add_subparsers(dest="totp_command", required=True, metavar="COMMAND")
+    for name, run, help_text in (
+        (
+            "enable",
+            _totp_enable,
+            "set TOTP up for a user: shows the secret for their authenticator app, once",
+        ),
+        ("disable", _totp_disable, "remove a user's TOTP (refused while the policy requires it)"),
+        (
+            "require",
+            _totp_require,
+            "make TOTP the policy for a user: it cannot be disabled (sets it up if not yet)",
+        ),
+        ("optional", _totp_optional, "lift the policy: TOTP stays as set up, and may be disabled"),
+    ):
+        command = _command(totp_commands, name, run, help_text)
+        command.add_argument("name", metavar="NAME", help="the user's login name")
+        if name == "enable":
+            command.add_argument(
+                "--replace",
+                action="store_true",
+                help="give a user who has TOTP a new secret (a lost phone); the old one's codes "
+                "open nothing",
+            )
+        _database_option(command)
 
     device = _command(commands, "device", lambda _a: 0, "list, revoke and retire devices")
     device_commands = device.add_subparsers(dest="device_command", required=True, metavar="COMMAND")

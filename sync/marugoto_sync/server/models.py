@@ -22,6 +22,7 @@ from ..changes import (
 )
 from ..record_types import RECORD_TYPES
 from .passwords import MAX_PASSWORD_LENGTH
+from .totp import CODE_PATTERN
 from .vocabulary import USER_NAME_PATTERN, AreaCode, Role
 
 Id = Annotated[str, Field(pattern=ID_RE.pattern, examples=["01932b6e-7a40-7c1e-9d0a-3f1c2b4a5d6e"])]
@@ -51,6 +52,15 @@ class EnrollRequest(_Strict):
     user: Annotated[str, Field(pattern=USER_NAME_PATTERN)]
     password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
     device_name: Annotated[str, Field(pattern=DEVICE_NAME_PATTERN, examples=["Aiko's laptop"])]
+    totp: Annotated[
+        str | None,
+        Field(
+            pattern=CODE_PATTERN,
+            examples=["492039"],
+            description="The one-time code of the user's authenticator app, for a user the "
+            "office set TOTP up for (without it: 401 totp_required); ignored for others",
+        ),
+    ] = None
 
 
 class EnrollResponse(BaseModel):

@@ -4,7 +4,8 @@
   follows commit order (see storage.Storage.push).
 - `field_state` and `records`: the current winner of each field and each record's latest
   clock and parent, kept so the merge rule can be applied without replaying the log.
-- `users`, `user_areas`, `devices`, `login_throttle`: who may sync which areas.
+- `users`, `user_areas`, `devices`, `login_throttle`: who may sync which areas, and how they
+  enroll (a password, and a one-time code for users with TOTP).
 - `server_restores`: each time the database was restored from a backup, as an administrator
   recorded it; a change counts as a replay only if it was stamped before the latest.
 - `audit_devices`, `audit_entries`, `audit_entry_records`: each device's audit trail as it
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -26,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 # Named constraints, so the migrations and this metadata agree on every database.
@@ -98,6 +101,12 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     # Set: the user may not log in, and their devices are revoked (`user disable`).
     Column("disabled_at", DateTime(timezone=True)),
+    # Set: enrollment also needs a one-time code of this secret (base32; `user totp enable`).
+    Column("totp_secret", String(64)),
+    # The office's policy for this user: TOTP may not be turned off (`user totp require`).
+    Column("totp_required", Boolean, nullable=False, server_default=false()),
+    # The step of the last code accepted: no code of it or before it is accepted again.
+    Column("totp_last_step", BigInteger),
 )
 
 user_areas = Table(

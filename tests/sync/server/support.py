@@ -29,6 +29,8 @@ ERROR_CODES = {
     "device_revoked",
     "device_retired",
     "bad_credentials",
+    "totp_required",
+    "bad_totp",
     "too_many_attempts",
     "busy",
     "area_forbidden",

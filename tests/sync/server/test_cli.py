@@ -165,9 +165,9 @@ def test_user_list_as_text_and_json(
 
     status, out, _err = run(capsys, "user", "list", *db)
     lines = out.splitlines()
-    assert lines[0].split() == ["NAME", "ROLE", "AREAS", "DEVICES", "DISABLED"]
-    assert lines[1].split() == ["aiko", "consultant", "mure", "1", "-"]
-    assert lines[2].split() == ["ken", "supervisor", "kagawa,mure", "0", "-"]
+    assert lines[0].split() == ["NAME", "ROLE", "AREAS", "DEVICES", "TOTP", "DISABLED"]
+    assert lines[1].split() == ["aiko", "consultant", "mure", "1", "-", "-"]
+    assert lines[2].split() == ["ken", "supervisor", "kagawa,mure", "0", "-", "-"]
 
 
 def test_user_areas_sets_the_areas_and_says_what_changed(

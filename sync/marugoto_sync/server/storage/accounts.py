@@ -5,16 +5,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import throttle
 from ..tables import devices, login_throttle, user_areas, users
 from ..throttle import Backoff
-from .base import StoreBase, UnknownUser, UserExists, utc, utc_required
+from .base import StorageError, StoreBase, UnknownUser, UserExists, utc, utc_required
 from .postgresql import LOGIN_LOCK
 
 
@@ -27,6 +27,8 @@ class UserInfo:
     created_at: datetime
     active_devices: int
     disabled_at: datetime | None = None
+    totp_enabled: bool = False  # enrollment needs a one-time code besides the password
+    totp_required: bool = False  # the office's policy: TOTP may not be turned off
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ class LoginCandidate:
     role: str
     password_hash: str
     areas: tuple[str, ...]
+    # Kept out of repr, so that no log line or traceback shows it.
+    totp_secret: str | None = field(default=None, repr=False)
+    totp_last_step: int | None = None
 
 
 def _unknown_name_key(name: str) -> str:
@@ -55,21 +60,37 @@ class Accounts(StoreBase):
     # -- users -------------------------------------------------------------------------------
 
     def add_user(
-        self, name: str, role: str, areas: Sequence[str], password_hash: str, at: datetime
+        self,
+        name: str,
+        role: str,
+        areas: Sequence[str],
+        password_hash: str,
+        at: datetime,
+        *,
+        totp_secret: str | None = None,
     ) -> UserInfo:
+        """Add a user; with `totp_secret`, one whose TOTP is required from the start."""
         with self._write() as conn:
             if conn.execute(select(users.c.id).where(users.c.name == name)).first():
                 raise UserExists(f"A user named {name!r} already exists.")
             try:
                 user_id = conn.execute(
                     insert(users).returning(users.c.id),
-                    {"name": name, "role": role, "password_hash": password_hash, "created_at": at},
+                    {
+                        "name": name,
+                        "role": role,
+                        "password_hash": password_hash,
+                        "created_at": at,
+                        "totp_secret": totp_secret,
+                        "totp_required": totp_secret is not None,
+                    },
                 ).scalar_one()
             except IntegrityError:
                 raise UserExists(f"A user named {name!r} already exists.") from None
             if areas:
                 conn.execute(insert(user_areas), [{"user_id": user_id, "area": a} for a in areas])
-        return UserInfo(user_id, name, role, tuple(areas), at, 0)
+        required = totp_secret is not None
+        return UserInfo(user_id, name, role, tuple(areas), at, 0, None, required, required)
 
     def users(self) -> list[UserInfo]:
         active = (
@@ -90,11 +111,23 @@ class Accounts(StoreBase):
                     users.c.created_at,
                     active,
                     users.c.disabled_at,
+                    users.c.totp_secret.is_not(None),
+                    users.c.totp_required,
                 ).order_by(users.c.name)
             ).all()
             areas = self._areas_by_user(conn)
         return [
-            UserInfo(r[0], r[1], r[2], areas.get(r[0], ()), utc_required(r[3]), r[4], utc(r[5]))
+            UserInfo(
+                r[0],
+                r[1],
+                r[2],
+                areas.get(r[0], ()),
+                utc_required(r[3]),
+                r[4],
+                utc(r[5]),
+                bool(r[6]),
+                bool(r[7]),
+            )
             for r in rows
         ]
 
@@ -151,13 +184,20 @@ class Accounts(StoreBase):
     def login_candidate(self, name: str) -> LoginCandidate | None:
         with self._read() as conn:
             row = conn.execute(
-                select(users.c.id, users.c.name, users.c.role, users.c.password_hash).where(
-                    users.c.name == name, users.c.disabled_at.is_(None)
-                )
+                select(
+                    users.c.id,
+                    users.c.name,
+                    users.c.role,
+                    users.c.password_hash,
+                    users.c.totp_secret,
+                    users.c.totp_last_step,
+                ).where(users.c.name == name, users.c.disabled_at.is_(None))
             ).first()
             if row is None:
                 return None
-            return LoginCandidate(row[0], row[1], row[2], row[3], self._areas_of(conn, row[0]))
+            return LoginCandidate(
+                row[0], row[1], row[2], row[3], self._areas_of(conn, row[0]), row[4], row[5]
+            )
 
     @contextmanager
     def _login_bookkeeping(self) -> Iterator[Connection]:
@@ -267,3 +307,83 @@ class Accounts(StoreBase):
                 .values(password_hash=new)
             )
             return bool(replaced.rowcount)
+
+    # -- one-time codes (TOTP) ---------------------------------------------------------------
+
+    def _totp_row(self, conn: Connection, name: str) -> tuple[int, str | None, bool]:
+        row = conn.execute(
+            select(users.c.id, users.c.totp_secret, users.c.totp_required).where(
+                users.c.name == name
+            )
+        ).first()
+        if row is None:
+            raise UnknownUser(f"There is no user named {name!r}.")
+        return int(row[0]), row[1], bool(row[2])
+
+    def enable_totp(self, name: str, secret: str, *, replace: bool = False) -> bool:
+        """Give the user this TOTP secret; returns whether it replaced one. A user who has one
+        keeps it unless `replace` (a lost phone): the old secret's codes then open nothing."""
+        with self._write() as conn:
+            user_id, current, _required = self._totp_row(conn, name)
+            if current is not None and not replace:
+                raise StorageError(
+                    f"{name} has TOTP set up already: to give them a new secret (a lost or new "
+                    f"phone), add --replace (codes of the old one then open nothing)"
+                )
+            conn.execute(
+                update(users)
+                .where(users.c.id == user_id)
+                .values(totp_secret=secret, totp_last_step=None)
+            )
+            return current is not None
+
+    def disable_totp(self, name: str) -> bool:
+        """Remove the user's TOTP secret (enrollment needs the password alone); returns whether
+        they had one. Refused while the office's policy requires TOTP of them."""
+        with self._write() as conn:
+            user_id, current, required = self._totp_row(conn, name)
+            if required:
+                raise StorageError(
+                    f"the policy requires TOTP of {name}: lift it first (user totp optional "
+                    f"{name}), then disable it"
+                )
+            conn.execute(
+                update(users)
+                .where(users.c.id == user_id)
+                .values(totp_secret=None, totp_last_step=None)
+            )
+            return current is not None
+
+    def require_totp(self, name: str, secret_if_none: str) -> bool:
+        """Require TOTP of the user from now on; one who has no secret yet gets
+        `secret_if_none`. Returns whether that secret was given."""
+        with self._write() as conn:
+            user_id, current, _required = self._totp_row(conn, name)
+            values: dict[str, object] = {"totp_required": True}
+            if current is None:
+                values.update(totp_secret=secret_if_none, totp_last_step=None)
+            conn.execute(update(users).where(users.c.id == user_id).values(**values))
+            return current is None
+
+    def make_totp_optional(self, name: str) -> bool:
+        """Lift the policy (TOTP stays as set up); returns whether it was required."""
+        with self._write() as conn:
+            user_id, _current, required = self._totp_row(conn, name)
+            conn.execute(update(users).where(users.c.id == user_id).values(totp_required=False))
+            return required
+
+    def use_totp_step(self, user_id: int, secret: str, step: int) -> bool:
+        """Record that a code of `step` was accepted, if no code of it or of a later step was
+        before (and the secret is still this one); False: a replay, refuse it. One
+        conditional update, so that two logins with one code at once cannot both pass."""
+        with self._write() as conn:
+            used = conn.execute(
+                update(users)
+                .where(
+                    users.c.id == user_id,
+                    users.c.totp_secret == secret,
+                    or_(users.c.totp_last_step.is_(None), users.c.totp_last_step < step),
+                )
+                .values(totp_last_step=step)
+            )
+            return bool(used.rowcount)

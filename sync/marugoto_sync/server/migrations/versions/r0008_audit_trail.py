@@ -2,7 +2,7 @@
 administrators did (marugoto_sync.audit_chain).
 
 Revision ID: r0008_audit_trail
-Revises: 0006
+Revises: r0009_totp (chained after main's r0009 when main was merged in; the lead re-chains)
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "r0008_audit_trail"
-down_revision = "0006"
+down_revision = "r0009_totp"
 branch_labels = None
 depends_on = None
 
