@@ -222,6 +222,8 @@ def test_the_administrators_actions_form_a_chain_whose_change_is_found(
     assert office.admin("device", "revoke", ken_id, "--yes") == 0
     assert office.admin("user", "areas", "aiko", "--area", "mure", "shoga") == 0
     assert office.admin("mark-restored") == 0
+    status, shown = admin_output(office, capsys, "user", "totp", "enable", "aiko")
+    secret = shown.split("type in the key: ")[1].split(")")[0]
 
     status, out = admin_output(office, capsys, "audit", "list", "--admin", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
@@ -231,10 +233,12 @@ def test_the_administrators_actions_form_a_chain_whose_change_is_found(
         ("device_revoke", ken_id),
         ("user_areas", "aiko"),
         ("restore", ""),
+        ("user_totp_enable", "aiko"),
     ]
     assert '"gained": ["shoga"]' in rows[3]["detail"]
+    assert len(secret) >= 16 and secret not in out  # the chain never holds a TOTP secret
     status, out = admin_output(office, capsys, "audit", "verify")
-    assert status == 0 and "administrators' chain: 5 entries, verified" in out
+    assert status == 0 and "administrators' chain: 6 entries, verified" in out
 
     storage = Storage.open(office.database)
     with storage.engine.begin() as conn:
