@@ -1,8 +1,8 @@
 """Audit trails: each device's, as it uploads it, and the server's own chain of what
 administrators did (marugoto_sync.audit_chain).
 
-Revision ID: r0008_audit_trail
-Revises: r0009_totp (chained after main's r0009 when main was merged in; the lead re-chains)
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "r0008_audit_trail"
-down_revision = "r0009_totp"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

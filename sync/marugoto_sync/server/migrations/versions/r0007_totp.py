@@ -1,7 +1,7 @@
 """Users may have to give a one-time code (TOTP) besides their password at enrollment: the
 secret, the office's policy, and the last step used (a code is accepted once).
 
-Revision ID: r0009_totp
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-02
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "r0009_totp"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
