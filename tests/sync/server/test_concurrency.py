@@ -12,14 +12,16 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.engine import make_url
 
 from marugoto_sync.changes import Change
-from marugoto_sync.server.storage import PUSH_LOCK, Storage
+from marugoto_sync.server.storage import PUSH_LOCK, PushResult, Storage
 
 from .support import Clock, new_id
 
@@ -148,3 +150,173 @@ def test_a_push_waits_for_a_writer_that_has_not_committed(
     thread.join(timeout=30)
     assert done.is_set()
     assert storages[2].head() == 1
+
+
+class _PausedStorage(Storage):
+    """A server whose pushes stop after their last statement, before they commit, until
+    `go` is set: the moment two transactions can overtake each other."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.paused, self.go = threading.Event(), threading.Event()
+
+    def _apply(self, *args: Any, **kwargs: Any) -> int:
+        conflicts = super()._apply(*args, **kwargs)
+        self.paused.set()
+        assert self.go.wait(timeout=30)
+        return conflicts
+
+
+def _waiting_on_a_lock(storage: Storage, backend: str) -> bool:
+    """Whether a transaction of this database waits for a lock (PostgreSQL; on SQLite a
+    writer queues on a lock of the process that nothing shows: a moment's wait stands in)."""
+    if backend == "sqlite":
+        time.sleep(0.3)
+        return True
+    with storage.engine.connect() as conn:
+        waiting = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_locks JOIN pg_database d ON d.oid = pg_locks.database "
+                "WHERE NOT pg_locks.granted AND d.datname = current_database()"
+            )
+        ).scalar_one()
+    return bool(waiting)
+
+
+def _alongside(
+    paused: _PausedStorage, first: Any, storage: Storage, second: Any, backend: str
+) -> Iterator[None]:
+    """Run `first` on the paused server; once it is paused, run `second` on the other
+    server until it waits (or is done); yield; then let both finish."""
+    failures: list[BaseException] = []
+
+    def run(work: Any) -> None:
+        try:
+            work()
+        except BaseException as e:
+            failures.append(e)
+
+    one = threading.Thread(target=run, args=(first,))
+    one.start()
+    assert paused.paused.wait(timeout=30)
+    two = threading.Thread(target=run, args=(second,))
+    two.start()
+    deadline = time.monotonic() + 10
+    while two.is_alive() and not _waiting_on_a_lock(storage, backend):
+        assert time.monotonic() < deadline, "the second push neither waits nor ends"
+        time.sleep(0.02)
+    try:
+        yield
+    finally:
+        paused.go.set()
+        one.join(timeout=30)
+        two.join(timeout=30)
+    assert failures == []
+
+
+@pytest.fixture
+def paused(database_url: str) -> Iterator[_PausedStorage]:
+    storage = _PausedStorage.open(database_url)
+    try:
+        yield storage
+    finally:
+        storage.go.set()
+        storage.close()
+
+
+def test_a_push_that_commits_later_with_a_smaller_seq_is_not_skipped(
+    storages: list[Storage], paused: _PausedStorage, backend: str
+) -> None:
+    """The first push has its sequence numbers and has not committed; a push of other records
+    on another server commits (or would) meanwhile, and a laptop pulls in between."""
+    clock, now = Clock(), datetime.now(UTC)
+    user = storages[0].add_user("aiko", "consultant", ["mure"], "unused", now)
+    device = storages[0].add_device(user.id, "laptop", "0" * 64, now, "0.1.0")
+    first = [_change(clock, "0000000a", n) for n in range(1, 4)]
+    second = [_change(clock, "0000000b", n) for n in range(1, 4)]
+    puller = storages[2]
+    with contextmanager(_alongside)(
+        paused,
+        lambda: paused.push(user.id, device, first, now),
+        storages[1],
+        lambda: storages[1].push(user.id, device, second, now),
+        backend,
+    ):
+        early = puller.changes_page(["mure"], 0, 100)
+    late = puller.changes_page(["mure"], early.next, 100)
+    pulled = [item["change_id"] for item in early.items + late.items]
+    assert sorted(pulled) == sorted(c.change_id for c in first + second)
+
+
+def _person(record_id: str, name: str, value: Any, hlc: int, base: int = 0) -> Change:
+    return Change(new_id(), "person", record_id, "mure", name, value, hlc, base, "0000000b")
+
+
+def _conflict_kinds(storage: Storage) -> list[tuple[str, str]]:
+    page = storage.changes_page(["mure"], 0, 1000)
+    return [
+        (item["value"]["kind"], item["record_id"])
+        for item in page.items
+        if item["kind"] == "conflict"
+    ]
+
+
+@pytest.mark.parametrize("restored", [False, True], ids=["added", "restored"])
+def test_a_member_added_or_restored_while_its_household_is_deleted_is_flagged(
+    storages: list[Storage], paused: _PausedStorage, backend: str, restored: bool
+) -> None:
+    """Two servers at once: one deletes a household (it has merged, not committed), the
+    other adds a member to it or brings a deleted member back. Whichever way they meet, the
+    member under a deleted household is a conflict (the delete saw no live member)."""
+    clock, now = Clock(), datetime.now(UTC)
+    user = storages[0].add_user("aiko", "consultant", ["mure"], "unused", now)
+    device = storages[0].add_device(user.id, "laptop", "0" * 64, now, "0.1.0")
+    household, member, named = new_id(), new_id(), clock.stamp(-60_000)
+    setup = [
+        Change(new_id(), "household", household, "mure", "name", "高松家", named, 0, "0000000a")
+    ]
+    if restored:  # a member that was deleted before
+        setup += [
+            _person(member, "_parent_id", household, named + 1),
+            _person(member, "_deleted", True, named + 2, named + 1),
+        ]
+        other = _person(member, "_deleted", False, clock.stamp(-30_000), named + 2)
+    else:
+        other = _person(member, "_parent_id", household, clock.stamp(-30_000))
+    storages[0].push(user.id, device, setup, now)
+    stamp = clock.stamp(-40_000)
+    delete = Change(
+        new_id(), "household", household, "mure", "_deleted", True, stamp, named, "0000000a"
+    )
+    with contextmanager(_alongside)(
+        paused,
+        lambda: paused.push(user.id, device, [delete], now),
+        storages[1],
+        lambda: storages[1].push(user.id, device, [other], now),
+        backend,
+    ):
+        pass
+    assert _conflict_kinds(storages[2]) == [("parent_deleted", member)]
+
+
+def test_a_push_sent_again_to_another_server_while_the_first_runs_is_logged_once(
+    storages: list[Storage], paused: _PausedStorage, backend: str
+) -> None:
+    """A laptop that gave up waiting sends the same push to the other server process."""
+    clock, now = Clock(), datetime.now(UTC)
+    user = storages[0].add_user("aiko", "consultant", ["mure"], "unused", now)
+    device = storages[0].add_device(user.id, "laptop", "0" * 64, now, "0.1.0")
+    batch = [_change(clock, "0000000a", n) for n in range(1, 4)]
+    answers: list[PushResult] = []
+    with contextmanager(_alongside)(
+        paused,
+        lambda: answers.append(paused.push(user.id, device, batch, now)),
+        storages[1],
+        lambda: answers.append(storages[1].push(user.id, device, batch, now)),
+        backend,
+    ):
+        pass
+    ids = [c.change_id for c in batch]
+    assert [a.acknowledged for a in answers] == [ids, ids]
+    logged = storages[2].changes_page(["mure"], 0, 100).items
+    assert sorted(item["change_id"] for item in logged) == sorted(ids)

@@ -4,8 +4,10 @@ from a backup (restores), audit trails (audit), and what PostgreSQL does its own
 (postgresql).
 
 Every method is one transaction. Writes on SQLite begin IMMEDIATE (the write lock is taken at
-BEGIN, so two writers queue instead of failing); pushes on PostgreSQL begin with a
-transaction-scoped advisory lock, so log sequence numbers are handed out in commit order.
+BEGIN, so two writers queue instead of failing);
+pushes on PostgreSQL merge under transaction-scoped advisory locks on the records they touch,
+and take the one lock all pushes share only to write their log rows and commit, so log
+sequence numbers are handed out in commit order (storage/push.py).
 """
 
 from __future__ import annotations

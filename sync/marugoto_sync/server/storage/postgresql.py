@@ -1,17 +1,21 @@
 """PostgreSQL specifics of the server's storage: its locks, and statements that take many rows
 or ids as one JSON parameter (one round trip, one plan).
 
-Pushes on PostgreSQL begin with a transaction-scoped advisory lock, so log sequence numbers
+A push on PostgreSQL merges under locks on the records it touches (RECORD_LOCKS), so pushes
+of different records run side by side; only its last step, writing its log rows and
+committing, is under the one lock every push shares (PUSH_LOCK), so log sequence numbers
 are handed out in commit order.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     String,
     Table,
     Text,
@@ -29,11 +33,45 @@ from sqlalchemy.dialects.postgresql import JSON
 from ..tables import field_state, log, records
 from .base import RECORD_READ, STATE_READ
 
-# The transaction-scoped advisory lock every push takes first on PostgreSQL: a constant of
-# this application ("marupush"), shared by every server process on the database.
+# The transaction-scoped advisory lock every push on PostgreSQL takes last, to write its log
+# rows and commit: a constant of this application ("marupush"), shared by every server
+# process on the database.
 PUSH_LOCK = 0x6D61_7275_7075_7368
+# Taken before any record's lock: shared by a push of a few records, exclusive by a push of
+# many ("maruall_"), which then locks no record one by one (see record_lock_keys).
+ALL_RECORDS_LOCK = 0x6D61_7275_616C_6C5F
+# Above this many records a push locks them all at once. PostgreSQL keeps every lock in one
+# table of max_locks_per_transaction (64 by default) × max_connections entries, which a
+# few pushes of 1,000 records each would fill.
+MAX_RECORD_LOCKS = 64
 # The lock under which logins are counted, on PostgreSQL ("marulogi"; see count_login_attempt).
 LOGIN_LOCK = 0x6D61_7275_6C6F_6769
+
+
+def record_lock_keys(record_ids: Iterable[str]) -> list[int]:
+    """The advisory lock keys of these records, in the order a push takes them (ascending:
+    two pushes that share records wait for each other instead of deadlocking)."""
+    return sorted(
+        {
+            int.from_bytes(hashlib.blake2b(rid.encode(), digest_size=8).digest(), signed=True)
+            for rid in record_ids
+        }
+    )
+
+
+def _lock_each(keys: Any) -> Any:
+    # One call per element of the JSON array, in its order: a function scan keeps it.
+    each = (
+        func.json_array_elements_text(cast(bindparam("keys", type_=Text), JSON))
+        .table_valued(column("key", String))
+        .render_derived(name="each")
+    )
+    return select(func.count(keys(cast(each.c.key, BigInteger)))).select_from(each)
+
+
+# Locks on the records of a push (parameter `keys`: a JSON array of record_lock_keys), held
+# to the end of its transaction.
+RECORD_LOCKS = _lock_each(func.pg_advisory_xact_lock)
 
 
 def bulk_insert(

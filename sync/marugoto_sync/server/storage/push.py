@@ -3,6 +3,14 @@
 The log keeps every accepted change and every conflict, in commit order; `field_state` and
 `records` keep the current winner of each field and each record's latest clock and parent,
 so the rule is applied without replaying the log.
+
+On PostgreSQL pushes run side by side. Each first locks the records it touches (its changes'
+records and the parents they name), in one sorted order, and merges under those locks; then,
+as its last statement, it takes the lock every push shares (PUSH_LOCK), writes its log rows,
+which take their sequence numbers there, and commits, which releases both. So sequence
+numbers become visible in commit order (a pull never skips a change that commits later with
+a smaller number), while the merge, most of a push's time, waits only for pushes of the same
+records. On SQLite the write lock, taken at BEGIN, lets one push in at a time anyway.
 """
 
 from __future__ import annotations
@@ -29,7 +37,17 @@ from ...record_types import RECORD_TYPES, SHARED_TYPES
 from ..log_entries import change_row, conflict_row, to_json
 from ..tables import field_state, log, records
 from .base import RECORD_READ, STATE_READ, AreaForbidden, StoreBase, chunks
-from .postgresql import LOG_INSERT, LOOKUPS, PUSH_LOCK, UPSERTS, rows_json
+from .postgresql import (
+    ALL_RECORDS_LOCK,
+    LOG_INSERT,
+    LOOKUPS,
+    MAX_RECORD_LOCKS,
+    PUSH_LOCK,
+    RECORD_LOCKS,
+    UPSERTS,
+    record_lock_keys,
+    rows_json,
+)
 from .restores import last_restore_ms
 
 
@@ -60,6 +78,14 @@ class _Batch:
     replayed_conflicts: set[str] = field(default_factory=set)
 
 
+class _LocksMissing(Exception):
+    """The push read records it had not locked; it must start again with them locked."""
+
+    def __init__(self, record_ids: frozenset[str]) -> None:
+        super().__init__(sorted(record_ids))
+        self.record_ids = record_ids
+
+
 def _of_area(area: str | None) -> str:
     return "of the whole city" if area is None else f"of area {area}"
 
@@ -83,11 +109,23 @@ class Pushes(StoreBase):
         Each new change goes through the merge rule against the current field and record
         state; it is logged, followed by any conflict it caused.
         """
+        extra: frozenset[str] = frozenset()
+        while True:
+            try:
+                return self._push_once(user_id, device_id, changes, at, extra)
+            except _LocksMissing as missing:
+                # Rolled back; again with those records locked too, in the one sorted order.
+                extra |= missing.record_ids
+
+    def _push_once(
+        self,
+        user_id: int,
+        device_id: str,
+        changes: Sequence[Change],
+        at: datetime,
+        extra: frozenset[str],
+    ) -> PushResult:
         with self._write() as conn:
-            if self._postgresql:
-                # Sequence numbers are handed out under this lock and it is released only at
-                # commit, so no puller can see a number while an earlier one is uncommitted.
-                conn.execute(select(func.pg_advisory_xact_lock(PUSH_LOCK)))
             granted = set(self._areas_of(conn, user_id))
             # The shared directory (agencies) is everyone's to write, whatever its area.
             areas = {c.area for c in changes if c.area is not None and c.type not in SHARED_TYPES}
@@ -97,6 +135,8 @@ class Pushes(StoreBase):
                     f"This push touches area {', '.join(foreign)}, which is not granted to "
                     "this user; nothing of it was saved."
                 )
+            locked = self._lock_records(conn, changes, extra)
+            # Read under the locks: a push of the same changes that went ahead has committed.
             acknowledged = list(dict.fromkeys(c.change_id for c in changes))
             seen = self._logged(conn, acknowledged)
             fresh: dict[str, Change] = {}
@@ -108,9 +148,47 @@ class Pushes(StoreBase):
                 restored = last_restore_ms(conn)
                 judged = [as_judged(c, restored) for c in fresh.values()]
                 batch = self._load_batch(conn, judged)
+                if locked is not None:
+                    unlocked = self._restored_parents(batch, judged) - locked
+                    if unlocked:
+                        raise _LocksMissing(frozenset(unlocked))
                 self._refuse_out_of_scope(conn, batch, judged, granted, restored is not None)
                 conflicts = self._apply(conn, batch, judged, user_id, device_id, at)
         return PushResult(acknowledged, conflicts)
+
+    def _lock_records(
+        self, conn: Connection, changes: Sequence[Change], extra: frozenset[str]
+    ) -> set[str] | None:
+        """PostgreSQL: lock the records this push reads and writes, to the end of its
+        transaction; the ids locked (None: all records, or SQLite, whose write lock holds
+        every other writer off anyway).
+
+        A change's merge reads its own record's state and that of the parent it names;
+        deleting a record reads its children's, whose pushes lock it (as the parent they
+        name or, restoring a child, as its stored parent: _restored_parents).
+        """
+        if not self._postgresql:
+            return None
+        ids = {c.record_id for c in changes} | {p for p in map(_parent_named, changes) if p}
+        ids |= extra
+        if len(ids) > MAX_RECORD_LOCKS:
+            conn.execute(select(func.pg_advisory_xact_lock(ALL_RECORDS_LOCK)))
+            return None
+        conn.execute(select(func.pg_advisory_xact_lock_shared(ALL_RECORDS_LOCK)))
+        conn.execute(RECORD_LOCKS, {"keys": json.dumps(record_lock_keys(ids))})
+        return ids
+
+    @staticmethod
+    def _restored_parents(batch: _Batch, changes: Sequence[Change]) -> set[str]:
+        """The stored parents of the records these changes restore: a restore reads whether
+        its parent is deleted."""
+        parents = set()
+        for change in changes:
+            if change.field == DELETED and change.value is False:
+                record = batch.records.get(change.record_id)
+                if record is not None and record.parent is not None:
+                    parents.add(record.parent)
+        return parents
 
     def _refuse_out_of_scope(
         self,
@@ -268,14 +346,18 @@ class Pushes(StoreBase):
                     batch.replayed_conflicts.add(conflict.conflict_id)
                 batch.log_rows.append(conflict_row(conflict, change))
                 batch.conflicts += 1
+        self._save_states(conn, batch)
         # Rows go in in list order, each taking the next seq: the log keeps the push's order.
         origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
         if self._postgresql:
+            # Sequence numbers are handed out under this lock, the last statement of the push,
+            # and it is released only at commit, so no puller can see a number while an
+            # earlier one is uncommitted.
+            conn.execute(select(func.pg_advisory_xact_lock(PUSH_LOCK)))
             parameters = {f"c_{name}": value for name, value in origin.items()}
             conn.execute(LOG_INSERT, {"rows": rows_json(batch.log_rows), **parameters})
         else:
             conn.execute(insert(log), [{**row, **origin} for row in batch.log_rows])
-        self._save_states(conn, batch)
         return batch.conflicts
 
     def _latest_edit(self, conn: Connection, batch: _Batch, record_id: str) -> FieldState | None:
