@@ -6,8 +6,9 @@ same state.
     python -m bench.bench_load --devices 50 --seconds 30 --servers 1 2
 
 Each device is a thread in one of several client processes (so that the clients' own Python
-does not queue behind one GIL): it pushes a visit's worth of changes (a new activity, an edit
-of one of a few shared households: some edits collide) and pulls what is new, once every
+does not queue behind one GIL): it pushes a visit's worth of changes (a new activity under a
+household and an edit of the household, one of --households the whole office visits, picked at
+random: some visits of one second collide) and pulls what is new, once every
 second (--interval; each from a random phase): 50 devices make about 100 requests a second,
 and the latency is the server's at that rate rather than a queue. Printed: requests, errors
 (must be 0), p50/p95/p99 of push and pull, changes pushed per second, and whether the states
@@ -44,7 +45,6 @@ from marugoto_sync.merge import wins
 from .bench_sync import AREA, PASSWORD, USER, Databases, add_bench_user, start_server
 
 CLIENT_PROCESSES = 5
-SHARED_HOUSEHOLDS = 5
 
 
 class Device:
@@ -54,6 +54,7 @@ class Device:
         self.counter = 0
         self.cursor = 0
         self.shared = shared
+        self.random = random.Random()
         self.state: dict[tuple[str, str], list[Any]] = {}
         self.push_ms: list[float] = []
         self.pull_ms: list[float] = []
@@ -65,7 +66,7 @@ class Device:
         return pack(wall_millis() - 1000, self.counter % 60_000)
 
     def visit(self, n: int) -> list[Change]:
-        household = self.shared[n % len(self.shared)]
+        household = self.random.choice(self.shared)
         activity = new_id()
         fields = {
             "date": "2026-12-01",
@@ -164,6 +165,10 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
         t.start()
     for t in threads:
         t.join()
+    # The last pushes of the other client processes may still be on their way: pull to the
+    # end only once every process has said it stopped pushing (the parent says when).
+    print("pushed", flush=True)
+    assert sys.stdin.readline().strip() == "pull"
     for d in devices:
         d.pull_all(timed=False)
     return {
@@ -180,7 +185,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def run(devices: int, seconds: float, servers: int, interval: float) -> dict[str, Any]:
+def run(
+    devices: int, seconds: float, servers: int, interval: float, households: int
+) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="marugoto-load-"))
     databases = Databases()
     processes: list[subprocess.Popen[bytes]] = []
@@ -197,8 +204,9 @@ def run(devices: int, seconds: float, servers: int, interval: float) -> dict[str
         for n in range(devices):
             with SyncClient(urls[n % servers], ca_file=ca, app_version=__version__) as plain:
                 tokens.append(plain.enroll(USER, PASSWORD, f"load laptop {n}").token)
-        # A few households every device visits (their phone edits collide).
-        shared = [new_id() for _ in range(SHARED_HOUSEHOLDS)]
+        # The office's households. (With few, pushes queue on a household's record lock: the
+        # merge of one field is serial on any server.)
+        shared = [new_id() for _ in range(households)]
         setup_site = uuid.uuid4().hex
         with SyncClient(urls[0], token=tokens[0], ca_file=ca, app_version=__version__) as first:
             stamp = pack(wall_millis() - 5000, 0)
@@ -235,13 +243,33 @@ def run(devices: int, seconds: float, servers: int, interval: float) -> dict[str
         ]
         for child, spec in zip(children, specs, strict=True):
             assert child.stdin is not None
-            child.stdin.write(json.dumps(spec))
-            child.stdin.close()
+            child.stdin.write(json.dumps(spec) + "\n")
+            child.stdin.flush()
         load_during = []
-        while any(c.poll() is None for c in children):
-            load_during.append(os.getloadavg()[0])
-            time.sleep(1)
+        sampling = threading.Event()
+
+        def sample_load() -> None:
+            while not sampling.wait(1):
+                load_during.append(os.getloadavg()[0])
+
+        sampler = threading.Thread(target=sample_load)
+        sampler.start()
+        try:
+            for child in children:  # each says when its devices stopped pushing
+                assert child.stdout is not None
+                said = child.stdout.readline().strip()
+                if said != "pushed":
+                    raise RuntimeError(f"a client process stopped early ({said!r})")
+        finally:
+            sampling.set()
+            sampler.join()
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write("pull\n")
+            child.stdin.close()
         results = [json.loads(c.stdout.read()) for c in children if c.stdout is not None]
+        for child in children:
+            child.wait()
         # A fresh device pulls everything: every laptop must hold what it holds.
         with SyncClient(urls[0], token=tokens[0], ca_file=ca, app_version=__version__) as client:
             judge = Device.__new__(Device)
@@ -280,14 +308,16 @@ def main(
     seconds: float = 30,
     servers: tuple[int, ...] = (1, 2),
     interval: float = 1.0,
+    households: int = 50,
 ) -> None:
     print(
         f"  load: {devices} devices, a sync each every {interval:g} s, for {seconds:.0f} s, "
+        f"visits to {households} households, "
         f"PostgreSQL, HTTPS on loopback (load before: {os.getloadavg()[0]:.1f})",
         flush=True,
     )
     for count in servers:
-        r = run(devices, seconds, count, interval)
+        r = run(devices, seconds, count, interval, households)
         print(
             f"    {count} server process{'es' if count > 1 else ''}: {r['requests']} requests "
             f"({r['rate']:.0f}/s), "
@@ -310,8 +340,11 @@ if __name__ == "__main__":
     parser.add_argument(
         "--interval", type=float, default=1.0, help="seconds between a device's syncs"
     )
+    parser.add_argument(
+        "--households", type=int, default=50, help="households the devices visit (at random)"
+    )
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(json.loads(sys.stdin.read()))))
+        print(json.dumps(worker(json.loads(sys.stdin.readline()))))
     else:
-        main(args.devices, args.seconds, tuple(args.servers), args.interval)
+        main(args.devices, args.seconds, tuple(args.servers), args.interval, args.households)
