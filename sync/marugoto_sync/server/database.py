@@ -24,6 +24,14 @@ SQLITE_BEGIN = "sqlite_begin"
 SQLITE_BUSY_SECONDS = 30.0
 
 
+# PostgreSQL connections of one server process: as many as the threads its routes run in
+# (anyio's default, 40), so that no request waits for a connection. A push that waits for the
+# lock of a record another push is merging keeps its connection meanwhile; with fewer
+# connections than threads, pulls queued behind such pushes. Half stay open between bursts.
+POOL_SIZE = 20
+POOL_OVERFLOW = 20
+
+
 class DatabaseUrlInvalid(ValueError):
     """The database URL names no database this server can use."""
 
@@ -67,7 +75,13 @@ def create_database_engine(text: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     # hide_parameters: errors in the log must not carry record values or token digests.
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+    )
 
 
 def _use_wal(cursor: sqlite3.Cursor) -> None:

@@ -129,7 +129,7 @@ def test_a_push_waits_for_a_writer_that_has_not_committed(
         done.set()
 
     if backend == "postgresql":
-        # What another server process holds from the start of its push to its commit.
+        # What another server process holds from writing its log rows to its commit.
         holder = storages[1].engine.connect()
         holder.begin()
         holder.execute(select(text("pg_advisory_xact_lock(:key)")), {"key": PUSH_LOCK})
