@@ -320,3 +320,47 @@ def test_a_push_sent_again_to_another_server_while_the_first_runs_is_logged_once
     assert [a.acknowledged for a in answers] == [ids, ids]
     logged = storages[2].changes_page(["mure"], 0, 100).items
     assert sorted(item["change_id"] for item in logged) == sorted(ids)
+
+
+class _PausedInMerge(_PausedStorage):
+    """A server whose pushes stop in the middle of their merge (the records read, nothing
+    written yet) until `go` is set."""
+
+    def _apply(self, *args: Any, **kwargs: Any) -> int:
+        self.paused.set()
+        assert self.go.wait(timeout=30)
+        return Storage._apply(self, *args, **kwargs)
+
+
+def test_a_push_of_other_records_goes_through_while_one_is_merging(
+    storages: list[Storage], database_url: str, backend: str
+) -> None:
+    """PostgreSQL: a push waits only for pushes of the same records until it writes its log
+    rows (SQLite lets one writer in at a time: there the second push waits)."""
+    clock, now = Clock(), datetime.now(UTC)
+    user = storages[0].add_user("aiko", "consultant", ["mure"], "unused", now)
+    device = storages[0].add_device(user.id, "laptop", "0" * 64, now, "0.1.0")
+    merging = _PausedInMerge.open(database_url)
+    done = threading.Event()
+
+    def second() -> None:
+        storages[1].push(user.id, device, [_change(clock, "0000000b", 1)], now)
+        done.set()
+
+    first = threading.Thread(
+        target=merging.push, args=(user.id, device, [_change(clock, "0000000a", 1)], now)
+    )
+    first.start()
+    try:
+        assert merging.paused.wait(timeout=30)
+        other = threading.Thread(target=second)
+        other.start()
+        assert done.wait(timeout=10 if backend == "postgresql" else 0.5) == (
+            backend == "postgresql"
+        )
+    finally:
+        merging.go.set()
+        first.join(timeout=30)
+        other.join(timeout=30)
+        merging.close()
+    assert storages[2].head() == 2
