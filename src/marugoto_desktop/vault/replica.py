@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from marugoto_sync.changes import DELETED, PARENT, Change
+from marugoto_sync.changes import AREA, DELETED, PARENT, Change
 from marugoto_sync.hlc import MAX_CLOCK_AHEAD_MS, pack
 from marugoto_sync.log_page import LogPage
 from marugoto_sync.merge import Conflict, wins
@@ -23,7 +23,7 @@ from .errors import VaultError
 from .rows import Stored
 from .store import Vault
 from .sync_state import Meta
-from .transaction import Tables
+from .transaction import Tables, Transaction
 
 # The setting that names the authors of other sites' changes (remember_authors).
 AUTHORS_KEY = "sync.authors"
@@ -130,7 +130,10 @@ class VaultReplica:
                 _merged(page, record_id, rows, stored.get(record_id))
                 for record_id, rows in by_record.items()
             ]
-            tx.rows.put_many([m for m in merged if m is not None])
+            tx.rows.put_many([m for m, _ in merged if m is not None])
+            moves = [(m.record.id, to) for m, to in merged if m is not None and to is not None]
+            if moves:
+                self._follow_transfers(tx, moves, cursor_name)
             if len(page):
                 latest = max(page.hlc)
                 tx.clock.observe(latest)
@@ -140,6 +143,21 @@ class VaultReplica:
             if len(page) and cursor_name == "main":
                 # What the server's log held where: a restored server no longer holds it.
                 tx.meta.set("seen", f"{page.seq[-1]} {page.change_id[-1]}")
+
+    @staticmethod
+    def _follow_transfers(
+        tx: Transaction, moves: Sequence[tuple[str, str]], cursor_name: str
+    ) -> None:
+        """Households whose `_area` a page changed move, with what is under them and their
+        conflicts; out of the areas this device holds, they are dropped (unsent changes of
+        them stay in the outbox, for the server to take after them)."""
+        held = set(tx.settings.get("synced_areas") or [])
+        if cursor_name.startswith("backfill:"):
+            held.add(cursor_name.removeprefix("backfill:"))
+        for household_id, area in moves:
+            tx.move_household(household_id, area)
+            if area not in held:
+                tx.drop_household(household_id)
 
     def last_seen(self) -> tuple[int, str] | None:
         """The last log entry pulled on the main cursor: (seq, change id), or None."""
@@ -174,7 +192,12 @@ class VaultReplica:
             )
             for stored in every:
                 record, clocks = stored.record, stored.clocks
-                values = {**record.fields, PARENT: record.parent_id, DELETED: record.deleted}
+                values = {
+                    **record.fields,
+                    PARENT: record.parent_id,
+                    DELETED: record.deleted,
+                    AREA: record.area,
+                }
                 # The parent first, the delete last: as the record was written.
                 names = sorted(clocks, key=lambda n: (n != PARENT, n == DELETED, n))
                 queued += tx.outbox.add_replays(
@@ -352,10 +375,13 @@ class VaultReplica:
         self.vault.destroy()
 
 
-def _merged(page: LogPage, record_id: str, rows: list[int], stored: Stored | None) -> Stored | None:
+def _merged(
+    page: LogPage, record_id: str, rows: list[int], stored: Stored | None
+) -> tuple[Stored | None, str | None]:
     """One record's changes (`rows` of the page) merged into it as stored (None: new).
 
-    Returns the record to write with its clocks, or None when nothing changed.
+    Returns the record to write with its clocks, or None when nothing changed; and the area
+    it moves to, if a transfer (`_area`) won and names another than its own.
     """
     if stored is None:
         first = rows[0]
@@ -368,6 +394,7 @@ def _merged(page: LogPage, record_id: str, rows: list[int], stored: Stored | Non
         fields = dict(old.fields)
     names, values, hlcs, sites = page.field, page.value, page.hlc, page.site
     touched = False
+    moved_to: str | None = None
     for i in rows:
         name, hlc, site = names[i], hlcs[i], sites[i]
         if not wins(hlc, site, clocks.get(name)):
@@ -379,13 +406,16 @@ def _merged(page: LogPage, record_id: str, rows: list[int], stored: Stored | Non
             deleted = bool(value)
         elif name == PARENT:
             parent_id = value if isinstance(value, str) else None
+        elif name == AREA:
+            moved_to = value if isinstance(value, str) else None
         elif is_empty(value):
             fields.pop(name, None)
         else:
             fields[name] = value
     if not touched:
-        return None
-    return Stored(Record(record_id, rtype, area, parent_id, fields, deleted), clocks)
+        return None, None
+    record = Record(record_id, rtype, area, parent_id, fields, deleted)
+    return Stored(record, clocks), (moved_to if moved_to != area else None)
 
 
 __all__ = [

@@ -5,6 +5,8 @@
 - `field_state` and `records`: the current winner of each field and each record's latest
   clock and parent, kept so the merge rule can be applied without replaying the log.
 - `users`, `user_areas`, `devices`, `login_throttle`: who may sync which areas.
+- `transfers`: each household moved to another area (転居・引継ぎ), by whom and when; a
+  change written in an area its record has left is taken into the record's area now.
 - `server_restores`: each time the database was restored from a backup, as an administrator
   recorded it; a change counts as a replay only if it was stamped before the latest.
 """
@@ -57,6 +59,8 @@ log = Table(
     Column("device_id", String(36), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Index("ix_log_area_seq", "area", "seq"),
+    # A transfer copies the entries of the records it moves (storage.transfers).
+    Index("ix_log_record_id", "record_id"),
     sqlite_autoincrement=True,
 )
 
@@ -137,4 +141,18 @@ server_restores = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     # The log's head when the restore was recorded: where the backup's log ends.
     Column("head", BigInteger, nullable=False),
+)
+
+transfers = Table(
+    "transfers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(36), nullable=False, index=True),  # the household
+    Column("change_id", String(36), nullable=False, unique=True),  # its `_area` change
+    Column("from_area", String(32), nullable=False),
+    Column("to_area", String(32), nullable=False),
+    Column("records", Integer, nullable=False),  # how many records moved with it
+    Column("user_id", Integer, nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )

@@ -28,9 +28,10 @@ from ...merge import (
 from ...record_types import RECORD_TYPES, SHARED_TYPES
 from ..log_entries import change_row, conflict_row, to_json
 from ..tables import field_state, log, records
-from .base import RECORD_READ, STATE_READ, AreaForbidden, StoreBase, chunks
+from .base import RECORD_READ, STATE_READ, AreaForbidden, chunks
 from .postgresql import LOG_INSERT, LOOKUPS, PUSH_LOCK, UPSERTS, rows_json
 from .restores import last_restore_ms
+from .transfers import Transfers
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _parent_named(change: Change) -> str | None:
     return change.value if ID_RE.fullmatch(change.value) else None
 
 
-class Pushes(StoreBase):
+class Pushes(Transfers):
     """Pushes, and the merge state they leave."""
 
     def push(
@@ -108,8 +109,17 @@ class Pushes(StoreBase):
                 restored = last_restore_ms(conn)
                 judged = [as_judged(c, restored) for c in fresh.values()]
                 batch = self._load_batch(conn, judged)
+                # Changes written where a household was before its transfer (storage.transfers).
+                held = {rid: (r.type, r.area, r.parent) for rid, r in batch.records.items()}
+                taken = self._rehome(conn, held, judged)
+                judged = taken.changes
                 self._refuse_out_of_scope(conn, batch, judged, granted, restored is not None)
+                before = dict(batch.states)
                 conflicts = self._apply(conn, batch, judged, user_id, device_id, at)
+                origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
+                conflicts += self._carry_transfers(
+                    conn, judged, taken, before, batch.states, origin
+                )
         return PushResult(acknowledged, conflicts)
 
     def _refuse_out_of_scope(
