@@ -149,3 +149,22 @@ def test_an_open_conflict_moves_with_its_household(office: Office) -> None:
     assert moved.conflict.area == "kagawa"
     office.sync("kumi")
     assert VaultReplica(kumi).conflicts() == [] and kumi.get(household) is None
+
+
+def test_a_member_added_before_the_transfer_reached_the_server_goes_with_the_household(
+    office: Office,
+) -> None:
+    # Found by the convergence machine: sachi (mure and kagawa) transfers the household on
+    # her laptop; before she syncs, kumi adds a member in mure and syncs. The member reaches
+    # sachi's laptop in mure, under a household her laptop holds in kagawa: it goes with it.
+    sachi, kumi = office.vaults["sachi"], office.vaults["kumi"]
+    household, _, _ = _household(sachi)
+    office.sync("sachi")
+    office.sync("kumi")
+    sachi.transfer(household, "kagawa")
+    added = kumi.new_record("person", "mure", household, name="高松 次郎")
+    office.sync("kumi")
+    office.sync("sachi")
+    got = sachi.get(added.id)
+    assert got is not None and got.area == "kagawa"
+    assert {r.area for r in sachi.records(parent_id=household, include_deleted=True)} == {"kagawa"}

@@ -132,6 +132,18 @@ class VaultReplica:
             ]
             tx.rows.put_many([m for m, _ in merged if m is not None])
             moves = [(m.record.id, to) for m, to in merged if m is not None and to is not None]
+            # A record new here under a household this device holds elsewhere (it moved
+            # the household before the server had it so): it goes with its household.
+            new = [m.record for m, _ in merged if m is not None and m.record.id not in stored]
+            parents = tx.rows.stored_many({r.parent_id for r in new if r.parent_id})
+            for record in new:
+                home = parents.get(record.parent_id or "")
+                if home is not None and home.record.area not in (None, record.area):
+                    moved = tx.rows.stored(record.id)
+                    assert moved is not None and home.record.area is not None
+                    tx.rows.move([moved], home.record.area)
+            if conflicts:
+                self._place_conflicts(tx, conflicts)
             if moves:
                 self._follow_transfers(tx, moves, cursor_name)
             if len(page):
@@ -143,6 +155,18 @@ class VaultReplica:
             if len(page) and cursor_name == "main":
                 # What the server's log held where: a restored server no longer holds it.
                 tx.meta.set("seen", f"{page.seq[-1]} {page.change_id[-1]}")
+
+    @staticmethod
+    def _place_conflicts(tx: Transaction, conflicts: Sequence[Conflict]) -> None:
+        """A page's conflicts go where their records are now, after the page's transfers;
+        those of records this device let go go with them."""
+        held = tx.rows.stored_many({c.record_id for c in conflicts})
+        for conflict in conflicts:
+            home = held.get(conflict.record_id)
+            if home is None:
+                tx.conflicts.remove_records([conflict.record_id])
+            elif home.record.area is not None and home.record.area != conflict.area:
+                tx.conflicts.move([conflict.record_id], home.record.area)
 
     @staticmethod
     def _follow_transfers(
@@ -279,6 +303,24 @@ class VaultReplica:
         assert result is not None
         return result
 
+    def resolve_transfer(self, conflict_id: str, area: str) -> Record:
+        """Settle a conflict about where a household is (two transfers that did not see each
+        other): it stays in, or moves to, `area`, as a transfer that carries the conflict's
+        id."""
+        with self.vault.transaction() as tx:  # the lock, held from the first read
+            conflict = self._open(tx, conflict_id)
+            stored = tx.rows.stored(conflict.record_id)
+            if stored is None:
+                raise ConflictNotFound(f"the record of conflict {conflict_id} is not here")
+            tx.change(stored.record, stored.clocks, {AREA: area}, resolves=conflict_id)
+            if area != stored.record.area:
+                tx.move_household(stored.record.id, area)
+                tx.act("transfer", [stored.record.id])
+            tx.conflicts.resolve([conflict_id])
+        result = self.vault.get(conflict.record_id, include_deleted=True)
+        assert result is not None
+        return result
+
     def resolve(self, conflict_id: str, value: Any) -> Record:
         """Settle a conflict of a field with a value (either side's, or a new one)."""
 
@@ -354,6 +396,11 @@ class VaultReplica:
         """
         with self.vault.transaction() as tx:  # the lock, held from the first read
             synced = self.synced_areas()
+            # A household this device transferred out of the area, the transfer not sent
+            # yet: the server still has it there, so it goes too (the transfer waits).
+            for change in tx.outbox.pending(-1):
+                if change.area == area and change.field == AREA:
+                    tx.drop_household(change.record_id)
             removed = tx.rows.remove_area(area)
             tx.conflicts.remove_area(area)
             # Regaining the area later must fetch its whole history again: its backfill
@@ -398,6 +445,9 @@ def _merged(
     for i in rows:
         name, hlc, site = names[i], hlcs[i], sites[i]
         if not wins(hlc, site, clocks.get(name)):
+            if name == AREA and clocks.get(name) == [hlc, site]:
+                # This device's own transfer, back from the server: where the household is.
+                moved_to = values[i] if isinstance(values[i], str) else None
             continue
         touched = True
         clocks[name] = [hlc, site]
@@ -413,6 +463,8 @@ def _merged(
         else:
             fields[name] = value
     if not touched:
+        if stored is not None and moved_to not in (None, area):
+            return stored, moved_to
         return None, None
     record = Record(record_id, rtype, area, parent_id, fields, deleted)
     return Stored(record, clocks), (moved_to if moved_to != area else None)

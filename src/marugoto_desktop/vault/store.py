@@ -500,8 +500,8 @@ class Vault:
         returns the records moved, the household first.
 
         One act: the household's `_area` change (written in the area it leaves, so that the
-        server and that area's devices know where it went) and the records relabelled here.
-        A device that does not hold the new area drops them at its next sync.
+        server and that area's devices know where it went) and the records relabelled here;
+        a device that syncs and does not hold the new area lets them go at once.
         """
         with self._lock:
             current = self.get(household_id)
@@ -539,6 +539,12 @@ class Vault:
                 tx.change(stored.record, stored.clocks, {AREA: to_area})
                 moved = tx.move_household(household_id, to_area)
                 tx.act("transfer", [r.id for r in moved])
+                synced = tx.settings.get("synced_areas")
+                if synced is not None and not {to_area, current.area} <= set(synced):
+                    # Handed over to an area this device does not sync, or out of one it no
+                    # longer syncs (the transfer cannot go out until it is granted again):
+                    # it lets the household go now, as its next sync would.
+                    tx.drop_household(household_id)
             return moved
 
     def delete(self, record_id: str) -> list[str]:

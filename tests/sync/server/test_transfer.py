@@ -102,17 +102,24 @@ def test_two_transfers_that_did_not_see_each_other_one_stands_the_other_is_kept(
 ) -> None:
     aiko = api.user_with_device("aiko", ["mure"])
     boss = api.user_with_device("boss", ["kagawa", "shoga"], role="supervisor")
-    household, _, t = _household_with_member(api, aiko)
+    household, member, t = _household_with_member(api, aiko)
     aiko.push(change(household, AREA, "kagawa", t + 10, t - 1, area="mure", site="a1a1a1a1"))
     boss.pull()
     # Another mure laptop transferred it to shoga before syncing, stamped earlier: it loses.
     answer = aiko.push(change(household, AREA, "shoga", t + 5, t - 1, area="mure", site="b2b2b2b2"))
     assert answer["conflicts"] == 1
-    [conflict] = [item for item in boss.pull() if item["kind"] == "conflict"]
-    assert conflict["area"] == "kagawa"
+    got = boss.pull()
+    conflicts = {item["value"]["conflict_id"]: item for item in got if item["kind"] == "conflict"}
+    [conflict] = conflicts.values()
+    assert {item["area"] for item in got if item["kind"] == "conflict"} == {"kagawa", "shoga"}
     assert conflict["value"]["kind"] == "transfer_superseded"
     assert conflict["value"]["loser"]["value"] == "shoga"
     assert [m.to_area for m in api.storage.transfers_of(household)] == ["kagawa"]
+    # The losing laptop let the household go to shoga: it is sent whole again, to its area
+    # and to shoga, with the winning transfer, so that laptops find it where it is.
+    resent = _records([item for item in got if item["area"] == "shoga"])
+    assert resent[household][AREA] == "kagawa"
+    assert resent[member] == {PARENT: household, "name": "高松 一郎"}
 
 
 def test_a_moved_households_open_conflicts_go_with_it(api: Api) -> None:
@@ -136,3 +143,30 @@ def test_a_transfer_to_no_area_is_refused(api: Api) -> None:
     assert_error(aiko.post("/v1/push", {"changes": [bad]}), 400, "bad_request")
     member = change(new_id(), AREA, "kagawa", t, area="mure", record_type="person")
     assert_error(aiko.post("/v1/push", {"changes": [member]}), 400, "bad_request")
+
+
+def test_a_push_may_edit_a_household_in_the_area_it_transferred_it_to(api: Api) -> None:
+    sachi = api.user_with_device("sachi", ["mure", "kagawa"])
+    household, member, t = _household_with_member(api, sachi)
+    answer = sachi.push(
+        change(household, AREA, "kagawa", t, area="mure"),
+        change(member, "name", "高松 一朗", t + 1, t - 1, area="kagawa", record_type="person"),
+    )
+    assert answer["conflicts"] == 0
+    state = api.storage.field_state(member, "name")
+    assert state is not None and state.value == "高松 一朗"
+
+
+def test_the_laptop_of_a_superseded_transfer_may_still_send_its_edits(api: Api) -> None:
+    sachi = api.user_with_device("sachi", ["mure", "kagawa", "shoga"])
+    household, member, t = _household_with_member(api, sachi)
+    sachi.push(change(household, AREA, "shoga", t + 10, t - 1, area="mure", site="a1a1a1a1"))
+    # Another laptop had sent it to kagawa and edited it there; its transfer loses.
+    answer = sachi.push(
+        change(household, AREA, "kagawa", t + 5, t - 1, area="mure", site="b2b2b2b2"),
+        change(member, "name", "高松 一朗", t + 6, t - 1, area="kagawa", record_type="person"),
+    )
+    assert answer["conflicts"] == 2  # the transfer superseded, the edit flagged
+    state = api.storage.field_state(member, "name")
+    assert state is not None and state.value == "高松 一朗"
+    assert [m.to_area for m in api.storage.transfers_of(household)] == ["shoga"]

@@ -31,7 +31,7 @@ from ..tables import field_state, log, records
 from .base import RECORD_READ, STATE_READ, AreaForbidden, chunks
 from .postgresql import LOG_INSERT, LOOKUPS, PUSH_LOCK, UPSERTS, rows_json
 from .restores import last_restore_ms
-from .transfers import Transfers
+from .transfers import Transfers, by_transfer
 
 
 @dataclass(frozen=True)
@@ -108,19 +108,36 @@ class Pushes(Transfers):
             if fresh:
                 restored = last_restore_ms(conn)
                 judged = [as_judged(c, restored) for c in fresh.values()]
-                batch = self._load_batch(conn, judged)
-                # Changes written where a household was before its transfer (storage.transfers).
-                held = {rid: (r.type, r.area, r.parent) for rid, r in batch.records.items()}
-                taken = self._rehome(conn, held, judged)
-                judged = taken.changes
-                self._refuse_out_of_scope(conn, batch, judged, granted, restored is not None)
-                before = dict(batch.states)
-                conflicts = self._apply(conn, batch, judged, user_id, device_id, at)
-                origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
-                conflicts += self._carry_transfers(
-                    conn, judged, taken, before, batch.states, origin
-                )
+                # A household's transfer moves it before the changes that follow it are
+                # judged (storage.transfers): the push is applied in parts, each ending with
+                # a transfer, all in this transaction.
+                for part in by_transfer(judged):
+                    conflicts += self._apply_part(
+                        conn, part, granted, restored is not None, user_id, device_id, at
+                    )
         return PushResult(acknowledged, conflicts)
+
+    def _apply_part(
+        self,
+        conn: Connection,
+        changes: Sequence[Change],
+        granted: set[str],
+        restored: bool,
+        user_id: int,
+        device_id: str,
+        at: datetime,
+    ) -> int:
+        batch = self._load_batch(conn, changes)
+        # Changes written where a household was before its transfer (storage.transfers).
+        held = {rid: (r.type, r.area, r.parent) for rid, r in batch.records.items()}
+        taken = self._rehome(conn, held, changes)
+        self._refuse_out_of_scope(conn, batch, taken.changes, granted, restored)
+        before = dict(batch.states)
+        conflicts = self._apply(conn, batch, taken.changes, user_id, device_id, at)
+        origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
+        return conflicts + self._carry_transfers(
+            conn, taken.changes, taken, before, batch.states, origin
+        )
 
     def _refuse_out_of_scope(
         self,
@@ -190,11 +207,13 @@ class Pushes(Transfers):
         self, conn: Connection, conflict_ids: Sequence[str]
     ) -> dict[str, tuple[str, str | None]]:
         """The record type and area (None: city-wide) of each of these conflicts the log
-        holds."""
+        holds: the area its record is in now (a conflict moves with its household)."""
         found: dict[str, tuple[str, str | None]] = {}
         for chunk in chunks(conflict_ids):
-            query = select(log.c.change_id, log.c.type, log.c.area).where(
-                log.c.kind == "conflict", log.c.change_id.in_(chunk)
+            query = (
+                select(log.c.change_id, log.c.type, records.c.area)
+                .join(records, records.c.record_id == log.c.record_id)
+                .where(log.c.kind == "conflict", log.c.change_id.in_(chunk))
             )
             found.update((row[0], (row[1], row[2])) for row in conn.execute(query))
         return found

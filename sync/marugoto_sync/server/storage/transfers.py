@@ -75,6 +75,16 @@ class Rehomed:
     flagged: frozenset[str] = frozenset()
 
 
+def by_transfer(changes: Sequence[Change]) -> list[list[Change]]:
+    """A push's changes in parts, each ending with a household's transfer (or the last)."""
+    parts: list[list[Change]] = [[]]
+    for change in changes:
+        parts[-1].append(change)
+        if change.field == AREA:
+            parts.append([])
+    return [part for part in parts if part]
+
+
 class Transfers(StoreBase):
     """Households moved to another area, and what a push does about them."""
 
@@ -157,7 +167,9 @@ class Transfers(StoreBase):
         return Rehomed(taken, frozenset(moved), frozenset(flagged))
 
     def _areas_left(self, conn: Connection, households: Sequence[str]) -> dict[str, set[str]]:
-        """The areas each of these households has been transferred out of."""
+        """The areas each of these households has been in or been sent to: transferred out
+        of, or named by a transfer (one that was superseded too: its author's laptop holds
+        the household there until it syncs)."""
         found: dict[str, set[str]] = {}
         for chunk in chunks(households):
             query = select(transfers.c.record_id, transfers.c.from_area).where(
@@ -165,6 +177,11 @@ class Transfers(StoreBase):
             )
             for record_id, area in conn.execute(query):
                 found.setdefault(record_id, set()).add(area)
+            sent = select(log.c.record_id, log.c.value).where(
+                log.c.record_id.in_(chunk), log.c.field == AREA, log.c.kind == "change"
+            )
+            for record_id, value in conn.execute(sent):
+                found.setdefault(record_id, set()).add(json.loads(value))
         return found
 
     def _carry_transfers(
@@ -190,10 +207,32 @@ class Transfers(StoreBase):
         self._append(conn, rows, origin)
         for change in changes:
             state = after.get((change.record_id, AREA))
-            if change.field != AREA or state is None or state.change_id != change.change_id:
+            if change.field != AREA or state is None:
                 continue
-            self._move(conn, change, str(change.value), origin)
+            if state.change_id == change.change_id:
+                self._move(conn, change, str(change.value), origin)
+            else:
+                self._resend(conn, change, origin)
         return len(rows)
+
+    def _resend(self, conn: Connection, change: Change, origin: dict[str, Any]) -> None:
+        """A transfer that lost: its author's laptop moved (or let go of) the household
+        already. The household, whole, goes again to its area and to the one the transfer
+        named: a laptop of either finds it where it is (the winning `_area` among the
+        copies moves it there), or lets it go."""
+        household = change.record_id
+        row = conn.execute(select(records.c.area).where(records.c.record_id == household)).first()
+        if row is None or row[0] is None:
+            return
+        under = conn.execute(
+            select(records.c.record_id)
+            .where(records.c.parent_id == household)
+            .order_by(records.c.record_id)
+        )
+        moved = [household, *(r[0] for r in under)]
+        for area in sorted({row[0], str(change.value)}):
+            copies = self._copies(conn, f"{change.change_id}/{area}", moved, area)
+            self._append(conn, copies, origin)
 
     def _entry_logged(self, conn: Connection, entry_id: str) -> bool:
         found = conn.execute(select(log.c.seq).where(log.c.change_id == entry_id)).first()
