@@ -72,7 +72,8 @@ RECORD_TYPES: dict[str, RecordType] = {
         _type("issue", "person_id category is_main identified_on resolved_on note", "household"),
         _type(
             "activity",
-            "date time kind place participants content next_action next_date contacts recorded_by",
+            "date time kind place participants content next_action next_date contacts recorded_by "
+            "recorded_area",
             "household",
         ),
         _type("agency", "name agency_type contact phone address note", shared=True),

@@ -536,7 +536,14 @@ class Vault:
             with self.transaction() as tx:
                 stored = tx.rows.stored(household_id)
                 assert stored is not None
-                tx.change(stored.record, stored.clocks, {AREA: to_area})
+                stamp = tx.clock.tick()  # one act: one stamp
+                for child in tx.rows.stored_children(household_id):
+                    # Activities keep the area they were recorded in (the annual figures).
+                    r = child.record
+                    if r.type == "activity" and not r.fields.get("recorded_area"):
+                        kept = r.with_fields(recorded_area=r.area)
+                        tx.change(kept, child.clocks, {"recorded_area": r.area}, stamp=stamp)
+                tx.change(stored.record, stored.clocks, {AREA: to_area}, stamp=stamp)
                 moved = tx.move_household(household_id, to_area)
                 tx.act("transfer", [r.id for r in moved])
                 synced = tx.settings.get("synced_areas")
