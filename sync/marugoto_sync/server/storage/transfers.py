@@ -286,7 +286,7 @@ class Transfers(StoreBase):
     ) -> list[dict[str, Any]]:
         """The log entries that give the receiving area the moved records whole: each
         record's current field states (the household first), then their conflicts, then the
-        changes that settled those."""
+        changes that settled those, and last the household's `_area`."""
         position = {record_id: n for n, record_id in enumerate(moved)}
         winners: list[tuple[int, str, str]] = []
         for chunk in chunks(moved):
@@ -300,7 +300,15 @@ class Transfers(StoreBase):
         for chunk in chunks([cid for _, _, cid in winners]):
             for found in conn.execute(select(*columns).where(log.c.change_id.in_(chunk))):
                 entries[found[0]] = dict(zip(_COPIED, found[1:], strict=True))
-        copies = [self._copy(transfer_id, cid, entries[cid], to_area) for _, _, cid in winners]
+        # The household's `_area` goes last: a laptop that does not hold the area the
+        # household is in lets it go on reading it, once the copies before it are in (the
+        # copies span several pages; none of them may come after the household is let go).
+        where = [cid for n, name, cid in winners if n == 0 and name == AREA]
+        copies = [
+            self._copy(transfer_id, cid, entries[cid], to_area)
+            for _, _, cid in winners
+            if cid not in where
+        ]
         conflicts: dict[str, tuple[str, dict[str, Any]]] = {}
         settling: list[tuple[int, str, dict[str, Any]]] = []
         for chunk in chunks(list(moved)):
@@ -327,9 +335,10 @@ class Transfers(StoreBase):
         copied = {c["change_id"] for c in copies}
         for _, entry_id, entry in sorted(settling, key=lambda s: s[0]):
             copy = self._copy(transfer_id, entry_id, entry, to_area)
-            if copy["change_id"] not in copied:
+            if copy["change_id"] not in copied and entry_id not in where:
                 copies.append(copy)
                 copied.add(copy["change_id"])
+        copies += [self._copy(transfer_id, cid, entries[cid], to_area) for cid in where]
         return copies
 
     @staticmethod
