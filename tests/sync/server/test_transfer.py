@@ -48,6 +48,9 @@ def test_a_transfer_moves_the_household_with_its_members_to_the_receiving_area(
     assert built[household]["name"] == "高松家"
     assert built[household][AREA] == "kagawa"
     assert built[member] == {PARENT: household, "name": "高松 一郎"}
+    # The household's `_area` comes last: a laptop lets the household go once every copy
+    # of it is in (found by the convergence machine: copies span pages).
+    assert (got[-1]["record_id"], got[-1]["field"]) == (household, AREA)
     # Aiko sees the transfer itself, in her area: her laptop drops the household.
     [seen] = aiko.pull()
     assert (seen["record_id"], seen["field"], seen["value"], seen["area"]) == (
@@ -170,3 +173,29 @@ def test_the_laptop_of_a_superseded_transfer_may_still_send_its_edits(api: Api) 
     state = api.storage.field_state(member, "name")
     assert state is not None and state.value == "高松 一朗"
     assert [m.to_area for m in api.storage.transfers_of(household)] == ["shoga"]
+
+
+def test_a_conflict_settled_on_the_sending_side_after_the_transfer_is_taken(api: Api) -> None:
+    # Found by the convergence machine: a laptop of mure settles a conflict it holds, not
+    # knowing the household went to kagawa meanwhile. The settling change is taken after the
+    # household, and settles the conflict there.
+    aiko = api.user_with_device("aiko", ["mure"])
+    kenta = api.user_with_device("kenta", ["kagawa"])
+    household, _, t = _household_with_member(api, aiko)
+    aiko.push(change(household, "status", "active", t, area="mure", site="a1a1a1a1"))
+    aiko.push(change(household, "status", "closed", t + 1, area="mure", site="b2b2b2b2"))
+    [conflict] = [item for item in aiko.pull() if item["kind"] == "conflict"]
+    aiko.push(change(household, AREA, "kagawa", t + 2, area="mure", site="c3c3c3c3"))
+    settle = change(
+        household,
+        "status",
+        "active",
+        t + 3,
+        t + 1,
+        area="mure",
+        site="a1a1a1a1",
+        resolves=conflict["change_id"],
+    )
+    assert aiko.push(settle)["acknowledged"] == [settle["change_id"]]
+    got = kenta.pull()
+    assert conflict["change_id"] in {item.get("resolves") for item in got}

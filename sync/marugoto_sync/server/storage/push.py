@@ -131,7 +131,7 @@ class Pushes(Transfers):
         # Changes written where a household was before its transfer (storage.transfers).
         held = {rid: (r.type, r.area, r.parent) for rid, r in batch.records.items()}
         taken = self._rehome(conn, held, changes)
-        self._refuse_out_of_scope(conn, batch, taken.changes, granted, restored)
+        self._refuse_out_of_scope(conn, batch, taken.changes, granted, restored, taken.moved)
         before = dict(batch.states)
         conflicts = self._apply(conn, batch, taken.changes, user_id, device_id, at)
         origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
@@ -146,9 +146,14 @@ class Pushes(Transfers):
         changes: Sequence[Change],
         granted: set[str],
         restored: bool,
+        rehomed: frozenset[str] = frozenset(),
     ) -> None:
         """Refuse the push if a change names a record, a parent or a conflict that is not the
         user's to write, as the server stores it or as this push makes it.
+
+        A change taken after its household's transfer (`rehomed`, storage.transfers) may
+        settle a conflict of the area the household is in now: its author saw the conflict
+        there before the household left.
 
         The areas of the changes themselves are granted (push checked them), and each names
         a known type and field (admission). Every refusal of one kind reads the same whether
@@ -193,6 +198,8 @@ class Pushes(Transfers):
             if change.resolves in areas:
                 rtype, area = areas[change.resolves]
                 if area is None or area in granted or rtype in SHARED_TYPES:
+                    continue
+                if change.change_id in rehomed and area == change.area:
                     continue
             elif restored:
                 # The server may have lost it with the end of its log; laptops that pulled
