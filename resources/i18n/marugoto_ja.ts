@@ -655,234 +655,255 @@
 <context>
     <name>HouseholdDetailView</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="163"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="165"/>
         <source>New activity (Ctrl+N)</source>
         <translation>活動記録を追加（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="165"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="167"/>
         <source>Copy address</source>
         <translation>住所をコピー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="169"/>
         <source>Print</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="171"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
         <source>Face sheet (Ctrl+P)</source>
         <translation>フェイスシート（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="172"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="174"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="175"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="200"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="179"/>
+        <source>Transfer to another area…</source>
+        <translation>他のエリアへ転居・引継ぎ…</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="206"/>
         <source>Access history</source>
         <translation>アクセス履歴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="223"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="229"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="224"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="230"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="225"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="231"/>
         <source>Relationship</source>
         <translation>続柄</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="226"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="232"/>
         <source>Born</source>
         <translation>生年月日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="228"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="234"/>
         <source>Age</source>
         <translation>年齢</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="231"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="237"/>
         <source>Add member</source>
         <translation>世帯員を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="240"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="246"/>
         <source>Main</source>
         <translation>主訴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="241"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="247"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="242"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="248"/>
         <source>Identified</source>
         <translation>把握日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="243"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="249"/>
         <source>Resolved</source>
         <translation>解決日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="244"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="250"/>
         <source>Note</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="254"/>
         <source>Add issue</source>
         <translation>課題を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="257"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="277"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="314"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="263"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="283"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="320"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="258"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="264"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="259"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="265"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="261"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="267"/>
         <source>By</source>
         <translation>記録者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="265"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="271"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="278"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="284"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="279"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="285"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="280"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="286"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="281"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="287"/>
         <source>Follow-up</source>
         <translation>フォロー予定日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="286"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="292"/>
         <source>Add referral</source>
         <translation>連携を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="295"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="301"/>
         <source>Person</source>
         <translation>同意者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="296"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="302"/>
         <source>Granted</source>
         <translation>同意日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="298"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="304"/>
         <source>Purposes</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="302"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="308"/>
         <source>Withdrawn</source>
         <translation>撤回日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="305"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="311"/>
         <source>Add consent</source>
         <translation>同意を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="315"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="321"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="316"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="322"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="317"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="323"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="188"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="583"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="601"/>
+        <source>Transfer to another area</source>
+        <translation>他のエリアへ転居・引継ぎ</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="584"/>
+        <source>The area the household moves to:</source>
+        <translation>移るエリア：</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="603"/>
+        <source>Move this household, with its members, issues, activities, referrals and consents, from %1 to %2? At their next sync, the laptops of %2 receive it and those of %1 let it go.</source>
+        <translation>この世帯を、世帯員・課題・活動記録・連携・同意とともに %1 から %2 へ移しますか？次の同期で、%2 の端末に届き、%1 の端末からは消えます。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
         <source>Basic</source>
         <translation>基本情報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="191"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="197"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="192"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="198"/>
         <source>Issues</source>
         <translation>課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="193"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="199"/>
         <source>Activities</source>
         <translation>活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="200"/>
         <source>Referrals</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="195"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="201"/>
         <source>Consents</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="196"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="202"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="202"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="208"/>
         <source>Choose a household from the list, or search with Ctrl+F.</source>
         <translation>一覧から世帯を選ぶか、Ctrl+F で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="485"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="492"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
@@ -2636,13 +2657,13 @@
 <context>
     <name>_BasicPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="124"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="125"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="129"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -2650,67 +2671,67 @@
 <context>
     <name>_HistoryPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="49"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="51"/>
         <source>When</source>
         <translation>日時</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="49"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="51"/>
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="49"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="51"/>
         <source>Computer</source>
         <translation>端末</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="49"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="51"/>
         <source>What</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="50"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="52"/>
         <source>Records</source>
         <translation>件数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="54"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="56"/>
         <source>Access history</source>
         <translation>アクセス履歴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="70"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="72"/>
         <source>Opened</source>
         <translation>閲覧</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="71"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="73"/>
         <source>Created</source>
         <translation>作成</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="74"/>
         <source>Edited</source>
         <translation>編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="75"/>
         <source>Deleted</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="76"/>
         <source>Restored</source>
         <translation>復元</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="77"/>
         <source>Printed</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="85"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="87"/>
         <source>(not set)</source>
         <translation>（未設定）</translation>
     </message>

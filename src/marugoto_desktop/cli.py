@@ -222,6 +222,33 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_transfer(args: argparse.Namespace) -> int:
+    if args.to not in AREAS.codes:
+        raise UsageError(f"unknown area {args.to} (the areas are {', '.join(AREAS.codes)})")
+    with vaults.open_vault(args.vault, passphrase(args)) as vault:
+        household = records.get_record(vault, args.household)
+        if household.type != "household":
+            raise UsageError(f"{args.household} is a {household.type}, not a household")
+        if household.area == args.to:
+            raise UsageError(f"household {household.id} is in {args.to} already")
+        under = len(vault.records(parent_id=household.id, include_deleted=True))
+        what = f"household {household.id}{_belonging(under + 1)}"
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise UsageError("transfer asks before it moves anything: add --yes to confirm")
+            answer = input(f"Move {what} from {household.area} to {args.to}? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes"):
+                print("nothing was moved")
+                return 1
+        changes = records.transfer_household(vault, household.id, args.to)
+    print(
+        f"moved household {household.id}{_belonging(len(changes.ids))} from {household.area} "
+        f"to {args.to}; at their next sync, devices of {args.to} receive it and devices of "
+        f"{household.area} let it go"
+    )
+    return 0
+
+
 # A record's id (a UUID); anything else `restore` is given is a backup file.
 RECORD_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -1098,6 +1125,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("delete", cmd_delete, "delete a record by id, with the records that belong to it")
     vault_args(p)
     p.add_argument("record_id", metavar="ID", help="the record's id (as export shows it)")
+
+    p = command(
+        "transfer",
+        cmd_transfer,
+        "move a household, with everything under it, to another area (転居・引継ぎ)",
+    )
+    vault_args(p)
+    p.add_argument("household", metavar="HOUSEHOLD", help="the household's id")
+    p.add_argument(
+        "--to",
+        required=True,
+        metavar="AREA",
+        help=f"the area it goes to ({', '.join(AREAS.codes)})",
+    )
+    p.add_argument("--yes", action="store_true", help="do not ask before moving it")
 
     p = command(
         "restore",

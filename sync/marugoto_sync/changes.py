@@ -17,6 +17,10 @@ from typing import Any
 DELETED = "_deleted"
 # A record's parent travels as a pseudo-field, set once when the record is created.
 PARENT = "_parent_id"
+# A household's area, as a pseudo-field: writing it moves the household, with everything
+# under it, to another area (転居・引継ぎ). The change itself carries the area the record is
+# in as its author saw it; its value is the area it goes to.
+AREA = "_area"
 
 MAX_CHANGES_PER_PUSH = 1000
 MAX_VALUE_BYTES = 64 * 1024

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .changes import DELETED, PARENT, Change
+from .changes import AREA, DELETED, PARENT, Change
 from .hlc import millis_of
 
 CONFLICT_NAMESPACE = uuid.UUID("5b0c1f6e-3a52-4f0e-9a7e-6d1f3c2a8b40")
@@ -66,7 +66,7 @@ class Conflict:
     area: str | None
     field: str
     # "concurrent_edit", "edit_of_deleted", "delete_of_edited", "delete_restore",
-    # "parent_deleted"
+    # "parent_deleted", "edit_after_transfer", "transfer_superseded"
     kind: str
     loser: FieldState
     winner: FieldState
@@ -153,7 +153,9 @@ def merge_field(current: FieldState | None, change: Change) -> Outcome:
     """Apply one change to one field: the value rule and the concurrency test.
 
     `_deleted` follows the value rule only: its base_hlc is the record's clock, not the
-    field's, and deletion_conflict judges deletes against edits.
+    field's, and deletion_conflict judges deletes against edits. So does `_area` (a
+    household's transfer): two transfers that did not see each other are judged where the
+    household is moved (transfer_conflict).
 
     A change with the stamp of the current state is that same write (a site never stamps
     two writes of one field alike), whatever its change id: a replay changes nothing. A
@@ -166,7 +168,7 @@ def merge_field(current: FieldState | None, change: Change) -> Outcome:
         current.change_id == change.change_id or current.order == change.order
     ):
         return Outcome(current, applied=False)
-    if change.field == DELETED:
+    if change.field in (DELETED, AREA):
         if wins(change.hlc, change.site, None if current is None else current.order):
             return Outcome(FieldState.of(change), applied=True)
         return Outcome(current, applied=False)
@@ -332,3 +334,42 @@ def orphan_conflicts(change: Change, live_children: Sequence[Child]) -> list[Con
         )
         for child in live_children
     ]
+
+
+EDIT_AFTER_TRANSFER = "edit_after_transfer"
+TRANSFER_SUPERSEDED = "transfer_superseded"
+
+
+def transfer_conflict(
+    change: Change, before: FieldState | None, after: FieldState | None, rehomed: bool
+) -> Conflict | None:
+    """A change that reached a household (or a record under it) after the household moved
+    to another area, or a transfer that did not see another one.
+
+    `before` and `after` are the states of the changed field before and after the change;
+    `rehomed`: the change was written in an area the record has left (its author's laptop
+    did not know yet), and the server took it into the record's area now.
+    - Two transfers that did not see each other (`_area`, base not the field's clock): the
+      later in the total order stands, the other is kept (transfer_superseded).
+    - Any other change written in the area the record left: it is taken (the merge rule
+      judged it as any edit), and flagged for the people of the receiving area, who did not
+      see it coming (edit_after_transfer). Nothing written on the sending side is lost.
+    A replay is never flagged: it was accepted before, where it was written.
+    """
+    if change.replay:
+        return None
+    incoming = FieldState.of(change)
+    if change.field == AREA:
+        if before is None or change.base_hlc == before.hlc or before.change_id == change.change_id:
+            if not rehomed:
+                return None
+            winner = after if after is not None else incoming
+            return _conflict(change, EDIT_AFTER_TRANSFER, loser=incoming, winner=winner)
+        applied = after is not None and after.change_id == change.change_id
+        loser, winner = (before, incoming) if applied else (incoming, before)
+        return _conflict(change, TRANSFER_SUPERSEDED, loser=loser, winner=winner)
+    if not rehomed:
+        return None
+    return _conflict(
+        change, EDIT_AFTER_TRANSFER, loser=incoming, winner=after if after is not None else incoming
+    )

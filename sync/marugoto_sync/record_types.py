@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .changes import DELETED, PARENT
+from .changes import AREA, DELETED, PARENT
 
 # Fields every record has besides its own: deleting or restoring it, and its parent.
 PSEUDO_FIELDS: frozenset[str] = frozenset({DELETED, PARENT})
@@ -29,11 +29,15 @@ class RecordType:
     # The city's shared directory (agencies): every user sees and may write every record of
     # the type, whatever their areas; its area only says which area registered it.
     shared: bool = False
+    # The record may move to another area (`_area`), taking the records under it along.
+    movable: bool = False
 
     def knows(self, field: str) -> bool:
         """Whether a change of this type may name `field`."""
         if field == PARENT:
             return self.parent_type is not None
+        if field == AREA:
+            return self.movable
         return field in self.fields or field in PSEUDO_FIELDS
 
 
@@ -44,8 +48,9 @@ def _type(
     *,
     city_wide: bool = False,
     shared: bool = False,
+    movable: bool = False,
 ) -> RecordType:
-    return RecordType(name, frozenset(fields.split()), parent_type, city_wide, shared)
+    return RecordType(name, frozenset(fields.split()), parent_type, city_wide, shared, movable)
 
 
 RECORD_TYPES: dict[str, RecordType] = {
@@ -55,6 +60,7 @@ RECORD_TYPES: dict[str, RecordType] = {
             "household",
             "name district address phone household_type housing public_assistance status "
             "closed_on first_known_on how_found assigned_consultant note",
+            movable=True,
         ),
         _type(
             "person",
@@ -66,7 +72,8 @@ RECORD_TYPES: dict[str, RecordType] = {
         _type("issue", "person_id category is_main identified_on resolved_on note", "household"),
         _type(
             "activity",
-            "date time kind place participants content next_action next_date contacts recorded_by",
+            "date time kind place participants content next_action next_date contacts recorded_by "
+            "recorded_area",
             "household",
         ),
         _type("agency", "name agency_type contact phone address note", shared=True),

@@ -167,6 +167,9 @@ ACTIVITY = RecordSchema(
         day("next_date", "次回予定日"),
         FieldSpec("contacts", Kind.INT, "接触人数", maximum=10_000),
         text("recorded_by", "記録者", 60),
+        # The area the activity was recorded in, kept when its household moves to another
+        # (転居・引継ぎ): the annual figures count it there. Empty: the activity's own area.
+        code("recorded_area", "記録エリア", v.AREAS),
     ),
     parent_type="household",
     parent_required=False,

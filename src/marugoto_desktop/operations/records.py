@@ -79,6 +79,16 @@ def delete_record(vault: Vault, record_id: str) -> OpChanges:
     return OpChanges.of(_written(vault, vault.delete(record_id)))
 
 
+def transfer_household(vault: Vault, household_id: str, to_area: str) -> OpChanges:
+    """Move a household, with everything under it, to another area (転居・引継ぎ).
+
+    At their next sync the receiving area's devices get it whole and the sending area's
+    drop it (what they had not sent yet is kept on the server, flagged for the receiving
+    area). A device that does not hold the new area lets it go at its next sync.
+    """
+    return OpChanges.of(vault.transfer(household_id, to_area))
+
+
 def restore_record(vault: Vault, record_id: str) -> OpChanges:
     """Bring back a deleted record with the records that were deleted with it.
 

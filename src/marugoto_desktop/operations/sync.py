@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from marugoto_sync.changes import AREA, DELETED, PARENT
 from marugoto_sync.client import (
     UNTRUSTED_CERTIFICATE,
     Cancelled,
@@ -19,7 +20,7 @@ from marugoto_sync.client import (
     SyncError,
     SyncReport,
 )
-from marugoto_sync.merge import PARENT_DELETED
+from marugoto_sync.merge import EDIT_AFTER_TRANSFER, PARENT_DELETED, TRANSFER_SUPERSEDED
 from marugoto_sync.trust import NotPem, pem_text
 
 from .. import __version__
@@ -566,6 +567,28 @@ def resolve_conflict(
         if choice not in ("keep", "other"):
             raise ChoiceNotPossible(conflict.kind, choice, ("keep", "other"))
         replica.resolve_parent_deleted(conflict_id, restore_parent=choice == "other")
+        return
+    if conflict.kind == TRANSFER_SUPERSEDED or (
+        conflict.kind == EDIT_AFTER_TRANSFER and conflict.field == AREA
+    ):
+        if choice not in ("keep", "other"):
+            raise ChoiceNotPossible(conflict.kind, choice, ("keep", "other"))
+        record = vault.get(conflict.record_id, include_deleted=True)
+        here = record.area if record is not None else None
+        # keep: the household stays where it is now; other: where the other transfer sent it.
+        wanted = conflict.loser.value if choice == "other" else here
+        replica.resolve_transfer(conflict_id, str(wanted))
+        return
+    if conflict.kind == EDIT_AFTER_TRANSFER and conflict.field in (DELETED, PARENT):
+        # A record deleted, or added, on the sending side after the transfer: it stays as it
+        # is (keep), or takes the sending side's wish (other: deleted or not, as it wrote).
+        if choice not in ("keep", "other"):
+            raise ChoiceNotPossible(conflict.kind, choice, ("keep", "other"))
+        record = vault.get(conflict.record_id, include_deleted=True)
+        deleted = bool(record and record.deleted)
+        if choice == "other" and conflict.field == DELETED:
+            deleted = bool(conflict.loser.value)
+        replica.resolve_deletion(conflict_id, deleted=deleted)
         return
     if conflict.kind in DELETION_KINDS:
         if choice not in ("keep", "other"):

@@ -79,7 +79,7 @@ def breakdowns(
     supported: set[str] = set()
     first: dict[str, str] = {}
     last: dict[str, str] = {}
-    for _, area, household_id, day, _kind in activities:
+    for _, area, household_id, day, _kind, _recorded in activities:
         if household_id is None or day is None or area not in wanted:
             continue
         if start <= day <= end:

@@ -41,6 +41,8 @@ class ActivityRow(NamedTuple):
     household_id: str | None
     date: str | None
     kind: str | None
+    # Where it was recorded, if its household moved to another area since (転居・引継ぎ).
+    recorded_area: str | None = None
 
 
 class MeetingRow(NamedTuple):
@@ -216,8 +218,9 @@ def figures(sources: Sources, period: Period, areas: Iterable[str] | None = None
     households: dict[str, set[str]] = {a: set() for a in shown}
     # Each kind's class, worked out once: the loop runs over every activity of the vault.
     classes: dict[str, int] = {}
-    for _, area, household_id, day, kind in sources.activities:
-        place = area or CITY_PSEUDO_AREA
+    for _, area, household_id, day, kind, recorded_area in sources.activities:
+        # Counted where it was recorded: a household's transfer does not move its past.
+        place = recorded_area or area or CITY_PSEUDO_AREA
         if day is None or kind is None or not start <= day <= end or place not in outreach:
             continue
         kind_class = classes.get(kind)

@@ -11,8 +11,10 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMenu,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableView,
@@ -30,7 +32,7 @@ from ..operations.audit import Access, access_history, note_opened
 from ..operations.changes import OpChanges
 from ..operations.directory import agency_choices
 from ..operations.households import HouseholdDetail, household_detail
-from ..operations.records import create_record, edit_record
+from ..operations.records import create_record, edit_record, transfer_household
 from ..vault import DiskFull, RecordNotFound, VaultError
 from .forms import CodePicker, RecordForm
 from .messages import vault_error_text
@@ -174,8 +176,12 @@ class HouseholdDetailView(QWidget):
         ):
             print_menu.addAction(text).triggered.connect(signal)
         self.print_button.setMenu(print_menu)
+        self.transfer_button = QPushButton(self.tr("Transfer to another area…"))
+        self.transfer_button.setObjectName("household_transfer")
+        self.transfer_button.clicked.connect(self.ask_transfer)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.transfer_button)
         top.addWidget(self.copy_button)
         top.addWidget(self.print_button)
         top.addWidget(self.new_activity_button)
@@ -469,6 +475,7 @@ class HouseholdDetailView(QWidget):
         self.title.clear()
         self.new_activity_button.hide()
         self.copy_button.hide()
+        self.transfer_button.hide()
         self.print_button.hide()
         self.empty.show()
 
@@ -493,6 +500,7 @@ class HouseholdDetailView(QWidget):
             self.tabs.setCurrentIndex(0)
             self.new_activity_button.hide()
             self.copy_button.hide()
+            self.transfer_button.hide()
             self.basic.editors["name"].setFocus()
             return
         try:
@@ -514,6 +522,7 @@ class HouseholdDetailView(QWidget):
             self.tabs.setTabEnabled(index, True)
         self.new_activity_button.show()
         self.copy_button.show()
+        self.transfer_button.show()
         for record_type, tab in self._built.items():  # (the others fill when built)
             self._fill(record_type, tab, detail)
         if self.tabs.currentIndex() == self.HISTORY_TAB:
@@ -559,6 +568,61 @@ class HouseholdDetailView(QWidget):
         self.session.notify(changes)
         self.show_household(record.id)
         self.household_saved.emit(record.id)
+
+    # -- transfer to another area (転居・引継ぎ) ---------------------------------------------
+
+    def ask_transfer(self) -> None:
+        """Ask which area the household goes to, then confirm and move it."""
+        if self.detail is None:
+            return
+        here = self.detail.household.area
+        choices = [(code, label) for code, label in v.AREAS.entries if code != here]
+        labels = [label for _, label in choices]
+        label, chosen = QInputDialog.getItem(
+            self,
+            self.tr("Transfer to another area"),
+            self.tr("The area the household moves to:"),
+            labels,
+            0,
+            False,
+        )
+        if chosen:
+            self.transfer_to(choices[labels.index(label)][0])
+
+    def transfer_to(self, area: str) -> bool:
+        """Move the household shown, with everything under it, to `area`, once the person
+        confirms; returns whether it moved."""
+        vault = self.session.vault
+        if vault is None or self.detail is None or self.household_id is None:
+            return False
+        here = v.AREAS.label(self.detail.household.area or "")
+        answer = QMessageBox.question(
+            self,
+            self.tr("Transfer to another area"),
+            self.tr(
+                "Move this household, with its members, issues, activities, referrals and "
+                "consents, from %1 to %2? At their next sync, the laptops of %2 receive it "
+                "and those of %1 let it go."
+            )
+            .replace("%1", here)
+            .replace("%2", v.AREAS.label(area)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            changes = transfer_household(vault, self.household_id, area)
+        except (RecordInvalid, RecordNotFound) as exc:
+            errors = exc.errors if isinstance(exc, RecordInvalid) else [_General(str(exc))]
+            self.basic.show_errors(errors)
+            return False
+        except VaultError as exc:
+            self.basic.show_errors([_General(vault_error_text(exc))])
+            return False
+        self.session.notify(changes)
+        self.show_household(self.household_id)
+        return True
 
     def _copy_address(self) -> None:
         if self.detail is not None:

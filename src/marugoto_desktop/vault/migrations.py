@@ -189,6 +189,12 @@ def _summaries_filled(conn: sqlite3.Connection, key: DataKey) -> None:
     Summaries(conn, key).rebuild()
 
 
+def _summaries_filled_again(conn: sqlite3.Connection, key: DataKey) -> None:
+    """An activity's summary holds its recorded area too (the figures count it there)."""
+    conn.execute("DELETE FROM summaries")
+    Summaries(conn, key).rebuild()
+
+
 def _audit_started(conn: sqlite3.Connection, key: DataKey) -> None:
     """An empty audit chain (audit.py): its sealed head, at entry 0."""
     AuditTrail(conn, key).start()
@@ -206,6 +212,7 @@ SEALED_MIGRATIONS: tuple[SealedMigration, ...] = (
     ("0004_padded_blobs", _padded_blobs),
     ("0006_summaries_filled", _summaries_filled),
     ("0008_audit_started", _audit_started),
+    ("0009_summaries_recorded_area", _summaries_filled_again),
 )
 
 

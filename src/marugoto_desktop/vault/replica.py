@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marugoto_sync.audit_chain import GENESIS, AuditLink, LocalChainBroken, link
-from marugoto_sync.changes import DELETED, PARENT, Change
+from marugoto_sync.changes import AREA, DELETED, PARENT, Change
 from marugoto_sync.hlc import MAX_CLOCK_AHEAD_MS, pack
 from marugoto_sync.log_page import LogPage
 from marugoto_sync.merge import Conflict, wins
@@ -25,7 +25,7 @@ from .errors import VaultError
 from .rows import Stored
 from .store import Vault
 from .sync_state import Meta
-from .transaction import Tables
+from .transaction import Tables, Transaction
 
 # The setting that names the authors of other sites' changes (remember_authors).
 AUTHORS_KEY = "sync.authors"
@@ -171,7 +171,22 @@ class VaultReplica:
                 _merged(page, record_id, rows, stored.get(record_id))
                 for record_id, rows in by_record.items()
             ]
-            tx.rows.put_many([m for m in merged if m is not None])
+            tx.rows.put_many([m for m, _ in merged if m is not None])
+            moves = [(m.record.id, to) for m, to in merged if m is not None and to is not None]
+            # A record new here under a household this device holds elsewhere (it moved
+            # the household before the server had it so): it goes with its household.
+            new = [m.record for m, _ in merged if m is not None and m.record.id not in stored]
+            parents = tx.rows.stored_many({r.parent_id for r in new if r.parent_id})
+            for record in new:
+                home = parents.get(record.parent_id or "")
+                if home is not None and home.record.area not in (None, record.area):
+                    moved = tx.rows.stored(record.id)
+                    assert moved is not None and home.record.area is not None
+                    tx.rows.move([moved], home.record.area)
+            if conflicts:
+                self._place_conflicts(tx, conflicts)
+            if moves:
+                self._follow_transfers(tx, moves, cursor_name)
             if len(page):
                 latest = max(page.hlc)
                 tx.clock.observe(latest)
@@ -181,6 +196,33 @@ class VaultReplica:
             if len(page) and cursor_name == "main":
                 # What the server's log held where: a restored server no longer holds it.
                 tx.meta.set("seen", f"{page.seq[-1]} {page.change_id[-1]}")
+
+    @staticmethod
+    def _place_conflicts(tx: Transaction, conflicts: Sequence[Conflict]) -> None:
+        """A page's conflicts go where their records are now, after the page's transfers;
+        those of records this device let go go with them."""
+        held = tx.rows.stored_many({c.record_id for c in conflicts})
+        for conflict in conflicts:
+            home = held.get(conflict.record_id)
+            if home is None:
+                tx.conflicts.remove_records([conflict.record_id])
+            elif home.record.area is not None and home.record.area != conflict.area:
+                tx.conflicts.move([conflict.record_id], home.record.area)
+
+    @staticmethod
+    def _follow_transfers(
+        tx: Transaction, moves: Sequence[tuple[str, str]], cursor_name: str
+    ) -> None:
+        """Households whose `_area` a page changed move, with what is under them and their
+        conflicts; out of the areas this device holds, they are dropped (unsent changes of
+        them stay in the outbox, for the server to take after them)."""
+        held = set(tx.settings.get("synced_areas") or [])
+        if cursor_name.startswith("backfill:"):
+            held.add(cursor_name.removeprefix("backfill:"))
+        for household_id, area in moves:
+            tx.move_household(household_id, area)
+            if area not in held:
+                tx.drop_household(household_id)
 
     def last_seen(self) -> tuple[int, str] | None:
         """The last log entry pulled on the main cursor: (seq, change id), or None."""
@@ -215,7 +257,12 @@ class VaultReplica:
             )
             for stored in every:
                 record, clocks = stored.record, stored.clocks
-                values = {**record.fields, PARENT: record.parent_id, DELETED: record.deleted}
+                values = {
+                    **record.fields,
+                    PARENT: record.parent_id,
+                    DELETED: record.deleted,
+                    AREA: record.area,
+                }
                 # The parent first, the delete last: as the record was written.
                 names = sorted(clocks, key=lambda n: (n != PARENT, n == DELETED, n))
                 queued += tx.outbox.add_replays(
@@ -297,6 +344,24 @@ class VaultReplica:
         assert result is not None
         return result
 
+    def resolve_transfer(self, conflict_id: str, area: str) -> Record:
+        """Settle a conflict about where a household is (two transfers that did not see each
+        other): it stays in, or moves to, `area`, as a transfer that carries the conflict's
+        id."""
+        with self.vault.transaction() as tx:  # the lock, held from the first read
+            conflict = self._open(tx, conflict_id)
+            stored = tx.rows.stored(conflict.record_id)
+            if stored is None:
+                raise ConflictNotFound(f"the record of conflict {conflict_id} is not here")
+            tx.change(stored.record, stored.clocks, {AREA: area}, resolves=conflict_id)
+            if area != stored.record.area:
+                tx.move_household(stored.record.id, area)
+                tx.act("transfer", [stored.record.id])
+            tx.conflicts.resolve([conflict_id])
+        result = self.vault.get(conflict.record_id, include_deleted=True)
+        assert result is not None
+        return result
+
     def resolve(self, conflict_id: str, value: Any) -> Record:
         """Settle a conflict of a field with a value (either side's, or a new one)."""
 
@@ -372,6 +437,11 @@ class VaultReplica:
         """
         with self.vault.transaction() as tx:  # the lock, held from the first read
             synced = self.synced_areas()
+            # A household this device transferred out of the area, the transfer not sent
+            # yet: the server still has it there, so it goes too (the transfer waits).
+            for change in tx.outbox.pending(-1):
+                if change.area == area and change.field == AREA:
+                    tx.drop_household(change.record_id)
             removed = tx.rows.remove_area(area)
             tx.conflicts.remove_area(area)
             # Regaining the area later must fetch its whole history again: its backfill
@@ -393,10 +463,13 @@ class VaultReplica:
         self.vault.destroy()
 
 
-def _merged(page: LogPage, record_id: str, rows: list[int], stored: Stored | None) -> Stored | None:
+def _merged(
+    page: LogPage, record_id: str, rows: list[int], stored: Stored | None
+) -> tuple[Stored | None, str | None]:
     """One record's changes (`rows` of the page) merged into it as stored (None: new).
 
-    Returns the record to write with its clocks, or None when nothing changed.
+    Returns the record to write with its clocks, or None when nothing changed; and the area
+    it moves to, if a transfer (`_area`) won and names another than its own.
     """
     if stored is None:
         first = rows[0]
@@ -409,9 +482,13 @@ def _merged(page: LogPage, record_id: str, rows: list[int], stored: Stored | Non
         fields = dict(old.fields)
     names, values, hlcs, sites = page.field, page.value, page.hlc, page.site
     touched = False
+    moved_to: str | None = None
     for i in rows:
         name, hlc, site = names[i], hlcs[i], sites[i]
         if not wins(hlc, site, clocks.get(name)):
+            if name == AREA and clocks.get(name) == [hlc, site]:
+                # This device's own transfer, back from the server: where the household is.
+                moved_to = values[i] if isinstance(values[i], str) else None
             continue
         touched = True
         clocks[name] = [hlc, site]
@@ -420,13 +497,18 @@ def _merged(page: LogPage, record_id: str, rows: list[int], stored: Stored | Non
             deleted = bool(value)
         elif name == PARENT:
             parent_id = value if isinstance(value, str) else None
+        elif name == AREA:
+            moved_to = value if isinstance(value, str) else None
         elif is_empty(value):
             fields.pop(name, None)
         else:
             fields[name] = value
     if not touched:
-        return None
-    return Stored(Record(record_id, rtype, area, parent_id, fields, deleted), clocks)
+        if stored is not None and moved_to not in (None, area):
+            return stored, moved_to
+        return None, None
+    record = Record(record_id, rtype, area, parent_id, fields, deleted)
+    return Stored(record, clocks), (moved_to if moved_to != area else None)
 
 
 __all__ = [

@@ -217,6 +217,31 @@ class Rows:
         self._conn.executemany(_UPSERT, rows)
         self.summaries.put([s.record for s in stored])
 
+    def move(self, stored: Sequence[Stored], area: str) -> list[Record]:
+        """Give records another area (a household's transfer, with what is under it): the
+        clear column, the sealed envelope and the summaries follow. Returns them as moved."""
+        moved = []
+        for s in stored:
+            old = s.record
+            # Out of the summary group of the old area, into that of the new one.
+            self.summaries.put([Record(old.id, old.type, old.area, old.parent_id, {}, True)])
+            record = Record(old.id, old.type, area, old.parent_id, old.fields, old.deleted)
+            row = self._sealed(record, s.clocks)
+            self._conn.execute(
+                "UPDATE records SET area = ?, v = ?, body = ? WHERE id = ?",
+                (area, row[5], row[6], old.id),
+            )
+            self._memory.remember(record)
+            moved.append(record)
+        self.summaries.put(moved)
+        return moved
+
+    def remove(self, records: Sequence[Record]) -> None:
+        """Erase these records (a household transferred to an area this device does not
+        hold) and their summaries; the caller forgets the decrypted copies."""
+        self.summaries.put([Record(r.id, r.type, r.area, r.parent_id, {}, True) for r in records])
+        self._conn.executemany("DELETE FROM records WHERE id = ?", [(r.id,) for r in records])
+
     def remove_area(self, area: str) -> int:
         """Erase every record of an area but the shared directory's (the decrypted copies
         must be forgotten too), and the area's summaries (agencies have none)."""

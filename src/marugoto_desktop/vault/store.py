@@ -21,13 +21,14 @@ from typing import Any, TypeVar, cast
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
-from marugoto_sync.changes import PARENT, Change
+from marugoto_sync.changes import AREA, PARENT, Change
 from marugoto_sync.hlc import HybridClock
 
 from ..domain.ids import new_id
 from ..domain.records import Record, is_empty
 from ..domain.text import fold
 from ..domain.validation import FieldError, RecordInvalid, References, record_errors
+from ..domain.vocabularies import AREAS
 from . import keyslots, opening
 from .audit import CONSULTANT_SETTING, SERVER_SETTING, AuditEntry
 from .crypto import DataKey
@@ -494,6 +495,65 @@ class Vault:
                 assert stored is not None
                 tx.change(moved, stored.clocks, {PARENT: parent_id})
                 tx.act("edit", [record_id])
+            return moved
+
+    def transfer(self, household_id: str, to_area: str) -> list[Record]:
+        """Move a live household, with everything under it, to another area (転居・引継ぎ);
+        returns the records moved, the household first.
+
+        One act: the household's `_area` change (written in the area it leaves, so that the
+        server and that area's devices know where it went) and the records relabelled here;
+        a device that syncs and does not hold the new area lets them go at once.
+        """
+        with self._lock:
+            current = self.get(household_id)
+            if current is None or current.type != "household":
+                raise RecordNotFound(household_id)
+            if to_area not in AREAS.codes:
+                raise RecordInvalid(
+                    [
+                        FieldError(
+                            household_id,
+                            "household",
+                            "area",
+                            f"unknown area {to_area!r}",
+                            "unknown_area",
+                            {"value": to_area},
+                        )
+                    ]
+                )
+            if to_area == current.area:
+                raise RecordInvalid(
+                    [
+                        FieldError(
+                            household_id,
+                            "household",
+                            "area",
+                            f"the household is in area {to_area} already",
+                            "unchangeable",
+                            {"was": current.area},
+                        )
+                    ]
+                )
+            with self.transaction() as tx:
+                stored = tx.rows.stored(household_id)
+                assert stored is not None
+                stamp = tx.clock.tick()  # one act: one stamp
+                for child in tx.rows.stored_children(household_id):
+                    # Activities keep the area they were recorded in (the annual figures).
+                    r = child.record
+                    if r.type == "activity" and not r.fields.get("recorded_area"):
+                        kept = r.with_fields(recorded_area=r.area)
+                        tx.change(kept, child.clocks, {"recorded_area": r.area}, stamp=stamp)
+                tx.change(stored.record, stored.clocks, {AREA: to_area}, stamp=stamp)
+                moved = tx.move_household(household_id, to_area)
+                tx.act("transfer", [r.id for r in moved])
+                synced = tx.settings.get("synced_areas")
+                if synced is not None and not {to_area, current.area} <= set(synced):
+                    # Handed over to an area this device does not sync, or out of one it no
+                    # longer syncs (the transfer cannot go out until it is granted again):
+                    # it lets the household go now, as its next sync would.
+                    tx.drop_household(household_id)
             return moved
 
     def delete(self, record_id: str) -> list[str]:

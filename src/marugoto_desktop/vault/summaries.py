@@ -43,7 +43,7 @@ from .fields import FieldRow, collector_paused, read_field_rows
 # The fields summarised per type, in entry order: what the annual figures read
 # (reports/figures.py ROW_FIELDS; tests/reports/test_figures.py checks they agree).
 SUMMARY_FIELDS: dict[str, tuple[str, ...]] = {
-    "activity": ("date", "kind"),
+    "activity": ("date", "kind", "recorded_area"),
     "meeting": ("date", "meeting_type", "attendee_agency_ids"),
     "referral": ("date", "direction", "agency_id"),
 }

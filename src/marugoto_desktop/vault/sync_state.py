@@ -8,6 +8,8 @@ record, type, area and status in clear, so the open ones can be counted without 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from marugoto_sync.merge import Conflict, conflict_from_wire
@@ -83,13 +85,16 @@ class Conflicts:
         self._key = key
 
     def add(self, conflict: Conflict) -> None:
-        """Keep a conflict as open (one already kept stays as it is)."""
+        """Keep a conflict as open (one already kept stays as it is, but for its area: a
+        conflict moves with its household's transfer)."""
         blob = self._key.seal_json(
             conflict.to_wire(), place("conflicts", conflict.conflict_id, "payload")
         )
         self._conn.execute(
             "INSERT INTO conflicts (conflict_id, record_id, type, area, status, payload) "
-            "VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT (conflict_id) DO NOTHING",
+            "VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT (conflict_id) DO UPDATE SET "
+            "area = excluded.area, payload = excluded.payload "
+            "WHERE conflicts.area IS NOT excluded.area",
             (conflict.conflict_id, conflict.record_id, conflict.type, conflict.area, blob),
         )
 
@@ -109,6 +114,30 @@ class Conflicts:
             wire = self._key.open_json(payload, place("conflicts", conflict_id, "payload"))
             found.append((conflict_from_wire(wire), str(status)))
         return found
+
+    def of_records(self, record_ids: Sequence[str]) -> list[tuple[Conflict, str]]:
+        """The conflicts (open or resolved) of these records, with their status."""
+        wanted = set(record_ids)
+        return [
+            (c, status) for c, status in self.all(include_resolved=True) if c.record_id in wanted
+        ]
+
+    def move(self, record_ids: Sequence[str], area: str) -> None:
+        """The conflicts of these records go with them to another area (a transfer)."""
+        for conflict, _ in self.of_records(record_ids):
+            moved = replace(conflict, area=area)
+            blob = self._key.seal_json(
+                moved.to_wire(), place("conflicts", moved.conflict_id, "payload")
+            )
+            self._conn.execute(
+                "UPDATE conflicts SET area = ?, payload = ? WHERE conflict_id = ?",
+                (area, blob, moved.conflict_id),
+            )
+
+    def remove_records(self, record_ids: Sequence[str]) -> None:
+        self._conn.executemany(
+            "DELETE FROM conflicts WHERE record_id = ?", [(rid,) for rid in record_ids]
+        )
 
     def remove_area(self, area: str) -> None:
         """Forget an area's conflicts, but the shared directory's."""

@@ -146,6 +146,29 @@ class Transaction(Tables):
             self.act("create" if stored is None else "edit", [record.id])
         return result
 
+    def move_household(self, household_id: str, area: str) -> list[Record]:
+        """Move a household and every record under it (deleted ones too) to another area,
+        with their conflicts; returns the records moved, the household first."""
+        found = self.rows.stored(household_id)
+        if found is None:
+            return []
+        moved = self.rows.move([found, *self.rows.stored_children(household_id)], area)
+        self.conflicts.move([r.id for r in moved], area)
+        return moved
+
+    def drop_household(self, household_id: str) -> list[str]:
+        """Erase a household and every record under it, with their conflicts, from this
+        device (it moved to an area the device does not hold). Unsent changes stay in the
+        outbox: the server takes them after the household and flags them for its new area."""
+        found = self.rows.stored(household_id)
+        if found is None:
+            return []
+        gone = [found.record, *(s.record for s in self.rows.stored_children(household_id))]
+        self.rows.remove(gone)
+        self.conflicts.remove_records([r.id for r in gone])
+        self.forget_decrypted()
+        return [r.id for r in gone]
+
     def set_deleted(self, record_id: str, deleted: bool, resolves: str | None = None) -> list[str]:
         """Delete a record with its live children, or restore it with the children deleted
         with it; returns the ids written (the record's first).

@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..changes import DELETED, ID_RE, PARENT, Change, ChangeInvalid, change_from_wire
+from ..changes import AREA, DELETED, ID_RE, PARENT, Change, ChangeInvalid, change_from_wire
 from ..hlc import MAX_CLOCK_AHEAD_MS, millis_of
 from ..record_types import RECORD_TYPES
 from .errors import ApiError
 from .models import ChangeIn
+from .vocabulary import AREAS
 
 
 def parsed_changes(models: Sequence[ChangeIn]) -> list[Change]:
@@ -61,6 +62,8 @@ def check_record_type(change: Change) -> None:
         isinstance(change.value, str) and ID_RE.fullmatch(change.value)
     ):
         raise ChangeInvalid(f"value: {PARENT} is the id of a {known.parent_type}")
+    if change.field == AREA and change.value not in AREAS:
+        raise ChangeInvalid(f"value: {AREA} is an area code (the areas are {', '.join(AREAS)})")
 
 
 def refuse_clock_skew(changes: Sequence[Change], server_ms: int) -> None:

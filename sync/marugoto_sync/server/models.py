@@ -158,7 +158,13 @@ class ConflictOut(BaseModel):
     area: AreaCode | None
     field: str
     kind: Literal[
-        "concurrent_edit", "edit_of_deleted", "delete_of_edited", "delete_restore", "parent_deleted"
+        "concurrent_edit",
+        "edit_of_deleted",
+        "delete_of_edited",
+        "delete_restore",
+        "parent_deleted",
+        "edit_after_transfer",
+        "transfer_superseded",
     ]
     loser: FieldStateOut
     winner: FieldStateOut

@@ -6,6 +6,8 @@
   clock and parent, kept so the merge rule can be applied without replaying the log.
 - `users`, `user_areas`, `devices`, `login_throttle`: who may sync which areas, and how they
   enroll (a password, and a one-time code for users with TOTP).
+- `transfers`: each household moved to another area (転居・引継ぎ), by whom and when; a
+  change written in an area its record has left is taken into the record's area now.
 - `server_restores`: each time the database was restored from a backup, as an administrator
   recorded it; a change counts as a replay only if it was stamped before the latest.
 - `audit_devices`, `audit_entries`, `audit_entry_records`: each device's audit trail as it
@@ -64,6 +66,8 @@ log = Table(
     Column("device_id", String(36), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Index("ix_log_area_seq", "area", "seq"),
+    # A transfer copies the entries of the records it moves (storage.transfers).
+    Index("ix_log_record_id", "record_id"),
     sqlite_autoincrement=True,
 )
 
@@ -206,4 +210,18 @@ admin_audit = Table(
     Column("at", String(40), nullable=False),
     Column("actor", String(200), nullable=False),
     Column("action", String(64), nullable=False),
+)
+
+transfers = Table(
+    "transfers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(36), nullable=False, index=True),  # the household
+    Column("change_id", String(36), nullable=False, unique=True),  # its `_area` change
+    Column("from_area", String(32), nullable=False),
+    Column("to_area", String(32), nullable=False),
+    Column("records", Integer, nullable=False),  # how many records moved with it
+    Column("user_id", Integer, nullable=False),
+    Column("device_id", String(36), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select
 
-from ...changes import DELETED, ID_RE, PARENT, Change
+from ...changes import AREA, DELETED, ID_RE, PARENT, Change
 from ...merge import (
     Child,
     FieldState,
@@ -36,7 +36,7 @@ from ...merge import (
 from ...record_types import RECORD_TYPES, SHARED_TYPES
 from ..log_entries import change_row, conflict_row, to_json
 from ..tables import field_state, log, records
-from .base import RECORD_READ, STATE_READ, AreaForbidden, StoreBase, chunks
+from .base import RECORD_READ, STATE_READ, AreaForbidden, chunks
 from .postgresql import (
     ALL_RECORDS_LOCK,
     LOG_INSERT,
@@ -49,6 +49,7 @@ from .postgresql import (
     rows_json,
 )
 from .restores import last_restore_ms
+from .transfers import Transfers, by_transfer
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def _parent_named(change: Change) -> str | None:
     return change.value if ID_RE.fullmatch(change.value) else None
 
 
-class Pushes(StoreBase):
+class Pushes(Transfers):
     """Pushes, and the merge state they leave."""
 
     def push(
@@ -147,14 +148,41 @@ class Pushes(StoreBase):
             if fresh:
                 restored = last_restore_ms(conn)
                 judged = [as_judged(c, restored) for c in fresh.values()]
-                batch = self._load_batch(conn, judged)
-                if locked is not None:
-                    unlocked = self._restored_parents(batch, judged) - locked
-                    if unlocked:
-                        raise _LocksMissing(frozenset(unlocked))
-                self._refuse_out_of_scope(conn, batch, judged, granted, restored is not None)
-                conflicts = self._apply(conn, batch, judged, user_id, device_id, at)
+                # A household's transfer moves it before the changes that follow it are
+                # judged (storage.transfers): the push is applied in parts, each ending with
+                # a transfer, all in this transaction.
+                for part in by_transfer(judged):
+                    conflicts += self._apply_part(
+                        conn, part, granted, restored is not None, user_id, device_id, at, locked
+                    )
         return PushResult(acknowledged, conflicts)
+
+    def _apply_part(
+        self,
+        conn: Connection,
+        changes: Sequence[Change],
+        granted: set[str],
+        restored: bool,
+        user_id: int,
+        device_id: str,
+        at: datetime,
+        locked: set[str] | None,
+    ) -> int:
+        batch = self._load_batch(conn, changes)
+        if locked is not None:
+            unlocked = self._restored_parents(batch, changes) - locked
+            if unlocked:
+                raise _LocksMissing(frozenset(unlocked))
+        # Changes written where a household was before its transfer (storage.transfers).
+        held = {rid: (r.type, r.area, r.parent) for rid, r in batch.records.items()}
+        taken = self._rehome(conn, held, changes)
+        self._refuse_out_of_scope(conn, batch, taken.changes, granted, restored, taken.moved)
+        before = dict(batch.states)
+        conflicts = self._apply(conn, batch, taken.changes, user_id, device_id, at)
+        origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
+        return conflicts + self._carry_transfers(
+            conn, taken.changes, taken, before, batch.states, origin
+        )
 
     def _lock_records(
         self, conn: Connection, changes: Sequence[Change], extra: frozenset[str]
@@ -171,7 +199,9 @@ class Pushes(StoreBase):
             return None
         ids = {c.record_id for c in changes} | {p for p in map(_parent_named, changes) if p}
         ids |= extra
-        if len(ids) > MAX_RECORD_LOCKS:
+        # A household's transfer rewrites every record under it, which the push does not
+        # name, and reads where the others are: it goes alone (transfers are rare).
+        if len(ids) > MAX_RECORD_LOCKS or any(c.field == AREA for c in changes):
             conn.execute(select(func.pg_advisory_xact_lock(ALL_RECORDS_LOCK)))
             return None
         conn.execute(select(func.pg_advisory_xact_lock_shared(ALL_RECORDS_LOCK)))
@@ -197,9 +227,14 @@ class Pushes(StoreBase):
         changes: Sequence[Change],
         granted: set[str],
         restored: bool,
+        rehomed: frozenset[str] = frozenset(),
     ) -> None:
         """Refuse the push if a change names a record, a parent or a conflict that is not the
         user's to write, as the server stores it or as this push makes it.
+
+        A change taken after its household's transfer (`rehomed`, storage.transfers) may
+        settle a conflict of the area the household is in now: its author saw the conflict
+        there before the household left.
 
         The areas of the changes themselves are granted (push checked them), and each names
         a known type and field (admission). Every refusal of one kind reads the same whether
@@ -245,6 +280,8 @@ class Pushes(StoreBase):
                 rtype, area = areas[change.resolves]
                 if area is None or area in granted or rtype in SHARED_TYPES:
                     continue
+                if change.change_id in rehomed and area == change.area:
+                    continue
             elif restored:
                 # The server may have lost it with the end of its log; laptops that pulled
                 # it before still hold it, and a person's resolution of it must go through.
@@ -258,11 +295,13 @@ class Pushes(StoreBase):
         self, conn: Connection, conflict_ids: Sequence[str]
     ) -> dict[str, tuple[str, str | None]]:
         """The record type and area (None: city-wide) of each of these conflicts the log
-        holds."""
+        holds: the area its record is in now (a conflict moves with its household)."""
         found: dict[str, tuple[str, str | None]] = {}
         for chunk in chunks(conflict_ids):
-            query = select(log.c.change_id, log.c.type, log.c.area).where(
-                log.c.kind == "conflict", log.c.change_id.in_(chunk)
+            query = (
+                select(log.c.change_id, log.c.type, records.c.area)
+                .join(records, records.c.record_id == log.c.record_id)
+                .where(log.c.kind == "conflict", log.c.change_id.in_(chunk))
             )
             found.update((row[0], (row[1], row[2])) for row in conn.execute(query))
         return found

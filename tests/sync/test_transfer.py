@@ -1,0 +1,170 @@
+"""A household transferred to another area, between real vaults and a real server (on SQLite
+and PostgreSQL): the receiving area's laptops get it whole, the sending area's drop it, and
+what the sending side wrote meanwhile is kept as a conflict for the receiving side."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from marugoto_desktop.operations import sync as syncing
+from marugoto_desktop.vault import KdfParams, Vault
+from marugoto_desktop.vault.replica import VaultReplica
+from marugoto_sync.client import SyncClient, SyncReport
+from marugoto_sync.server.app import create_app
+from marugoto_sync.server.passwords import Argon2Cost, hash_password
+from marugoto_sync.server.storage import Storage
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+PASSPHRASE = "transfer passphrase"
+PASSWORD = "transfer password"
+CHEAP = Argon2Cost(memory_kib=64, iterations=1, lanes=1)
+
+
+class Office:
+    """A server; aiko and kumi work in mure, kenta in kagawa, sachi in both."""
+
+    def __init__(self, folder: Path, database_url: str) -> None:
+        self.app = create_app(database_url)
+        self.http = TestClient(self.app)
+        self.http.__enter__()
+        self.storage: Storage = self.app.state.server.storage
+        self.vaults: dict[str, Vault] = {}
+        self.tokens: dict[str, str] = {}
+        grants = {
+            "aiko": ["mure"],
+            "kumi": ["mure"],
+            "kenta": ["kagawa"],
+            "sachi": ["mure", "kagawa"],
+        }
+        now = datetime.now(UTC)
+        for name, areas in grants.items():
+            self.storage.add_user(name, "consultant", areas, hash_password(PASSWORD, CHEAP), now)
+            self.vaults[name] = Vault.create(folder / name, PASSPHRASE, kdf=KdfParams())
+            client = SyncClient("http://testserver", http=self.http, app_version="0.1.0")
+            self.tokens[name] = client.enroll(name, PASSWORD, name).token
+
+    def sync(self, name: str) -> SyncReport:
+        client = SyncClient(
+            "http://testserver", token=self.tokens[name], http=self.http, app_version="0.1.0"
+        )
+        return client.sync(VaultReplica(self.vaults[name]))
+
+    def close(self) -> None:
+        for vault in self.vaults.values():
+            vault.close()
+        self.http.__exit__(None, None, None)
+        self.storage.close()
+
+
+@pytest.fixture
+def office(tmp_path: Path, database_url: str) -> Iterator[Office]:
+    office = Office(tmp_path, database_url)
+    yield office
+    office.close()
+
+
+def _household(vault: Vault) -> tuple[str, str, str]:
+    household = vault.new_record("household", "mure", name="高松家", status="active")
+    member = vault.new_record("person", "mure", household.id, name="高松 一郎")
+    visit = vault.new_record(
+        "activity", "mure", household.id, date="2026-11-30", kind="outreach.home_visit"
+    )
+    return household.id, member.id, visit.id
+
+
+def test_the_receiving_area_gets_the_household_whole_and_the_sending_area_drops_it(
+    office: Office,
+) -> None:
+    aiko, kenta, sachi = (office.vaults[n] for n in ("aiko", "kenta", "sachi"))
+    household, member, visit = _household(aiko)
+    for name in ("aiko", "kenta", "sachi"):
+        office.sync(name)
+    assert kenta.get(household) is None
+    moved = aiko.transfer(household, "kagawa")
+    assert [r.area for r in moved] == ["kagawa"] * 3
+    office.sync("aiko")  # aiko does not hold kagawa: her laptop lets it go
+    assert aiko.get(household) is None and aiko.get(member) is None
+    office.sync("kenta")
+    office.sync("sachi")
+    for vault in (kenta, sachi):
+        got = vault.get(household)
+        assert got is not None and (got.area, got.fields["name"]) == ("kagawa", "高松家")
+        held = [vault.get(r) for r in (member, visit)]
+        assert [r.area if r else None for r in held] == ["kagawa", "kagawa"]
+        assert vault.get(visit).fields["kind"] == "outreach.home_visit"  # type: ignore[union-attr]
+
+
+def test_unsent_edits_of_the_sending_area_become_a_conflict_of_the_receiving_area(
+    office: Office,
+) -> None:
+    aiko, kumi, kenta = (office.vaults[n] for n in ("aiko", "kumi", "kenta"))
+    household, member, _ = _household(aiko)
+    for name in ("aiko", "kumi", "kenta"):
+        office.sync(name)
+    # Kumi renames the member offline; meanwhile aiko transfers the household to kagawa.
+    renamed = kumi.get(member)
+    assert renamed is not None
+    kumi.put(renamed.with_fields(name="高松 一朗"))
+    aiko.transfer(household, "kagawa")
+    office.sync("aiko")
+    office.sync("kumi")  # her laptop drops the household, and sends her rename after it
+    assert kumi.get(household) is None and kumi.outbox_size() == 0
+    assert VaultReplica(kumi).conflicts() == []
+    office.sync("kenta")
+    got = kenta.get(member)
+    assert got is not None and got.fields["name"] == "高松 一朗"
+    [view] = VaultReplica(kenta).conflicts()
+    assert (view.conflict.kind, view.conflict.record_id) == ("edit_after_transfer", member)
+    # Kenta settles it: the conflict closes everywhere it is held.
+    syncing.resolve_conflict(kenta, view.conflict.conflict_id, "keep")
+    office.sync("kenta")
+    assert VaultReplica(kenta).conflicts() == []
+
+
+def test_an_open_conflict_moves_with_its_household(office: Office) -> None:
+    aiko, kumi, kenta = (office.vaults[n] for n in ("aiko", "kumi", "kenta"))
+    household, _, _ = _household(aiko)
+    for name in ("aiko", "kumi", "kenta"):
+        office.sync(name)
+    for vault, status in ((aiko, "watching"), (kumi, "closed")):
+        held = vault.get(household)
+        assert held is not None
+        vault.put(held.with_fields(status=status))
+    for name in ("aiko", "kumi", "aiko"):
+        office.sync(name)
+    [open_here] = VaultReplica(aiko).conflicts()
+    aiko.transfer(household, "kagawa")
+    office.sync("aiko")
+    office.sync("kenta")
+    [moved] = VaultReplica(kenta).conflicts()
+    assert moved.conflict.conflict_id == open_here.conflict.conflict_id
+    assert moved.conflict.area == "kagawa"
+    office.sync("kumi")
+    assert VaultReplica(kumi).conflicts() == [] and kumi.get(household) is None
+
+
+def test_a_member_added_before_the_transfer_reached_the_server_goes_with_the_household(
+    office: Office,
+) -> None:
+    # Found by the convergence machine: sachi (mure and kagawa) transfers the household on
+    # her laptop; before she syncs, kumi adds a member in mure and syncs. The member reaches
+    # sachi's laptop in mure, under a household her laptop holds in kagawa: it goes with it.
+    sachi, kumi = office.vaults["sachi"], office.vaults["kumi"]
+    household, _, _ = _household(sachi)
+    office.sync("sachi")
+    office.sync("kumi")
+    sachi.transfer(household, "kagawa")
+    added = kumi.new_record("person", "mure", household, name="高松 次郎")
+    office.sync("kumi")
+    office.sync("sachi")
+    got = sachi.get(added.id)
+    assert got is not None and got.area == "kagawa"
+    assert {r.area for r in sachi.records(parent_id=household, include_deleted=True)} == {"kagawa"}
