@@ -266,6 +266,14 @@
     </message>
 </context>
 <context>
+    <name>ChecklistField</name>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/forms.py" line="141"/>
+        <source>Not on this laptop (another area&apos;s): %1</source>
+        <translation>この端末にない他エリアの記録: %1</translation>
+    </message>
+</context>
+<context>
     <name>DayDialog</name>
     <message>
         <location filename="../../src/marugoto_desktop/ui/printing.py" line="231"/>
@@ -1787,12 +1795,12 @@
 <context>
     <name>RecordForm</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/forms.py" line="250"/>
+        <location filename="../../src/marugoto_desktop/ui/forms.py" line="276"/>
         <source>YYYY-MM-DD</source>
         <translation>年-月-日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/forms.py" line="252"/>
+        <location filename="../../src/marugoto_desktop/ui/forms.py" line="278"/>
         <source>e.g. 14:30</source>
         <translation>例 14:30</translation>
     </message>

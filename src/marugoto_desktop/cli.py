@@ -168,6 +168,11 @@ def describe_import(result: exchange.ImportResult, shown: int = 20) -> list[str]
         )
     if len(result.updates) > shown:
         lines.append(f"    and {len(result.updates) - shown} more updated records")
+    if result.elsewhere:
+        lines.append(
+            f"kept as named: {_count(len(result.elsewhere), 'household')} this vault does not "
+            f"hold (of areas it does not hold), named by {_count(result.elsewhere_in, 'meeting')}"
+        )
     return lines
 
 

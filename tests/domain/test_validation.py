@@ -41,6 +41,7 @@ class FakeRefs:
         self.records: dict[str, tuple[str, str | None]] = {}
         self.parents: dict[str, str] = {}
         self.consents: dict[str, list[Record]] = defaultdict(list)
+        self.gone: set[str] = set()  # held deleted
         self.issued = 0  # ids drawn in one Hypothesis example carry a serial number
 
     def fresh_id(self, draw: st.DrawFn) -> str:
@@ -70,6 +71,9 @@ class FakeRefs:
 
     def consents_of(self, household_id: str) -> Iterable[Record]:
         return list(self.consents.get(household_id, []))
+
+    def holds(self, record_id: str) -> bool:
+        return record_id in self.records or record_id in self.gone
 
 
 def rid(n: int) -> str:
@@ -711,6 +715,37 @@ def test_multilayer_meeting_ignores_consent_of_another_household() -> None:
     assert fields_of(record_errors(multilayer_meeting(), refs)) == {"household_ids"}
 
 
+# --- a meeting may discuss households of areas this vault does not hold ----------------------
+
+FAR_HH = rid(8)  # a household of an area this vault never held
+
+
+def test_a_meeting_may_name_a_household_this_vault_never_held() -> None:
+    meeting = VALID_EXAMPLES["meeting"].with_fields(household_ids=[HH, FAR_HH])
+    assert record_errors(meeting, make_refs()) == []
+    # Only a meeting's households: every agency is held (the city's directory).
+    far_agency = rid(9)
+    meeting = VALID_EXAMPLES["meeting"].with_fields(attendee_agency_ids=[far_agency])
+    assert [e.code for e in record_errors(meeting, make_refs())] == ["missing"]
+    referral = VALID_EXAMPLES["referral"].with_fields(agency_id=far_agency)
+    assert [e.code for e in record_errors(referral, make_refs())] == ["missing"]
+    # One held deleted is not another area's: it is refused.
+    refs = make_refs()
+    refs.gone.add(FAR_HH)
+    errors = record_errors(VALID_EXAMPLES["meeting"].with_fields(household_ids=[HH, FAR_HH]), refs)
+    assert [(e.field, e.code) for e in errors] == [("household_ids", "missing")]
+
+
+def test_a_multilayer_meeting_checks_the_consent_of_the_households_held_here() -> None:
+    refs = make_refs()
+    refs.add_consent(consent(1, household=HH))
+    # Another area's household: its consents are held where it is, and checked there.
+    assert record_errors(multilayer_meeting(households=[HH, FAR_HH]), refs) == []
+    errors = record_errors(multilayer_meeting(households=[FAR_HH, OTHER_HH]), refs)
+    assert fields_of(errors) == {"household_ids"}
+    assert OTHER_HH in errors[0].message and FAR_HH not in errors[0].message
+
+
 def test_multilayer_meeting_names_only_the_households_without_consent() -> None:
     refs = make_refs()
     refs.add_consent(consent(1, household=HH))
@@ -1080,6 +1115,8 @@ def broken_records(draw: st.DrawFn, type_: str) -> tuple[Record, FakeRefs, str, 
             target = refs.add(refs.fresh_id(draw), draw(_wrong_type_for(spec.ref_type)), area)
         else:
             target = refs.fresh_id(draw)
+            if spec.elsewhere:  # one never held is of another area: dangling is deleted here
+                refs.gone.add(target)
         fields[name] = target if spec.kind is Kind.REF else [target]
     elif how == "ref_other_household":
         assert spec is not None

@@ -59,6 +59,9 @@ class _Refs:
         record = self._records.get(record_id)
         return record.parent_id if record else None
 
+    def holds(self, record_id: str) -> bool:
+        return record_id in self._records
+
     def consents_of(self, household_id: str) -> list[Record]:
         return self._consents.get(household_id, [])
 

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from marugoto_desktop.cli import main
+from marugoto_desktop.cli import describe_import, main
+from marugoto_desktop.domain.vocabularies import AREAS
 from marugoto_desktop.operations import exchange
 from marugoto_desktop.operations import sync as syncing
+from marugoto_desktop.operations.demo import write_demo
 from marugoto_desktop.reports.export import ExportBlocked
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.replica import VaultReplica
@@ -39,7 +41,7 @@ def office(database_url: str):
     app = create_app(database_url)
     storage = app.state.server.storage
     cost = Argon2Cost(64, 1, 1)
-    for name, areas in (("aiko", ["mure"]), ("ken", ["mure", "shoga"])):
+    for name, areas in (("aiko", ["mure"]), ("ken", ["mure", "shoga"]), ("office", AREAS)):
         storage.add_user(
             name, "consultant", areas, hash_password(PASSWORD, cost), datetime.now(UTC)
         )
@@ -77,6 +79,54 @@ def test_a_city_wide_meeting_naming_a_household_of_another_area_does_not_block_i
     assert exchange.export_to(aiko, out) == 1
     [line] = out.read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["household_ids"] == [household.id]
+
+
+def test_an_export_of_one_area_reads_back_whole_into_an_empty_vault(office, tmp_path: Path) -> None:
+    # The office's laptop holds every area and sends the demo caseload; aiko receives 牟礼
+    # and the city-wide meetings, which discuss households of every area.
+    office_vault, office_client = laptop(office, tmp_path / "office", "office")
+    write_demo(office_vault, households=12)
+    office_client.sync(VaultReplica(office_vault))
+    aiko, aiko_client = laptop(office, tmp_path / "aiko", "aiko")
+    aiko_client.sync(VaultReplica(aiko))
+    held = {h.id for h in aiko.records("household")}
+    elsewhere = {
+        household_id
+        for meeting in aiko.records("meeting")
+        for household_id in meeting.fields.get("household_ids", [])
+        if household_id not in held
+    }
+    assert elsewhere, "the demo must hold meetings naming households aiko never receives"
+
+    # Aiko may edit such a meeting on her laptop: its other households stay named.
+    far = next(
+        m for m in aiko.records("meeting") if set(m.fields.get("household_ids", [])) & elsewhere
+    )
+    _, edited = aiko.edit(far.id, {"decisions": "次回までに見守りの分担を確認する"})
+    assert edited.fields["household_ids"] == far.fields["household_ids"]
+
+    out = tmp_path / "aiko.jsonl"
+    count = exchange.export_to(aiko, out)
+    copy = Vault.create(tmp_path / "copy", PASSPHRASE, kdf=KdfParams())
+    result = exchange.import_file(copy, out)
+    assert (result.created, result.updated) == (count, 0)
+    assert set(result.elsewhere) == elsewhere
+    naming = [m for m in aiko.records("meeting") if set(m.fields.get("household_ids", [])) - held]
+    assert describe_import(result)[-1] == (
+        f"kept as named: {len(elsewhere)} households this vault does not hold (of areas it "
+        f"does not hold), named by {len(naming)} meetings"
+    )
+    again = tmp_path / "again.jsonl"
+    assert exchange.export_to(copy, again) == count
+    assert again.read_bytes() == out.read_bytes()
+    # Read into the office's vault, which holds those households, it brings aiko's edit only,
+    # the meeting's households of every area as they were.
+    back = exchange.import_file(office_vault, out)
+    assert (back.created, back.unchanged, back.elsewhere) == (0, count - 1, ())
+    assert [(u.record_id, u.changed, u.cleared) for u in back.updates] == [
+        (far.id, ("decisions",), ())
+    ]
+    assert office_vault.get(far.id).fields["household_ids"] == far.fields["household_ids"]  # type: ignore[union-attr]
 
 
 def test_a_meeting_naming_an_agency_this_laptop_holds_deleted_blocks_it(

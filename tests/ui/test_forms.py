@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from marugoto_desktop.domain.ids import uuid7_from
 from marugoto_desktop.ui.forms import RecordForm
+
+
+def rid(n: int) -> str:
+    return uuid7_from(1_700_000_000_000 + n, bytes(10))
 
 
 def test_the_head_count_is_asked_only_where_people_gather(qtbot):
@@ -50,3 +56,21 @@ def test_a_required_list_left_untouched_is_not_a_value(qtbot):
     form.set_values({"agency_id": "a2", "direction": "out", "status": "open"})
     assert form.values()["agency_id"] == "a2"
     assert form.editors["direction"].currentText() == "つなぎ"
+
+
+def test_a_meeting_keeps_the_households_this_laptop_does_not_hold(qtbot):
+    """A city-wide meeting names households of areas this laptop never receives: the form
+    shows them as not here and saves them, unless the person unticks one."""
+    held, far = rid(1), rid(2)
+    form = RecordForm("meeting", choices=lambda spec: [(held, "牟礼の世帯")])
+    qtbot.addWidget(form)
+    form.set_values({"date": "2025-06-10", "meeting_type": "regular", "household_ids": [held, far]})
+    checklist = form.editors["household_ids"]
+    assert checklist.count() == 2 and far in checklist.item(1).text()
+    assert form.values()["household_ids"] == [held, far]
+    form.refresh_choices()  # the households listed again (a save elsewhere, say)
+    assert form.values()["household_ids"] == [held, far]
+    checklist.item(1).setCheckState(Qt.CheckState.Unchecked)  # as a person unticks it
+    assert form.values()["household_ids"] == [held]
+    form.set_values({"date": "2025-06-11", "meeting_type": "regular", "household_ids": [held]})
+    assert checklist.count() == 1  # another meeting's stay with it

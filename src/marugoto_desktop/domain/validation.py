@@ -100,6 +100,11 @@ class References(Protocol):
         """Live consent records of a household."""
         ...
 
+    def holds(self, record_id: str) -> bool:
+        """Whether the record is held here at all, live or deleted: one never held belongs
+        to an area this vault does not hold (FieldSpec.elsewhere)."""
+        ...
+
 
 def parse_date(value: str) -> date | None:
     """A real calendar date from YYYY-MM-DD, or None."""
@@ -198,7 +203,7 @@ def _value_error(spec: FieldSpec, value: Any) -> _Problem | None:
 
 
 def _check_reference(
-    record: Record, target: str, want: str, refs: References | None
+    record: Record, target: str, want: str, refs: References | None, elsewhere: bool = False
 ) -> _Problem | None:
     if not is_record_id(target):
         return _Problem("not_an_id", f"is not a record id: {target!r}", {"value": target})
@@ -207,6 +212,8 @@ def _check_reference(
     found = refs.lookup(target)
     params = {"target": target, "target_type": want}
     if found is None:
+        if elsewhere and not refs.holds(target):
+            return None  # of an area this vault does not hold: kept as it is
         return _Problem("missing", f"refers to {want} {target}, which does not exist", params)
     if found[0] != want:
         return _Problem(
@@ -313,7 +320,7 @@ def record_errors(record: Record, refs: References | None = None) -> list[FieldE
         elif spec.kind is Kind.REFS:
             assert spec.ref_type is not None and isinstance(value, list)
             for item in value:
-                problem = _check_reference(record, item, spec.ref_type, refs)
+                problem = _check_reference(record, item, spec.ref_type, refs, spec.elsewhere)
                 if problem:
                     break
         if problem:
@@ -371,14 +378,18 @@ def has_valid_consent(consents: Iterable[Record], purpose: str, on: str) -> bool
 
 
 def _consent_errors(record: Record, refs: References) -> list[FieldError]:
-    """A 重層的支援会議 may only discuss households whose person concerned has consented."""
+    """A 重層的支援会議 may only discuss households whose person concerned has consented.
+
+    A household of an area this vault does not hold is checked where it is held: its
+    consents are not here either (the laptop that wrote the meeting held them)."""
     if record.type != "meeting" or record.fields.get("legal_basis") != "multilayer_meeting":
         return []
     on = record.fields["date"]
     missing = [
         household_id
         for household_id in record.fields.get("household_ids", [])
-        if not has_valid_consent(refs.consents_of(household_id), "multilayer_meeting", on)
+        if refs.holds(household_id)
+        and not has_valid_consent(refs.consents_of(household_id), "multilayer_meeting", on)
     ]
     if not missing:
         return []

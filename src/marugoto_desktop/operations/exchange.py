@@ -11,6 +11,7 @@ from typing import TextIO
 
 from ..domain.exchange import LineError, from_line
 from ..domain.records import Record, is_empty
+from ..domain.schema import SCHEMAS
 from ..domain.validation import FieldError, RecordInvalid
 from ..reports.export import write_export
 from ..vault import Vault
@@ -66,6 +67,11 @@ class ImportResult:
     unchanged: int
     updates: tuple[Update, ...] = ()
     written: bool = True  # False: a dry run, nothing was written
+    # Records the file's meetings name that are neither in it nor in the vault: of areas
+    # this vault does not hold (an export of a laptop that holds only its user's areas).
+    # They are kept as named; a vault that holds them (the office's) checks them.
+    elsewhere: tuple[str, ...] = ()
+    elsewhere_in: int = 0  # how many records name them
 
     @property
     def total(self) -> int:
@@ -168,7 +174,33 @@ def import_records(vault: Vault, source: TextIO, *, dry_run: bool = False) -> Im
             unchanged += 1
     if not dry_run:
         vault.audit("import", detail={"created": created, "updated": len(updates)})
-    return ImportResult(created, len(updates), unchanged, tuple(updates), written=not dry_run)
+    elsewhere = _named_elsewhere(vault, records)
+    return ImportResult(
+        created,
+        len(updates),
+        unchanged,
+        tuple(updates),
+        written=not dry_run,
+        elsewhere=tuple(sorted({i for ids in elsewhere.values() for i in ids})),
+        elsewhere_in=len(elsewhere),
+    )
+
+
+def _named_elsewhere(vault: Vault, records: list[Record]) -> dict[str, list[str]]:
+    """For each record, the ids it names that neither the file nor the vault holds, in the
+    fields that may name another area's records (FieldSpec.elsewhere)."""
+    in_file = {r.id for r in records}
+    named: dict[str, list[str]] = {}
+    for record in records:
+        for spec in SCHEMAS[record.type].fields:
+            if not spec.elsewhere:
+                continue
+            value = record.fields.get(spec.name)
+            ids = value if isinstance(value, list) else [value] if value else []
+            away = [i for i in ids if i not in in_file and not vault.holds(i)]
+            if away:
+                named.setdefault(record.id, []).extend(away)
+    return named
 
 
 def _unchangeable(records: list[Record], before: dict[str, Record | None]) -> list[FieldError]:

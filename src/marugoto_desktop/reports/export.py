@@ -27,9 +27,13 @@ class ExportBlocked(ValueError):
 
 
 class _Exported:
-    """The references an empty vault importing the export would see: the records themselves."""
+    """The references an empty vault importing the export would see: the records themselves.
 
-    def __init__(self, records: Sequence[Record]) -> None:
+    What the vault holds deleted it still holds (`holds`): a meeting naming a household this
+    laptop never held is kept as it is, one naming a household it holds deleted is not."""
+
+    def __init__(self, vault: Vault, records: Sequence[Record]) -> None:
+        self._vault = vault
         self._by_id = {r.id: r for r in records}
         self._consents: dict[str, list[Record]] = {}
         for r in records:
@@ -39,6 +43,9 @@ class _Exported:
     def lookup(self, record_id: str) -> tuple[str, str | None] | None:
         found = self._by_id.get(record_id)
         return None if found is None else (found.type, found.area)
+
+    def holds(self, record_id: str) -> bool:
+        return record_id in self._by_id or self._vault.holds(record_id)
 
     def parent_of(self, record_id: str) -> str | None:
         found = self._by_id.get(record_id)
@@ -54,7 +61,7 @@ def export_problems(vault: Vault) -> list[FieldError]:
     user, named by a city-wide meeting, say): the export cannot carry them, and nothing
     here can be settled about them."""
     records = [r for record_type in TYPE_ORDER for r in vault.records(record_type)]
-    exported = _Exported(records)
+    exported = _Exported(vault, records)
     return [
         problem
         for record in records

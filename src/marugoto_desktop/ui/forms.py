@@ -104,7 +104,14 @@ class CodePicker(QComboBox):
 
 
 class ChecklistField(QListWidget):
-    """Several codes or record ids, each with a check box."""
+    """Several codes or record ids, each with a check box.
+
+    A value the record holds that is not among the entries (a household of an area this
+    laptop does not hold, named by a city-wide meeting) is shown checked, as not on this
+    laptop, and kept when the record is saved unless the person unticks it: a form never
+    drops what it could not show."""
+
+    _UNLISTED = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, entries: Sequence[tuple[str, str]]) -> None:
         super().__init__()
@@ -113,16 +120,27 @@ class ChecklistField(QListWidget):
         self.setMaximumHeight(120)
 
     def set_entries(self, entries: Sequence[tuple[str, str]]) -> None:
-        chosen = set(self.values())
+        chosen = self.values()
         self.clear()
         for value, label in entries:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, value)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if value in chosen else Qt.CheckState.Unchecked
-            )
-            self.addItem(item)
+            self._add(value, label, checked=value in chosen)
+        listed = {value for value, _ in entries}
+        for value in chosen:
+            if value not in listed:
+                self._add_unlisted(value)
+
+    def _add(self, value: str, label: str, *, checked: bool) -> QListWidgetItem:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.addItem(item)
+        return item
+
+    def _add_unlisted(self, value: str) -> None:
+        label = self.tr("Not on this laptop (another area's): %1").replace("%1", value)
+        item = self._add(value, label, checked=True)
+        item.setData(self._UNLISTED, True)
 
     def values(self) -> list[str]:
         return [
@@ -133,10 +151,18 @@ class ChecklistField(QListWidget):
 
     def set_values(self, values: Sequence[str]) -> None:
         wanted = set(values)
+        for i in reversed(range(self.count())):
+            if self.item(i).data(self._UNLISTED):  # another record's
+                self.takeItem(i)
+        shown = set()
         for i in range(self.count()):
             item = self.item(i)
+            shown.add(item.data(Qt.ItemDataRole.UserRole))
             checked = item.data(Qt.ItemDataRole.UserRole) in wanted
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        for value in values:
+            if value not in shown:
+                self._add_unlisted(value)
 
 
 def normalise_date(text: str) -> str:

@@ -38,6 +38,9 @@ class BatchReferences:
             return None if record.deleted else (record.type, record.area)
         return self._vault.lookup(record_id)
 
+    def holds(self, record_id: str) -> bool:
+        return record_id in self._batch or self._vault.holds(record_id)
+
     def parent_of(self, record_id: str) -> str | None:
         record = self._batch.get(record_id)
         if record is not None:

@@ -259,6 +259,11 @@ class Rows:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
+    def holds(self, record_id: str) -> bool:
+        """Whether the record is here, live or deleted."""
+        row = self._conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone()
+        return row is not None
+
     def parent_of(self, record_id: str) -> str | None:
         """The parent of a live record."""
         row = self._conn.execute(

@@ -392,6 +392,11 @@ class Vault:
         with self._lock:
             return self._tables.rows.lookup(record_id)
 
+    def holds(self, record_id: str) -> bool:
+        """Whether the record is here, live or deleted; part of the References protocol."""
+        with self._lock:
+            return self._tables.rows.holds(record_id)
+
     def parent_of(self, record_id: str) -> str | None:
         """The parent (household) of a live record; part of the References protocol."""
         with self._lock:
