@@ -26,6 +26,7 @@ from marugoto_sync.client import (
     DeviceRevoked,
     SyncError,
 )
+from marugoto_sync.english import counted, verb
 from marugoto_sync.merge import PARENT_DELETED
 
 from . import __version__
@@ -139,14 +140,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" if n == 1 else f"{n} {what}s"
-
-
 def describe_import(result: exchange.ImportResult, shown: int = 20) -> list[str]:
     """What an import did (or, dry run, would do): counts, then what each update changes."""
     counts = (
-        f"{result.total} records: {result.created} created, {result.updated} updated, "
+        f"{counted(result.total, 'record')}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged"
     )
     if not result.written:
@@ -154,10 +151,10 @@ def describe_import(result: exchange.ImportResult, shown: int = 20) -> list[str]
     else:
         lines = [f"imported {counts}"]
     if result.cleared_fields:
-        verb = "cleared" if result.written else "would be cleared"
+        done = "cleared" if result.written else "would be cleared"
         lines.append(
-            f"{_count(result.cleared_fields, 'field')} {verb} on "
-            f"{_count(result.cleared_records, 'record')} (a field a line leaves out is emptied)"
+            f"{counted(result.cleared_fields, 'field')} {done} on "
+            f"{counted(result.cleared_records, 'record')} (a field a line leaves out is emptied)"
         )
     for update in result.updates[:shown]:
         what = [f"sets {', '.join(update.changed)}"] if update.changed else []
@@ -167,11 +164,11 @@ def describe_import(result: exchange.ImportResult, shown: int = 20) -> list[str]
             f"    {update.record_type}{name} ({update.record_id}): {'; '.join(what) or 'restored'}"
         )
     if len(result.updates) > shown:
-        lines.append(f"    and {len(result.updates) - shown} more updated records")
+        lines.append(f"    and {counted(len(result.updates) - shown, 'more updated record')}")
     if result.elsewhere:
         lines.append(
-            f"kept as named: {_count(len(result.elsewhere), 'household')} this vault does not "
-            f"hold (of areas it does not hold), named by {_count(result.elsewhere_in, 'meeting')}"
+            f"kept as named: {counted(len(result.elsewhere), 'household')} this vault does not "
+            f"hold (of areas it does not hold), named by {counted(result.elsewhere_in, 'meeting')}"
         )
     return lines
 
@@ -180,7 +177,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     with vaults.open_vault(args.vault, passphrase(args), read_only=True) as vault:
         count = exchange.export_to(vault, args.out or output.STDOUT, replace=args.force)
     if args.out and not output.is_stdout(args.out):
-        print(f"exported {count} records to {args.out}", file=sys.stderr)
+        print(f"exported {counted(count, 'record')} to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -215,9 +212,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _belonging(count: int) -> str:
     if count <= 1:
         return ""
-    if count == 2:
-        return " and 1 record that belongs to it"
-    return f" and {count - 1} records that belong to it"
+    return f" and {counted(count - 1, 'record')} that {verb(count - 1, 'belongs', 'belong')} to it"
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
@@ -319,7 +314,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
               f"{first.seq} ({first.at}); every entry since holds", file=sys.stderr)  # fmt: skip
         return 1
     last = entries[-1].at if entries else "-"
-    print(f"the audit trail holds: {len(entries)} entries, each linked to the one before "
+    held = counted(len(entries), "entry", "entries")
+    print(f"the audit trail holds: {held}, each linked to the one before "
           f"and the last to the sealed head (last entry {last})")  # fmt: skip
     return 0
 
@@ -460,25 +456,29 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if report.replayed:
         print(
             "the server was restored from a backup: this laptop sent everything it holds "
-            f"again ({report.replayed} fields) so that nothing synced since is lost"
+            f"again ({counted(report.replayed, 'field')}) so that nothing synced since is lost"
         )
-    print(f"sent {report.pushed} changes, received {report.pulled}")
+    print(f"sent {counted(report.pushed, 'change')}, received {report.pulled}")
     if report.retire_cancelled:
         print("the office took back its request to retire this laptop: it stays as it is")
     for area, count in report.backfilled.items():
-        print(f"new area {area}: received {count} changes")
+        print(f"new area {area}: received {counted(count, 'change')}")
     for area in report.removed_areas:
         print(f"area {area} is not granted to you: its records were removed from this laptop")
     if report.held_back:
         print(
-            f"{report.held_back} changes of areas not granted to you are kept unsent; they go "
-            "out if the office grants the area"
+            f"{counted(report.held_back, 'change')} of areas not granted to you "
+            f"{verb(report.held_back, 'is', 'are')} kept unsent; "
+            f"{verb(report.held_back, 'it goes', 'they go')} out if the office grants the area"
         )
     if open_conflicts:
-        print(f"{open_conflicts} conflicts to review: {command_line('conflicts', args.vault)}")
+        print(
+            f"{counted(open_conflicts, 'conflict')} to review: "
+            f"{command_line('conflicts', args.vault)}"
+        )
     if to_correct:
         print(
-            f"{to_correct} problems in records edited apart on two laptops: "
+            f"{counted(to_correct, 'problem')} in records edited apart on two laptops: "
             f"{command_line('conflicts', args.vault)} lists them"
         )
     if report.audit_refused:
@@ -936,7 +936,8 @@ def describe_sync_error(exc: SyncError) -> str:
         return f"{text}. Work saved on this laptop is kept; sync again when the server is reachable"
     if exc.code == "retire_blocked":
         return (
-            f"the office asked to retire this laptop, but {details['unsent']} changes of areas "
+            "the office asked to retire this laptop, but "
+            f"{counted(int(details['unsent']), 'change')} of areas "
             "no longer granted to you cannot be sent, so nothing was erased. Ask the office to "
             "grant those areas again and sync, or to revoke this laptop if that work may be lost"
         )
@@ -1017,7 +1018,7 @@ def describe_export_blocked(exc: ExportBlocked, vault: Path | None = None, shown
     more = len(problems) - shown
     conflicts = command_line("conflicts", vault) if vault else "marugoto-desktop conflicts"
     return (
-        f"nothing exported: {len(problems)} problems in records that would not import "
+        f"nothing exported: {counted(len(problems), 'problem')} in records that would not import "
         f"again ({listed}{f'; and {more} more' if more > 0 else ''}). Settle the open "
         f"conflicts ({conflicts}) or correct these records, then export again"
     )
@@ -1349,7 +1350,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sent = exc.details.get("pushed")
         print(
             "the office retired this laptop: "
-            + (f"it sent what it had not sent ({sent} changes), " if sent is not None else "")
+            + (
+                f"it sent what it had not sent ({counted(sent, 'change')}), "
+                if sent is not None
+                else ""
+            )
             + "its vault was erased and it no longer syncs. To work on this laptop again, "
             "create a new vault (init) and enroll it."
         )

@@ -393,7 +393,7 @@ def test_import_says_what_an_update_clears_and_dry_run_shows_it_first(
     assert run(*importing, source, "--dry-run") == 0
     line = f"    household {HOUSEHOLD_LINE['name']} ({HOUSEHOLD_LINE['id']}): "
     assert capsys.readouterr().out == (
-        "would import 1 records: 0 created, 1 updated, 0 unchanged; nothing was written "
+        "would import 1 record: 0 created, 1 updated, 0 unchanged; nothing was written "
         "(--dry-run)\n"
         "2 fields would be cleared on 1 record (a field a line leaves out is emptied)\n"
         f"{line}sets status; clears address, phone\n"
@@ -401,7 +401,7 @@ def test_import_says_what_an_update_clears_and_dry_run_shows_it_first(
     assert digest(vault_dir) == before
     assert run(*importing, source) == 0
     assert capsys.readouterr().out == (
-        "imported 1 records: 0 created, 1 updated, 0 unchanged\n"
+        "imported 1 record: 0 created, 1 updated, 0 unchanged\n"
         "2 fields cleared on 1 record (a field a line leaves out is emptied)\n"
         f"{line}sets status; clears address, phone\n"
     )

@@ -103,6 +103,12 @@ UNREACHABLE = {"server": "https://sync.example", "error": "boom"}
             "to you cannot be sent, so nothing was erased. Ask the office to grant those areas "
             "again and sync, or to revoke this laptop if that work may be lost",
         ),
+        (
+            SyncError("retire_blocked", unsent=1, pushed=0),
+            "the office asked to retire this laptop, but 1 change of areas no longer granted "
+            "to you cannot be sent, so nothing was erased. Ask the office to grant those areas "
+            "again and sync, or to revoke this laptop if that work may be lost",
+        ),
         (SyncError("bad_answer", error="no log"), "the server sent a malformed page: no log"),
         (SyncError("clock_skew", "the clock is ahead", 409), "the clock is ahead"),
         (SyncError("error", "", 502), "HTTP 502"),
@@ -154,6 +160,10 @@ def test_a_blocked_export_names_ten_problems_and_counts_the_rest() -> None:
     assert "person r9: parent_id: gone; and 2 more)." in text and "r10" not in text
     assert text.endswith("Settle the open conflicts (marugoto-desktop conflicts) or correct "
                          "these records, then export again")  # fmt: skip
+    one = describe_export_blocked(ExportBlocked(problems[:1]))
+    assert one.startswith("nothing exported: 1 problem in records that would not import again")
+    two = describe_export_blocked(ExportBlocked(problems[:2]))
+    assert two.startswith("nothing exported: 2 problems in records that would not import again")
     # With the vault at hand, the command is one a person can copy as it is.
     text = describe_export_blocked(ExportBlocked(problems), Path("/home/aiko/my vault"))
     assert "(marugoto-desktop conflicts --vault '/home/aiko/my vault')" in text

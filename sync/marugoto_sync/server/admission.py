@@ -15,6 +15,7 @@ import math
 from collections.abc import Sequence
 
 from ..changes import AREA, DELETED, ID_RE, PARENT, Change, ChangeInvalid, change_from_wire
+from ..english import counted
 from ..hlc import MAX_CLOCK_AHEAD_MS, millis_of
 from ..record_types import RECORD_TYPES
 from .errors import ApiError
@@ -76,13 +77,13 @@ def refuse_clock_skew(changes: Sequence[Change], server_ms: int) -> None:
     minutes = math.ceil(ahead_ms / 60_000)
     rough = ""
     if minutes >= 48 * 60:
-        rough = f" (about {minutes // (24 * 60)} days)"
+        rough = f" (about {counted(minutes // (24 * 60), 'day')})"
     elif minutes >= 120:
-        rough = f" (about {minutes // 60} hours)"
+        rough = f" (about {counted(minutes // 60, 'hour')})"
     raise ApiError(
         400,
         "clock_skew",
-        f"The laptop's clock is ahead of the server's by {minutes} minutes{rough}: change "
-        f"{latest.change_id} is stamped in the future. Set the laptop's date and time "
+        f"The laptop's clock is ahead of the server's by {counted(minutes, 'minute')}{rough}: "
+        f"change {latest.change_id} is stamped in the future. Set the laptop's date and time "
         "correctly, then sync again; nothing of this push was saved.",
     )

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..changes import MAX_HLC
+from ..english import counted
 from . import admission, passwords, totp
 from .audit_routes import audit_router
 from .errors import ApiError, install_error_handlers
@@ -172,7 +173,7 @@ def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
         raise ApiError(
             503,
             "busy",
-            f"The server is checking many logins at once; try again in {wait} seconds.",
+            f"The server is checking many logins at once; try again in {counted(wait, 'second')}.",
             retry_after=wait,
         ) from None
     with place:
@@ -184,7 +185,7 @@ def enroll(body: EnrollRequest, request: Request) -> EnrollResponse:
             raise ApiError(
                 429,
                 "too_many_attempts",
-                f"Too many failed logins; try again in {wait} seconds.",
+                f"Too many failed logins; try again in {counted(wait, 'second')}.",
                 retry_after=wait,
             )
         candidate = storage.login_candidate(body.user)

@@ -25,6 +25,7 @@ from typing import Any
 from alembic.util.exc import CommandError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from ..english import counted, verb
 from .audit_cli import audit_verify, print_admin_actions, print_audit_entries
 from .certs import CertificateError, write_dev_certificates
 from .database import (
@@ -375,7 +376,8 @@ def _user_disable(args: argparse.Namespace) -> int:
         revoked = storage.set_user_disabled(args.name, datetime.now(UTC))
         _record(storage, "user_disable", args.name, devices_revoked=revoked)
     print(
-        f"{args.name} is disabled: their password opens nothing, and {revoked} devices were "
+        f"{args.name} is disabled: their password opens nothing, and "
+        f"{counted(revoked, 'device')} {verb(revoked, 'was', 'were')} "
         "revoked (each erases its local data at its next contact)."
     )
     return 0

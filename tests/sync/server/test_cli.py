@@ -209,6 +209,8 @@ def test_a_disabled_user_enrols_nothing_and_their_devices_are_revoked(
     assert_error(laptops[0].get("/v1/status"), 401, "device_revoked")  # stays revoked
     (listed,) = json.loads(run(capsys, "user", "list", "--json", *db)[1])
     assert listed["disabled_at"] is None and listed["active_devices"] == 1
+    status, out, _err = run(capsys, "user", "disable", "aiko", *db)  # its one new laptop
+    assert status == 0 and "1 device was revoked" in out
 
     status, _out, err = run(capsys, "user", "disable", "nobody", *db)
     assert status == 1 and "no user named 'nobody'" in err
