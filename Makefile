@@ -52,8 +52,12 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
+# The suite on every core (pytest-xdist), one worker per core. Tests that must not run beside
+# each other say so with an xdist_group mark (--dist loadgroup keeps a group on one worker).
+# PYTEST_WORKERS=0 runs it in this one process.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test: lint typecheck contracts pytest
 
