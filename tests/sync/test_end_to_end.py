@@ -544,7 +544,7 @@ def test_the_command_line_enrolls_syncs_and_resolves(
         ken._clock._now = lambda: wall_millis() + 5_000
         ken.put(ken.get(household.id).with_fields(status="closed"))
     run("ken", "sync")
-    assert f"1 conflicts to review: marugoto-desktop conflicts --vault {folders['aiko']}\n" in run(
+    assert f"1 conflict to review: marugoto-desktop conflicts --vault {folders['aiko']}\n" in run(
         "aiko", "sync"
     )
     [conflict] = json.loads(run("aiko", "conflicts", "--json"))
