@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from ..english import counted, verb
 from .storage import AdminEntry, AuditEntryInfo, Storage
 
 # Past this many, a table names how many records an entry touched rather than each of them.
@@ -30,8 +31,16 @@ def _records(records: Sequence[str]) -> str:
     if not records:
         return "-"
     if len(records) > RECORDS_SHOWN:
-        return f"{len(records)} records"
+        return counted(len(records), "record")
     return ",".join(records)
+
+
+def _before(entries: int) -> str:
+    """What holds of a chain before the entry where it broke."""
+    if entries == 0:
+        return "it breaks at its first entry"
+    held = counted(entries, "entry", "entries")
+    return f"the {held} before it {verb(entries, 'verifies', 'verify')}"
 
 
 def _detail(detail: dict[str, Any]) -> str:
@@ -137,12 +146,15 @@ def audit_verify(storage: Storage, noted_links: Sequence[str] = ()) -> int:
     admin = storage.verify_admin_chain()
     if admin.holds:
         last = admin.head_hash
-        print(f"administrators' chain: {admin.entries} entries, verified (last link {last})")
+        print(
+            f"administrators' chain: {counted(admin.entries, 'entry', 'entries')}, verified "
+            f"(last link {last})"
+        )
     else:
         failing += 1
         print(
             f"administrators' chain: BROKEN at entry {admin.broken_at}: {admin.reason} "
-            f"(the {admin.entries} entries before it verify)"
+            f"({_before(admin.entries)})"
         )
     devices = {d.id: d for d in storage.devices()}
     for device_id, audit in storage.device_audits(list(devices)).items():
@@ -153,12 +165,12 @@ def audit_verify(storage: Storage, noted_links: Sequence[str] = ()) -> int:
             failing += 1
             print(
                 f"{name}: BROKEN at entry {check.broken_at}: {check.reason} "
-                f"(the {check.entries} entries before it verify)"
+                f"({_before(check.entries)})"
             )
         elif audit.status == "none":
             print(f"{name}: no entries yet")
         else:
-            print(f"{name}: {check.entries} entries, verified")
+            print(f"{name}: {counted(check.entries, 'entry', 'entries')}, verified")
         if audit.refused_code is not None:
             failing += 1
             when = (
@@ -171,7 +183,7 @@ def audit_verify(storage: Storage, noted_links: Sequence[str] = ()) -> int:
                 f"({audit.refused_code}): {audit.refused_reason}"
             )
     if failing:
-        print(f"{failing} problems found.", file=sys.stderr)
+        print(f"{counted(failing, 'problem')} found.", file=sys.stderr)
         return 1
     print("Every chain holds.")
     return 0

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import update
 
 from marugoto_sync.audit_chain import GENESIS, AuditLink, canonical, chained, link
+from marugoto_sync.server import audit_cli
 from marugoto_sync.server.tables import admin_audit, audit_entries, audit_entry_records
 
 from .support import Api, Device, assert_error, new_id
@@ -191,3 +192,9 @@ def test_record_ids_with_control_characters_are_bad_requests(api: Api) -> None:
     bad = chained(GENESIS, [entry(1, records=("a\x00b",))])[0].to_wire()
     assert_error(device.post("/v1/audit", {"entries": [bad]}), 400, "bad_request")
     assert head(device) == (0, GENESIS)
+
+
+def test_verify_counts_the_entries_before_a_break_in_plain_english() -> None:
+    assert audit_cli._before(0) == "it breaks at its first entry"
+    assert audit_cli._before(1) == "the 1 entry before it verifies"
+    assert audit_cli._before(2) == "the 2 entries before it verify"
