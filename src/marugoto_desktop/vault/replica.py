@@ -17,6 +17,7 @@ from marugoto_sync.changes import AREA, DELETED, PARENT, Change
 from marugoto_sync.hlc import MAX_CLOCK_AHEAD_MS, pack
 from marugoto_sync.log_page import LogPage
 from marugoto_sync.merge import Conflict, wins
+from marugoto_sync.record_types import RECORD_TYPES
 
 from ..domain.records import Record, is_empty
 from ..domain.validation import RecordInvalid, record_errors
@@ -170,6 +171,20 @@ class VaultReplica:
             merged = [
                 _merged(page, record_id, rows, stored.get(record_id))
                 for record_id, rows in by_record.items()
+            ]
+            # A record new here, without the parent its type must have, made of this
+            # device's own changes only, is an echo: its own edit of a record it let go (it
+            # transferred the household to an area it does not hold), back from the server.
+            # There is nothing to hang it on; the server holds the record whole where it went.
+            # (Another's record may come in parts across pages; those are kept.)
+            sites = page.site
+            merged = [
+                (m, to)
+                for m, to in merged
+                if m is None
+                or m.record.id in stored
+                or not _orphan(m.record)
+                or any(sites[i] != tx.site for i in by_record[m.record.id])
             ]
             tx.rows.put_many([m for m, _ in merged if m is not None])
             moves = [(m.record.id, to) for m, to in merged if m is not None and to is not None]
@@ -461,6 +476,12 @@ class VaultReplica:
         the file system keeps cannot be decrypted.
         """
         self.vault.destroy()
+
+
+def _orphan(record: Record) -> bool:
+    """A record of a type that lives under a parent, without one."""
+    known = RECORD_TYPES.get(record.type)
+    return known is not None and known.parent_type is not None and record.parent_id is None
 
 
 def _merged(
