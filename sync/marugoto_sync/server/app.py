@@ -40,6 +40,7 @@ from .models import (
     RetireResponse,
     StatusResponse,
 )
+from .openapi_links import add_links
 from .storage import AreaForbidden, DeviceIdentity, LoginCandidate, Storage
 from .tokens import new_device_token, token_digest
 from .versions import (
@@ -363,7 +364,8 @@ def _json_maybe_gzipped(request: Request, body: bytes) -> Response:
 
 
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """The generated schema, with validation errors documented as they are answered (400)."""
+    """The generated schema, with validation errors documented as they are answered (400)
+    and the links from one answer to the next request (openapi_links.py)."""
 
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -379,6 +381,7 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
             components = schema.get("components", {}).get("schemas", {})
             components.pop("HTTPValidationError", None)
             components.pop("ValidationError", None)
+            add_links(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
