@@ -1,5 +1,5 @@
-"""What a push must pass before it reaches storage: the change format, the record types,
-and the clock.
+"""What a push must pass before it reaches storage: the change format, the change ids,
+the record types, and the clock.
 
 Each change is judged here on its own: its wire form (`change_from_wire`), and whether its
 type, field and area are ones a laptop writes (`marugoto_sync.record_types`). What depends on
@@ -31,6 +31,7 @@ def parsed_changes(models: Sequence[ChangeIn]) -> list[Change]:
         try:
             # change_from_wire also refuses NaN and Infinity: the log stores strict JSON.
             change = change_from_wire(wire)
+            check_change_id(change)
             check_record_type(change)
         except (ChangeInvalid, ValueError, RecursionError) as e:
             # ValueError includes UnicodeEncodeError: a lone surrogate is no UTF-8 text.
@@ -42,6 +43,21 @@ def parsed_changes(models: Sequence[ChangeIn]) -> list[Change]:
             ) from None
         changes.append(change)
     return changes
+
+
+def check_change_id(change: Change) -> None:
+    """The change's id is not of the kind the server names conflicts with.
+
+    A conflict is named by a version-5 UUID derived from the change that raised it
+    (merge.conflict_id_for), and shares the log's one column of ids with the changes. A
+    change under such an id would take the name of a conflict, raised by this push or a
+    later one, and that push could never be stored. Laptops name changes with version 7.
+    """
+    if change.change_id[14] == "5":
+        raise ChangeInvalid(
+            "change_id: a version-5 UUID is how the server names conflicts; a change needs "
+            "an id of another version (the app uses version 7)"
+        )
 
 
 def check_record_type(change: Change) -> None:
