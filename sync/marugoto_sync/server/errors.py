@@ -6,7 +6,9 @@ sentence for a person. `retry_after` (seconds) accompanies `too_many_attempts` a
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -57,11 +59,20 @@ def _api_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.code, exc.message, retry_after=exc.retry_after)
 
 
+# A key of the request as the message names it bare; any other is quoted as JSON, so that
+# a key holding a line break or a control character cannot break the one-line message.
+_BARE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
 def _location(loc: tuple[Any, ...]) -> str:
     parts = [p for p in loc if p not in ("body", "query", "header", "path")]
     text = ""
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+            continue
+        name = str(part) if _BARE_KEY.fullmatch(str(part)) else json.dumps(str(part))
+        text += f".{name}" if text else name
     return text
 
 

@@ -224,3 +224,19 @@ def test_every_error_is_json_with_a_code_and_a_message(api: Api, aiko: Device) -
         assert set(body) == {"code", "message"}, body
         assert body["code"] in ERROR_CODES, body
         assert body["message"].strip(), body
+
+
+@pytest.mark.parametrize("key", ["\n", "a\r\nb", "\u2028", "\x00"])
+def test_an_unknown_key_is_named_on_one_line_whatever_it_holds(
+    api: Api, aiko: Device, key: str
+) -> None:
+    # Found by test_bad_batches.py: the message named the key as it was, line break and all.
+    bent = {**change(new_id(), "status", "active", api.clock.stamp(-60_000)), key: 1}
+    content = json.dumps({"changes": [bent]}).encode()
+    response = api.client.post(
+        "/v1/push", content=content, headers={**aiko.headers, "Content-Type": "application/json"}
+    )
+    body = assert_error(response, 400, "bad_request")
+    assert body["message"].startswith(f"changes[0].{json.dumps(key)}: Extra inputs"), body
+    assert not any(c in body["message"] for c in "\n\r\u2028\x00"), body
+    assert api.head() == 0
