@@ -1,5 +1,5 @@
 """Bad input campaign (issue 13), stateful: schemathesis follows the links of /openapi.json
-(marugoto_sync.server.openapi_links) from real enrolments — token, push, pull by cursor,
+(marugoto_sync.server.openapi_links) from real enrollments — token, push, pull by cursor,
 backfill, conflicts settled, retire — sending valid and invalid requests at every step. Every
 answer keeps the schema, none is a 5xx, an error is one line of JSON, and a refused request
 writes nothing. (It found the 500 of a change sent under a conflict's id: test_conflict_ids.py.)
@@ -169,7 +169,7 @@ def install_hooks(schema: Any, clock: Clock, conflicts: list[str]) -> None:
     def real_enough(context: Any, body: Any) -> st.SearchStrategy[Any]:
         label = context.operation.label if context.operation else ""
         if label == "POST /v1/enroll":
-            # Mostly a real enrolment (Hypothesis favours the first choice): it is what every
+            # Mostly a real enrollment (Hypothesis favours the first choice): it is what every
             # sequence starts from.
             return st.one_of(credentials, st.just(body))
         if label == "POST /v1/push":
@@ -221,7 +221,7 @@ def test_sequences_of_requests_keep_the_contract_and_refusals_write_nothing(
         install_hooks(schema, clock, conflicts)
 
         generated = schema.as_state_machine()
-        # Every scenario starts from an enrolment: a request with a made-up token only
+        # Every scenario starts from an enrollment: a request with a made-up token only
         # meets the 401 that test_openapi.py explores already.
         not_roots = {name: None for name in generated.root_rules if name != ENROLL_RULE}
 
@@ -245,7 +245,7 @@ def test_sequences_of_requests_keep_the_contract_and_refusals_write_nothing(
                 # Schemathesis leaves a linked token out now and then to explore, and makes
                 # one up instead: test_openapi.py meets those 401s already. Here a made-up
                 # token is replaced by the scenario's latest real one, so that the steps
-                # reach past it; tokens retired or of another enrolment stay as they are.
+                # reach past it; tokens retired or of another enrollment stay as they are.
                 if (
                     self.tokens
                     and case.operation.label != ENROLL_LABEL
@@ -292,7 +292,7 @@ def test_sequences_of_requests_keep_the_contract_and_refusals_write_nothing(
                 suppress_health_check=list(HealthCheck),
             )
         )
-    # The links were followed from real enrolments, and took pushes and pulls past the token.
+    # The links were followed from real enrollments, and took pushes and pulls past the token.
     assert {f"{ENROLL_LABEL} -> [200] {name}" for name in LINKS[ENROLL]} <= {
         name.rsplit(" -> ", 1)[0] for name in followed
     }, followed
