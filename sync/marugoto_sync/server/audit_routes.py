@@ -29,7 +29,8 @@ class AuditEntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     seq: int = Field(ge=1, le=2**53, description="Its number in the device's chain, from 1")
-    at: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\x00]*$")] = Field(
+    # One form only: `audit list --from/--to` and the listing order compare it as text.
+    at: Annotated[str, Field(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$")] = Field(
         description="When, ISO 8601 UTC (2026-12-02T07:10:39.123Z)"
     )
     action: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]*$")]

@@ -138,6 +138,9 @@ def test_malformed_uploads_are_bad_requests(api: Api) -> None:
         {**good, "entry": {**good["entry"], "seq": 0}},
         {**good, "entry": {k: v for k, v in good["entry"].items() if k != "detail"}},
         {**good, "extra": 1},
+        # One time format only: the listing's --from/--to compare it as text.
+        {**good, "entry": {**good["entry"], "at": "2026-12-01T18:00:00+09:00"}},
+        {**good, "entry": {**good["entry"], "at": "yesterday"}},
     ):
         assert_error(device.post("/v1/audit", {"entries": [bad]}), 400, "bad_request")
 
