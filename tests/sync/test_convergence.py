@@ -65,7 +65,7 @@ from marugoto_desktop.operations.exchange import export_lines_to
 from marugoto_desktop.reports.export import ExportBlocked
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.replica import VaultReplica
-from marugoto_sync.changes import DELETED, PARENT, Change, change_from_wire
+from marugoto_sync.changes import AREA, DELETED, PARENT, Change, change_from_wire
 from marugoto_sync.client import SyncClient, SyncError, SyncReport
 from marugoto_sync.hlc import MAX_CLOCK_AHEAD_MS, millis_of, wall_millis
 from marugoto_sync.log_page import read_page
@@ -1481,3 +1481,31 @@ def test_keeping_a_member_deleted_on_its_own_under_a_restored_household(office: 
         held = laptop.vault.get(member.id, include_deleted=True)
         assert held is not None and held.deleted
         assert laptop.replica.conflicts() == []
+
+
+def test_a_transfer_that_lost_leaves_the_conflicts_where_the_household_is(
+    office: Office,
+) -> None:
+    # Aiko transfers a household from mure to shoga but does not sync; Ken transfers it to
+    # shoga too, syncs, and back to mure, and syncs. Aiko's transfer loses to his later one
+    # (transfer_superseded), and the household goes again to both areas it names: the
+    # copies of its conflicts in mure must come last, where it is.
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    aiko.vault.transfer(household.id, "shoga")
+    ken.vault.transfer(household.id, "shoga")
+    sync_over(ken)
+    ken.vault.transfer(household.id, "mure")
+    sync_over(ken)
+    for laptop in (aiko, ken, aiko):
+        assert isinstance(sync_over(laptop), SyncReport)
+    assert office.storage.field_state(household.id, AREA).value == "mure"  # type: ignore[union-attr]
+    # The latest entry of each conflict holds (the server's view): as on each laptop.
+    log = office.storage.changes_page(AREAS, 0, ALL).items
+    latest = {c["value"]["conflict_id"]: c["value"] for c in log if c["kind"] == "conflict"}
+    assert latest and {c["area"] for c in latest.values()} == {"mure"}
+    for laptop in (aiko, ken):
+        held = {v.conflict.conflict_id: v.conflict.to_wire() for v in laptop.replica.conflicts()}
+        assert held == latest

@@ -230,7 +230,9 @@ class Transfers(StoreBase):
             .order_by(records.c.record_id)
         )
         moved = [household, *(r[0] for r in under)]
-        for area in sorted({row[0], str(change.value)}):
+        # The area it is in goes last: the latest copy of each of its conflicts is the one
+        # that holds (a conflict is where its household is), as on every laptop.
+        for area in sorted({row[0], str(change.value)}, key=lambda a: (a == row[0], a)):
             copies = self._copies(conn, f"{change.change_id}/{area}", moved, area)
             self._append(conn, copies, origin)
 
