@@ -338,6 +338,8 @@ class SyncClient:
         # it would have the whole push refused and block everything else.
         refused = sorted(set(replica.outbox_areas()) - granted)
         if refused:
+            # A transfer out of such an area waits: what followed it waits with it.
+            replica.hold_with_transfers(refused)
             held = replica.pending_changes(1_000_000_000)
             report.held_back = sum(
                 1 for c in held if c.area in refused and c.type not in SHARED_TYPES

@@ -67,6 +67,13 @@ class Replica(Protocol):
         directory's, which any user may send, have none)."""
         ...
 
+    def hold_with_transfers(self, areas: Sequence[str]) -> int:
+        """The changes of `areas` wait (this user may not write them). Where one of them is
+        a household's transfer, label what was written after it of the household (and of
+        what is under it) with its area, so that it waits with it: the server would refuse
+        it where the household went. Returns how many changes were labelled anew."""
+        ...
+
     def remove_area(self, area: str) -> int:
         """Erase every record of an area from this device (and forget its backfill); the
         shared directory stays."""

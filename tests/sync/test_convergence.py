@@ -352,6 +352,27 @@ def delete_household(vault: Vault, household: str) -> None:
         tally("household deleted with its members")
 
 
+def held_back(laptop: Laptop, granted: set[str]) -> set[str]:
+    """The changes a sync leaves in the laptop's outbox: those of areas the user may not
+    write; and where one of them is a household's transfer, what was written after it of
+    the household and of what is under it (it waits with the transfer)."""
+    held: set[str] = set()
+    waiting: set[str] = set()  # households whose transfer waits
+    for change_id, change in laptop.pending().items():  # in outbox order
+        record = laptop.vault.get(change.record_id, include_deleted=True)
+        home = record.parent_id if record is not None else None
+        if change.field == PARENT and isinstance(change.value, str):
+            home = change.value
+        if change.area is not None and change.area not in granted:
+            held.add(change_id)
+            if change.field == AREA:
+                waiting.add(change.record_id)
+        elif change.record_id in waiting or home in waiting:
+            held.add(change_id)
+            tally("held back: written after a transfer that waits")
+    return held
+
+
 def wire(item: dict[str, Any]) -> dict[str, Any]:
     """A change as it travels, from a log entry."""
     return {k: v for k, v in item.items() if k not in ("seq", "kind")}
@@ -792,7 +813,7 @@ class Convergence(RuleBasedStateMachine):
         laptop = self.laptops[i]
         granted = self.granted[i]
         pending = laptop.pending()
-        held = {cid for cid, c in pending.items() if c.area is not None and c.area not in granted}
+        held = held_back(laptop, granted)
         network = self.line(i)
         report = sync_over(laptop, network)
         if isinstance(report, SyncError):

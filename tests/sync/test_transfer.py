@@ -170,3 +170,35 @@ def test_a_member_added_before_the_transfer_reached_the_server_goes_with_the_hou
     got = sachi.get(added.id)
     assert got is not None and got.area == "kagawa"
     assert {r.area for r in sachi.records(parent_id=household, include_deleted=True)} == {"kagawa"}
+
+
+def test_what_follows_a_held_back_transfer_waits_with_it(office: Office) -> None:
+    # Found by the convergence machine: sachi transfers a household out of mure and goes on
+    # working on it in kagawa; then mure is withdrawn from her. The transfer waits in her
+    # outbox (she may not write mure); what she wrote after it in kagawa must wait with it
+    # (the server still has the household in mure, and would refuse the whole push).
+    sachi, kenta = office.vaults["sachi"], office.vaults["kenta"]
+    household, member, _ = _household(sachi)
+    office.sync("sachi")
+    sachi.transfer(household, "kagawa")
+    got = sachi.get(household)
+    assert got is not None
+    sachi.put(got.with_fields(status="watching"))
+    added = sachi.new_record("person", "kagawa", household, name="高松 花子")
+    waiting = sachi.outbox_size()
+    office.storage.set_user_areas("sachi", ["kagawa"])
+    report = office.sync("sachi")  # refused whole before: area_forbidden
+    assert report.pushed == 0 and report.held_back == sachi.outbox_size() == waiting
+    assert sachi.get(household) is None and sachi.get(added.id) is None
+    office.sync("kenta")
+    assert kenta.get(household) is None
+    # Mure is granted again: the transfer goes, and what followed it.
+    office.storage.set_user_areas("sachi", ["mure", "kagawa"])
+    report = office.sync("sachi")
+    assert report.held_back == 0 and sachi.outbox_size() == 0
+    office.sync("kenta")
+    for vault in (sachi, kenta):
+        moved = vault.get(household)
+        assert moved is not None and (moved.area, moved.fields["status"]) == ("kagawa", "watching")
+        held = [vault.get(r) for r in (member, added.id)]
+        assert [r.area if r else None for r in held] == ["kagawa", "kagawa"]

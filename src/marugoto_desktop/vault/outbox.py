@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from marugoto_sync.changes import Change
+from marugoto_sync.changes import AREA, PARENT, Change
 
 from ..domain.ids import new_id
 from ..domain.records import Record
@@ -110,6 +110,49 @@ class Outbox:
         sql += " ORDER BY seq LIMIT ?"
         args.append(limit)
         return self._rows_to_changes(self._conn.execute(sql, args).fetchall())
+
+    def transfers_waiting(self, areas: Sequence[str]) -> list[tuple[int, Change]]:
+        """The households' transfers (`_area` changes) written in these areas that wait,
+        oldest first, each with its place in the outbox."""
+        if not areas:
+            return []
+        marks = ", ".join("?" for _ in areas)
+        rows = self._conn.execute(
+            "SELECT seq, change_id, type, record_id, area, hlc, base_hlc, site, payload "
+            f"FROM outbox WHERE area IN ({marks}) ORDER BY seq",
+            list(areas),
+        ).fetchall()
+        changes = self._rows_to_changes([row[1:] for row in rows])
+        found = zip([row[0] for row in rows], changes, strict=True)
+        return [(seq, change) for seq, change in found if change.field == AREA]
+
+    def created_under(self, parent_id: str) -> set[str]:
+        """The records whose creation under `parent_id` (`_parent_id`) waits here."""
+        return {c.record_id for c in self.pending(-1) if c.field == PARENT and c.value == parent_id}
+
+    def relabel(self, record_ids: Sequence[str], area: str, after: int) -> int:
+        """Label the waiting changes of these records that come after outbox place `after`
+        with `area` (their payloads sealed to it anew); returns how many changed."""
+        if not record_ids:
+            return 0
+        marks = ", ".join("?" for _ in record_ids)
+        rows = self._conn.execute(
+            "SELECT seq, change_id, type, record_id, area, hlc, base_hlc, site, payload "
+            f"FROM outbox WHERE seq > ? AND area IS NOT ? AND record_id IN ({marks}) "
+            "ORDER BY seq",
+            [after, area, *record_ids],
+        ).fetchall()
+        for seq, change_id, rtype, record_id, old_area, hlc, base, site, payload in rows:
+            content = self._key.open_json(
+                payload, outbox_place(change_id, rtype, record_id, old_area, hlc, base, site)
+            )
+            sealed = self._key.seal_json(
+                content, outbox_place(change_id, rtype, record_id, area, hlc, base, site)
+            )
+            self._conn.execute(
+                "UPDATE outbox SET area = ?, payload = ? WHERE seq = ?", (area, sealed, seq)
+            )
+        return len(rows)
 
     def _rows_to_changes(self, rows: list[tuple[Any, ...]]) -> list[Change]:
         key = self._key

@@ -444,6 +444,10 @@ class VaultReplica:
         with self.vault.reading() as tables:
             return sorted(tables.outbox.areas())
 
+    def hold_with_transfers(self, areas: Sequence[str]) -> int:
+        with self.vault.transaction() as tx:
+            return tx.hold_with_transfers(areas)
+
     def remove_area(self, area: str) -> int:
         """Erase an area's records and conflicts from this device (access was withdrawn).
 
@@ -453,7 +457,9 @@ class VaultReplica:
         with self.vault.transaction() as tx:  # the lock, held from the first read
             synced = self.synced_areas()
             # A household this device transferred out of the area, the transfer not sent
-            # yet: the server still has it there, so it goes too (the transfer waits).
+            # yet: the server still has it there, so it goes too (the transfer waits, and
+            # what was written of it after the transfer waits with it).
+            tx.hold_with_transfers([area])
             for change in tx.outbox.pending(-1):
                 if change.area == area and change.field == AREA:
                     tx.drop_household(change.record_id)

@@ -16,6 +16,7 @@ Nothing here validates: `Vault.put_many` and the other public writes do, under t
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from marugoto_sync.changes import DELETED, PARENT
@@ -155,6 +156,23 @@ class Transaction(Tables):
         moved = self.rows.move([found, *self.rows.stored_children(household_id)], area)
         self.conflicts.move([r.id for r in moved], area)
         return moved
+
+    def hold_with_transfers(self, areas: Sequence[str]) -> int:
+        """A household's transfer written in one of `areas` waits (this user may not write
+        that area now), and so must everything written after it of the household and of
+        what is under it: the server holds the household where the transfer found it, and
+        would refuse those changes (and the whole push) in the area it went to. They are
+        labelled with the area of the transfer, and go when it goes: the server takes them
+        into the household's area after it (marugoto_sync storage.transfers). Returns how
+        many changes were labelled anew."""
+        relabelled = 0
+        for seq, transfer in self.outbox.transfers_waiting(areas):
+            household = transfer.record_id
+            assert transfer.area is not None
+            under = {s.record.id for s in self.rows.stored_children(household)}
+            under |= self.outbox.created_under(household)
+            relabelled += self.outbox.relabel(sorted({household, *under}), transfer.area, seq)
+        return relabelled
 
     def drop_household(self, household_id: str) -> list[str]:
         """Erase a household and every record under it, with their conflicts, from this
