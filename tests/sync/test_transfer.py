@@ -202,3 +202,5 @@ def test_what_follows_a_held_back_transfer_waits_with_it(office: Office) -> None
         assert moved is not None and (moved.area, moved.fields["status"]) == ("kagawa", "watching")
         held = [vault.get(r) for r in (member, added.id)]
         assert [r.area if r else None for r in held] == ["kagawa", "kagawa"]
+    # Her own changes after her own transfer: nothing for kagawa to review.
+    assert VaultReplica(kenta).conflicts() == []

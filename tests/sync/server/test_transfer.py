@@ -73,10 +73,13 @@ def test_a_member_edited_in_the_old_area_after_the_transfer_is_taken_and_flagged
     kenta.pull()
     # A colleague in mure, who had not synced, renames the member and adds another.
     added = new_id()
+    # (From another laptop than the transfer's: what its own author writes after it is
+    # not flagged.)
+    person = {"area": "mure", "record_type": "person", "site": "c3c3c3c3"}
     answer = aiko.push(
-        change(member, "name", "高松 一朗", t + 5, t - 1, area="mure", record_type="person"),
-        change(added, PARENT, household, t + 6, area="mure", record_type="person"),
-        change(added, "name", "高松 次郎", t + 7, area="mure", record_type="person"),
+        change(member, "name", "高松 一朗", t + 5, t - 1, **person),
+        change(added, PARENT, household, t + 6, **person),
+        change(added, "name", "高松 次郎", t + 7, **person),
     )
     assert answer["conflicts"] == 2  # the rename and the new member
     got = kenta.pull()

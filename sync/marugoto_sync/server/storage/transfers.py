@@ -146,7 +146,7 @@ class Transfers(StoreBase):
         }
         if not leaving:
             return Rehomed(list(changes), frozenset())
-        left = self._areas_left(conn, sorted({home for home, _ in leaving}))
+        left, sent = self._areas_left(conn, sorted({home for home, _ in leaving}))
         taken: list[Change] = []
         moved: set[str] = set()
         flagged: set[str] = set()
@@ -160,29 +160,42 @@ class Transfers(StoreBase):
             ):
                 taken.append(replace(change, area=place[0]))
                 moved.add(change.change_id)
-                if change.record_id in stored or change.field == PARENT:
+                # Its author moved the household there before writing it (a transfer of
+                # theirs, earlier on their clock, out of the area it names, to where the
+                # household is): it waited with the transfer, and nobody need review it.
+                after_own = any(
+                    (site, area, to) == (change.site, change.area, place[0]) and hlc < change.hlc
+                    for site, area, to, hlc in sent.get(place[1], [])
+                )
+                if (change.record_id in stored or change.field == PARENT) and not after_own:
                     flagged.add(change.change_id)
             else:
                 taken.append(change)
         return Rehomed(taken, frozenset(moved), frozenset(flagged))
 
-    def _areas_left(self, conn: Connection, households: Sequence[str]) -> dict[str, set[str]]:
+    def _areas_left(
+        self, conn: Connection, households: Sequence[str]
+    ) -> tuple[dict[str, set[str]], dict[str, list[tuple[str, str | None, Any, int]]]]:
         """The areas each of these households has been in or been sent to: transferred out
         of, or named by a transfer (one that was superseded too: its author's laptop holds
-        the household there until it syncs)."""
+        the household there until it syncs). And each one's transfers as logged: (site,
+        area written in, area named, hlc)."""
         found: dict[str, set[str]] = {}
+        logged: dict[str, list[tuple[str, str | None, Any, int]]] = {}
         for chunk in chunks(households):
             query = select(transfers.c.record_id, transfers.c.from_area).where(
                 transfers.c.record_id.in_(chunk)
             )
             for record_id, area in conn.execute(query):
                 found.setdefault(record_id, set()).add(area)
-            sent = select(log.c.record_id, log.c.value).where(
+            sent = select(log.c.record_id, log.c.value, log.c.site, log.c.area, log.c.hlc).where(
                 log.c.record_id.in_(chunk), log.c.field == AREA, log.c.kind == "change"
             )
-            for record_id, value in conn.execute(sent):
-                found.setdefault(record_id, set()).add(json.loads(value))
-        return found
+            for record_id, value, site, area, hlc in conn.execute(sent):
+                to = json.loads(value)
+                found.setdefault(record_id, set()).add(to)
+                logged.setdefault(record_id, []).append((site, area, to, int(hlc)))
+        return found, logged
 
     def _carry_transfers(
         self,
