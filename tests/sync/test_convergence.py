@@ -352,6 +352,14 @@ def delete_household(vault: Vault, household: str) -> None:
         tally("household deleted with its members")
 
 
+def own_transfer_holds(laptop: Laptop, transfer: Change) -> bool:
+    """The laptop holds the household where its own unsent transfer put it, or not at all
+    (not where a later transfer from the server placed it)."""
+    with laptop.vault.reading() as tables:
+        found = tables.rows.stored(transfer.record_id)
+    return found is None or list(found.clocks.get(AREA, [])) == [transfer.hlc, transfer.site]
+
+
 def held_back(laptop: Laptop, granted: set[str]) -> set[str]:
     """The changes a sync leaves in the laptop's outbox: those of areas the user may not
     write; and where one of them is a household's transfer, what was written after it of
@@ -365,7 +373,7 @@ def held_back(laptop: Laptop, granted: set[str]) -> set[str]:
             home = change.value
         if change.area is not None and change.area not in granted:
             held.add(change_id)
-            if change.field == AREA:
+            if change.field == AREA and own_transfer_holds(laptop, change):
                 waiting.add(change.record_id)
         elif change.record_id in waiting or home in waiting:
             held.add(change_id)

@@ -204,3 +204,41 @@ def test_what_follows_a_held_back_transfer_waits_with_it(office: Office) -> None
         assert [r.area if r else None for r in held] == ["kagawa", "kagawa"]
     # Her own changes after her own transfer: nothing for kagawa to review.
     assert VaultReplica(kenta).conflicts() == []
+
+
+def test_a_household_the_server_sent_is_kept_though_the_laptops_own_transfer_of_it_waits(
+    office: Office,
+) -> None:
+    # Found by the convergence machine: sachi's transfer of a household out of mure waits
+    # (mure was withdrawn from her); aiko transfers it to kagawa too, and the server sends
+    # it to sachi there. Her laptop let go of mure again at every sync (she wrote a record
+    # there meanwhile), and with it of the household, for her waiting transfer: though she
+    # held it where the server has it, from the server. Later changes of it came to her
+    # laptop as bare records (a delete and nothing else).
+    aiko, sachi = office.vaults["aiko"], office.vaults["sachi"]
+    household, member, _ = _household(aiko)
+    office.storage.set_user_areas("aiko", ["mure", "kagawa"])
+    office.sync("aiko")
+    office.sync("sachi")
+    sachi.transfer(household, "kagawa")
+    office.storage.set_user_areas("sachi", ["kagawa"])
+    office.sync("sachi")  # her transfer waits; the household goes with mure
+    assert sachi.get(household) is None
+    aiko.transfer(household, "kagawa")
+    office.sync("aiko")
+    office.sync("sachi")  # the server sends it to her in kagawa
+    got = sachi.get(household)
+    assert got is not None and got.area == "kagawa"
+    sachi.new_record("household", "mure", name="三木家", status="active")  # waits too
+    report = office.sync("sachi")
+    assert "mure" in report.removed_areas
+    got = sachi.get(household)
+    assert got is not None and got.area == "kagawa"
+    # Aiko deletes it: sachi's laptop holds it deleted, whole, as the server does.
+    aiko.delete(household)
+    office.sync("aiko")
+    office.sync("sachi")
+    gone = sachi.get(household, include_deleted=True)
+    assert gone is not None and gone.deleted and gone.fields["name"] == "高松家"
+    kept = sachi.get(member, include_deleted=True)
+    assert kept is not None and kept.parent_id == household

@@ -460,8 +460,10 @@ class VaultReplica:
             # yet: the server still has it there, so it goes too (the transfer waits, and
             # what was written of it after the transfer waits with it).
             tx.hold_with_transfers([area])
+            # (Unless the server sent it here since, where the transfer sends it: a later
+            # transfer of another's.)
             for change in tx.outbox.pending(-1):
-                if change.area == area and change.field == AREA:
+                if change.area == area and change.field == AREA and tx.held_by_own_transfer(change):
                     tx.drop_household(change.record_id)
             removed = tx.rows.remove_area(area)
             tx.conflicts.remove_area(area)

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from marugoto_sync.changes import DELETED, PARENT
+from marugoto_sync.changes import AREA, DELETED, PARENT, Change
 from marugoto_sync.hlc import HybridClock
 
 from ..domain.records import Record, is_empty
@@ -169,10 +169,19 @@ class Transaction(Tables):
         for seq, transfer in self.outbox.transfers_waiting(areas):
             household = transfer.record_id
             assert transfer.area is not None
+            if not self.held_by_own_transfer(transfer):
+                continue  # the server sent it where it is: what follows may go
             under = {s.record.id for s in self.rows.stored_children(household)}
             under |= self.outbox.created_under(household)
             relabelled += self.outbox.relabel(sorted({household, *under}), transfer.area, seq)
         return relabelled
+
+    def held_by_own_transfer(self, transfer: Change) -> bool:
+        """Whether this device holds the household where its own transfer (unsent) put it,
+        or not at all; not when a later `_area` from the server placed it (the server has
+        it there: another's transfer sent it)."""
+        found = self.rows.stored(transfer.record_id)
+        return found is None or list(found.clocks.get(AREA, [])) == [transfer.hlc, transfer.site]
 
     def drop_household(self, household_id: str) -> list[str]:
         """Erase a household and every record under it, with their conflicts, from this
