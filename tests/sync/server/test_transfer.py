@@ -202,3 +202,17 @@ def test_a_conflict_settled_on_the_sending_side_after_the_transfer_is_taken(api:
     assert aiko.push(settle)["acknowledged"] == [settle["change_id"]]
     got = kenta.pull()
     assert conflict["change_id"] in {item.get("resolves") for item in got}
+
+
+def test_each_moved_record_is_copied_parent_first_and_its_delete_last(api: Api) -> None:
+    """Copies span pages; a laptop takes a record new to it, without its parent, made of its
+    own changes only, for an echo of a record it let go (vault.replica). So each record's
+    copies start with its `_parent_id`: a page never ends on a bare `_deleted` of it."""
+    aiko = api.user_with_device("aiko", ["mure"])
+    kenta = api.user_with_device("kenta", ["kagawa"])
+    household, member, t = _household_with_member(api, aiko)
+    aiko.push(change(member, "_deleted", True, t, record_type="person"))
+    kenta.pull()
+    aiko.push(change(household, AREA, "kagawa", t + 1, area="mure"))
+    fields = [item["field"] for item in kenta.pull() if item["record_id"] == member]
+    assert fields[0] == PARENT and fields[-1] == "_deleted", fields

@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from ...changes import AREA, PARENT, Change
+from ...changes import AREA, DELETED, PARENT, Change
 from ...merge import FieldState, transfer_conflict
 from ..log_entries import conflict_row, to_json
 from ..tables import field_state, log, records, transfers
@@ -309,7 +309,10 @@ class Transfers(StoreBase):
                 field_state.c.record_id, field_state.c.field, field_state.c.change_id
             ).where(field_state.c.record_id.in_(chunk))
             winners += [(position[r], name, cid) for r, name, cid in conn.execute(query)]
-        winners.sort()
+        # Each record's `_parent_id` first and its `_deleted` last, as the laptops write a
+        # record: a page of copies never ends on a part of a record without its parent (a
+        # laptop would take that for the echo of a record it let go: vault.replica).
+        winners.sort(key=lambda w: (w[0], w[1] != PARENT, w[1] == DELETED, w[1], w[2]))
         columns = [log.c.change_id, *(log.c[name] for name in _COPIED)]
         entries: dict[str, dict[str, Any]] = {}
         for chunk in chunks([cid for _, _, cid in winners]):
