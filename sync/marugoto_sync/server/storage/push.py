@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Table, func, select
 
 from ...changes import AREA, DELETED, ID_RE, PARENT, Change
 from ...merge import (
@@ -39,7 +39,6 @@ from ..tables import field_state, log, records
 from .base import RECORD_READ, STATE_READ, AreaForbidden, chunks
 from .postgresql import (
     ALL_RECORDS_LOCK,
-    LOG_INSERT,
     LOOKUPS,
     MAX_RECORD_LOCKS,
     PUSH_LOCK,
@@ -393,10 +392,7 @@ class Pushes(Transfers):
             # and it is released only at commit, so no puller can see a number while an
             # earlier one is uncommitted.
             conn.execute(select(func.pg_advisory_xact_lock(PUSH_LOCK)))
-            parameters = {f"c_{name}": value for name, value in origin.items()}
-            conn.execute(LOG_INSERT, {"rows": rows_json(batch.log_rows), **parameters})
-        else:
-            conn.execute(insert(log), [{**row, **origin} for row in batch.log_rows])
+        self._append(conn, batch.log_rows, origin)
         return batch.conflicts
 
     def _latest_edit(self, conn: Connection, batch: _Batch, record_id: str) -> FieldState | None:
