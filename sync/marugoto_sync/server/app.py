@@ -252,6 +252,9 @@ def status(
     the server was restored from a backup it does not, and the device sends its state again.
     """
     server = _server(request)
+    if device.pulling:
+        # A sync begins: its pulls are a new run (storage.transfers reads how far they went).
+        server.storage.pulls_end(device.device_id)
     intact = None
     if seen_seq is not None and seen_id is not None:
         intact = server.storage.log_holds(seen_seq, seen_id)
@@ -324,9 +327,14 @@ def changes(
     if area is not None and directory:
         raise ApiError(400, "bad_request", "A pull backfills an area or the directory, not both.")
     storage = _server(request).storage
+    if not device.pulling:
+        storage.pulls_begin(device.device_id)
     page = storage.changes_page(
         device.areas, after, limit, area=area, until=until, directory=directory
     )
+    if page.carries_transfer:
+        # The device may know of a household's move from here on (storage.transfers).
+        storage.transfer_served(device.device_id, page.next)
     authors = storage.authors(page.rows)  # who wrote them (storage/authors.py)
     # Assembled here rather than by a JSON encoder: the log's values are stored as JSON text.
     body = (

@@ -137,6 +137,14 @@ devices = Table(
     Column("retire_requested_at", DateTime(timezone=True)),
     # Set: it gave up its token, after sending everything or when its vault enrolled again.
     Column("retired_at", DateTime(timezone=True)),
+    # How far its pulls brought it (storage.transfers: a change written where a household was
+    # is taken from a device only while it may not have known of the move). `served_seq`:
+    # the end of the latest page that carried a transfer (`_area`) to it; `known_seq`:
+    # `served_seq` as its latest run of pulls began; `pulling`: its latest request of a sync
+    # was a pull (a status or a push ends a run).
+    Column("served_seq", BigInteger, nullable=False, server_default="0"),
+    Column("known_seq", BigInteger, nullable=False, server_default="0"),
+    Column("pulling", Boolean, nullable=False, server_default=false()),
 )
 
 login_throttle = Table(

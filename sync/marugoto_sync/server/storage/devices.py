@@ -65,6 +65,7 @@ class DeviceIdentity:
     app_version: str | None
     retired: bool = False
     retiring: bool = False  # the office asked it to send everything and erase itself
+    pulling: bool = False  # its latest request of a sync was a pull (devices.pulling)
 
 
 _IDENTITY = (
@@ -80,6 +81,7 @@ _IDENTITY = (
         users.c.name,
         users.c.role,
         user_areas.c.area,
+        devices.c.pulling,
     )
     .join(users, users.c.id == devices.c.user_id)
     .outerjoin(user_areas, user_areas.c.user_id == users.c.id)
@@ -133,6 +135,7 @@ class Devices(StoreBase):
             app_version=row[4],
             retired=row[5] is not None,
             retiring=row[6] is not None,
+            pulling=bool(row[11]),
         )
 
     def touch_device(self, device_id: str, at: datetime, app_version: str) -> None:
@@ -142,6 +145,40 @@ class Devices(StoreBase):
                 update(devices)
                 .where(devices.c.id == device_id)
                 .values(last_seen_at=at, app_version=app_version)
+            )
+
+    # How far a device's pulls brought it (tables.devices; storage.transfers reads it). A
+    # pull writes only as a run of pulls begins (once a sync) and when a page carries a
+    # transfer (rare): pulls stay reads.
+
+    def pulls_begin(self, device_id: str) -> None:
+        """A run of pulls begins (the device's first pull since its status or its push): what
+        it had been served before is what it surely knew as it began."""
+        with self._write() as conn:
+            # Only the first pull of a run (pulls of one run may come at once).
+            conn.execute(
+                update(devices)
+                .where(devices.c.id == device_id, devices.c.pulling.is_(False))
+                .values(known_seq=devices.c.served_seq, pulling=True)
+            )
+
+    def pulls_end(self, device_id: str) -> None:
+        """A new sync begins (its status): the next pull begins a new run."""
+        with self._write() as conn:
+            conn.execute(
+                update(devices)
+                .where(devices.c.id == device_id, devices.c.pulling.is_(True))
+                .values(pulling=False)
+            )
+
+    def transfer_served(self, device_id: str, upto: int) -> None:
+        """A page that carried a transfer (an `_area` entry) was served to the device: it may
+        know of everything of its areas up to `upto`."""
+        with self._write() as conn:
+            conn.execute(
+                update(devices)
+                .where(devices.c.id == device_id, devices.c.served_seq < upto)
+                .values(served_seq=upto)
             )
 
     def devices(self) -> list[DeviceInfo]:

@@ -8,10 +8,13 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from ...changes import AREA
 from ...record_types import SHARED_TYPES
 from ..log_entries import PULLED_COLUMNS, log_json, pulled_items
 from ..tables import log
 from .base import StoreBase
+
+_FIELD = PULLED_COLUMNS.index("field")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,12 @@ class Page:
     def log_json(self) -> str:
         """The `log` of the pull answer (marugoto_sync.log_page), as JSON text."""
         return log_json(self.rows)
+
+    @property
+    def carries_transfer(self) -> bool:
+        """Whether the page holds an entry of a household's `_area` (a transfer, its copy or
+        a conflict about it): the devices it is served to may know of the move."""
+        return any(row[_FIELD] == AREA for row in self.rows)
 
     @property
     def items(self) -> list[dict[str, Any]]:
