@@ -348,28 +348,47 @@ def transfer_conflict(
 
     `before` and `after` are the states of the changed field before and after the change;
     `rehomed`: the change was written in an area the record has left (its author's laptop
-    did not know yet), and the server took it into the record's area now.
-    - Two transfers that did not see each other (`_area`, base not the field's clock): the
-      later in the total order stands, the other is kept (transfer_superseded).
-    - Any other change written in the area the record left: it is taken (the merge rule
-      judged it as any edit), and flagged for the people of the receiving area, who did not
-      see it coming (edit_after_transfer). Nothing written on the sending side is lost.
-    A replay is never flagged: it was accepted before, where it was written.
+    did not know yet), and the server took it into the record's area now, or kept it
+    without applying it (storage.transfers).
+    - A transfer written in an area the household has left never moves it, whatever its
+      clock: the first transfer to reach the server stands, and this one is kept
+      (transfer_superseded) for the people of the area the household is in. Its author's
+      laptop takes the winner from the conflict (its own transfer may carry the later
+      clock). The server alone serialises transfers: a laptop of the old area, honest or
+      not, cannot take a household back by writing a later clock.
+    - Two transfers written where the household is that did not see each other (`_area`,
+      base not the field's clock): the later in the total order stands, the other is kept
+      (transfer_superseded).
+    - Any other change written in the area the record left: flagged for the people of the
+      receiving area, who did not see it coming (edit_after_transfer), whether the server
+      took it (the merge rule judged it as any edit) or kept it without applying it; its
+      winner is the value that holds. Nothing written on the sending side is lost. (One
+      taken that wrote the value the field had changed nothing there: not flagged.)
+    A replay is never flagged (it was accepted before, where it was written), but for a
+    transfer from an area the household has left: that is never applied, so it is kept.
     """
+    incoming = FieldState.of(change)
+    if change.field == AREA and rehomed:
+        winner = after if after is not None else before
+        return _conflict(
+            change,
+            TRANSFER_SUPERSEDED,
+            loser=incoming,
+            winner=winner if winner is not None else incoming,
+        )
     if change.replay:
         return None
-    incoming = FieldState.of(change)
     if change.field == AREA:
         if before is None or change.base_hlc == before.hlc or before.change_id == change.change_id:
-            if not rehomed:
-                return None
-            winner = after if after is not None else incoming
-            return _conflict(change, EDIT_AFTER_TRANSFER, loser=incoming, winner=winner)
+            return None
         applied = after is not None and after.change_id == change.change_id
         loser, winner = (before, incoming) if applied else (incoming, before)
         return _conflict(change, TRANSFER_SUPERSEDED, loser=loser, winner=winner)
     if not rehomed:
         return None
+    taken = after is not None and after.change_id == change.change_id
+    if taken and before is not None and before.value == change.value:
+        return None  # it changed nothing there: nothing to review
     return _conflict(
         change, EDIT_AFTER_TRANSFER, loser=incoming, winner=after if after is not None else incoming
     )

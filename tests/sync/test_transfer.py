@@ -4,17 +4,22 @@ what the sending side wrote meanwhile is kept as a conflict for the receiving si
 
 from __future__ import annotations
 
+import time
+import uuid
 import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from marugoto_desktop.operations import sync as syncing
 from marugoto_desktop.vault import KdfParams, Vault
 from marugoto_desktop.vault.replica import VaultReplica
+from marugoto_sync.changes import AREA, PARENT
 from marugoto_sync.client import SyncClient, SyncReport
+from marugoto_sync.hlc import pack
 from marugoto_sync.server.app import create_app
 from marugoto_sync.server.passwords import Argon2Cost, hash_password
 from marugoto_sync.server.storage import Storage
@@ -29,7 +34,8 @@ CHEAP = Argon2Cost(memory_kib=64, iterations=1, lanes=1)
 
 
 class Office:
-    """A server; aiko and kumi work in mure, kenta in kagawa, sachi in both."""
+    """A server; aiko and kumi work in mure, kenta in kagawa, sachi in both, yui in mure and
+    shoga, shoji in shoga."""
 
     def __init__(self, folder: Path, database_url: str) -> None:
         self.app = create_app(database_url)
@@ -43,6 +49,8 @@ class Office:
             "kumi": ["mure"],
             "kenta": ["kagawa"],
             "sachi": ["mure", "kagawa"],
+            "yui": ["mure", "shoga"],
+            "shoji": ["shoga"],
         }
         now = datetime.now(UTC)
         for name, areas in grants.items():
@@ -56,6 +64,22 @@ class Office:
             "http://testserver", token=self.tokens[name], http=self.http, app_version="0.1.0"
         )
         return client.sync(VaultReplica(self.vaults[name]))
+
+    def push_as(self, name: str, *changes: dict[str, Any]) -> dict[str, Any]:
+        """Push with a user's device token what no laptop of ours would write (a patched
+        client, or a token that leaked)."""
+        response = self.http.post(
+            "/v1/push",
+            json={"changes": list(changes)},
+            headers={
+                "Authorization": f"Bearer {self.tokens[name]}",
+                "X-Marugoto-Schema": "1",
+                "X-Marugoto-App": "0.1.0",
+            },
+        )
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
 
     def close(self) -> None:
         for vault in self.vaults.values():
@@ -242,3 +266,133 @@ def test_a_household_the_server_sent_is_kept_though_the_laptops_own_transfer_of_
     assert gone is not None and gone.deleted and gone.fields["name"] == "高松家"
     kept = sachi.get(member, include_deleted=True)
     assert kept is not None and kept.parent_id == household
+
+
+def _area_clock(vault: Vault, household: str) -> list[Any] | None:
+    """The stamp of the `_area` a laptop holds for a household, or None."""
+    with vault.reading() as tables:
+        found = tables.rows.stored(household)
+    return None if found is None else list(found.clocks.get(AREA, []))
+
+
+def test_an_old_area_cannot_take_a_household_back_from_the_area_it_went_to(
+    office: Office,
+) -> None:
+    # The reviewer's attack: aiko (mure only) transfers a household to kagawa and syncs;
+    # kenta works on it there. Then aiko's token sends it back to mure, written in mure on
+    # top of the transfer's clock, with an edit of what kenta wrote and a new member. The
+    # server took it: the household moved back to mure, a second transfer was recorded, and
+    # aiko's next sync brought her kenta's work.
+    aiko, kenta = office.vaults["aiko"], office.vaults["kenta"]
+    household, member, _ = _household(aiko)
+    office.sync("aiko")
+    aiko.transfer(household, "kagawa")
+    office.sync("aiko")
+    office.sync("kenta")
+    held = kenta.get(household)
+    assert held is not None
+    kenta.put(held.with_fields(status="watching"))
+    office.sync("kenta")
+    transferred = office.storage.field_state(household, AREA)
+    assert transferred is not None
+    stamp = max(transferred.hlc, pack(int(time.time() * 1000), 0)) + 1
+
+    def sent(record_id: str, name: str, value: Any, n: int, base: int, **kind: Any) -> dict:
+        return {
+            "change_id": str(uuid.uuid4()),
+            "type": kind.get("record_type", "household"),
+            "record_id": record_id,
+            "area": "mure",
+            "field": name,
+            "value": value,
+            "hlc": stamp + n,
+            "base_hlc": base,
+            "site": aiko.site,
+        }
+
+    status = office.storage.field_state(household, "status")
+    assert status is not None
+    answer = office.push_as(
+        "aiko",
+        sent(household, AREA, "mure", 0, transferred.hlc),
+        sent(household, "status", "closed", 1, status.hlc),
+        sent(str(uuid.uuid4()), PARENT, household, 2, 0, record_type="person"),
+    )
+    assert answer["conflicts"] == 3
+    # The household stays in kagawa with kenta's work; one transfer is recorded.
+    assert [m.to_area for m in office.storage.transfers_of(household)] == ["kagawa"]
+    where = office.storage.field_state(household, AREA)
+    assert where is not None and where.change_id == transferred.change_id
+    # Aiko's laptop gets nothing of it.
+    report = office.sync("aiko")
+    assert report.pulled == 0 and aiko.count(include_deleted=True) == 0
+    # Kenta's laptop holds it as before, and sees what was tried.
+    office.sync("kenta")
+    got = kenta.get(household)
+    assert got is not None and (got.area, got.fields["status"]) == ("kagawa", "watching")
+    assert _area_clock(kenta, household) == [transferred.hlc, transferred.site]
+    assert kenta.count("person", include_deleted=True) == 1
+    tried = {(v.conflict.kind, v.conflict.loser.value) for v in VaultReplica(kenta).conflicts()}
+    assert tried == {("transfer_superseded", "mure"), ("edit_after_transfer", "closed")}
+    transfer = next(v.conflict for v in VaultReplica(kenta).conflicts() if v.conflict.field == AREA)
+    syncing.resolve_conflict(kenta, transfer.conflict_id, "keep")
+    office.sync("kenta")
+    got = kenta.get(household)
+    assert got is not None and got.area == "kagawa"
+    assert [m.to_area for m in office.storage.transfers_of(household)] == ["kagawa"]
+    assert member not in {r.id for r in aiko.records(include_deleted=True)}
+
+
+@pytest.mark.parametrize("yui_holds_kagawa", [False, True])
+def test_two_transfers_from_one_area_end_where_the_first_put_it_on_every_laptop(
+    office: Office, yui_holds_kagawa: bool
+) -> None:
+    # Aiko sends a household to kagawa and yui sends it to shoga, neither having synced;
+    # yui's transfer is stamped later but reaches the server second. The first stands (the
+    # later clock won before): on every laptop, yui's too, though her own transfer carries
+    # the later clock. What yui wrote after her transfer is taken into kagawa, flagged.
+    if yui_holds_kagawa:
+        office.storage.set_user_areas("yui", ["mure", "shoga", "kagawa"])
+    aiko, yui = office.vaults["aiko"], office.vaults["yui"]
+    household, member, _ = _household(aiko)
+    everyone = ("aiko", "yui", "kenta", "sachi", "shoji")
+    for name in everyone:
+        office.sync(name)
+    aiko.transfer(household, "kagawa")
+    time.sleep(0.01)
+    yui.transfer(household, "shoga")
+    mine = _area_clock(yui, household)
+    theirs = _area_clock(aiko, household) or [0, ""]
+    assert mine is not None and tuple(mine) > tuple(theirs)
+    held = yui.get(household)
+    assert held is not None and held.area == "shoga"
+    yui.put(held.with_fields(status="watching"))
+    office.sync("aiko")
+    office.sync("yui")
+    for name in everyone:
+        office.sync(name)
+    where = office.storage.field_state(household, AREA)
+    assert where is not None and where.value == "kagawa"
+    assert [m.to_area for m in office.storage.transfers_of(household)] == ["kagawa"]
+    holding = ["kenta", "sachi", "yui"] if yui_holds_kagawa else ["kenta", "sachi"]
+    for name in everyone:
+        vault = office.vaults[name]
+        if name not in holding:
+            assert vault.count(include_deleted=True) == 0, name
+            continue
+        got = vault.get(household)
+        assert got is not None and (got.area, got.fields["status"]) == ("kagawa", "watching")
+        assert _area_clock(vault, household) == [where.hlc, where.site], name
+        moved = vault.get(member)
+        assert moved is not None and moved.area == "kagawa"
+        # (Both transfers wrote the activity's recorded_area, alike: a concurrent edit.)
+        kinds = {
+            (v.conflict.kind, v.conflict.field, v.conflict.loser.value, v.conflict.area)
+            for v in VaultReplica(vault).conflicts()
+            if v.conflict.record_id == household
+        }
+        assert kinds == {
+            ("transfer_superseded", AREA, "shoga", "kagawa"),
+            ("edit_after_transfer", "status", "watching", "kagawa"),
+        }, name
+    assert yui.outbox_size() == 0

@@ -9,14 +9,14 @@ rest of the vault: conflict values and the device token are ciphertext; cursors 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from marugoto_sync.audit_chain import GENESIS, AuditLink, LocalChainBroken, link
 from marugoto_sync.changes import AREA, DELETED, PARENT, Change
 from marugoto_sync.hlc import MAX_CLOCK_AHEAD_MS, pack
 from marugoto_sync.log_page import LogPage
-from marugoto_sync.merge import Conflict, wins
+from marugoto_sync.merge import EDIT_AFTER_TRANSFER, TRANSFER_SUPERSEDED, Conflict, wins
 from marugoto_sync.record_types import RECORD_TYPES
 
 from ..domain.records import Record, is_empty
@@ -167,6 +167,9 @@ class VaultReplica:
             for conflict in conflicts:
                 tx.conflicts.add(conflict)
             tx.conflicts.resolve([r for r in page.resolves if r is not None])
+            kept = [c for c in conflicts if c.kind in (TRANSFER_SUPERSEDED, EDIT_AFTER_TRANSFER)]
+            if kept:
+                self._take_what_holds(tx, kept, cursor_name)
             stored = tx.rows.stored_many(by_record)
             merged = [
                 _merged(page, record_id, rows, stored.get(record_id))
@@ -211,6 +214,44 @@ class VaultReplica:
             if len(page) and cursor_name == "main":
                 # What the server's log held where: a restored server no longer holds it.
                 tx.meta.set("seen", f"{page.seq[-1]} {page.change_id[-1]}")
+
+    @classmethod
+    def _take_what_holds(
+        cls, tx: Transaction, conflicts: Sequence[Conflict], cursor_name: str
+    ) -> None:
+        """This device's own writes that the server kept without applying them, though they
+        may carry the later clock (marugoto_sync storage.transfers): its transfer of a
+        household from an area the household had left (the first transfer to reach the
+        server stands), or what it wrote there after it knew the household had left. The
+        field takes the conflict's winner, the value that holds; a household goes where the
+        winner put it, or is let go."""
+        held = tx.rows.stored_many({c.record_id for c in conflicts})
+        moves = []
+        for conflict in conflicts:
+            stored = held.get(conflict.record_id)
+            name, loser, winner = conflict.field, conflict.loser, conflict.winner
+            if (
+                stored is None
+                or loser.site != tx.site
+                or winner.change_id == loser.change_id  # taken: it holds
+                or stored.clocks.get(name) != [loser.hlc, loser.site]
+            ):
+                continue
+            record, value = stored.record, winner.value
+            if name == AREA:
+                if isinstance(value, str) and value != record.area:
+                    moves.append((record.id, value))
+            elif name == DELETED:
+                record = replace(record, deleted=bool(value))
+            elif name == PARENT:
+                record = replace(record, parent_id=value if isinstance(value, str) else None)
+            else:
+                record = record.with_fields(**{name: value})
+            clocks = {**stored.clocks, name: [winner.hlc, winner.site]}
+            tx.rows.put(record, clocks)
+            held[conflict.record_id] = Stored(record, clocks)
+        if moves:
+            cls._follow_transfers(tx, moves, cursor_name)
 
     @staticmethod
     def _place_conflicts(tx: Transaction, conflicts: Sequence[Conflict]) -> None:

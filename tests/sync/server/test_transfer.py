@@ -121,11 +121,17 @@ def test_two_transfers_that_did_not_see_each_other_one_stands_the_other_is_kept(
     assert conflict["value"]["kind"] == "transfer_superseded"
     assert conflict["value"]["loser"]["value"] == "shoga"
     assert [m.to_area for m in api.storage.transfers_of(household)] == ["kagawa"]
-    # The losing laptop let the household go to shoga: it is sent whole again, to its area
-    # and to shoga, with the winning transfer, so that laptops find it where it is.
-    resent = _records([item for item in got if item["area"] == "shoga"])
-    assert resent[household][AREA] == "kagawa"
-    assert resent[member] == {PARENT: household, "name": "高松 一郎"}
+    # The losing laptop holds the household in shoga (or let it go): it is told there where
+    # the household is, by the conflict (whose winner it takes), first; the entry that holds
+    # is the last, in kagawa. Nothing of the household's records goes to shoga, where it
+    # never was (it was sent whole there before: its records leaked to an area that never
+    # held it).
+    told = [item for item in got if item["area"] == "shoga"]
+    assert [(item["kind"], item["value"]["winner"]["value"]) for item in told] == [
+        ("conflict", "kagawa")
+    ]
+    assert got[-1]["kind"] == "conflict" and got[-1]["area"] == "kagawa"
+    assert member not in {item["record_id"] for item in got}
 
 
 def test_a_moved_households_open_conflicts_go_with_it(api: Api) -> None:
@@ -216,3 +222,123 @@ def test_each_moved_record_is_copied_parent_first_and_its_delete_last(api: Api) 
     aiko.push(change(household, AREA, "kagawa", t + 1, area="mure"))
     fields = [item["field"] for item in kenta.pull() if item["record_id"] == member]
     assert fields[0] == PARENT and fields[-1] == "_deleted", fields
+
+
+def test_a_later_transfer_from_the_area_the_household_left_does_not_move_it(api: Api) -> None:
+    # Two mure laptops transferred the household before syncing; the one stamped later
+    # reaches the server second. The first to reach the server stands (the later clock won
+    # before, and moved the household again).
+    aiko = api.user_with_device("aiko", ["mure"])
+    yui = api.user_with_device("yui", ["mure", "shoga"])
+    kenta = api.user_with_device("kenta", ["kagawa"])
+    household, _, t = _household_with_member(api, aiko)
+    api.clock.advance(60)
+    aiko.push(change(household, AREA, "kagawa", t + 5, t - 1, area="mure"))
+    answer = yui.push(change(household, AREA, "shoga", t + 10, t - 1, area="mure", site="b2b2b2b2"))
+    assert answer["conflicts"] == 1
+    state = api.storage.field_state(household, AREA)
+    assert state is not None and state.value == "kagawa"
+    assert [m.to_area for m in api.storage.transfers_of(household)] == ["kagawa"]
+    [conflict] = [item["value"] for item in kenta.pull() if item["kind"] == "conflict"]
+    assert (conflict["kind"], conflict["area"]) == ("transfer_superseded", "kagawa")
+    assert (conflict["loser"]["value"], conflict["winner"]["value"]) == ("shoga", "kagawa")
+    # Yui's laptop holds it in shoga: it is told there where it is, and nothing more.
+    told = [item for item in yui.pull() if item["area"] == "shoga"]
+    assert [(item["kind"], item["value"]) for item in told] == [
+        ("conflict", {**conflict, "area": "shoga"})
+    ]
+
+
+def test_an_old_area_cannot_take_a_household_back_once_it_knew_it_left(api: Api) -> None:
+    # The reviewer's attack: aiko (mure only) transfers a household to kagawa and pulls the
+    # transfer; kenta edits it there. Then aiko's token (a patched client, or one leaked)
+    # sends the household back to mure on top of the transfer's clock, with an edit and a new
+    # member, written in mure (and with her transfer's site: what a laptop writes after its
+    # own transfer was taken without a flag). The server took the `_area` change into kagawa,
+    # where it won: the household moved back to mure, and kenta's work with it.
+    aiko = api.user_with_device("aiko", ["mure"])
+    kenta = api.user_with_device("kenta", ["kagawa"])
+    household, member, t = _household_with_member(api, aiko)
+    aiko.push(change(household, AREA, "kagawa", t, t - 1, area="mure"))
+    aiko.pull()
+    kenta.pull()
+    kenta.push(
+        change(household, "status", "watching", t + 1, area="kagawa", site="d4d4d4d4"),
+        change(member, "name", "香川 一郎", t + 2, t - 1, area="kagawa", record_type="person"),
+    )
+    transferred = api.storage.field_state(household, AREA)
+    assert transferred is not None
+    added = new_id()
+    attack = [
+        change(household, AREA, "mure", t + 10, transferred.hlc, area="mure"),
+        change(household, "status", "closed", t + 11, t + 1, area="mure"),
+        change(member, "name", "高松 一郎", t + 12, t + 2, area="mure", record_type="person"),
+        change(added, PARENT, household, t + 13, area="mure", record_type="person"),
+    ]
+    answer = aiko.push(*attack)
+    assert answer["acknowledged"] == [c["change_id"] for c in attack]  # nothing to resend
+    assert answer["conflicts"] == 4
+    # The household stays in kagawa, with what kenta wrote; no second transfer.
+    where = api.storage.field_state(household, AREA)
+    assert where is not None and where.change_id == transferred.change_id
+    assert [m.to_area for m in api.storage.transfers_of(household)] == ["kagawa"]
+    kept = ((household, "status", "watching"), (member, "name", "香川 一郎"))
+    for record_id, name, value in kept:
+        state = api.storage.field_state(record_id, name)
+        assert state is not None and state.value == value
+    assert api.storage.field_state(added, PARENT) is None
+    # Nothing comes back to mure.
+    assert aiko.pull() == []
+    # Kenta's area sees each attempt, with the value that holds.
+    got = kenta.pull()
+    assert {item["area"] for item in got} == {"kagawa"}
+    kinds = {
+        (item["record_id"], item["value"]["kind"], item["value"]["loser"]["value"])
+        for item in got
+        if item["kind"] == "conflict"
+    }
+    assert kinds == {
+        (household, "transfer_superseded", "mure"),
+        (household, "edit_after_transfer", "closed"),
+        (member, "edit_after_transfer", "高松 一郎"),
+        (added, "edit_after_transfer", household),
+    }
+    # None of it is applied, nor logged as a change anywhere.
+    assert {c["change_id"] for c in attack}.isdisjoint(item["change_id"] for item in api.log())
+
+
+def test_a_colleagues_laptop_has_one_sync_to_send_what_it_wrote_before_it_knew(api: Api) -> None:
+    # An edit saved while kumi's laptop was between its push and its pull reaches the server
+    # at her next sync, after her laptop pulled the transfer: it is taken. A sync later, her
+    # laptop had let go of the household: what comes then is kept for review, not applied.
+    aiko = api.user_with_device("aiko", ["mure"])
+    kumi = api.user_with_device("kumi", ["mure"])
+    household, member, t = _household_with_member(api, aiko)
+    api.clock.advance(60)
+    aiko.push(change(household, AREA, "kagawa", t, t - 1, area="mure"))
+    person = {"area": "mure", "record_type": "person", "site": "c3c3c3c3"}
+
+    def sync(*changes: dict[str, Any]) -> dict[str, Any] | None:
+        assert kumi.get("/v1/status").status_code == 200
+        answer = kumi.push(*changes) if changes else None
+        kumi.pull()
+        return answer
+
+    sync()  # brings her the transfer; the rename was saved meanwhile
+    answer = sync(change(member, "name", "高松 一朗", t + 5, t - 1, **person))
+    assert answer is not None and answer["conflicts"] == 1
+    state = api.storage.field_state(member, "name")
+    assert state is not None and state.value == "高松 一朗"
+    answer = sync(change(member, "name", "高松 太郎", t + 6, t + 5, **person))
+    assert answer is not None and answer["conflicts"] == 1
+    state = api.storage.field_state(member, "name")
+    assert state is not None and state.value == "高松 一朗"
+    # The laptop that sent the transfer had no grace: what it wrote before the transfer went
+    # before it. Nor a device enrolled after the transfer: it never held the household.
+    aiko.pull()
+    later = api.enroll("kumi")
+    for device, value in ((aiko, "高松 次郎"), (later, "高松 三郎")):
+        answer = device.push(change(member, "name", value, t + 7, t + 5, **person))
+        assert answer["conflicts"] == 1
+        state = api.storage.field_state(member, "name")
+        assert state is not None and state.value == "高松 一朗"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, func, select, update
 
 from ...changes import AREA, DELETED, ID_RE, PARENT, Change
 from ...merge import (
@@ -35,7 +35,7 @@ from ...merge import (
 )
 from ...record_types import RECORD_TYPES, SHARED_TYPES
 from ..log_entries import change_row, conflict_row, to_json
-from ..tables import field_state, log, records
+from ..tables import devices, field_state, log, records
 from .base import RECORD_READ, STATE_READ, AreaForbidden, chunks
 from .postgresql import (
     ALL_RECORDS_LOCK,
@@ -135,6 +135,13 @@ class Pushes(Transfers):
                     f"This push touches area {', '.join(foreign)}, which is not granted to "
                     "this user; nothing of it was saved."
                 )
+            # A push ends the device's run of pulls: its next pull begins another
+            # (storage.transfers reads how far its pulls went).
+            conn.execute(
+                update(devices)
+                .where(devices.c.id == device_id, devices.c.pulling.is_(True))
+                .values(pulling=False)
+            )
             locked = self._lock_records(conn, changes, extra)
             # Read under the locks: a push of the same changes that went ahead has committed.
             acknowledged = list(dict.fromkeys(c.change_id for c in changes))
@@ -174,10 +181,13 @@ class Pushes(Transfers):
                 raise _LocksMissing(frozenset(unlocked))
         # Changes written where a household was before its transfer (storage.transfers).
         held = {rid: (r.type, r.area, r.parent) for rid, r in batch.records.items()}
-        taken = self._rehome(conn, held, changes)
+        taken = self._rehome(conn, held, changes, device_id)
         self._refuse_out_of_scope(conn, batch, taken.changes, granted, restored, taken.moved)
         before = dict(batch.states)
-        conflicts = self._apply(conn, batch, taken.changes, user_id, device_id, at)
+        # What is kept only as a conflict (a transfer from an area the household has left,
+        # a change from a device that knew it had left) is not applied, nor logged.
+        applied = [c for c in taken.changes if c.change_id not in taken.kept]
+        conflicts = self._apply(conn, batch, applied, user_id, device_id, at)
         origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
         return conflicts + self._carry_transfers(
             conn, taken.changes, taken, before, batch.states, origin

@@ -15,8 +15,38 @@ activities, referrals, consents), deleted ones too, to the new area, and records
 - a device of the sending area that had not seen the transfer may still send changes of
   those records (or new records under the household) written in the old area. They are taken
   into the household's area now and flagged (edit_after_transfer) for the receiving area to
-  review: nothing written on the sending side is lost, nor silently taken. Two transfers
-  that did not see each other: the later stands, the other is kept (transfer_superseded).
+  review: nothing written on the sending side is lost, nor silently taken.
+
+A device controls every clock it sends: the server cannot tell a change written before its
+author knew of the transfer from one written after. So it limits what such a change can do:
+
+- a transfer written in an area the household has left never moves it: the first transfer
+  to reach the server stands, whatever the clocks. The other is kept, not applied nor logged
+  as a change, as a transfer_superseded conflict where the household is, for its people to
+  settle (they can transfer it again): nothing is copied, no transfer recorded. If its
+  device may not have known (below), the conflict is logged first in the area the transfer
+  named too, where its author's laptop holds the household: that laptop takes the
+  conflict's winner, though its own transfer has the later clock (vault.replica), and so
+  every replica ends with the server's `_area`. A transfer back to the area it was written
+  in is told nowhere else: no laptop that had not known would write one;
+- any other change written in an area the household has left is taken only from a device
+  that may not have known (_Ways.open_to): one that sent the transfer itself, until a pull
+  served it back; another, enrolled before the transfer, until it begins to pull again after
+  the pulls that served it the transfer (one sync of grace: an edit saved while a sync was
+  between its push and its pull arrives at the next); for an area named by its own transfer
+  that did not move the household, likewise after the conflict that told it. How
+  far a device's pulls went is kept in `devices` (storage.devices). A later change is kept
+  the same way, not applied: an edit_after_transfer conflict whose winner is the value that
+  holds (a record created so is kept only in the log: no laptop holds it). Its push is
+  answered as any other, so its laptop is never blocked. A replay is taken as before.
+
+So an old area cannot take a household back, nor read what the receiving area wrote since
+(nothing is copied to an area the pusher holds); it may write, flagged, only from a device
+enrolled before the transfer that has not pulled since.
+
+Two transfers written where the household is that did not see each other (the household
+came back to that area meanwhile): the later stands, the other is kept (transfer_superseded),
+and the household is sent whole again to its area and to the one the loser named (_resend).
 
 Everything here runs inside the push's transaction (storage.push), after the merge.
 """
@@ -26,8 +56,8 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
@@ -35,9 +65,12 @@ from sqlalchemy import Connection, insert, select, update
 from ...changes import AREA, DELETED, PARENT, Change
 from ...merge import FieldState, transfer_conflict
 from ..log_entries import conflict_row, to_json
-from ..tables import field_state, log, records, transfers
-from .base import StoreBase, chunks
+from ..tables import devices, field_state, log, records, transfers
+from .base import StoreBase, chunks, utc_required
 from .postgresql import LOG_INSERT, rows_json
+
+# Past every sequence number of the log.
+MAX_SEQ = 2**63 - 1
 
 # Copies of a moved record's log entries are named by the transfer and the entry they copy.
 TRANSFER_NAMESPACE = uuid.UUID("9d7b4f1e-2c61-4a0d-8f3e-5b6a7c8d9e01")
@@ -68,11 +101,70 @@ class Rehomed:
     """A push's changes as the server takes them: those written in an area their record has
     left are taken into the record's area now (their ids in `moved`). Of those, `flagged`
     are each kept as a conflict for the receiving area: every change of a record it holds,
-    and the creation (`_parent_id`) of a record added under the household."""
+    and the creation (`_parent_id`) of a record added under the household. Of those, `kept`
+    are not applied at all, only kept as the conflict: every transfer, and every change
+    from a device that knew of the move (module docstring). A kept transfer in
+    `told_where_sent` is told to the area it named too."""
 
     changes: list[Change]
     moved: frozenset[str]
     flagged: frozenset[str] = frozenset()
+    kept: frozenset[str] = frozenset()
+    told_where_sent: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Progress:
+    """How far a device's pulls had brought it (tables.devices), and when it was enrolled."""
+
+    device_id: str
+    served: int
+    known: int
+    enrolled: datetime
+
+
+@dataclass
+class _Ways:
+    """What a household's log says of the areas it has been in or been sent to."""
+
+    # Area -> (seq, device, at) of its latest transfer out of it.
+    departures: dict[str, tuple[int, str, datetime]] = field(default_factory=dict)
+    # (area, seq, device) of each `_area` entry that names an area (a transfer as logged) or
+    # is logged in one (a conflict about where the household is, or one told to the area a
+    # kept transfer named).
+    named: list[tuple[str, int, str]] = field(default_factory=list)
+    # (site, area written in, area named, hlc) of each transfer as logged.
+    sent: list[tuple[str, str | None, Any, int]] = field(default_factory=list)
+
+    def open_to(self, area: str | None, device: _Progress) -> bool:
+        """Whether this device may still write the household as in `area`: it may not have
+        known that the household left (or was never sent) there when it wrote.
+
+        - Out of an area by a transfer this device sent: until a pull served it back; what
+          it sends after the transfer, before that pull, was written before or waited with
+          the transfer (a laptop's outbox goes in order).
+        - Out of an area by another's transfer: for a device enrolled before it, until it
+          begins to pull again after the pulls that served it the transfer (the grace of
+          one sync: an edit saved while a sync was between its push and its pull reaches
+          the server at the next).
+        - To an area named by a transfer of this device that did not move the household:
+          likewise, after the entry that told it where the household is.
+        """
+        if area is None:
+            return False
+        since = 0
+        departed = self.departures.get(area)
+        if departed is not None:
+            since, by, at = departed
+            if by == device.device_id:
+                if device.served < since:
+                    return True
+            elif device.enrolled < at and device.known < since:
+                return True
+        return any(
+            named == area and by == device.device_id and since < seq and device.known < seq
+            for named, seq, by in self.named
+        )
 
 
 def by_transfer(changes: Sequence[Change]) -> list[list[Change]]:
@@ -112,9 +204,11 @@ class Transfers(StoreBase):
         conn: Connection,
         stored: Mapping[str, tuple[str, str | None, str | None]],
         changes: Sequence[Change],
+        device_id: str,
     ) -> Rehomed:
         """Take changes written in an area their record (or, for a record new here, its
-        parent) has left by a transfer into the area it is in now.
+        parent) has left by a transfer into the area it is in now, or keep them without
+        applying them (module docstring).
 
         `stored` maps the records the push touches, and the parents it names, to (type,
         area, parent) as the server holds them. Anything else is left as it is, for the scope
@@ -146,56 +240,109 @@ class Transfers(StoreBase):
         }
         if not leaving:
             return Rehomed(list(changes), frozenset())
-        left, sent = self._areas_left(conn, sorted({home for home, _ in leaving}))
+        ways = self._ways(conn, sorted({home for home, _ in leaving}))
+        device = self._progress(conn, device_id)
         taken: list[Change] = []
         moved: set[str] = set()
         flagged: set[str] = set()
+        kept: set[str] = set()
+        told: set[str] = set()
         for change in changes:
             place = where.get(change.record_id)
-            if (
-                place is not None
-                and place[0] is not None
-                and place[0] != change.area
-                and change.area in left.get(place[1], set())
-            ):
-                taken.append(replace(change, area=place[0]))
-                moved.add(change.change_id)
-                # Its author moved the household there before writing it (a transfer of
-                # theirs, earlier on their clock, out of the area it names, to where the
-                # household is): it waited with the transfer, and nobody need review it.
-                after_own = any(
-                    (site, area, to) == (change.site, change.area, place[0]) and hlc < change.hlc
-                    for site, area, to, hlc in sent.get(place[1], [])
-                )
-                if (change.record_id in stored or change.field == PARENT) and not after_own:
-                    flagged.add(change.change_id)
-            else:
+            if place is None or place[0] is None or place[0] == change.area:
                 taken.append(change)
-        return Rehomed(taken, frozenset(moved), frozenset(flagged))
+                continue
+            history = ways.get(place[1], _Ways())
+            open_to = history.open_to(change.area, device)
+            if not open_to and not (
+                change.area in history.departures
+                or any(named == change.area for named, _, _ in history.named)
+            ):
+                taken.append(change)  # never there: the scope check refuses it
+                continue
+            taken.append(replace(change, area=place[0]))
+            moved.add(change.change_id)
+            if change.field == AREA:
+                # A transfer from where the household was: the first to reach the server
+                # stands. Its author's laptop is told where the household is, if it may
+                # hold it where its transfer sent it (and did not write the transfer to
+                # take the household back to the area it wrote in).
+                kept.add(change.change_id)
+                flagged.add(change.change_id)
+                if open_to and change.value not in (place[0], change.area):
+                    told.add(change.change_id)
+                continue
+            if not open_to and not change.replay:
+                # Its device knew the household had left: the change is kept for the
+                # receiving area to review, and changes nothing there. (A replay was
+                # accepted once, where it was written: it is taken as it was then.)
+                kept.add(change.change_id)
+                flagged.add(change.change_id)
+                continue
+            # Its author moved the household there before writing it (a transfer of theirs,
+            # earlier on their clock, out of the area it names, to where the household is):
+            # it waited with the transfer, and nobody need review it.
+            after_own = any(
+                (site, area, to) == (change.site, change.area, place[0]) and hlc < change.hlc
+                for site, area, to, hlc in history.sent
+            )
+            if (change.record_id in stored or change.field == PARENT) and not after_own:
+                flagged.add(change.change_id)
+        return Rehomed(
+            taken, frozenset(moved), frozenset(flagged), frozenset(kept), frozenset(told)
+        )
 
-    def _areas_left(
-        self, conn: Connection, households: Sequence[str]
-    ) -> tuple[dict[str, set[str]], dict[str, list[tuple[str, str | None, Any, int]]]]:
-        """The areas each of these households has been in or been sent to: transferred out
-        of, or named by a transfer (one that was superseded too: its author's laptop holds
-        the household there until it syncs). And each one's transfers as logged: (site,
-        area written in, area named, hlc)."""
-        found: dict[str, set[str]] = {}
-        logged: dict[str, list[tuple[str, str | None, Any, int]]] = {}
+    def _progress(self, conn: Connection, device_id: str) -> _Progress:
+        row = conn.execute(
+            select(devices.c.served_seq, devices.c.known_seq, devices.c.created_at).where(
+                devices.c.id == device_id
+            )
+        ).first()
+        if row is None:  # no device the server knows (a push made by hand): it knew it all
+            return _Progress(device_id, MAX_SEQ, MAX_SEQ, datetime.max.replace(tzinfo=UTC))
+        return _Progress(device_id, int(row[0]), int(row[1]), utc_required(row[2]))
+
+    def _ways(self, conn: Connection, households: Sequence[str]) -> dict[str, _Ways]:
+        """Each household's transfers out of an area, and its other `_area` entries."""
+        found: dict[str, _Ways] = {}
         for chunk in chunks(households):
-            query = select(transfers.c.record_id, transfers.c.from_area).where(
-                transfers.c.record_id.in_(chunk)
+            query = (
+                select(
+                    transfers.c.record_id,
+                    transfers.c.from_area,
+                    transfers.c.device_id,
+                    transfers.c.at,
+                    log.c.seq,
+                )
+                .join(log, log.c.change_id == transfers.c.change_id)
+                .where(transfers.c.record_id.in_(chunk))
             )
-            for record_id, area in conn.execute(query):
-                found.setdefault(record_id, set()).add(area)
-            sent = select(log.c.record_id, log.c.value, log.c.site, log.c.area, log.c.hlc).where(
-                log.c.record_id.in_(chunk), log.c.field == AREA, log.c.kind == "change"
-            )
-            for record_id, value, site, area, hlc in conn.execute(sent):
+            for record_id, area, device_id, at, seq in conn.execute(query):
+                ways = found.setdefault(record_id, _Ways())
+                held = ways.departures.get(area)
+                if held is None or held[0] < seq:
+                    ways.departures[area] = (int(seq), device_id, utc_required(at))
+            entries = select(
+                log.c.record_id,
+                log.c.kind,
+                log.c.area,
+                log.c.value,
+                log.c.site,
+                log.c.hlc,
+                log.c.device_id,
+                log.c.seq,
+            ).where(log.c.record_id.in_(chunk), log.c.field == AREA)
+            for record_id, kind, area, value, site, hlc, device_id, seq in conn.execute(entries):
+                ways = found.setdefault(record_id, _Ways())
+                if kind == "conflict":
+                    # A conflict about where it is, logged in an area: there, or told there.
+                    ways.named.append((area, int(seq), device_id))
+                    continue
                 to = json.loads(value)
-                found.setdefault(record_id, set()).add(to)
-                logged.setdefault(record_id, []).append((site, area, to, int(hlc)))
-        return found, logged
+                ways.sent.append((site, area, to, int(hlc)))
+                if to != area:
+                    ways.named.append((to, int(seq), device_id))
+        return found
 
     def _carry_transfers(
         self,
@@ -209,24 +356,35 @@ class Transfers(StoreBase):
         """After the merge of a push: flag what came after a transfer, then move the
         households whose `_area` changed. Returns the conflicts logged."""
         rows = []
+        found = 0
         for change in changes:
             flagged = change.change_id in rehomed.flagged
             if not flagged and change.field != AREA:
                 continue
             key = (change.record_id, change.field)
             conflict = transfer_conflict(change, before.get(key), after.get(key), flagged)
-            if conflict is not None and not self._entry_logged(conn, conflict.conflict_id):
-                rows.append(conflict_row(conflict, change))
+            if conflict is None or self._entry_logged(conn, conflict.conflict_id):
+                continue
+            if change.change_id in rehomed.told_where_sent:
+                # Its author's laptop holds the household where the transfer sent it: told
+                # there, first, where it is (the conflict's winner). The entry that holds is
+                # the last, where the household is.
+                told = replace(conflict, area=str(change.value))
+                row = conflict_row(told, change)
+                row["change_id"] = copy_id(change.change_id, f"told/{told.area}")
+                rows.append(row)
+            rows.append(conflict_row(conflict, change))
+            found += 1
         self._append(conn, rows, origin)
         for change in changes:
             state = after.get((change.record_id, AREA))
-            if change.field != AREA or state is None:
+            if change.field != AREA or state is None or change.change_id in rehomed.kept:
                 continue
             if state.change_id == change.change_id:
                 self._move(conn, change, str(change.value), origin)
             else:
                 self._resend(conn, change, origin)
-        return len(rows)
+        return found
 
     def _resend(self, conn: Connection, change: Change, origin: dict[str, Any]) -> None:
         """A transfer that lost: its author's laptop moved (or let go of) the household
