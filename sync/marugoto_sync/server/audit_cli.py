@@ -1,5 +1,6 @@
 """`marugoto-sync audit list` and `audit verify`: how the audit trails are shown to a person
-(a table in this computer's time zone, or CSV for Excel) and checked."""
+(a table in this computer's time zone, or CSV for Excel) and checked; and `transfer list`,
+the households moved to another area, shown the same way."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..english import counted, verb
-from .storage import AdminEntry, AuditEntryInfo, Storage
+from .storage import AdminEntry, AuditEntryInfo, Storage, TransferListed
 
 # Past this many, a table names how many records an entry touched rather than each of them.
 RECORDS_SHOWN = 3
@@ -129,6 +130,45 @@ def print_admin_actions(actions: Sequence[AdminEntry], form: str) -> None:
         for a in actions
     ]
     print(_table(rows))
+
+
+def print_transfers(moves: Sequence[TransferListed], form: str) -> None:
+    if form == "csv":
+        rows = [["at", "household", "from_area", "to_area", "records", "user", "device_id",
+                 "device_name"]]  # fmt: skip
+        rows += [
+            [
+                m.at.isoformat(timespec="seconds"),
+                m.household,
+                m.from_area,
+                m.to_area,
+                str(m.records),
+                m.user,
+                m.device_id,
+                m.device_name,
+            ]
+            for m in moves
+        ]
+        _csv(rows)
+        return
+    if not moves:
+        print("No transfers match.")
+        return
+    rows = [["TIME", "HOUSEHOLD", "FROM → TO", "MOVED", "USER", "DEVICE"]]
+    rows += [
+        [
+            m.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            m.household,
+            f"{m.from_area} → {m.to_area}",
+            # The household and the records under it, deleted ones too.
+            counted(m.records, "record"),
+            m.user,
+            m.device_id[:8],
+        ]
+        for m in moves
+    ]
+    print(_table(rows))
+    print(f"{counted(len(moves), 'transfer')}.")
 
 
 def audit_verify(storage: Storage, noted_links: Sequence[str] = ()) -> int:

@@ -26,7 +26,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ..english import counted, verb
-from .audit_cli import audit_verify, print_admin_actions, print_audit_entries
+from .audit_cli import audit_verify, print_admin_actions, print_audit_entries, print_transfers
 from .certs import CertificateError, write_dev_certificates
 from .database import (
     BackupUnusable,
@@ -36,7 +36,15 @@ from .database import (
     sqlite_files,
 )
 from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
-from .storage import AuditFilter, DeviceAudit, DeviceInfo, Storage, StorageError, UserInfo
+from .storage import (
+    AuditFilter,
+    DeviceAudit,
+    DeviceInfo,
+    Storage,
+    StorageError,
+    TransferFilter,
+    UserInfo,
+)
 from .totp import DIGITS, new_secret, provisioning_uri
 from .vocabulary import AREAS, ROLES, UnknownCode, checked_areas, checked_role, checked_user_name
 
@@ -617,9 +625,14 @@ def _day(text: str, option: str) -> date:
         raise CliError(f"{option} {text}: give a date as YYYY-MM-DD") from None
 
 
+def _day_start(day: date) -> datetime:
+    """The start of a day in this computer's time zone, in UTC."""
+    return datetime.combine(day, time()).astimezone().astimezone(UTC)
+
+
 def _utc_stamp(day: date) -> str:
     """The start of a day in this computer's time zone, as entries' times are written (UTC)."""
-    start = datetime.combine(day, time()).astimezone().astimezone(UTC)
+    start = _day_start(day)
     return start.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -660,6 +673,26 @@ def _audit_list(args: argparse.Namespace) -> int:
 def _audit_verify(args: argparse.Namespace) -> int:
     with _open(args) as storage:
         return audit_verify(storage, args.admin_link or [])
+
+
+# -- households moved to another area ---------------------------------------------------------
+
+
+def _transfer_list(args: argparse.Namespace) -> int:
+    since = _day(args.since, "--from") if args.since else None
+    until = _day(args.until, "--to") if args.until else None
+    if since and until and until < since:
+        raise CliError("--to is before --from")
+    where = TransferFilter(
+        household=args.household,
+        area=args.area,
+        since=_day_start(since) if since else None,
+        until=_day_start(until + timedelta(days=1)) if until else None,
+    )
+    with _open(args) as storage:
+        moves = storage.transfer_listing(where)
+    print_transfers(moves, args.format)
+    return 0
 
 
 # -- certificates -----------------------------------------------------------------------------
@@ -920,6 +953,46 @@ def build_parser() -> argparse.ArgumentParser:
         "still be in the chain (repeatable)",
     )
     _database_option(verify)
+
+    transfer = _command(
+        commands,
+        "transfer",
+        lambda _a: 0,
+        "list the households moved to another area (転居・引継ぎ)",
+    )
+    transfer_commands = transfer.add_subparsers(
+        dest="transfer_command", required=True, metavar="COMMAND"
+    )
+    listing = _command(
+        transfer_commands,
+        "list",
+        _transfer_list,
+        "list the households' transfers (when, household, from and to which area, how many "
+        "records moved, who sent it from which laptop), oldest first",
+    )
+    listing.add_argument("--household", metavar="ID", help="the transfers of this household")
+    listing.add_argument(
+        "--area",
+        choices=AREAS,
+        metavar="CODE",
+        help=f"the transfers out of or into this area ({', '.join(AREAS)})",
+    )
+    listing.add_argument(
+        "--from",
+        dest="since",
+        metavar="DATE",
+        help="taken by the server from this day on (YYYY-MM-DD, local time)",
+    )
+    listing.add_argument(
+        "--to", dest="until", metavar="DATE", help="up to this day, inclusive (YYYY-MM-DD)"
+    )
+    listing.add_argument(
+        "--format",
+        choices=["table", "csv"],
+        default="table",
+        help="table, or CSV (UTF-8 with BOM, for Excel; times in UTC) (default: %(default)s)",
+    )
+    _database_option(listing)
 
     backup = _command(
         commands,

@@ -1,5 +1,6 @@
 """All SQL of the sync server, one module per concept: users and logins (accounts), devices,
-pushes and the merge state (push), pulls (pull), who wrote a pulled page (authors), restores
+pushes and the merge state (push), households moved to another area (transfers, and
+transfer_history to list them), pulls (pull), who wrote a pulled page (authors), restores
 from a backup (restores), audit trails (audit), and what PostgreSQL does its own way
 (postgresql).
 
@@ -29,9 +30,10 @@ from .postgresql import LOGIN_LOCK, PUSH_LOCK
 from .pull import Page, Pulls
 from .push import Pushes, PushResult
 from .restores import RestoreInfo, Restores
+from .transfer_history import TransferFilter, TransferHistory, TransferListed
 
 
-class Storage(Accounts, Devices, Pushes, Pulls, Restores, Authors, AuditTrails):
+class Storage(Accounts, Devices, Pushes, Pulls, Restores, Authors, AuditTrails, TransferHistory):
     """The server's database. Open with `Storage.open(url)`; close when done."""
 
 
@@ -55,6 +57,8 @@ __all__ = [
     "RestoreInfo",
     "Storage",
     "StorageError",
+    "TransferFilter",
+    "TransferListed",
     "UnknownDevice",
     "UnknownUser",
     "UserExists",
