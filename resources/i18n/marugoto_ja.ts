@@ -1120,27 +1120,37 @@
         <translation>取り込みました：新規 %1 件、変更 %2 件、変更なし %3 件。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="102"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="91"/>
+        <source>%1 meeting(s) of the file name %n household(s) this computer does not hold. They are kept as the meetings name them, as households of areas this computer does not hold: their records, and the consent a 重層的支援会議 needs, are checked on a computer that holds their area (the office&apos;s).</source>
+        <translation>会議 %1 件が、このパソコンにない世帯 %n 件を検討世帯に挙げています。このパソコンが持たないエリアの世帯として、挙げられたとおりに残しました。その世帯の記録と、重層的支援会議に要る同意は、その世帯のエリアを持つパソコン（事務所のもの）で確認されます。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="119"/>
         <source>Import records</source>
         <translation>記録の取り込み</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="105"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="122"/>
         <source>JSON Lines (*.jsonl *.json *.txt)</source>
         <translation>JSON Lines（*.jsonl *.json *.txt）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="104"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="121"/>
         <source>Import</source>
         <translation>取り込む</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="133"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="148"/>
+        <source>Imported</source>
+        <translation>取り込みました</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="161"/>
         <source>Not imported</source>
         <translation>取り込めませんでした</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/importing.py" line="142"/>
+        <location filename="../../src/marugoto_desktop/ui/importing.py" line="170"/>
         <source>Importing…</source>
         <translation>取り込んでいます…</translation>
     </message>

@@ -253,6 +253,42 @@ def test_import_errors_name_each_line_in_japanese(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: households.model.row_of(household["id"]) >= 0, timeout=10_000)
 
 
+def test_an_import_says_which_households_it_kept_as_named(window, qtbot, tmp_path):
+    # An export of a laptop that holds only its user's areas: its meetings name households
+    # of other areas, which are not in the file (docs/exchange-format.md, "Export").
+    far, farther = new_id(), new_id()
+    meetings = [
+        {"type": "meeting", "id": new_id(), "date": "2025-06-10", "meeting_type": "regular",
+         "household_ids": ids}
+        for ids in ([far], [far, farther])
+    ]  # fmt: skip
+    path = tmp_path / "export.jsonl"
+    path.write_text("".join(json.dumps(m) + "\n" for m in meetings), encoding="utf-8")
+    done: list[str] = []
+    window.importer.imported.connect(done.append)
+    window.importer.import_file(path)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "import_result") is not None)
+    box = window.findChild(QMessageBox, "import_result")
+    assert done == ["取り込みました：新規 2 件、変更 0 件、変更なし 0 件。"]
+    assert box.text().startswith(done[0] + "\n\n")
+    assert "会議 2 件が、このパソコンにない世帯 2 件を検討世帯に挙げています" in box.text()
+    assert "挙げられたとおりに残しました" in box.text()
+    assert english(box.text()) == [], box.text()
+    box.done(0)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "import_result") is None)
+    assert window.vault.get(meetings[1]["id"]).get("household_ids") == [far, farther]
+
+    # A file whose meetings name only what it or the vault holds: the status line says it all.
+    household = next(iter(window.vault.records("household")))
+    path.write_text(
+        json.dumps({**meetings[0], "id": new_id(), "household_ids": [household.id]}) + "\n",
+        encoding="utf-8",
+    )
+    window.importer.import_file(path)
+    qtbot.waitUntil(lambda: len(done) == 2)
+    assert window.findChild(QMessageBox, "import_result") is None
+
+
 def test_import_of_a_file_that_is_gone(qapp, tmp_path):
     text = import_failed_text(FileNotFoundError(errno.ENOENT, "No such file"))
     assert "見つかりません" in text and english(text) == []

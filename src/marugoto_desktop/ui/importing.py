@@ -82,6 +82,23 @@ def result_text(result: ImportResult) -> str:
     )
 
 
+def kept_as_named_text(result: ImportResult) -> str:
+    """The households the file's meetings name that neither the file nor this vault holds
+    (docs/exchange-format.md, Export), and what became of them; empty when there are none."""
+    households = len(result.elsewhere)  # (a plain name: lupdate does not read a call here)
+    if not households:
+        return ""
+    return translate(
+        "Importing",
+        "%1 meeting(s) of the file name %n household(s) this computer does not hold. They "
+        "are kept as the meetings name them, as households of areas this computer does not "
+        "hold: their records, and the consent a 重層的支援会議 needs, are checked on a "
+        "computer that holds their area (the office's).",
+        "",
+        households,
+    ).replace("%1", str(result.elsewhere_in))
+
+
 class Importer(QObject):
     """The window's 取り込み: asks for the file, imports in the background, says how it went."""
 
@@ -124,6 +141,17 @@ class Importer(QObject):
             # An import may touch any record; it cannot say which without reading them all.
             self.session.notify(OpChanges.everything())
             self.imported.emit(result_text(result))
+            kept = kept_as_named_text(result)
+            if kept:  # more than a status line can say: a person should read it
+                box = QMessageBox(
+                    QMessageBox.Icon.Information,
+                    translate("Importing", "Imported"),
+                    f"{result_text(result)}\n\n{kept}",
+                    parent=self.window,
+                )
+                box.setObjectName("import_result")
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.open()
 
         def failed(error: Exception) -> None:
             text = import_failed_text(error)
