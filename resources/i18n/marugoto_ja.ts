@@ -1310,12 +1310,24 @@
         <translation>新しい会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="145"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="148"/>
         <source>A 重層的支援会議 may discuss only households whose person concerned has consented. No valid consent on %1 for: %2. Record the consent first, remove the household, or hold a 支援会議 instead.</source>
         <translation>重層的支援会議で検討できるのは、本人の同意がある世帯だけです。%1 時点で有効な同意がない世帯：%2。先に同意を記録するか、その世帯を外すか、支援会議として開いてください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/directory.py" line="155"/>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="159"/>
+        <source>No household on this computer has these ids (deleted, or never recorded): %1. Remove them from the households discussed.</source>
+        <translation>次の ID の世帯はこのパソコンにありません（削除されたか、記録されたことがありません）：%1。検討世帯から外してください。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="169"/>
+        <source>重層的支援会議: every household chosen on this computer has valid consent on %1. The consent of the %n household(s) of other areas, not on this computer, is checked where they are held.</source>
+        <translation>
+            <numerusform>重層的支援会議：選んだ世帯のうちこのパソコンにある世帯は、すべて %1 時点で有効な同意があります。このパソコンにない他のエリアの世帯 %n 件の同意は、その世帯を持つエリアで確認されます。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/directory.py" line="179"/>
         <source>重層的支援会議: every household chosen has valid consent on %1.</source>
         <translation>重層的支援会議：選んだ世帯はすべて %1 時点で有効な同意があります。</translation>
     </message>

@@ -42,6 +42,7 @@ class FakeRefs:
         self.parents: dict[str, str] = {}
         self.consents: dict[str, list[Record]] = defaultdict(list)
         self.gone: set[str] = set()  # held deleted
+        self.every_area = False  # a laptop of some areas (True: the office's)
         self.issued = 0  # ids drawn in one Hypothesis example carry a serial number
 
     def fresh_id(self, draw: st.DrawFn) -> str:
@@ -74,6 +75,9 @@ class FakeRefs:
 
     def holds(self, record_id: str) -> bool:
         return record_id in self.records or record_id in self.gone
+
+    def holds_every_area(self) -> bool:
+        return self.every_area
 
 
 def rid(n: int) -> str:
@@ -744,6 +748,33 @@ def test_a_multilayer_meeting_checks_the_consent_of_the_households_held_here() -
     errors = record_errors(multilayer_meeting(households=[FAR_HH, OTHER_HH]), refs)
     assert fields_of(errors) == {"household_ids"}
     assert OTHER_HH in errors[0].message and FAR_HH not in errors[0].message
+
+
+def test_a_vault_that_holds_every_area_refuses_an_id_it_does_not_hold() -> None:
+    # The office's vault holds every area: an id it does not hold is no other area's
+    # household, and names nothing (a mistyped id): refused, as any missing reference is.
+    refs = make_refs()
+    refs.every_area = True
+    refs.add_consent(consent(1, household=HH))
+    for meeting in (
+        VALID_EXAMPLES["meeting"].with_fields(household_ids=[HH, FAR_HH]),
+        multilayer_meeting(households=[HH, FAR_HH]),
+    ):
+        errors = record_errors(meeting, refs)
+        assert [(e.field, e.code, e.params["target"]) for e in errors] == [
+            ("household_ids", "missing", FAR_HH)
+        ]
+    assert record_errors(multilayer_meeting(households=[HH]), refs) == []
+
+
+def test_a_multilayer_meeting_refuses_a_malformed_household_id_on_any_vault() -> None:
+    for every_area in (False, True):
+        refs = make_refs()
+        refs.every_area = every_area
+        refs.add_consent(consent(1, household=HH))
+        for bad in ("not-an-id", FAR_HH.upper(), FAR_HH[:-1], ""):
+            errors = record_errors(multilayer_meeting(households=[HH, bad]), refs)
+            assert [(e.field, e.code) for e in errors] == [("household_ids", "not_an_id")], bad
 
 
 def test_multilayer_meeting_names_only_the_households_without_consent() -> None:

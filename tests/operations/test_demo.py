@@ -62,6 +62,9 @@ class _Refs:
     def holds(self, record_id: str) -> bool:
         return record_id in self._records
 
+    def holds_every_area(self) -> bool:
+        return True  # the whole demo city: a meeting names only households it holds
+
     def consents_of(self, household_id: str) -> list[Record]:
         return self._consents.get(household_id, [])
 

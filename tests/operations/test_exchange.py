@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from marugoto_desktop.domain.ids import new_id
+from marugoto_desktop.domain.vocabularies import AREAS
 from marugoto_desktop.operations.exchange import (
     ImportFailed,
     export_to,
@@ -17,6 +18,7 @@ from marugoto_desktop.operations.exchange import (
 )
 from marugoto_desktop.reports.export import export_lines
 from marugoto_desktop.vault import KdfParams, Vault
+from marugoto_desktop.vault.replica import VaultReplica
 
 from ..conftest import PASSPHRASE
 
@@ -235,6 +237,40 @@ def test_an_import_cannot_withdraw_consent_from_under_a_meeting(vault: Vault) ->
     assert state(vault) == before
     objs[8]["withdrawn_on"] = "2025-07-11"  # after it: the meeting had consent on its day
     assert import_records(vault, io.StringIO(as_jsonl(objs))).updated == 1
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_multilayer_meeting_naming_an_unknown_household_where_every_area_is_held(
+    vault: Vault, dry_run: bool
+) -> None:
+    # The office's vault holds every area: a household id it does not hold is a mistake
+    # (a typo), not another area's household whose consent is checked elsewhere.
+    VaultReplica(vault).set_synced_areas(AREAS.codes)
+    mistyped = new_id()
+    objs = consented_lines()
+    objs[9]["household_ids"] = [HOUSEHOLD, mistyped]
+    before = state(vault)
+    with pytest.raises(ImportFailed) as failure:
+        import_records(vault, io.StringIO(as_jsonl(objs)), dry_run=dry_run)
+    assert failure.value.errors == [
+        f"line 10: meeting {MULTILAYER}: household_ids: (検討世帯) refers to household "
+        f"{mistyped}, which does not exist"
+    ]
+    [problem] = failure.value.problems
+    assert (problem.line, problem.field, problem.code) == (10, "household_ids", "missing")
+    assert state(vault) == before  # nothing written
+
+
+def test_a_laptop_of_some_areas_keeps_another_areas_household_as_named(vault: Vault) -> None:
+    # It cannot tell another area's household from a mistyped id: it keeps the id as the
+    # meeting names it, and says so; a vault that holds every area checks it.
+    VaultReplica(vault).set_synced_areas(["shoga"])
+    far = new_id()
+    objs = consented_lines()
+    objs[9]["household_ids"] = [HOUSEHOLD, far]
+    result = import_records(vault, io.StringIO(as_jsonl(objs)))
+    assert (result.created, result.elsewhere, result.elsewhere_in) == (10, (far,), 1)
+    assert vault.get(MULTILAYER).fields["household_ids"] == [HOUSEHOLD, far]  # type: ignore[union-attr]
 
 
 def test_an_update_says_what_it_clears_and_a_dry_run_writes_nothing(vault: Vault) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from marugoto_desktop.domain.ids import new_id
+from marugoto_desktop.domain.vocabularies import AREAS
 from marugoto_desktop.operations.households import (
     activity_timeline,
     find_households,
@@ -12,9 +14,16 @@ from marugoto_desktop.operations.households import (
     prepare_search,
     search_ids,
 )
-from marugoto_desktop.operations.meetings import consent_status
+from marugoto_desktop.operations.meetings import (
+    CONSENTED,
+    ELSEWHERE,
+    NO_CONSENT,
+    NO_HOUSEHOLD,
+    consent_status,
+)
 from marugoto_desktop.operations.records import create_record, delete_record, edit_record
 from marugoto_desktop.vault import RecordNotFound, Vault
+from marugoto_desktop.vault.replica import VaultReplica
 
 
 def add(vault: Vault, record_type: str, parent: str | None = None, area: str | None = None,
@@ -158,7 +167,26 @@ def test_the_consent_guard_before_a_meeting_is_saved(vault: Vault, town: dict[st
         method="oral", purposes=["multilayer_meeting"], withdrawn_on="2025-06-01")  # fmt: skip
     households = [town["yamada"], town["kagawa"]]
     assert consent_status(vault, households, "2025-05-10") == {
-        town["yamada"]: True,
-        town["kagawa"]: False,
+        town["yamada"]: CONSENTED,
+        town["kagawa"]: NO_CONSENT,
     }
-    assert consent_status(vault, households, "2025-06-01")[town["yamada"]] is False
+    assert consent_status(vault, households, "2025-06-01")[town["yamada"]] == NO_CONSENT
+    # An id this vault never held: another area's household where it holds some areas (or
+    # has not synced), whose consent is checked where it is held, as validation judges it.
+    # Where it holds every area, it names no household; nor does a household held deleted,
+    # or a record of another kind.
+    far = new_id()
+    delete_record(vault, town["closed"])
+    named = [far, town["closed"], town["hanako"]]
+    for areas, far_status in (
+        (None, ELSEWHERE),
+        (["mure", "kagawa"], ELSEWHERE),
+        (list(AREAS.codes), NO_HOUSEHOLD),
+    ):
+        if areas is not None:
+            VaultReplica(vault).set_synced_areas(areas)
+        assert consent_status(vault, named, "2025-05-10") == {
+            far: far_status,
+            town["closed"]: NO_HOUSEHOLD,
+            town["hanako"]: NO_HOUSEHOLD,
+        }

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from marugoto_desktop.domain.ids import new_id
+from marugoto_desktop.domain.vocabularies import AREAS
 from marugoto_desktop.operations.changes import OpChanges
 from marugoto_desktop.operations.demo import write_demo
 from marugoto_desktop.operations.home import follow_ups, unsynced_changes
@@ -39,6 +41,7 @@ from marugoto_desktop.ui.outreach import HouseholdPicker
 from marugoto_desktop.ui.session import today
 from marugoto_desktop.ui.windows import MainWindow
 from marugoto_desktop.vault import KdfParams, Vault
+from marugoto_desktop.vault.replica import VaultReplica
 
 from ..conftest import PASSPHRASE
 
@@ -199,6 +202,45 @@ def test_the_consent_guard_shows_before_save(demo_window, qtbot):
     assert not page.tab.save_button.isEnabled()
     form.editors["legal_basis"].set_code("support_meeting")
     assert not page.guard.isVisibleTo(page)
+    assert page.tab.save_button.isEnabled()
+    count = len(vault.records("meeting"))
+    qtbot.mouseClick(page.tab.save_button, Qt.MouseButton.LeftButton)
+    assert len(vault.records("meeting")) == count + 1
+
+
+def test_the_consent_guard_lets_another_areas_household_be_and_names_an_unknown_one(
+    demo_window, qtbot
+):
+    workspace = demo_window.workspace
+    workspace.show_named("meetings")
+    page = workspace.meetings
+    vault = demo_window.vault
+    consent = next(
+        c for c in vault.records("consent") if "multilayer_meeting" in c.get("purposes", [])
+    )
+    on = str(consent.get("granted_on"))
+    far = new_id()  # never held here: another area's household, on a laptop of some areas
+    qtbot.mouseClick(page.tab.new_button, Qt.MouseButton.LeftButton)
+    form = page.tab.form
+    form.editors["date"].setText(on)
+    form.editors["meeting_type"].set_code("individual")
+    form.editors["household_ids"].set_values([consent.parent_id, far])
+    form.editors["legal_basis"].set_code("multilayer_meeting")
+    # The vault has not synced (it holds no area in particular): as validation judges it,
+    # the other area's household is checked where it is held, and the meeting may be saved.
+    assert page.guard.isVisibleTo(page)
+    assert "他のエリアの世帯 1 件の同意は、その世帯を持つエリアで確認されます" in page.guard.text()
+    assert page.tab.save_button.isEnabled()
+    # A vault that holds every area (the office's): an id it does not hold names nothing.
+    VaultReplica(vault).set_synced_areas(AREAS.codes)
+    form.editors["household_ids"].set_values([consent.parent_id, far])
+    form.edited.emit()
+    assert "次の ID の世帯はこのパソコンにありません" in page.guard.text()
+    assert far in page.guard.text()
+    assert not page.tab.save_button.isEnabled()
+    # Left out, the meeting goes in.
+    form.editors["household_ids"].set_values([consent.parent_id])
+    form.edited.emit()
     assert page.tab.save_button.isEnabled()
     count = len(vault.records("meeting"))
     qtbot.mouseClick(page.tab.save_button, Qt.MouseButton.LeftButton)

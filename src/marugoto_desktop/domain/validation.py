@@ -101,8 +101,15 @@ class References(Protocol):
         ...
 
     def holds(self, record_id: str) -> bool:
-        """Whether the record is held here at all, live or deleted: one never held belongs
+        """Whether the record is held here at all, live or deleted: one never held may belong
         to an area this vault does not hold (FieldSpec.elsewhere)."""
+        ...
+
+    def holds_every_area(self) -> bool:
+        """Whether every area's records are held here (the office's vault, granted every
+        area): then a record never held is no other area's, and names nothing. A vault
+        that holds some areas, or that has not synced (an empty one reading another's
+        export), cannot tell an id of another area from one that names nothing."""
         ...
 
 
@@ -212,7 +219,7 @@ def _check_reference(
     found = refs.lookup(target)
     params = {"target": target, "target_type": want}
     if found is None:
-        if elsewhere and not refs.holds(target):
+        if elsewhere and not refs.holds(target) and not refs.holds_every_area():
             return None  # of an area this vault does not hold: kept as it is
         return _Problem("missing", f"refers to {want} {target}, which does not exist", params)
     if found[0] != want:
@@ -381,7 +388,9 @@ def _consent_errors(record: Record, refs: References) -> list[FieldError]:
     """A 重層的支援会議 may only discuss households whose person concerned has consented.
 
     A household of an area this vault does not hold is checked where it is held: its
-    consents are not here either (the laptop that wrote the meeting held them)."""
+    consents are not here either (the laptop that wrote the meeting held them). An id this
+    vault does not hold where it holds every area names no household: the reference check
+    refuses it (missing) before this one runs; a malformed one, the value check."""
     if record.type != "meeting" or record.fields.get("legal_basis") != "multilayer_meeting":
         return []
     on = record.fields["date"]

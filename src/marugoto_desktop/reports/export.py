@@ -47,6 +47,9 @@ class _Exported:
     def holds(self, record_id: str) -> bool:
         return record_id in self._by_id or self._vault.holds(record_id)
 
+    def holds_every_area(self) -> bool:
+        return False  # an empty vault, which has synced no area
+
     def parent_of(self, record_id: str) -> str | None:
         found = self._by_id.get(record_id)
         return None if found is None else found.parent_id

@@ -10,7 +10,7 @@ from ..domain.schema import FieldSpec
 from ..operations.changes import OpChanges
 from ..operations.directory import agencies, agency_choices, household_choices, meetings
 from ..operations.households import household_row
-from ..operations.meetings import consent_status
+from ..operations.meetings import ELSEWHERE, NO_CONSENT, NO_HOUSEHOLD, consent_status
 from .forms import CodePicker
 from .models import Column, field_text
 from .records_tab import RecordsTab
@@ -136,11 +136,14 @@ class MeetingsPage(QWidget):
         on = str(values.get("date") or today().isoformat())
         chosen = list(values.get("household_ids") or [])
         status = consent_status(vault, chosen, on)
-        missing = [h for h, ok in status.items() if not ok]
+        missing = [h for h, s in status.items() if s == NO_CONSENT]
+        unknown = [h for h, s in status.items() if s == NO_HOUSEHOLD]
+        elsewhere = sum(1 for s in status.values() if s == ELSEWHERE)
         rows = {h: household_row(vault, h) for h in missing}
         names = {h: row.name for h, row in rows.items() if row is not None}
+        problems = []
         if missing:
-            self.guard.setText(
+            problems.append(
                 self.tr(
                     "A 重層的支援会議 may discuss only households whose person concerned has "
                     "consented. No valid consent on %1 for: %2. Record the consent first, "
@@ -149,7 +152,28 @@ class MeetingsPage(QWidget):
                 .replace("%1", on)
                 .replace("%2", "、".join(names.get(h, h) for h in missing))
             )
+        if unknown:
+            # Not another area's: this computer holds every area, or holds it deleted.
+            problems.append(
+                self.tr(
+                    "No household on this computer has these ids (deleted, or never "
+                    "recorded): %1. Remove them from the households discussed."
+                ).replace("%1", "、".join(unknown))
+            )
+        if problems:
+            self.guard.setText("\n".join(problems))
             self.guard.setStyleSheet("color: #b00020; font-weight: bold;")
+        elif elsewhere:
+            self.guard.setText(
+                self.tr(
+                    "重層的支援会議: every household chosen on this computer has valid consent "
+                    "on %1. The consent of the %n household(s) of other areas, not on this "
+                    "computer, is checked where they are held.",
+                    "",
+                    elsewhere,
+                ).replace("%1", on)
+            )
+            self.guard.setStyleSheet("color: #1b6e20;")
         else:
             self.guard.setText(
                 self.tr("重層的支援会議: every household chosen has valid consent on %1.").replace(
@@ -158,8 +182,8 @@ class MeetingsPage(QWidget):
             )
             self.guard.setStyleSheet("color: #1b6e20;")
         self.guard.show()
-        self.tab.save_button.setEnabled(not missing)
-        return not missing
+        self.tab.save_button.setEnabled(not problems)
+        return not problems
 
     def refresh(self) -> None:
         vault = self.session.vault

@@ -31,6 +31,7 @@ class BatchReferences:
     def __init__(self, vault: Readable, batch: Sequence[Record]) -> None:
         self._vault = vault
         self._batch = {r.id: r for r in batch}
+        self._every_area: bool | None = None
 
     def lookup(self, record_id: str) -> tuple[str, str | None] | None:
         record = self._batch.get(record_id)
@@ -40,6 +41,11 @@ class BatchReferences:
 
     def holds(self, record_id: str) -> bool:
         return record_id in self._batch or self._vault.holds(record_id)
+
+    def holds_every_area(self) -> bool:
+        if self._every_area is None:  # read once a batch (a setting, decrypted)
+            self._every_area = self._vault.holds_every_area()
+        return self._every_area
 
     def parent_of(self, record_id: str) -> str | None:
         record = self._batch.get(record_id)

@@ -397,6 +397,14 @@ class Vault:
         with self._lock:
             return self._tables.rows.holds(record_id)
 
+    def holds_every_area(self) -> bool:
+        """Whether this vault syncs every area (the office's), so that a record it does not
+        hold exists nowhere; part of the References protocol. One that has not synced holds
+        no area in particular: what it was not given may be any area's."""
+        with self._lock:
+            synced = self._tables.settings.get("synced_areas")
+        return isinstance(synced, list) and set(AREAS.codes) <= set(synced)
+
     def parent_of(self, record_id: str) -> str | None:
         """The parent (household) of a live record; part of the References protocol."""
         with self._lock:
