@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal, cast
 
@@ -336,11 +336,13 @@ def changes(
         # The device may know of a household's move from here on (storage.transfers).
         storage.transfer_served(device.device_id, page.next)
     authors = storage.authors(page.rows)  # who wrote them (storage/authors.py)
+    # Where each household the page moves came from (storage/transfer_history.py).
+    moved = {cid: asdict(m) for cid, m in storage.transfers_pulled(page.rows).items()}
     # Assembled here rather than by a JSON encoder: the log's values are stored as JSON text.
     body = (
         f'{{"log":{page.log_json()},"next":{page.next},'
         f'"has_more":{"true" if page.has_more else "false"},"areas":{to_json(list(device.areas))},'
-        f'"authors":{to_json(authors)}}}'
+        f'"authors":{to_json(authors)},"transfers":{to_json(moved)}}}'
     )
     return _json_maybe_gzipped(request, body.encode())
 

@@ -199,6 +199,14 @@ class Author(BaseModel):
     device: str = Field(description="The device's name, as device list shows it")
 
 
+class TransferFrom(BaseModel):
+    """Where a household moved by a page's `_area` entry came from, and who moved it."""
+
+    from_area: AreaCode = Field(description="The area the household left")
+    user: str = Field(description="The login name of the user whose device sent the move")
+    device: str = Field(description="That device's name, as device list shows it")
+
+
 class ChangesPage(BaseModel):
     log: LogColumns
     next: Seq = Field(description="The cursor to send as `after` next time")
@@ -208,4 +216,10 @@ class ChangesPage(BaseModel):
         default_factory=dict,
         description="Who wrote the page's entries and the sides of its conflicts, by site "
         "(a site whose author cannot be told is left out)",
+    )
+    transfers: dict[Id, TransferFrom] = Field(
+        default_factory=dict,
+        description="For each `_area` entry of the page that moved a household to another "
+        "area (the transfer, or its copy in the area it went to), by its change id: the area "
+        "the household left, and who sent the move",
     )

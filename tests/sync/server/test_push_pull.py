@@ -98,6 +98,7 @@ def test_pages_follow_the_cursor_and_the_last_page_moves_it_to_the_head(api: Api
         "has_more": False,
         "areas": ["mure"],
         "authors": {},
+        "transfers": {},
     }
 
 
