@@ -663,255 +663,270 @@
 <context>
     <name>HouseholdDetailView</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="165"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="224"/>
         <source>New activity (Ctrl+N)</source>
         <translation>活動記録を追加（Ctrl+N）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="167"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="226"/>
         <source>Copy address</source>
         <translation>住所をコピー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="169"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="228"/>
         <source>Print</source>
         <translation>印刷</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="173"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="232"/>
         <source>Face sheet (Ctrl+P)</source>
         <translation>フェイスシート（Ctrl+P）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="174"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="233"/>
         <source>Face sheet for an agency…</source>
         <translation>関係機関向けフェイスシート…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="175"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="234"/>
         <source>Activity record of the chosen activity</source>
         <translation>選んだ活動の活動記録票</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="179"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="238"/>
         <source>Transfer to another area…</source>
         <translation>他のエリアへ転居・引継ぎ…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="206"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="265"/>
         <source>Access history</source>
         <translation>アクセス履歴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="229"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="288"/>
         <source>Name</source>
         <translation>氏名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="230"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="289"/>
         <source>Kana</source>
         <translation>ふりがな</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="231"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="290"/>
         <source>Relationship</source>
         <translation>続柄</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="232"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="291"/>
         <source>Born</source>
         <translation>生年月日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="234"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="293"/>
         <source>Age</source>
         <translation>年齢</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="237"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="296"/>
         <source>Add member</source>
         <translation>世帯員を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="246"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="305"/>
         <source>Main</source>
         <translation>主訴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="247"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="306"/>
         <source>Category</source>
         <translation>分類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="248"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="307"/>
         <source>Identified</source>
         <translation>把握日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="249"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="308"/>
         <source>Resolved</source>
         <translation>解決日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="250"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="309"/>
         <source>Note</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="254"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="313"/>
         <source>Add issue</source>
         <translation>課題を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="263"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="283"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="320"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="322"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="342"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="379"/>
         <source>Date</source>
         <translation>日付</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="264"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="323"/>
         <source>Kind</source>
         <translation>種別</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="265"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="324"/>
         <source>Content</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="267"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="326"/>
         <source>By</source>
         <translation>記録者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="271"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="330"/>
         <source>New activity</source>
         <translation>新しい活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="284"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="343"/>
         <source>Agency</source>
         <translation>関係機関</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="285"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="344"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="286"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="345"/>
         <source>Status</source>
         <translation>状況</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="287"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="346"/>
         <source>Follow-up</source>
         <translation>フォロー予定日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="292"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="351"/>
         <source>Add referral</source>
         <translation>連携を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="301"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="360"/>
         <source>Person</source>
         <translation>同意者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="302"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="361"/>
         <source>Granted</source>
         <translation>同意日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="304"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="363"/>
         <source>Purposes</source>
         <translation>目的</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="308"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="367"/>
         <source>Withdrawn</source>
         <translation>撤回日</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="311"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="370"/>
         <source>Add consent</source>
         <translation>同意を追加</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="321"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="380"/>
         <source>Type</source>
         <translation>種類</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="322"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="381"/>
         <source>Basis</source>
         <translation>根拠</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="323"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="382"/>
         <source>Title</source>
         <translation>件名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="583"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="601"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="656"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="674"/>
         <source>Transfer to another area</source>
         <translation>他のエリアへ転居・引継ぎ</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="584"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="657"/>
         <source>The area the household moves to:</source>
         <translation>移るエリア：</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="603"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="676"/>
         <source>Move this household, with its members, issues, activities, referrals and consents, from %1 to %2? At their next sync, the laptops of %2 receive it and those of %1 let it go.</source>
         <translation>この世帯を、世帯員・課題・活動記録・連携・同意とともに %1 から %2 へ移しますか？次の同期で、%2 の端末に届き、%1 の端末からは消えます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="194"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="253"/>
         <source>Basic</source>
         <translation>基本情報</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="197"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="135"/>
+        <source>an area not known here</source>
+        <translation>不明なエリア</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="143"/>
+        <source>Moved to this area on %1 (転居・引継ぎ); where from is not known on this computer.</source>
+        <translation>%1 にこのエリアへ転居・引継ぎされました（転居元のエリアは、このパソコンではわかりません）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="148"/>
+        <source>Moved here from %1 on %2 (転居・引継ぎ).</source>
+        <translation>%2 に%1から転居・引継ぎされました。</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="256"/>
         <source>Members</source>
         <translation>世帯員</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="198"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="257"/>
         <source>Issues</source>
         <translation>課題</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="199"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="258"/>
         <source>Activities</source>
         <translation>活動記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="200"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="259"/>
         <source>Referrals</source>
         <translation>連携</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="201"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="260"/>
         <source>Consents</source>
         <translation>同意</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="202"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="261"/>
         <source>Meetings</source>
         <translation>会議</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="208"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="267"/>
         <source>Choose a household from the list, or search with Ctrl+F.</source>
         <translation>一覧から世帯を選ぶか、Ctrl+F で検索してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="492"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="559"/>
         <source>New household</source>
         <translation>新しい世帯</translation>
     </message>
@@ -2166,7 +2181,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="149"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="492"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="498"/>
         <source>This laptop is not connected to a server yet.</source>
         <translation>このパソコンはまだサーバーに接続していません。</translation>
     </message>
@@ -2236,172 +2251,172 @@
         <translation>この値を確認してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="258"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="264"/>
         <source>%1 (this laptop)</source>
         <translation>%1 さん（このパソコン）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="260"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="266"/>
         <source>This laptop</source>
         <translation>このパソコン</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="263"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="269"/>
         <source>%1 (device %2)</source>
         <translation>%1 さん（端末 %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="268"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="274"/>
         <source>Another laptop (device %1)</source>
         <translation>別のパソコン（端末 %1）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="269"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="258"/>
         <source>Written by %1 at %2</source>
         <translation>%1が %2 に記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="277"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="283"/>
         <source>the household is deleted</source>
         <translation>世帯は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="279"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="285"/>
         <source>the household is kept</source>
         <translation>世帯は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="283"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="289"/>
         <source>the record is deleted</source>
         <translation>記録は削除されています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="285"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="291"/>
         <source>the record is kept</source>
         <translation>記録は残っています</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="293"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="299"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="323"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="329"/>
         <source>e.g. %1</source>
         <translation>例 %1</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="325"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="331"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="327"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="347"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="333"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="353"/>
         <source>User name</source>
         <translation>ユーザー名</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="330"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="348"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="336"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="354"/>
         <source>Password</source>
         <translation>パスワード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="332"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="338"/>
         <source>CA certificate file</source>
         <translation>CA 証明書ファイル</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="337"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="349"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="343"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="355"/>
         <source>One-time code</source>
         <translation>確認コード</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="339"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="345"/>
         <source>The 6-digit code your authenticator app shows now</source>
         <translation>認証アプリに今表示されている6桁の数字</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="343"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="349"/>
         <source>Connect</source>
         <translation>接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="346"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="352"/>
         <source>Server</source>
         <translation>サーバー</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="350"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="356"/>
         <source>CA file (optional)</source>
         <translation>CA 証明書（任意）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="354"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="360"/>
         <source>Connect this laptop to the office server</source>
         <translation>このパソコンを事務所のサーバーに接続</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="359"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="365"/>
         <source>Sync now</source>
         <translation>今すぐ同期</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="362"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="368"/>
         <source>Stop</source>
         <translation>中止</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="379"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="385"/>
         <source>Conflicts to review</source>
         <translation>確認が必要な同時編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="381"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="387"/>
         <source>The value that won</source>
         <translation>同期で残った値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="598"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="605"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="604"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="611"/>
         <source>The record deleted</source>
         <translation>記録を削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="600"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="603"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="606"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="609"/>
         <source>The record kept</source>
         <translation>記録を残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="610"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="616"/>
         <source>(the left one)</source>
         <translation>（左の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="611"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="617"/>
         <source>(the right one)</source>
         <translation>（右の値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="612"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="618"/>
         <source>(a value written since)</source>
         <translation>（その後に書かれた値）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="615"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="621"/>
         <source>Now in the records: %1 %2</source>
         <translation>いま記録にある値：%1%2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="629"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="635"/>
         <source>Settled.</source>
         <translation>解決済みです。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="385"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="391"/>
         <source>The other edit</source>
         <translation>もう一方の編集</translation>
     </message>
@@ -2431,104 +2446,104 @@
         <translation>接続時に使ったCA証明書のファイル %1 が見つかりません。設定で事務所のCA証明書を選んでください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="399"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="405"/>
         <source>Keep this</source>
         <translation>こちらを残す</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="401"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="407"/>
         <source>Take this</source>
         <translation>こちらを採用</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="404"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="410"/>
         <source>Or write a new value</source>
         <translation>または新しい値を入力</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="405"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="411"/>
         <source>New value</source>
         <translation>新しい値</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="406"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="412"/>
         <source>Save the new value</source>
         <translation>新しい値で保存</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="437"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="443"/>
         <source>Edits made at the same time</source>
         <translation>同時に行われた編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="440"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="446"/>
         <source>Nothing to review: no edits made at the same time, no records to correct.</source>
         <translation>確認が必要なものはありません（同時に行われた編集も、直す必要のある記録もありません）。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="449"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="451"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="455"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="457"/>
         <source>Records that no longer fit together</source>
         <translation>整合しなくなった記録</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="455"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="461"/>
         <source>Open each record and correct it; export waits until they are fixed.</source>
         <translation>それぞれの記録を開いて直してください。直すまで書き出しはできません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="486"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="492"/>
         <source>Server: %1 (user %2)</source>
         <translation>サーバー：%1（ユーザー %2）</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="500"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="506"/>
         <source>Changes not yet sent: %1</source>
         <translation>未送信の変更：%1 件</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="528"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="534"/>
         <source>Settled — %1 → %2</source>
         <translation>解決済み — %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="567"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="573"/>
         <source>Nothing to review.</source>
         <translation>確認するものはありません。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="581"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="587"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="593"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="599"/>
         <source>This record goes with its deleted household.</source>
         <translation>この記録は削除された世帯とともに削除されます。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="595"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="601"/>
         <source>Bring the household back.</source>
         <translation>世帯を元に戻す。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="674"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="680"/>
         <source>Fill in the server, user name and password.</source>
         <translation>サーバー・ユーザー名・パスワードを入力してください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="695"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="701"/>
         <source>Connected. Sync now to receive your areas&apos; records.</source>
         <translation>接続しました。同期して担当エリアの記録を受け取ってください。</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="709"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="715"/>
         <source>Connecting…</source>
         <translation>接続しています…</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="728"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="738"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="734"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="744"/>
         <source>Syncing…</source>
         <translation>同期しています…</translation>
     </message>
@@ -2579,7 +2594,7 @@
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="198"/>
-        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="760"/>
+        <location filename="../../src/marugoto_desktop/ui/sync_page.py" line="766"/>
         <source>Sent %1, received %2, to review %3.</source>
         <translation>送信 %1 件、受信 %2 件、確認が必要 %3 件。</translation>
     </message>
@@ -2687,13 +2702,13 @@
 <context>
     <name>_BasicPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="126"/>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="127"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="179"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="180"/>
         <source>Area</source>
         <translation>エリア</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="129"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="182"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -2701,67 +2716,82 @@
 <context>
     <name>_HistoryPage</name>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="51"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="55"/>
         <source>When</source>
         <translation>日時</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="51"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="55"/>
         <source>Who</source>
         <translation>操作者</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="51"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="55"/>
         <source>Computer</source>
         <translation>端末</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="51"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="55"/>
         <source>What</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="52"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="56"/>
         <source>Records</source>
         <translation>件数</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="56"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="60"/>
         <source>Access history</source>
         <translation>アクセス履歴</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="72"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="81"/>
         <source>Opened</source>
         <translation>閲覧</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="73"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="82"/>
         <source>Created</source>
         <translation>作成</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="74"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="83"/>
         <source>Edited</source>
         <translation>編集</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="75"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="84"/>
         <source>Deleted</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="76"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="85"/>
         <source>Restored</source>
         <translation>復元</translation>
     </message>
     <message>
-        <location filename="../../src/marugoto_desktop/ui/household.py" line="77"/>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="86"/>
         <source>Printed</source>
         <translation>印刷</translation>
     </message>
     <message>
         <location filename="../../src/marugoto_desktop/ui/household.py" line="87"/>
+        <source>Transferred to another area</source>
+        <translation>転居・引継ぎ</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="97"/>
+        <source>Transfers to another area (転居・引継ぎ):</source>
+        <translation>転居・引継ぎ：</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="100"/>
+        <source>%1: from %2 to %3, by %4</source>
+        <translation>%1&#x3000;%2 → %3&#x3000;%4</translation>
+    </message>
+    <message>
+        <location filename="../../src/marugoto_desktop/ui/household.py" line="116"/>
         <source>(not set)</source>
         <translation>（未設定）</translation>
     </message>

@@ -25,6 +25,7 @@ from .changes import MAX_CHANGES_PER_PUSH, ChangeInvalid
 from .log_page import LogPage, read_page
 from .record_types import SHARED_TYPES
 from .replica import Replica
+from .transfer_notes import Moved, read_transfers, transfer_notes
 from .trust import certificates_in, issuer_presented
 
 SCHEMA_VERSION = "1"
@@ -107,6 +108,8 @@ class _Fetched:
     has_more: bool
     areas: list[str]
     authors: Authors  # who wrote the page's changes, by site
+    # Where each household the page moves came from, by the `_area` entry's change id.
+    transfers: dict[str, Moved] = field(default_factory=dict)
 
 
 def ssl_context(ca_file: Path | str | None = None, ca_pem: str | None = None) -> ssl.SSLContext:
@@ -526,9 +529,11 @@ class SyncClient:
                 next_cursor = int(answer["next"])
                 areas = [str(a) for a in answer["areas"]]
                 authors = read_authors(answer.get("authors"))
+                moved = read_transfers(answer.get("transfers"))
             except (ChangeInvalid, KeyError, TypeError, ValueError) as exc:
                 raise SyncError("bad_answer", error=str(exc)) from exc
-            return _Fetched(page, next_cursor, bool(answer.get("has_more")), areas, authors)
+            has_more = bool(answer.get("has_more"))
+            return _Fetched(page, next_cursor, has_more, areas, authors, moved)
 
         def apply(fetched: _Fetched, after: int) -> None:
             nonlocal pulled
@@ -537,6 +542,9 @@ class SyncClient:
                 page = page.without_areas(areas_changed(fetched.areas))
             if fetched.authors:
                 replica.remember_authors(fetched.authors)
+            notes = transfer_notes(page, fetched.transfers)
+            if notes:  # before the page: a page applied again finds them there
+                replica.remember_transfers(notes)
             if len(page) or next_cursor != after:
                 replica.apply_page(page, next_cursor, cursor_name)
             # Received: the changes others made. This device's own come back too (they are

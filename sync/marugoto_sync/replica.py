@@ -11,6 +11,7 @@ from typing import Protocol
 from .audit_chain import AuditLink
 from .changes import Change
 from .log_page import LogPage
+from .transfer_notes import TransferNote
 
 
 class Replica(Protocol):
@@ -34,6 +35,11 @@ class Replica(Protocol):
     def remember_authors(self, authors: Mapping[str, Mapping[str, str]]) -> None:
         """Keep who wrote the changes of sites (site -> {"user", "device"}), as a pull
         answer names them, for the conflicts to say so."""
+        ...
+
+    def remember_transfers(self, notes: Sequence[TransferNote]) -> None:
+        """Keep where households moved by a pulled page came from, for a household to show
+        it (the `_area` change itself says only where it went)."""
         ...
 
     def last_seen(self) -> tuple[int, str] | None:

@@ -6,7 +6,7 @@ from contextlib import suppress
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,12 +33,16 @@ from ..operations.changes import OpChanges
 from ..operations.directory import agency_choices
 from ..operations.households import HouseholdDetail, household_detail
 from ..operations.records import create_record, edit_record, transfer_household
+from ..operations.transfers import Move, household_moves
 from ..vault import DiskFull, RecordNotFound, VaultError
 from .forms import CodePicker, RecordForm
 from .messages import vault_error_text
 from .models import Column, field_text
 from .records_tab import RecordsTab, _General
 from .session import Session, today
+from .sync_page import author_who, stamp_text
+
+translate = QCoreApplication.translate
 
 
 class _HistoryPage(QWidget):
@@ -63,8 +67,13 @@ class _HistoryPage(QWidget):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.hide()
+        self.moves = QLabel()
+        self.moves.setObjectName("household_moves")
+        self.moves.setWordWrap(True)
+        self.moves.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.problem)
+        layout.addWidget(self.moves)
         layout.addWidget(self.table, 1)
 
     def _actions(self) -> dict[str, str]:
@@ -75,7 +84,27 @@ class _HistoryPage(QWidget):
             "delete": self.tr("Deleted"),
             "restore": self.tr("Restored"),
             "pdf": self.tr("Printed"),
+            "transfer": self.tr("Transferred to another area"),
         }
+
+    def show_moves(self, moves: list[Move]) -> None:
+        """Where the household came from at each of its moves to another area, the latest
+        first, as this laptop knows them."""
+        if not moves:
+            self.moves.clear()
+            self.moves.hide()
+            return
+        lines = [self.tr("Transfers to another area (転居・引継ぎ):")]
+        for move in moves:
+            lines.append(
+                self.tr("%1: from %2 to %3, by %4")
+                .replace("%1", stamp_text(move.by.at))
+                .replace("%2", area_text(move.from_area))
+                .replace("%3", area_text(move.to_area))
+                .replace("%4", author_who(move.by))
+            )
+        self.moves.setText("\n".join(lines))
+        self.moves.show()
 
     def show_accesses(self, accesses: list[Access]) -> None:
         self.problem.hide()
@@ -94,8 +123,32 @@ class _HistoryPage(QWidget):
 
     def show_problem(self, text: str) -> None:
         self.show_accesses([])
+        self.show_moves([])
         self.problem.setText(text)
         self.problem.show()
+
+
+def area_text(area: str | None) -> str:
+    """An area's label; None: an area this laptop was not told (a move it received before
+    pulls said where households came from)."""
+    if area is None:
+        return translate("HouseholdDetailView", "an area not known here")
+    return v.AREAS.label(area)
+
+
+def moved_here_text(move: Move) -> str:
+    """The latest move, beside the household's area: 「2026-04-01 に牟礼から転居・引継ぎ」."""
+    day = move.by.at.strftime("%Y-%m-%d")
+    if move.from_area is None:
+        return translate(
+            "HouseholdDetailView",
+            "Moved to this area on %1 (転居・引継ぎ); where from is not known on this computer.",
+        ).replace("%1", day)
+    return (
+        translate("HouseholdDetailView", "Moved here from %1 on %2 (転居・引継ぎ).")
+        .replace("%1", v.AREAS.label(move.from_area))
+        .replace("%2", day)
+    )
 
 
 def _date(record: Record, name: str) -> str:
@@ -127,11 +180,16 @@ class _BasicPage(QWidget):
         self.area_label = QLabel(self.tr("Area"))
         self.form = RecordForm("household")
         self.save = QPushButton(self.tr("Save"))
+        self.moved = QLabel()
+        self.moved.setObjectName("household_moved")
+        self.moved.setWordWrap(True)
+        self.moved.hide()
         area_row = QHBoxLayout()
         area_row.addWidget(self.area_label)
         area_row.addWidget(self.area, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(area_row)
+        layout.addWidget(self.moved)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
@@ -156,6 +214,7 @@ class HouseholdDetailView(QWidget):
         self.session = session
         self.detail: HouseholdDetail | None = None
         self.household_id: str | None = None
+        self._moves: list[Move] = []  # where it came from (転居・引継ぎ), the latest first
         self.title = QLabel()
         self.title.setObjectName("household_title")
         font = self.title.font()
@@ -362,6 +421,11 @@ class HouseholdDetailView(QWidget):
         return self._basic_page().area_label
 
     @property
+    def moved_note(self) -> QLabel:
+        """Beside the area: where the household came from at its latest move (転居・引継ぎ)."""
+        return self._basic_page().moved
+
+    @property
     def basic_save(self) -> QPushButton:
         return self._basic_page().save
 
@@ -400,11 +464,14 @@ class HouseholdDetailView(QWidget):
         vault, page = self.session.vault, self.history
         if vault is None or self.household_id is None:
             page.show_accesses([])
+            page.show_moves([])
             return
         try:
             page.show_accesses(access_history(vault, self.household_id))
         except VaultError as exc:  # a broken trail is said, not hidden
             page.show_problem(vault_error_text(exc))
+            return
+        page.show_moves(self._moves)
 
     def _fill(self, record_type: str, tab: RecordsTab, detail: HouseholdDetail) -> None:
         household = detail.household
@@ -492,6 +559,8 @@ class HouseholdDetailView(QWidget):
             self.title.setText(self.tr("New household"))
             self.area.setEnabled(True)
             self.area.set_code(area or "honcho")
+            self._moves = []
+            self.moved_note.hide()
             self.basic.set_values({"status": "active"})
             for tab in self._tabs():
                 tab.forget()
@@ -517,6 +586,10 @@ class HouseholdDetailView(QWidget):
         self.title.setText(str(household.get("name", "")))
         self.area.set_code(household.area or "")
         self.area.setEnabled(False)  # a household moves area by the 転居 operation, not here
+        self._moves = household_moves(vault, household_id)
+        moved = self.moved_note
+        moved.setText(moved_here_text(self._moves[0]) if self._moves else "")
+        moved.setVisible(bool(self._moves))
         self.basic.set_record(household)
         for index in range(self.tabs.count()):
             self.tabs.setTabEnabled(index, True)
@@ -632,8 +705,10 @@ class HouseholdDetailView(QWidget):
         self.household_id, self.detail = None, None
         if self._basic is not None:
             self._basic.form.clear()
+        self._moves = []
         if self._history is not None:
             self._history.show_accesses([])
+            self._history.show_moves([])
         for tab in self._tabs():
             tab.forget()
         self._show_nothing()

@@ -254,6 +254,12 @@ def stamp_text(at: datetime) -> str:
 def author_text(author: Author) -> str:
     """Who wrote a side and when: 「aiko さん（このパソコン）2025-06-01 14:30」."""
     when = stamp_text(author.at)
+    who = author_who(author)
+    return translate("SyncPage", "Written by %1 at %2").replace("%1", who).replace("%2", when)
+
+
+def author_who(author: Author) -> str:
+    """Who wrote something, as this laptop knows: 「aiko さん（このパソコン）」."""
     if author.this_laptop and author.user:
         who = translate("SyncPage", "%1 (this laptop)").replace("%1", author.user)
     elif author.this_laptop:
@@ -266,7 +272,7 @@ def author_text(author: Author) -> str:
         )
     else:
         who = translate("SyncPage", "Another laptop (device %1)").replace("%1", author.device)
-    return translate("SyncPage", "Written by %1 at %2").replace("%1", who).replace("%2", when)
+    return who
 
 
 def now_text(review: ConflictReview) -> str:

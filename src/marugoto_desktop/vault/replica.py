@@ -18,6 +18,7 @@ from marugoto_sync.hlc import MAX_CLOCK_AHEAD_MS, pack
 from marugoto_sync.log_page import LogPage
 from marugoto_sync.merge import EDIT_AFTER_TRANSFER, TRANSFER_SUPERSEDED, Conflict, wins
 from marugoto_sync.record_types import RECORD_TYPES
+from marugoto_sync.transfer_notes import TransferNote
 
 from ..domain.records import Record, is_empty
 from ..domain.validation import RecordInvalid, record_errors
@@ -106,6 +107,12 @@ class VaultReplica:
                 # Read again inside the write: another thread may have added some meanwhile.
                 current = tx.settings.get(AUTHORS_KEY) or {}
                 tx.settings.put(AUTHORS_KEY, {**current, **named})
+
+    def remember_transfers(self, notes: Sequence[TransferNote]) -> None:
+        """Keep where the households a pulled page moves came from, sealed (a page moves
+        households seldom: the setting is rewritten only when a note is new)."""
+        with self.vault.transaction() as tx:
+            tx.transfer_notes.add(notes)
 
     def authors(self) -> dict[str, dict[str, str]]:
         """Who wrote other sites' changes, as pulls named them: site -> {"user", "device"}."""

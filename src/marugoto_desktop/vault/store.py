@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 
 from marugoto_sync.changes import AREA, PARENT, Change
 from marugoto_sync.hlc import HybridClock
+from marugoto_sync.transfer_notes import TransferNote
 
 from ..domain.ids import new_id
 from ..domain.records import Record, is_empty
@@ -405,6 +406,20 @@ class Vault:
             synced = self._tables.settings.get("synced_areas")
         return isinstance(synced, list) and set(AREAS.codes) <= set(synced)
 
+    def field_clock(self, record_id: str, field: str) -> tuple[int, str] | None:
+        """The stamp (hlc, site) of the write that holds a field of a record (deleted or
+        not), or None: a household's `_area` is its latest transfer (転居・引継ぎ)."""
+        with self._lock:
+            stored = self._tables.rows.stored(record_id)
+        clock = None if stored is None else stored.clocks.get(field)
+        return None if clock is None else (int(clock[0]), str(clock[1]))
+
+    def transfer_notes(self, household_id: str) -> list[TransferNote]:
+        """Where a household came from at each move this vault made or was told of by a
+        pull, oldest first (vault.sync_state.TransferNotes)."""
+        with self._lock:
+            return self._tables.transfer_notes.of(household_id)
+
     def parent_of(self, record_id: str) -> str | None:
         """The parent (household) of a live record; part of the References protocol."""
         with self._lock:
@@ -559,6 +574,10 @@ class Vault:
                         kept = r.with_fields(recorded_area=r.area)
                         tx.change(kept, child.clocks, {"recorded_area": r.area}, stamp=stamp)
                 tx.change(stored.record, stored.clocks, {AREA: to_area}, stamp=stamp)
+                # Where it came from: the `_area` change names only where it goes.
+                tx.transfer_notes.add(
+                    [TransferNote(household_id, stamp, self.site, str(current.area), to_area)]
+                )
                 moved = tx.move_household(household_id, to_area)
                 tx.act("transfer", [r.id for r in moved])
                 synced = tx.settings.get("synced_areas")

@@ -1,4 +1,5 @@
-"""What the vault keeps for sync besides records and outbox: meta values, settings, conflicts.
+"""What the vault keeps for sync besides records and outbox: meta values, settings, conflicts,
+and where households moved to another area came from.
 
 Meta values are clear (the clock, cursors: numbers); settings (server address, device token,
 areas) and conflicts (their values are personal data) are sealed blobs. Conflicts keep their
@@ -8,11 +9,12 @@ record, type, area and status in clear, so the open ones can be counted without 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from marugoto_sync.merge import Conflict, conflict_from_wire
+from marugoto_sync.transfer_notes import TransferNote
 
 from .crypto import DataKey, place
 from .rows import SHARED_SQL
@@ -75,6 +77,45 @@ class Settings:
 
     def delete_all(self) -> None:
         self._conn.execute("DELETE FROM settings")
+
+
+class TransferNotes:
+    """Where households came from when they moved to another area (転居・引継ぎ): for each
+    household, each move this vault made or was told of by a pull (marugoto_sync.
+    transfer_notes), as [hlc, site, from, to, user, device], the `_area` change's stamp
+    first. Kept in one sealed setting: moves are rare, and a household shows its own by
+    reading it once."""
+
+    SETTING = "sync.transfers"
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def _all(self) -> dict[str, list[list[Any]]]:
+        found = self._settings.get(self.SETTING)
+        return found if isinstance(found, dict) else {}
+
+    def add(self, notes: Iterable[TransferNote]) -> bool:
+        """Keep these (each once, by its stamp); False when every one was kept already."""
+        kept = self._all()
+        added = False
+        for n in notes:
+            moves = kept.setdefault(n.household, [])
+            if any(move[:2] == [n.hlc, n.site] for move in moves):
+                continue
+            moves.append([n.hlc, n.site, n.from_area, n.to_area, n.user, n.device])
+            added = True
+        if added:
+            self._settings.put(self.SETTING, kept)
+        return added
+
+    def of(self, household_id: str) -> list[TransferNote]:
+        """A household's moves as noted, oldest first (by stamp)."""
+        moves = sorted(self._all().get(household_id, []), key=lambda m: (m[0], m[1]))
+        return [
+            TransferNote(household_id, int(h), str(s), str(f), str(t), user, device)
+            for h, s, f, t, user, device in moves
+        ]
 
 
 class Conflicts:

@@ -30,7 +30,7 @@ from .crypto import DataKey
 from .memory import Memory
 from .outbox import Outbox
 from .rows import Clocks, Rows, Stored
-from .sync_state import Conflicts, Meta, Settings
+from .sync_state import Conflicts, Meta, Settings, TransferNotes
 
 
 class Tables:
@@ -41,6 +41,7 @@ class Tables:
         self.outbox = Outbox(conn, key, memory)
         self.meta = Meta(conn)
         self.settings = Settings(conn, key)
+        self.transfer_notes = TransferNotes(self.settings)
         self.conflicts = Conflicts(conn, key)
         self.audit = AuditTrail(conn, key)
         self._memory = memory
