@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from marugoto_sync.changes import AREA
+
 from .support import Api, Device, change, new_id
 
 AIKO_SITE, KEN_SITE, MIKA_SITE = "a1a1a1a1", "b2b2b2b2", "c3c3c3c3"
@@ -70,3 +72,21 @@ def test_a_write_sent_again_after_a_restore_is_not_taken_for_the_sender_s_own(ap
     api.clock.advance(1)
     aiko.push(change(household, "phone", "087", api.clock.stamp(), t, site=AIKO_SITE))
     assert _page(reader)["authors"] == {AIKO_SITE: AIKO}
+
+
+def test_a_moved_household_s_copies_name_who_wrote_each_value_not_who_moved_it(
+    api: Api,
+) -> None:
+    """A transfer copies the household's entries into the area it goes to (storage.transfers):
+    the receiving area learns each value's author from the copies, so they keep the account
+    and device that pushed the entry they copy (found by a helper: kenta's move named him the
+    author of what aiko wrote)."""
+    aiko, ken, _mika, _reader = _office(api)
+    sachi = api.user_with_device("sachi", ["shoga"])
+    household, t = new_id(), api.clock.stamp(-60_000)
+    aiko.push(change(household, "status", "active", t, site=AIKO_SITE))
+    ken.push(change(household, AREA, "shoga", t + 5, t, site=KEN_SITE))
+    answer = _page(sachi)
+    sites = set(answer["log"]["site"])
+    assert sites == {AIKO_SITE, KEN_SITE}
+    assert answer["authors"] == {AIKO_SITE: AIKO, KEN_SITE: KEN}

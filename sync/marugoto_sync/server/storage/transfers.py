@@ -76,6 +76,10 @@ MAX_SEQ = 2**63 - 1
 TRANSFER_NAMESPACE = uuid.UUID("9d7b4f1e-2c61-4a0d-8f3e-5b6a7c8d9e01")
 
 _COPIED = ("kind", "type", "record_id", "field", "value", "hlc", "base_hlc", "site", "resolves")
+# A copy is logged under the account and device that pushed the entry it copies, not the
+# mover's: a pull names each site's author from its page's rows (storage.authors), and a
+# conflict must say who wrote each value.
+_PUSHED_BY = ("user_id", "device_id")
 
 
 def copy_id(transfer_change_id: str, entry_id: str) -> str:
@@ -415,11 +419,23 @@ class Transfers(StoreBase):
         """Log rows in list order, each taking the next seq (as the push logs its own)."""
         if not rows:
             return
-        if self._postgresql:
-            parameters = {f"c_{name}": value for name, value in origin.items()}
-            conn.execute(LOG_INSERT, {"rows": rows_json(rows), **parameters})
-        else:
-            conn.execute(insert(log), [{**row, **origin} for row in rows])
+        # A row may name who pushed it (a copy: _PUSHED_BY); the others are this push's.
+        logged = [{**origin, **row} for row in rows]
+        if not self._postgresql:
+            conn.execute(insert(log), logged)
+            return
+        # One statement for each run of rows pushed by the same account and device, in order.
+        start = 0
+        for end in range(1, len(logged) + 1):
+            if end < len(logged) and all(
+                logged[end][name] == logged[start][name] for name in _PUSHED_BY
+            ):
+                continue
+            run = logged[start:end]
+            parameters = {f"c_{name}": run[0][name] for name in origin}
+            plain = [{k: v for k, v in row.items() if k not in origin} for row in run]
+            conn.execute(LOG_INSERT, {"rows": rows_json(plain), **parameters})
+            start = end
 
     def _move(self, conn: Connection, change: Change, to_area: str, origin: dict[str, Any]) -> None:
         """Move a household and everything under it to `to_area`, and copy their entries
@@ -471,11 +487,11 @@ class Transfers(StoreBase):
         # record: a page of copies never ends on a part of a record without its parent (a
         # laptop would take that for the echo of a record it let go: vault.replica).
         winners.sort(key=lambda w: (w[0], w[1] != PARENT, w[1] == DELETED, w[1], w[2]))
-        columns = [log.c.change_id, *(log.c[name] for name in _COPIED)]
+        columns = [log.c.change_id, *(log.c[name] for name in _COPIED + _PUSHED_BY)]
         entries: dict[str, dict[str, Any]] = {}
         for chunk in chunks([cid for _, _, cid in winners]):
             for found in conn.execute(select(*columns).where(log.c.change_id.in_(chunk))):
-                entries[found[0]] = dict(zip(_COPIED, found[1:], strict=True))
+                entries[found[0]] = dict(zip(_COPIED + _PUSHED_BY, found[1:], strict=True))
         # The household's `_area` goes last: a laptop that does not hold the area the
         # household is in lets it go on reading it, once the copies before it are in (the
         # copies span several pages; none of them may come after the household is let go).
@@ -494,7 +510,7 @@ class Transfers(StoreBase):
                 .where((log.c.kind == "conflict") | log.c.resolves.is_not(None))
             )
             for seq, entry_id, *values in conn.execute(query):
-                entry = dict(zip(_COPIED, values, strict=True))
+                entry = dict(zip(_COPIED + _PUSHED_BY, values, strict=True))
                 if entry["kind"] == "conflict":
                     # The latest entry of each conflict (a copy, if it moved before).
                     conflict_id = json.loads(entry["value"])["conflict_id"]
