@@ -15,6 +15,12 @@ and the latency is the server's at that rate rather than a queue. Printed: reque
 converged. With two server
 processes the devices alternate between them (one database; the advisory lock keeps the log
 in commit order). The machine's load is printed: the clients run on the same cores.
+
+So that a figure survives a busy shared machine, the CPU time spent per request during the
+timed part is printed too (Linux /proc): by the server processes, by the PostgreSQL backends
+of the bench's database, and by the client processes; and how many of the machine's cores
+were busy with anything at all. MARUGOTO_BENCH_SERVE names another build's `marugoto-sync`
+(bench_sync.py), to compare two servers against the same clients in one run.
 """
 
 from __future__ import annotations
@@ -31,8 +37,11 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import psycopg
 
 from marugoto_desktop import __version__
 from marugoto_desktop.domain.ids import new_id
@@ -42,9 +51,63 @@ from marugoto_sync.hlc import pack, wall_millis
 from marugoto_sync.log_page import read_page
 from marugoto_sync.merge import wins
 
-from .bench_sync import AREA, PASSWORD, USER, Databases, add_bench_user, start_server
+from .bench_sync import (
+    AREA,
+    PASSWORD,
+    PG_ADMIN,
+    USER,
+    Databases,
+    add_bench_user,
+    start_server,
+)
 
 CLIENT_PROCESSES = 5
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The user + system CPU time a process has spent so far (0 once it is gone)."""
+    try:
+        # Fields after the command name, which is in parentheses and may hold spaces.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine so far, every core summed."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)
+
+
+def backend_pids(database: str) -> list[int]:
+    """The PostgreSQL server processes connected to this database."""
+    name = database.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as admin:
+        rows = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,)
+        ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+class CpuWindow:
+    """CPU seconds of some processes between `start` and `stop`."""
+
+    def __init__(self) -> None:
+        self.before: dict[int, float] = {}
+        self.after: dict[int, float] = {}
+
+    def start(self, pids: Iterable[int]) -> None:
+        self.before = {pid: cpu_seconds(pid) for pid in pids}
+
+    def stop(self, pids: Iterable[int]) -> float:
+        # A process that appeared meanwhile counts from zero; one that went is lost (the
+        # figure is then a little low: PostgreSQL backends of connections the pool closed).
+        self.after = {pid: cpu_seconds(pid) for pid in pids}
+        return sum(t - self.before.get(pid, 0.0) for pid, t in self.after.items())
 
 
 class Device:
@@ -245,6 +308,13 @@ def run(
             assert child.stdin is not None
             child.stdin.write(json.dumps(spec) + "\n")
             child.stdin.flush()
+        # CPU counted from the moment the devices start (the clients' imports left out).
+        time.sleep(max(0.0, start_at - time.time()))
+        server_cpu, client_cpu, database_cpu = CpuWindow(), CpuWindow(), CpuWindow()
+        server_cpu.start(p.pid for p in processes)
+        client_cpu.start(c.pid for c in children)
+        database_cpu.start(backend_pids(database))
+        machine_before, started = machine_ticks(), time.monotonic()
         load_during = []
         sampling = threading.Event()
 
@@ -263,6 +333,12 @@ def run(
         finally:
             sampling.set()
             sampler.join()
+        elapsed = time.monotonic() - started
+        server_s = server_cpu.stop(p.pid for p in processes)
+        client_s = client_cpu.stop(c.pid for c in children)
+        database_s = database_cpu.stop(backend_pids(database))
+        machine_after = machine_ticks()
+        busy = (machine_after[0] - machine_before[0]) / max(1, machine_after[1] - machine_before[1])
         for child in children:
             assert child.stdin is not None
             child.stdin.write("pull\n")
@@ -279,6 +355,8 @@ def run(
         digests = [d for r in results for d in r["digests"]]
         push = [ms for r in results for ms in r["push_ms"]]
         pull = [ms for r in results for ms in r["pull_ms"]]
+        requests = max(1, len(push) + len(pull))
+        everything = sorted(push + pull)
         return {
             "devices": devices,
             "servers": servers,
@@ -295,6 +373,14 @@ def run(
             "changes_per_s": sum(r["pushed"] for r in results) / seconds,
             "converged": all(d == truth for d in digests) and len(digests) == devices,
             "load": statistics.median(load_during) if load_during else float("nan"),
+            "all_p50": _percentile(everything, 0.50),
+            "all_p95": _percentile(everything, 0.95),
+            "all_p99": _percentile(everything, 0.99),
+            "server_cpu_ms": server_s * 1000 / requests,
+            "database_cpu_ms": database_s * 1000 / requests,
+            "client_cpu_ms": client_s * 1000 / requests,
+            "busy_cores": busy * (os.cpu_count() or 1),
+            "elapsed": elapsed,
         }
     finally:
         for process in processes:
@@ -325,6 +411,13 @@ def main(
             f"{r['push_p99']:.0f} ms (budget p95 <= 150), pull {r['pull_p50']:.0f}/"
             f"{r['pull_p95']:.0f}/{r['pull_p99']:.0f} ms, {r['changes_per_s']:.0f} changes/s, "
             f"converged: {'yes' if r['converged'] else 'NO'} (load {r['load']:.1f})",
+            flush=True,
+        )
+        print(
+            f"      all requests p50/p95/p99 {r['all_p50']:.0f}/{r['all_p95']:.0f}/"
+            f"{r['all_p99']:.0f} ms; CPU per request: server {r['server_cpu_ms']:.2f} ms, "
+            f"PostgreSQL {r['database_cpu_ms']:.2f} ms, clients {r['client_cpu_ms']:.2f} ms; "
+            f"busy cores {r['busy_cores']:.2f} of {os.cpu_count()} over {r['elapsed']:.1f} s",
             flush=True,
         )
         for error in r["errors"][:5]:

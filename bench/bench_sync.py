@@ -61,7 +61,9 @@ PEER_DIR = Path(
         "MARUGOTO_PEER_BENCH", Path(__file__).resolve().parents[2] / "shared/bench/pouchdb-peer"
     )
 )
-SERVE = Path(sys.executable).parent / "marugoto-sync"
+# MARUGOTO_BENCH_SERVE: another build's `marugoto-sync` (e.g. a worktree of main with its own
+# venv), so that two servers can be compared in one run against the same clients.
+SERVE = Path(os.environ.get("MARUGOTO_BENCH_SERVE", Path(sys.executable).parent / "marugoto-sync"))
 
 SUBSETS = ("apply", "push", "initial", "day", "peer")
 
