@@ -7,13 +7,15 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from marugoto_sync.server import database
 from marugoto_sync.server.app import create_app
 from marugoto_sync.server.database import (
     DatabaseUrlInvalid,
@@ -174,3 +176,55 @@ def test_a_new_sqlite_database_is_readable_by_the_servers_account_only(tmp_path:
         "server.db-wal": 0o600,
         "server.db-shm": 0o600,
     }
+
+
+def _pings(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every ping the engine sends (do_ping, whoever calls it: pool_pre_ping too)."""
+    sent: list[object] = []
+    ping = engine.dialect.do_ping
+
+    def counted(dbapi_connection: object) -> bool:
+        sent.append(dbapi_connection)
+        return ping(dbapi_connection)
+
+    monkeypatch.setattr(engine.dialect, "do_ping", counted)
+    return sent
+
+
+def _backend_pid(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def test_a_connection_back_in_the_pool_a_moment_ago_is_used_without_a_ping(
+    postgresql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under load every request takes a connection that came back milliseconds ago: a round
+    # trip to check it each time cost the server about 6% of its CPU.
+    engine = create_database_engine(postgresql_url)
+    try:
+        sent = _pings(engine, monkeypatch)
+        first = _backend_pid(engine)
+        assert [_backend_pid(engine) for _ in range(5)] == [first] * 5
+        assert sent == []
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_the_database_closed_while_it_was_idle_is_replaced_unseen(
+    postgresql_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The database restarted (here: its server process for the connection was ended) while
+    # the pool kept the connection: the next request gets a new one instead of an error.
+    engine = create_database_engine(postgresql_url)
+    try:
+        sent = _pings(engine, monkeypatch)
+        dead = _backend_pid(engine)
+        with psycopg.connect(postgresql_url, autocommit=True) as admin:
+            assert admin.execute("SELECT pg_terminate_backend(%s)", (dead,)).fetchone() == (True,)
+        monkeypatch.setattr(database, "PING_AFTER_IDLE_S", 0.0)  # as if idle for long
+        alive = _backend_pid(engine)
+        assert alive != dead
+        assert len(sent) == 1  # the dead one; the new connection was not pinged
+    finally:
+        engine.dispose()
