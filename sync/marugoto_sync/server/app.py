@@ -75,7 +75,7 @@ def _server(request: Request) -> Server:
     return server
 
 
-def _client_headers(
+async def _client_headers(
     _schema: Annotated[
         Literal["1"],
         Header(alias=SCHEMA_HEADER, description="The sync schema the client speaks"),
@@ -85,22 +85,27 @@ def _client_headers(
         Header(alias=APP_HEADER, pattern=APP_VERSION_PATTERN, description="App version"),
     ],
 ) -> None:
-    """Checked by ClientVersionCheck before routing; declared so that OpenAPI lists them."""
+    """Checked by ClientVersionCheck before routing; declared so that OpenAPI lists them.
+
+    (async: FastAPI runs a plain function in its thread pool, a hand-over for nothing.)"""
 
 
 _bearer = HTTPBearer(auto_error=False, description="The device token from /v1/enroll")
 
 
-def _device(
-    request: Request,
+async def _token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> DeviceIdentity:
+) -> str:
+    """The SHA-256 of the device token the request sends (whose device it is: _admitted)."""
     if credentials is None:
         raise ApiError(
             401, "unauthorized", "Send the device token as 'Authorization: Bearer <token>'."
         )
-    server = _server(request)
-    device = server.storage.device_for_token(token_digest(credentials.credentials))
+    return token_digest(credentials.credentials)
+
+
+def _admitted(device: DeviceIdentity | None) -> DeviceIdentity:
+    """The device behind a token, unless it is unknown, revoked or retired (401)."""
     if device is None:
         raise ApiError(401, "unauthorized", "This device token is not known to the server.")
     if device.revoked:
@@ -116,6 +121,11 @@ def _device(
             "This device is retired (it sent its work, or its vault enrolled again); its "
             "local data must be erased.",
         )
+    return device
+
+
+def _note_seen(request: Request, server: Server, device: DeviceIdentity) -> None:
+    """Note when the device was last seen and its app version (at most once a minute)."""
     at = server.now()
     # Checked by ClientVersionCheck before routing: present and well formed.
     app_version = request.headers[APP_HEADER]
@@ -125,6 +135,12 @@ def _device(
         or device.app_version != app_version
     ):
         server.storage.touch_device(device.device_id, at, app_version)
+
+
+def _device(request: Request, token: Annotated[str, Depends(_token)]) -> DeviceIdentity:
+    server = _server(request)
+    device = _admitted(server.storage.device_for_token(token))
+    _note_seen(request, server, device)
     return device
 
 
@@ -311,7 +327,7 @@ def push(
 @router.get("/changes", response_model=ChangesPage, responses=_errors(400, 401, 403))
 def changes(
     request: Request,
-    device: Annotated[DeviceIdentity, Depends(_device)],
+    token: Annotated[str, Depends(_token)],
     after: Annotated[int, Query(ge=0, le=MAX_HLC, description="Cursor: the last seq seen")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
     area: Annotated[AreaCode | None, Query(description="Backfill this area only")] = None,
@@ -322,27 +338,38 @@ def changes(
 ) -> Response:
     """The log after a cursor, in commit order: changes and conflicts of the user's areas,
     of city-wide records and of the shared directory."""
-    if area is not None and area not in device.areas:
-        raise ApiError(403, "area_forbidden", f"Area {area} is not granted to this user.")
-    if area is not None and directory:
-        raise ApiError(400, "bad_request", "A pull backfills an area or the directory, not both.")
-    storage = _server(request).storage
+
+    def admit(found: DeviceIdentity | None) -> DeviceIdentity:
+        device = _admitted(found)
+        if area is not None and area not in device.areas:
+            raise ApiError(403, "area_forbidden", f"Area {area} is not granted to this user.")
+        if area is not None and directory:
+            raise ApiError(
+                400, "bad_request", "A pull backfills an area or the directory, not both."
+            )
+        return device
+
+    server = _server(request)
+    storage = server.storage
+    # Who asks, the page and its authors (storage/authors.py) in one read transaction.
+    answer = storage.pull(token, admit, after, limit, area=area, until=until, directory=directory)
+    device, page = answer.device, answer.page
     if not device.pulling:
+        # Where the device's run of pulls began: what it had been served before this page.
         storage.pulls_begin(device.device_id)
-    page = storage.changes_page(
-        device.areas, after, limit, area=area, until=until, directory=directory
-    )
     if page.carries_transfer:
         # The device may know of a household's move from here on (storage.transfers).
         storage.transfer_served(device.device_id, page.next)
-    authors = storage.authors(page.rows)  # who wrote them (storage/authors.py)
-    # Where each household the page moves came from (storage/transfer_history.py).
+    _note_seen(request, server, device)
+    # Where each household the page moves came from (storage/transfer_history.py; no query
+    # for a page that moves none).
     moved = {cid: asdict(m) for cid, m in storage.transfers_pulled(page.rows).items()}
     # Assembled here rather than by a JSON encoder: the log's values are stored as JSON text.
     body = (
         f'{{"log":{page.log_json()},"next":{page.next},'
-        f'"has_more":{"true" if page.has_more else "false"},"areas":{to_json(list(device.areas))},'
-        f'"authors":{to_json(authors)},"transfers":{to_json(moved)}}}'
+        f'"has_more":{"true" if page.has_more else "false"},'
+        f'"areas":{to_json(list(device.areas))},"authors":{to_json(answer.authors)},'
+        f'"transfers":{to_json(moved)}}}'
     )
     return _json_maybe_gzipped(request, body.encode())
 

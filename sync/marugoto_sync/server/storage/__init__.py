@@ -27,7 +27,7 @@ from .authors import AuthorMap, Authors
 from .base import AreaForbidden, StorageError, UnknownDevice, UnknownUser, UserExists
 from .devices import DeviceEnded, DeviceIdentity, DeviceInfo, Devices
 from .postgresql import LOGIN_LOCK, PUSH_LOCK
-from .pull import Page, Pulls
+from .pull import Page, PullAnswer, Pulls
 from .push import Pushes, PushResult
 from .restores import RestoreInfo, Restores
 from .transfer_history import TransferFilter, TransferHistory, TransferListed
@@ -53,6 +53,7 @@ __all__ = [
     "DeviceInfo",
     "LoginCandidate",
     "Page",
+    "PullAnswer",
     "PushResult",
     "RestoreInfo",
     "Storage",

@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from ...hlc import millis_of
 from ..log_entries import PULLED_COLUMNS
@@ -44,38 +44,43 @@ class Authors(StoreBase):
         if not rows:
             return {}
         with self._read() as conn:
-            restored = last_restore_ms(conn)
+            return authors_of(conn, rows, last_restore_ms(conn))
 
-            def trusted(hlc: int) -> bool:
-                return restored is None or millis_of(hlc) >= restored
 
-            # One row per site, the last of the page that cannot be a replay: found by seq.
-            # (A plain comprehension when no restore is recorded: a page may hold 10,000.)
-            seq_of_site = (
-                {row[_SITE]: row[_SEQ] for row in rows}
-                if restored is None
-                else {row[_SITE]: row[_SEQ] for row in rows if trusted(row[_HLC])}
-            )
-            # The changes on each side of a conflict: found by change id (indexed).
-            sides: dict[str, str] = {}
-            for value in [row[_VALUE] for row in rows if row[_KIND] == "conflict"]:
-                conflict = json.loads(value)
-                for side in (conflict["winner"], conflict["loser"]):
-                    if trusted(int(side["hlc"])):
-                        sides[str(side["change_id"])] = str(side["site"])
-            columns = (log.c.site, users.c.name, devices.c.name)
-            joined = select(*columns).join(users, users.c.id == log.c.user_id)
-            joined = joined.join(devices, devices.c.id == log.c.device_id)
-            found: AuthorMap = {}
-            # As many sites as laptops write in the page's areas: one query.
-            for site, user, device in conn.execute(
-                joined.where(log.c.seq.in_(list(seq_of_site.values())))
-            ):
-                found[site] = {"user": user, "device": device}
-            missing = [cid for cid, site in sides.items() if site not in found]
-            for ids in chunks(missing):
-                for site, user, device in conn.execute(
-                    joined.where(log.c.change_id.in_(ids), log.c.kind == "change")
-                ):
-                    found.setdefault(site, {"user": user, "device": device})
-        return found
+def authors_of(conn: Connection, rows: Sequence[Sequence[Any]], restored: int | None) -> AuthorMap:
+    """Authors.authors in a transaction of the caller's; `restored`: when the latest restore
+    from a backup was recorded (unix ms), or None."""
+    if not rows:
+        return {}
+
+    def trusted(hlc: int) -> bool:
+        return restored is None or millis_of(hlc) >= restored
+
+    # One row per site, the last of the page that cannot be a replay: found by seq.
+    # (A plain comprehension when no restore is recorded: a page may hold 10,000.)
+    seq_of_site = (
+        {row[_SITE]: row[_SEQ] for row in rows}
+        if restored is None
+        else {row[_SITE]: row[_SEQ] for row in rows if trusted(row[_HLC])}
+    )
+    # The changes on each side of a conflict: found by change id (indexed).
+    sides: dict[str, str] = {}
+    for value in [row[_VALUE] for row in rows if row[_KIND] == "conflict"]:
+        conflict = json.loads(value)
+        for side in (conflict["winner"], conflict["loser"]):
+            if trusted(int(side["hlc"])):
+                sides[str(side["change_id"])] = str(side["site"])
+    columns = (log.c.site, users.c.name, devices.c.name)
+    joined = select(*columns).join(users, users.c.id == log.c.user_id)
+    joined = joined.join(devices, devices.c.id == log.c.device_id)
+    found: AuthorMap = {}
+    # As many sites as laptops write in the page's areas: one query.
+    for site, user, device in conn.execute(joined.where(log.c.seq.in_(list(seq_of_site.values())))):
+        found[site] = {"user": user, "device": device}
+    missing = [cid for cid, site in sides.items() if site not in found]
+    for ids in chunks(missing):
+        for site, user, device in conn.execute(
+            joined.where(log.c.change_id.in_(ids), log.c.kind == "change")
+        ):
+            found.setdefault(site, {"user": user, "device": device})
+    return found

@@ -68,7 +68,9 @@ class DeviceIdentity:
     pulling: bool = False  # its latest request of a sync was a pull (devices.pulling)
 
 
-_IDENTITY = (
+# Who is behind a token (parameter `token`: its SHA-256): a row per area of the user (one with
+# no area if they have none). Every request of a laptop asks this first.
+IDENTITY = (
     select(
         devices.c.id,
         devices.c.name,
@@ -87,6 +89,27 @@ _IDENTITY = (
     .outerjoin(user_areas, user_areas.c.user_id == users.c.id)
     .where(devices.c.token_sha256 == bindparam("token"))
 )
+
+
+def identity_of(rows: Sequence[Sequence[Any]]) -> DeviceIdentity | None:
+    """The identity in the rows of IDENTITY (None: no device has the token)."""
+    if not rows:
+        return None
+    row = rows[0]
+    return DeviceIdentity(
+        device_id=row[0],
+        device_name=row[1],
+        user_id=row[7],
+        user=row[8],
+        role=row[9],
+        areas=tuple(sorted(r[10] for r in rows if r[10] is not None)),
+        revoked=row[2] is not None,
+        last_seen_at=utc(row[3]),
+        app_version=row[4],
+        retired=row[5] is not None,
+        retiring=row[6] is not None,
+        pulling=bool(row[11]),
+    )
 
 
 class DeviceEnded(StorageError):
@@ -116,27 +139,8 @@ class Devices(StoreBase):
         return device_id
 
     def device_for_token(self, token_sha256: str) -> DeviceIdentity | None:
-        # One statement, a row per area of the user (one with no area if they have none):
-        # every request of a laptop asks this first.
         with self._read() as conn:
-            rows = conn.execute(_IDENTITY, {"token": token_sha256}).all()
-        if not rows:
-            return None
-        row = rows[0]
-        return DeviceIdentity(
-            device_id=row[0],
-            device_name=row[1],
-            user_id=row[7],
-            user=row[8],
-            role=row[9],
-            areas=tuple(sorted(r[10] for r in rows if r[10] is not None)),
-            revoked=row[2] is not None,
-            last_seen_at=utc(row[3]),
-            app_version=row[4],
-            retired=row[5] is not None,
-            retiring=row[6] is not None,
-            pulling=bool(row[11]),
-        )
+            return identity_of(conn.execute(IDENTITY, {"token": token_sha256}).all())
 
     def touch_device(self, device_id: str, at: datetime, app_version: str) -> None:
         """Note a request of the device: when, and the app version it named."""

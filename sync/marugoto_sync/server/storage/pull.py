@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, func, or_, select
 
 from ...changes import AREA
 from ...record_types import SHARED_TYPES
 from ..log_entries import PULLED_COLUMNS, log_json, pulled_items
 from ..tables import log
+from .authors import AuthorMap, authors_of
 from .base import StoreBase
+from .devices import IDENTITY, DeviceIdentity, identity_of
+from .restores import LAST_RESTORE, restore_ms
 
 _FIELD = PULLED_COLUMNS.index("field")
 
@@ -39,6 +42,23 @@ class Page:
         return pulled_items(self.rows)
 
 
+@dataclass(frozen=True)
+class PullAnswer:
+    """What one pull request reads, in one snapshot: who asks, the page, who wrote it."""
+
+    device: DeviceIdentity
+    page: Page
+    authors: AuthorMap
+
+
+# Who is behind the token, and in the same statement the head of the log and when the latest
+# restore was recorded: one round trip where there were three.
+_PULL_START = IDENTITY.add_columns(
+    select(func.coalesce(func.max(log.c.seq), 0)).scalar_subquery(), LAST_RESTORE
+)
+_HEAD, _RESTORED = len(IDENTITY.selected_columns), len(IDENTITY.selected_columns) + 1
+
+
 class Pulls(StoreBase):
     """Reading the log."""
 
@@ -51,6 +71,28 @@ class Pulls(StoreBase):
         with self._read() as conn:
             found = conn.execute(select(log.c.change_id).where(log.c.seq == seq)).scalar()
         return bool(found == change_id)
+
+    def pull(
+        self,
+        token_sha256: str,
+        admit: Callable[[DeviceIdentity | None], DeviceIdentity],
+        after: int,
+        limit: int,
+        *,
+        area: str | None = None,
+        until: int | None = None,
+        directory: bool = False,
+    ) -> PullAnswer:
+        """A pull request in one read transaction: the device behind the token, which
+        `admit` refuses by raising (unknown, revoked, retired, an area not granted…) before
+        anything of the log is read; then changes_page for the device's areas and the
+        authors of the page (Authors.authors)."""
+        with self._read() as conn:
+            rows = conn.execute(_PULL_START, {"token": token_sha256}).all()
+            device = admit(identity_of(rows))
+            head, restored = rows[0][_HEAD], restore_ms(rows[0][_RESTORED])
+            page = self._page(conn, device.areas, after, limit, area, until, directory, head)
+            return PullAnswer(device, page, authors_of(conn, page.rows, restored))
 
     def changes_page(
         self,
@@ -70,6 +112,22 @@ class Pulls(StoreBase):
         time: past everything this snapshot holds for the caller when the page is the last
         one. Safe because seq follows commit order.
         """
+        with self._read() as conn:
+            return self._page(conn, areas, after, limit, area, until, directory, None)
+
+    def _page(
+        self,
+        conn: Connection,
+        areas: Iterable[str],
+        after: int,
+        limit: int,
+        area: str | None,
+        until: int | None,
+        directory: bool,
+        head: int | None,
+    ) -> Page:
+        """changes_page in the caller's transaction; `head`: the log's, read in this
+        snapshot already (None: read it here if needed)."""
         query = select(*(log.c[name] for name in PULLED_COLUMNS)).where(log.c.seq > after)
         if until is not None:
             query = query.where(log.c.seq <= until)
@@ -80,17 +138,17 @@ class Pulls(StoreBase):
             query = query.where(shared)
         else:
             query = query.where(or_(log.c.area.in_(list(areas)), log.c.area.is_(None), shared))
-        with self._read() as conn:
-            result = conn.execute(query.order_by(log.c.seq).limit(limit + 1))
-            # The driver's plain tuples: none of these columns needs SQLAlchemy's result
-            # processing, and building a Row for each of thousands of entries costs a third
-            # of the page.
-            rows = result.cursor.fetchall()
-            has_more = len(rows) > limit
-            rows = rows[:limit]
-            if has_more:
-                next_seq = rows[-1][0]
-            else:
+        result = conn.execute(query.order_by(log.c.seq).limit(limit + 1))
+        # The driver's plain tuples: none of these columns needs SQLAlchemy's result
+        # processing, and building a Row for each of thousands of entries costs a third
+        # of the page.
+        rows = result.cursor.fetchall()
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        if has_more:
+            next_seq = rows[-1][0]
+        else:
+            if head is None:
                 head = self._head(conn)
-                next_seq = max(after, head if until is None else min(until, head))
+            next_seq = max(after, head if until is None else min(until, head))
         return Page(rows, next_seq, has_more)

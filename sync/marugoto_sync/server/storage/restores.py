@@ -19,9 +19,18 @@ class RestoreInfo:
     head: int
 
 
+# When the latest restore from a backup was recorded (None: never), as a column or statement.
+LAST_RESTORE = select(func.max(server_restores.c.recorded_at)).scalar_subquery()
+
+
 def last_restore_ms(conn: Connection) -> int | None:
     """When the latest restore from a backup was recorded (unix ms), or None."""
-    latest = utc(conn.execute(select(func.max(server_restores.c.recorded_at))).scalar())
+    return restore_ms(conn.execute(select(LAST_RESTORE)).scalar())
+
+
+def restore_ms(recorded_at: datetime | None) -> int | None:
+    """A restore's time as LAST_RESTORE reads it, in unix ms."""
+    latest = utc(recorded_at)
     return None if latest is None else int(latest.timestamp() * 1000)
 
 
