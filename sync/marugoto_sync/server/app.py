@@ -21,7 +21,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ..changes import MAX_HLC
+from ..changes import MAX_HLC, Change
 from ..english import counted
 from . import admission, passwords, totp
 from .audit_routes import audit_router
@@ -310,16 +310,23 @@ def retire(
 
 @router.post("/push", response_model=PushResponse, responses=_errors(401, 403))
 def push(
-    body: PushRequest, request: Request, device: Annotated[DeviceIdentity, Depends(_device)]
+    body: PushRequest, request: Request, token: Annotated[str, Depends(_token)]
 ) -> JSONResponse:
     """Apply up to 1,000 changes in one transaction; refused whole or taken whole."""
     server = _server(request)
-    changes = admission.parsed_changes(body.changes)
-    admission.refuse_clock_skew(changes, server.now_ms())
+
+    def admit(found: DeviceIdentity | None) -> tuple[DeviceIdentity, list[Change]]:
+        device = _admitted(found)
+        changes = admission.parsed_changes(body.changes)
+        admission.refuse_clock_skew(changes, server.now_ms())
+        return device, changes
+
     try:
-        result = server.storage.push(device.user_id, device.device_id, changes, server.now())
+        # Who pushes is read in the push's own transaction.
+        device, result = server.storage.push_for_token(token, admit, server.now())
     except AreaForbidden as e:
         raise ApiError(403, "area_forbidden", str(e)) from None
+    _note_seen(request, server, device)
     # Answered as plain JSON: validating 1,000 ids through the model would only cost time.
     return JSONResponse({"acknowledged": result.acknowledged, "conflicts": result.conflicts})
 

@@ -16,7 +16,7 @@ records. On SQLite the write lock, taken at BEGIN, lets one push in at a time an
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,6 +37,7 @@ from ...record_types import RECORD_TYPES, SHARED_TYPES
 from ..log_entries import change_row, conflict_row, to_json
 from ..tables import devices, field_state, log, records
 from .base import RECORD_READ, STATE_READ, AreaForbidden, chunks
+from .devices import IDENTITY, DeviceIdentity, identity_of
 from .postgresql import (
     ALL_RECORDS_LOCK,
     LOOKUPS,
@@ -78,6 +79,17 @@ class _Batch:
     replayed_conflicts: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class _Pusher:
+    """Who pushes (their user's areas as granted now) and the changes."""
+
+    user_id: int
+    device_id: str
+    areas: Sequence[str]
+    changes: Sequence[Change]
+    device: DeviceIdentity | None = None  # pushing with a token: the device behind it
+
+
 class _LocksMissing(Exception):
     """The push read records it had not locked; it must start again with them locked."""
 
@@ -109,24 +121,51 @@ class Pushes(Transfers):
         Each new change goes through the merge rule against the current field and record
         state; it is logged, followed by any conflict it caused.
         """
+
+        def pusher(conn: Connection) -> _Pusher:
+            return _Pusher(user_id, device_id, self._areas_of(conn, user_id), changes)
+
+        return self._push(pusher, at)[1]
+
+    def push_for_token(
+        self,
+        token_sha256: str,
+        admit: Callable[[DeviceIdentity | None], tuple[DeviceIdentity, Sequence[Change]]],
+        at: datetime,
+    ) -> tuple[DeviceIdentity, PushResult]:
+        """A push request in one transaction: the device behind the token, which `admit`
+        refuses by raising (unknown, revoked, retired, changes it cannot take…) or answers
+        with the changes to push; then push() as that device."""
+
+        def pusher(conn: Connection) -> _Pusher:
+            device, changes = admit(
+                identity_of(conn.execute(IDENTITY, {"token": token_sha256}).all())
+            )
+            return _Pusher(device.user_id, device.device_id, device.areas, changes, device)
+
+        who, result = self._push(pusher, at)
+        assert who.device is not None
+        return who.device, result
+
+    def _push(
+        self, pusher: Callable[[Connection], _Pusher], at: datetime
+    ) -> tuple[_Pusher, PushResult]:
         extra: frozenset[str] = frozenset()
         while True:
             try:
-                return self._push_once(user_id, device_id, changes, at, extra)
+                return self._push_once(pusher, at, extra)
             except _LocksMissing as missing:
                 # Rolled back; again with those records locked too, in the one sorted order.
                 extra |= missing.record_ids
 
     def _push_once(
-        self,
-        user_id: int,
-        device_id: str,
-        changes: Sequence[Change],
-        at: datetime,
-        extra: frozenset[str],
-    ) -> PushResult:
+        self, pusher: Callable[[Connection], _Pusher], at: datetime, extra: frozenset[str]
+    ) -> tuple[_Pusher, PushResult]:
         with self._write() as conn:
-            granted = set(self._areas_of(conn, user_id))
+            # Who pushes what, read first in the transaction.
+            who = pusher(conn)
+            user_id, device_id, changes = who.user_id, who.device_id, who.changes
+            granted = set(who.areas)
             # The shared directory (agencies) is everyone's to write, whatever its area.
             areas = {c.area for c in changes if c.area is not None and c.type not in SHARED_TYPES}
             foreign = sorted(areas - granted)
@@ -161,7 +200,7 @@ class Pushes(Transfers):
                     conflicts += self._apply_part(
                         conn, part, granted, restored is not None, user_id, device_id, at, locked
                     )
-        return PushResult(acknowledged, conflicts)
+        return who, PushResult(acknowledged, conflicts)
 
     def _apply_part(
         self,
