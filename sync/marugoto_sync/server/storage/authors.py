@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from ...hlc import millis_of
 from ..log_entries import PULLED_COLUMNS
@@ -70,17 +70,25 @@ def authors_of(conn: Connection, rows: Sequence[Sequence[Any]], restored: int | 
         for side in (conflict["winner"], conflict["loser"]):
             if trusted(int(side["hlc"])):
                 sides[str(side["change_id"])] = str(side["site"])
-    columns = (log.c.site, users.c.name, devices.c.name)
-    joined = select(*columns).join(users, users.c.id == log.c.user_id)
-    joined = joined.join(devices, devices.c.id == log.c.device_id)
     found: AuthorMap = {}
     # As many sites as laptops write in the page's areas: one query.
-    for site, user, device in conn.execute(joined.where(log.c.seq.in_(list(seq_of_site.values())))):
+    for site, user, device in conn.execute(_BY_SEQ, {"seqs": list(seq_of_site.values())}):
         found[site] = {"user": user, "device": device}
     missing = [cid for cid, site in sides.items() if site not in found]
     for ids in chunks(missing):
-        for site, user, device in conn.execute(
-            joined.where(log.c.change_id.in_(ids), log.c.kind == "change")
-        ):
+        for site, user, device in conn.execute(_BY_CHANGE, {"ids": list(ids)}):
             found.setdefault(site, {"user": user, "device": device})
     return found
+
+
+# Who sent log rows (site, user, device), by seq (parameter `seqs`) or by change id (`ids`);
+# built once (a statement built per pull costs more of its time than PostgreSQL spends on it).
+_SENT_BY = (
+    select(log.c.site, users.c.name, devices.c.name)
+    .join(users, users.c.id == log.c.user_id)
+    .join(devices, devices.c.id == log.c.device_id)
+)
+_BY_SEQ = _SENT_BY.where(log.c.seq.in_(bindparam("seqs", expanding=True)))
+_BY_CHANGE = _SENT_BY.where(
+    log.c.change_id.in_(bindparam("ids", expanding=True)), log.c.kind == "change"
+)

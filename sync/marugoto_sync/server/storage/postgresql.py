@@ -72,6 +72,11 @@ def _lock_each(keys: Any) -> Any:
 # Locks on the records of a push (parameter `keys`: a JSON array of record_lock_keys), held
 # to the end of its transaction.
 RECORD_LOCKS = _lock_each(func.pg_advisory_xact_lock)
+# The statements that take the other locks, built once (a statement built per push costs
+# more of its time than PostgreSQL spends on it).
+LOCK_ALL_RECORDS = select(func.pg_advisory_xact_lock(ALL_RECORDS_LOCK))
+LOCK_ALL_RECORDS_SHARED = select(func.pg_advisory_xact_lock_shared(ALL_RECORDS_LOCK))
+LOCK_LOG = select(func.pg_advisory_xact_lock(PUSH_LOCK))
 
 
 def bulk_insert(

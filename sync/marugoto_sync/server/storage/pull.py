@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Select, bindparam, func, or_, select
 
 from ...changes import AREA
 from ...record_types import SHARED_TYPES
@@ -57,6 +58,26 @@ _PULL_START = IDENTITY.add_columns(
     select(func.coalesce(func.max(log.c.seq), 0)).scalar_subquery(), LAST_RESTORE
 )
 _HEAD, _RESTORED = len(IDENTITY.selected_columns), len(IDENTITY.selected_columns) + 1
+
+
+@functools.cache
+def _page_query(kind: str, bounded: bool) -> Select[Any]:
+    """The page's statement, built once for each kind of pull (a statement built per pull
+    costs more of its time than PostgreSQL spends on it). Parameters: `after`, `until` when
+    `bounded`, `rows`, and `area` (kind "area": a backfill) or `areas` (kind "areas": a
+    pull); kind "directory" reads the shared directory only."""
+    query = select(*(log.c[name] for name in PULLED_COLUMNS)).where(log.c.seq > bindparam("after"))
+    if bounded:
+        query = query.where(log.c.seq <= bindparam("until"))
+    shared = log.c.type.in_(sorted(SHARED_TYPES))
+    if kind == "area":
+        query = query.where(log.c.area == bindparam("area"))
+    elif kind == "directory":
+        query = query.where(shared)
+    else:
+        areas = log.c.area.in_(bindparam("areas", expanding=True))
+        query = query.where(or_(areas, log.c.area.is_(None), shared))
+    return query.order_by(log.c.seq).limit(bindparam("rows"))
 
 
 class Pulls(StoreBase):
@@ -128,17 +149,11 @@ class Pulls(StoreBase):
     ) -> Page:
         """changes_page in the caller's transaction; `head`: the log's, read in this
         snapshot already (None: read it here if needed)."""
-        query = select(*(log.c[name] for name in PULLED_COLUMNS)).where(log.c.seq > after)
-        if until is not None:
-            query = query.where(log.c.seq <= until)
-        shared = log.c.type.in_(sorted(SHARED_TYPES))
-        if area is not None:
-            query = query.where(log.c.area == area)
-        elif directory:
-            query = query.where(shared)
-        else:
-            query = query.where(or_(log.c.area.in_(list(areas)), log.c.area.is_(None), shared))
-        result = conn.execute(query.order_by(log.c.seq).limit(limit + 1))
+        kind = "area" if area is not None else "directory" if directory else "areas"
+        result = conn.execute(
+            _page_query(kind, until is not None),
+            {"after": after, "until": until, "area": area, "areas": list(areas), "rows": limit + 1},
+        )
         # The driver's plain tuples: none of these columns needs SQLAlchemy's result
         # processing, and building a Row for each of thousands of entries costs a third
         # of the page.

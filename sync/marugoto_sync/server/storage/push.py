@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, update
+from sqlalchemy import Connection, Table, select, update
 
 from ...changes import AREA, DELETED, ID_RE, PARENT, Change
 from ...merge import (
@@ -39,10 +39,11 @@ from ..tables import devices, field_state, log, records
 from .base import RECORD_READ, STATE_READ, AreaForbidden, chunks
 from .devices import IDENTITY, DeviceIdentity, identity_of
 from .postgresql import (
-    ALL_RECORDS_LOCK,
+    LOCK_ALL_RECORDS,
+    LOCK_ALL_RECORDS_SHARED,
+    LOCK_LOG,
     LOOKUPS,
     MAX_RECORD_LOCKS,
-    PUSH_LOCK,
     RECORD_LOCKS,
     UPSERTS,
     record_lock_keys,
@@ -250,9 +251,9 @@ class Pushes(Transfers):
         # A household's transfer rewrites every record under it, which the push does not
         # name, and reads where the others are: it goes alone (transfers are rare).
         if len(ids) > MAX_RECORD_LOCKS or any(c.field == AREA for c in changes):
-            conn.execute(select(func.pg_advisory_xact_lock(ALL_RECORDS_LOCK)))
+            conn.execute(LOCK_ALL_RECORDS)
             return None
-        conn.execute(select(func.pg_advisory_xact_lock_shared(ALL_RECORDS_LOCK)))
+        conn.execute(LOCK_ALL_RECORDS_SHARED)
         conn.execute(RECORD_LOCKS, {"keys": json.dumps(record_lock_keys(ids))})
         return ids
 
@@ -440,7 +441,7 @@ class Pushes(Transfers):
             # Sequence numbers are handed out under this lock, the last statement of the push,
             # and it is released only at commit, so no puller can see a number while an
             # earlier one is uncommitted.
-            conn.execute(select(func.pg_advisory_xact_lock(PUSH_LOCK)))
+            conn.execute(LOCK_LOG)
         self._append(conn, batch.log_rows, origin)
         return batch.conflicts
 

@@ -21,11 +21,12 @@ class RestoreInfo:
 
 # When the latest restore from a backup was recorded (None: never), as a column or statement.
 LAST_RESTORE = select(func.max(server_restores.c.recorded_at)).scalar_subquery()
+_LAST_RESTORE_QUERY = select(LAST_RESTORE)
 
 
 def last_restore_ms(conn: Connection) -> int | None:
     """When the latest restore from a backup was recorded (unix ms), or None."""
-    return restore_ms(conn.execute(select(LAST_RESTORE)).scalar())
+    return restore_ms(conn.execute(_LAST_RESTORE_QUERY).scalar())
 
 
 def restore_ms(recorded_at: datetime | None) -> int | None:
