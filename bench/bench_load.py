@@ -21,6 +21,10 @@ timed part is printed too (Linux /proc): by the server processes, by the Postgre
 of the bench's database, and by the client processes; and how many of the machine's cores
 were busy with anything at all. MARUGOTO_BENCH_SERVE names another build's `marugoto-sync`
 (bench_sync.py), to compare two servers against the same clients in one run.
+
+A device's sync pulls until a page comes back empty: at least two pulls, and more while the
+others keep pushing (the number of requests per sync is printed). --pull-like-client ends
+them as SyncClient does, at the page that says it is the last (has_more false).
 """
 
 from __future__ import annotations
@@ -172,7 +176,9 @@ class Device:
         )
         return changes
 
-    def pull_all(self, timed: bool) -> None:
+    def pull_all(self, timed: bool, like_client: bool = False) -> None:
+        """Pull until a page comes back empty; `like_client`: as SyncClient does, until a
+        page says it was the last (has_more false), moving the cursor to its `next`."""
         while True:
             start = time.perf_counter()
             answer = self.client.pull(self.cursor, limit=1000)
@@ -183,11 +189,16 @@ class Device:
                 key = (page.record_id[i], page.field[i])
                 if wins(page.hlc[i], page.site[i], self.state.get(key)):
                     self.state[key] = [page.hlc[i], page.site[i], page.value[i]]
+            if like_client:
+                self.cursor = int(answer["next"])
+                if not answer["has_more"]:
+                    return
+                continue
             if len(page) == 0:
                 return
             self.cursor = page.seq[-1]
 
-    def run(self, until: float, interval: float) -> None:
+    def run(self, until: float, interval: float, like_client: bool = False) -> None:
         n = 0
         # Each device starts a sync every `interval` seconds (from a random phase), as laptops
         # do at the office: the latency is then the server's at that rate, not a queue of
@@ -205,7 +216,7 @@ class Device:
                 answer = self.client.push(batch)
                 self.push_ms.append((time.perf_counter() - start) * 1000)
                 self.pushed += len(answer["acknowledged"])
-                self.pull_all(timed=True)
+                self.pull_all(timed=True, like_client=like_client)
             except Exception as exc:  # counted and shown: the figure to keep at zero
                 self.errors.append(f"{type(exc).__name__}: {exc}"[:200])
 
@@ -223,7 +234,10 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
     # Everyone starts at the same moment (a wall-clock instant the parent chose).
     time.sleep(max(0.0, spec["start_at"] - time.time()))
     until = time.monotonic() + spec["seconds"]
-    threads = [threading.Thread(target=d.run, args=(until, spec["interval"])) for d in devices]
+    threads = [
+        threading.Thread(target=d.run, args=(until, spec["interval"], spec["like_client"]))
+        for d in devices
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -249,7 +263,12 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run(
-    devices: int, seconds: float, servers: int, interval: float, households: int
+    devices: int,
+    seconds: float,
+    servers: int,
+    interval: float,
+    households: int,
+    like_client: bool = False,
 ) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="marugoto-load-"))
     databases = Databases()
@@ -291,6 +310,7 @@ def run(
                     "shared": shared,
                     "seconds": seconds,
                     "interval": interval,
+                    "like_client": like_client,
                     "start_at": start_at,
                 }
             )
@@ -362,6 +382,7 @@ def run(
             "servers": servers,
             "seconds": seconds,
             "requests": len(push) + len(pull),
+            "pushes": len(push),
             "rate": (len(push) + len(pull)) / seconds,
             "errors": [e for r in results for e in r["errors"]],
             "push_p50": _percentile(push, 0.50),
@@ -395,18 +416,20 @@ def main(
     servers: tuple[int, ...] = (1, 2),
     interval: float = 1.0,
     households: int = 50,
+    like_client: bool = False,
 ) -> None:
     print(
         f"  load: {devices} devices, a sync each every {interval:g} s, for {seconds:.0f} s, "
         f"visits to {households} households, "
-        f"PostgreSQL, HTTPS on loopback (load before: {os.getloadavg()[0]:.1f})",
+        f"PostgreSQL, HTTPS on loopback (load before: {os.getloadavg()[0]:.1f})"
+        + (", pulls stop at has_more false as SyncClient's do" if like_client else ""),
         flush=True,
     )
     for count in servers:
-        r = run(devices, seconds, count, interval, households)
+        r = run(devices, seconds, count, interval, households, like_client)
         print(
             f"    {count} server process{'es' if count > 1 else ''}: {r['requests']} requests "
-            f"({r['rate']:.0f}/s), "
+            f"({r['rate']:.0f}/s, {r['requests'] / max(1, r['pushes']):.1f} per sync), "
             f"{len(r['errors'])} errors, push p50/p95/p99 {r['push_p50']:.0f}/{r['push_p95']:.0f}/"
             f"{r['push_p99']:.0f} ms (budget p95 <= 150), pull {r['pull_p50']:.0f}/"
             f"{r['pull_p95']:.0f}/{r['pull_p99']:.0f} ms, {r['changes_per_s']:.0f} changes/s, "
@@ -436,8 +459,21 @@ if __name__ == "__main__":
     parser.add_argument(
         "--households", type=int, default=50, help="households the devices visit (at random)"
     )
+    parser.add_argument(
+        "--pull-like-client",
+        action="store_true",
+        help="end a sync's pulls at a page with has_more false (as SyncClient does) instead "
+        "of pulling until a page comes back empty",
+    )
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(json.loads(sys.stdin.readline()))))
     else:
-        main(args.devices, args.seconds, tuple(args.servers), args.interval, args.households)
+        main(
+            args.devices,
+            args.seconds,
+            tuple(args.servers),
+            args.interval,
+            args.households,
+            args.pull_like_client,
+        )
