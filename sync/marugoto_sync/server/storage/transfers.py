@@ -119,7 +119,7 @@ class Rehomed:
     told_where_sent: frozenset[str] = frozenset()
 
 
-# How many devices back a vault's enrolments are followed (`enroll --replace`, each).
+# How many devices back a vault's enrollments are followed (`enroll --replace`, each).
 MAX_PREDECESSORS = 16
 
 
@@ -130,7 +130,7 @@ class _Progress:
     A device its vault enrolled as again (`enroll --replace`) stands in the place of the
     devices it replaced (devices.replaces): the vault is the same, and what it wrote before
     it learnt of a transfer may reach the server from the new device. So `devices` holds
-    them all, and the figures are theirs together: the first enrolment, the furthest pulls.
+    them all, and the figures are theirs together: the first enrollment, the furthest pulls.
     """
 
     devices: frozenset[str]
