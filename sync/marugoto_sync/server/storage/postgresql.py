@@ -76,11 +76,14 @@ RECORD_LOCKS = _lock_each(func.pg_advisory_xact_lock)
 # more of its time than PostgreSQL spends on it).
 LOCK_ALL_RECORDS = select(func.pg_advisory_xact_lock(ALL_RECORDS_LOCK))
 LOCK_ALL_RECORDS_SHARED = select(func.pg_advisory_xact_lock_shared(ALL_RECORDS_LOCK))
-LOCK_LOG = select(func.pg_advisory_xact_lock(PUSH_LOCK))
 
 
 def bulk_insert(
-    table: Table, columns: Sequence[str], constants: Sequence[str] = (), keys: Sequence[str] = ()
+    table: Table,
+    columns: Sequence[str],
+    constants: Sequence[str] = (),
+    keys: Sequence[str] = (),
+    lock: int | None = None,
 ) -> Any:
     """PostgreSQL: insert many rows in one statement, handed over as one JSON array.
 
@@ -91,7 +94,9 @@ def bulk_insert(
     name; PostgreSQL converts the values to the columns' types. Rows go in in list order
     (a serial column numbers them in that order). `constants` are columns with one value
     for every row (parameters `c_<name>`); with `keys`, a row whose keys exist updates the
-    other columns instead (upsert).
+    other columns instead (upsert). With `lock`, the statement first takes that advisory lock
+    to the end of the transaction (a MATERIALIZED CTE joined to the rows: no row is made,
+    and no default such as a serial's nextval evaluated, before the lock is held).
     """
     rows = func.json_populate_recordset(
         literal_column(f"NULL::{table.name}"), cast(bindparam("rows", type_=Text), JSON)
@@ -102,6 +107,13 @@ def bulk_insert(
         *(rows.c[name] for name in columns),
         *(bindparam(f"c_{name}", type_=table.c[name].type) for name in constants),
     ).order_by(rows.c.ordinality)
+    if lock is not None:
+        locked = (
+            select(func.pg_advisory_xact_lock(lock).label("locked"))
+            .cte("locked")
+            .prefix_with("MATERIALIZED")
+        )
+        source = source.select_from(rows).join(locked, true())
     statement = postgresql.insert(table).from_select([*columns, *constants], source)
     if keys:
         statement = statement.on_conflict_do_update(
@@ -146,8 +158,13 @@ LOOKUPS = {
     "field_state": lookup(field_state.c.record_id, STATE_READ, unique=False),
 }
 _ORIGIN = ("user_id", "device_id", "received_at")
+# The log's rows take PUSH_LOCK in the statement that writes them (where a statement of its
+# own before it kept the lock held for one more round trip, and a wait for the GIL, per push).
 LOG_INSERT = bulk_insert(
-    log, [c.name for c in log.c if c.name != "seq" and c.name not in _ORIGIN], _ORIGIN
+    log,
+    [c.name for c in log.c if c.name != "seq" and c.name not in _ORIGIN],
+    _ORIGIN,
+    lock=PUSH_LOCK,
 )
 UPSERTS = {
     field_state.name: bulk_insert(

@@ -5,9 +5,9 @@ The log keeps every accepted change and every conflict, in commit order; `field_
 so the rule is applied without replaying the log.
 
 On PostgreSQL pushes run side by side. Each first locks the records it touches (its changes'
-records and the parents they name), in one sorted order, and merges under those locks; then,
-as its last statement, it takes the lock every push shares (PUSH_LOCK), writes its log rows,
-which take their sequence numbers there, and commits, which releases both. So sequence
+records and the parents they name), in one sorted order, and merges under those locks; then
+its last statement takes the lock every push shares (PUSH_LOCK) and writes its log rows,
+which take their sequence numbers there, and it commits, which releases both. So sequence
 numbers become visible in commit order (a pull never skips a change that commits later with
 a smaller number), while the merge, most of a push's time, waits only for pushes of the same
 records. On SQLite the write lock, taken at BEGIN, lets one push in at a time anyway.
@@ -41,7 +41,6 @@ from .devices import IDENTITY, DeviceIdentity, identity_of
 from .postgresql import (
     LOCK_ALL_RECORDS,
     LOCK_ALL_RECORDS_SHARED,
-    LOCK_LOG,
     LOOKUPS,
     MAX_RECORD_LOCKS,
     RECORD_LOCKS,
@@ -437,11 +436,9 @@ class Pushes(Transfers):
         self._save_states(conn, batch)
         # Rows go in in list order, each taking the next seq: the log keeps the push's order.
         origin = {"user_id": user_id, "device_id": device_id, "received_at": at}
-        if self._postgresql:
-            # Sequence numbers are handed out under this lock, the last statement of the push,
-            # and it is released only at commit, so no puller can see a number while an
-            # earlier one is uncommitted.
-            conn.execute(LOCK_LOG)
+        # On PostgreSQL the insert takes PUSH_LOCK before its rows take their sequence
+        # numbers (LOG_INSERT), the last statement of the push, and the lock is released only
+        # at commit, so no puller can see a number while an earlier one is uncommitted.
         self._append(conn, batch.log_rows, origin)
         return batch.conflicts
 
