@@ -26,6 +26,7 @@ from ..english import counted
 from . import admission, passwords, totp
 from .audit_routes import audit_router
 from .errors import ApiError, install_error_handlers
+from .fast_lane import FastLane
 from .log_entries import to_json
 from .middleware import MAX_BODY_BYTES, BodySizeLimit, ClientVersionCheck
 from .models import (
@@ -447,10 +448,13 @@ def create_app(
     min_app_version: str = "0.1.0",
     now: Callable[[], float] = time.time,
     max_body_bytes: int = MAX_BODY_BYTES,
+    fast_lane: bool = True,
 ) -> FastAPI:
     """The sync server's ASGI app on `database_url` (migrated to the latest schema first).
 
-    `now` gives the time as unix seconds; tests pass a clock they can move.
+    `now` gives the time as unix seconds; tests pass a clock they can move. `fast_lane`:
+    well-formed pushes and pulls skip FastAPI's routing (fast_lane.py); tests turn it off
+    to compare.
     """
     parse_app_version(min_app_version)  # a typo must stop the start, not the first request
     storage = Storage.open(database_url)
@@ -478,6 +482,9 @@ def create_app(
         responses=_errors(400, 413, 426),
     )
     app.openapi = _openapi(app)  # type: ignore[method-assign]
+    if fast_lane:
+        # Innermost of the middleware: the size and version checks come first.
+        app.add_middleware(FastLane, push=push, changes=changes, max_page=MAX_PAGE)
     app.add_middleware(ClientVersionCheck, min_app_version=min_app_version)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     return app

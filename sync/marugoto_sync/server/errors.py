@@ -54,9 +54,13 @@ def error_response(
     return JSONResponse(body, status_code=status_code, headers=headers)
 
 
+def api_error_response(exc: ApiError) -> JSONResponse:
+    return error_response(exc.status_code, exc.code, exc.message, retry_after=exc.retry_after)
+
+
 def _api_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return error_response(exc.status_code, exc.code, exc.message, retry_after=exc.retry_after)
+    return api_error_response(exc)
 
 
 # A key of the request as the message names it bare; any other is quoted as JSON, so that
@@ -99,6 +103,10 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    return http_error_response(exc)
+
+
+def http_error_response(exc: HTTPException) -> JSONResponse:
     code = _CODE_OF_STATUS.get(exc.status_code, "http_error")
     message = {
         404: "There is no such address on this server.",
