@@ -60,22 +60,33 @@ def record_lock_keys(record_ids: Iterable[str]) -> list[int]:
 
 
 def _lock_each(keys: Any) -> Any:
-    # One call per element of the JSON array, in its order: a function scan keeps it.
+    # One call per element of the JSON array, in its order: a function scan keeps it. First,
+    # in the same statement, the shared lock on all records: a MATERIALIZED CTE on the outer
+    # side of a left join is read before any element (and also with no element at all).
     each = (
         func.json_array_elements_text(cast(bindparam("keys", type_=Text), JSON))
         .table_valued(column("key", String))
         .render_derived(name="each")
     )
-    return select(func.count(keys(cast(each.c.key, BigInteger)))).select_from(each)
+    held = (
+        select(func.pg_advisory_xact_lock_shared(ALL_RECORDS_LOCK).label("held"))
+        .cte("held")
+        .prefix_with("MATERIALIZED")
+    )
+    return (
+        select(func.count(keys(cast(each.c.key, BigInteger))))
+        .select_from(held)
+        .outerjoin(each, true())
+    )
 
 
-# Locks on the records of a push (parameter `keys`: a JSON array of record_lock_keys), held
-# to the end of its transaction.
+# The shared lock on all records, then the locks on the records of a push (parameter
+# `keys`: a JSON array of record_lock_keys), held to the end of its transaction: one
+# statement, one round trip.
 RECORD_LOCKS = _lock_each(func.pg_advisory_xact_lock)
-# The statements that take the other locks, built once (a statement built per push costs
+# The statement that takes the exclusive lock, built once (a statement built per push costs
 # more of its time than PostgreSQL spends on it).
 LOCK_ALL_RECORDS = select(func.pg_advisory_xact_lock(ALL_RECORDS_LOCK))
-LOCK_ALL_RECORDS_SHARED = select(func.pg_advisory_xact_lock_shared(ALL_RECORDS_LOCK))
 
 
 def bulk_insert(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 
 from ...changes import AREA, DELETED, ID_RE, PARENT, Change
 from ...merge import (
@@ -40,7 +40,6 @@ from .base import RECORD_READ, STATE_READ, AreaForbidden, chunks
 from .devices import IDENTITY, DeviceIdentity, identity_of
 from .postgresql import (
     LOCK_ALL_RECORDS,
-    LOCK_ALL_RECORDS_SHARED,
     LOOKUPS,
     MAX_RECORD_LOCKS,
     RECORD_LOCKS,
@@ -48,7 +47,7 @@ from .postgresql import (
     record_lock_keys,
     rows_json,
 )
-from .restores import last_restore_ms
+from .restores import LAST_RESTORE, last_restore_ms, restore_ms
 from .transfers import Transfers, by_transfer
 
 
@@ -79,6 +78,23 @@ class _Batch:
     replayed_conflicts: set[str] = field(default_factory=set)
 
 
+class _Unread:
+    """A value not read yet."""
+
+
+_UNREAD = _Unread()
+
+# Who is behind a token and, in the same statement, when the latest restore was recorded.
+_PUSH_START = IDENTITY.add_columns(LAST_RESTORE)
+_RESTORED = len(IDENTITY.selected_columns)
+# A push ends its device's run of pulls (storage.transfers reads how far its pulls went).
+_END_PULLS = (
+    update(devices)
+    .where(devices.c.id == bindparam("device"), devices.c.pulling.is_(True))
+    .values(pulling=False)
+)
+
+
 @dataclass(frozen=True)
 class _Pusher:
     """Who pushes (their user's areas as granted now) and the changes."""
@@ -88,6 +104,8 @@ class _Pusher:
     areas: Sequence[str]
     changes: Sequence[Change]
     device: DeviceIdentity | None = None  # pushing with a token: the device behind it
+    # When the latest restore was recorded (unix ms, or None), if read with who pushes.
+    restored: int | _Unread | None = _UNREAD
 
 
 class _LocksMissing(Exception):
@@ -138,10 +156,12 @@ class Pushes(Transfers):
         with the changes to push; then push() as that device."""
 
         def pusher(conn: Connection) -> _Pusher:
-            device, changes = admit(
-                identity_of(conn.execute(IDENTITY, {"token": token_sha256}).all())
+            rows = conn.execute(_PUSH_START, {"token": token_sha256}).all()
+            device, changes = admit(identity_of(rows))
+            restored = restore_ms(rows[0][_RESTORED])
+            return _Pusher(
+                device.user_id, device.device_id, device.areas, changes, device, restored
             )
-            return _Pusher(device.user_id, device.device_id, device.areas, changes, device)
 
         who, result = self._push(pusher, at)
         assert who.device is not None
@@ -176,11 +196,7 @@ class Pushes(Transfers):
                 )
             # A push ends the device's run of pulls: its next pull begins another
             # (storage.transfers reads how far its pulls went).
-            conn.execute(
-                update(devices)
-                .where(devices.c.id == device_id, devices.c.pulling.is_(True))
-                .values(pulling=False)
-            )
+            conn.execute(_END_PULLS, {"device": device_id})
             locked = self._lock_records(conn, changes, extra)
             # Read under the locks: a push of the same changes that went ahead has committed.
             acknowledged = list(dict.fromkeys(c.change_id for c in changes))
@@ -191,7 +207,9 @@ class Pushes(Transfers):
                     fresh[change.change_id] = change
             conflicts = 0
             if fresh:
-                restored = last_restore_ms(conn)
+                restored = (
+                    last_restore_ms(conn) if isinstance(who.restored, _Unread) else who.restored
+                )
                 judged = [as_judged(c, restored) for c in fresh.values()]
                 # A household's transfer moves it before the changes that follow it are
                 # judged (storage.transfers): the push is applied in parts, each ending with
@@ -252,7 +270,6 @@ class Pushes(Transfers):
         if len(ids) > MAX_RECORD_LOCKS or any(c.field == AREA for c in changes):
             conn.execute(LOCK_ALL_RECORDS)
             return None
-        conn.execute(LOCK_ALL_RECORDS_SHARED)
         conn.execute(RECORD_LOCKS, {"keys": json.dumps(record_lock_keys(ids))})
         return ids
 
