@@ -56,7 +56,9 @@ server builds, whose differences it magnifies.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
+import http.client
 import json
 import os
 import random
@@ -71,13 +73,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 
 from marugoto_desktop import __version__
 from marugoto_desktop.domain.ids import new_id
 from marugoto_sync.changes import Change
-from marugoto_sync.client import PAGE_SIZE, SyncClient
+from marugoto_sync.client import PAGE_SIZE, SyncClient, ssl_context
 from marugoto_sync.hlc import pack, wall_millis
 from marugoto_sync.log_page import read_page
 from marugoto_sync.merge import wins
@@ -154,9 +157,79 @@ class CpuWindow:
         return sum(t - self.before.get(pid, 0.0) for pid, t in self.after.items())
 
 
+class LeanClient:
+    """A device's HTTP as cheap in CPU as the standard library makes it (--client lean): one
+    keep-alive HTTPS connection (http.client), the requests and headers SyncClient sends,
+    gzip accepted. Still real HTTP and TLS to the real server over loopback; it only leaves
+    more of the machine's cores to the server than httpx, whose per-request work (building
+    and merging URLs, cookies, h11) is most of the bench's clients' CPU."""
+
+    def __init__(self, url: str, ca: Path, token: str) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port
+        self.context = ssl_context(ca_file=ca)
+        self.headers = {
+            "X-Marugoto-Schema": "1",
+            "X-Marugoto-App": __version__,
+            "Authorization": f"Bearer {token}",
+            "Accept-Encoding": "gzip",
+        }
+        self.connection: http.client.HTTPSConnection | None = None
+
+    def _call(self, method: str, path: str, body: bytes | None = None) -> Any:
+        headers = self.headers
+        if body is not None:
+            headers = {**headers, "Content-Type": "application/json"}
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPSConnection(
+                    self.host, self.port, context=self.context, timeout=60
+                )
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+            except (http.client.HTTPException, OSError):
+                # The server closed an idle connection (uvicorn keeps one 5 s): again on a
+                # new one (a push sent twice is acknowledged twice and applied once).
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+                continue
+            if response.will_close:
+                self.connection.close()
+                self.connection = None
+            if response.getheader("Content-Encoding") == "gzip":
+                data = gzip.decompress(data)
+            if response.status >= 400:
+                raise RuntimeError(f"HTTP {response.status}: {data[:200]!r}")
+            return json.loads(data)
+        raise AssertionError("unreachable")
+
+    def push(self, changes: list[Change]) -> dict[str, Any]:
+        body = {"changes": [c.to_wire() for c in changes]}
+        result: dict[str, Any] = self._call("POST", "/v1/push", json.dumps(body).encode())
+        return result
+
+    def pull(self, after: int, limit: int) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", f"/v1/changes?after={after}&limit={limit}")
+        return result
+
+    def status(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/v1/status")
+        return result
+
+
 class Device:
-    def __init__(self, url: str, ca: Path, token: str, shared: list[str]) -> None:
-        self.client = SyncClient(url, token=token, ca_file=ca, app_version=__version__)
+    def __init__(
+        self, url: str, ca: Path, token: str, shared: list[str], lean: bool = False
+    ) -> None:
+        self.client: SyncClient | LeanClient = (
+            LeanClient(url, ca, token)
+            if lean
+            else SyncClient(url, token=token, ca_file=ca, app_version=__version__)
+        )
         self.site = uuid.uuid4().hex
         self.counter = 0
         self.cursor = 0
@@ -303,7 +376,7 @@ class Device:
 def worker(spec: dict[str, Any]) -> dict[str, Any]:
     """One client process: its devices run together until the deadline, then pull to the end."""
     devices = [
-        Device(url, Path(spec["ca"]), token, spec["shared"])
+        Device(url, Path(spec["ca"]), token, spec["shared"], spec["lean"])
         for url, token in zip(spec["urls"], spec["tokens"], strict=True)
     ]
     # Everyone starts at the same moment (a wall-clock instant the parent chose).
@@ -356,6 +429,7 @@ def run(
     households: int,
     like_client: bool = False,
     rush: Rush | None = None,
+    lean: bool = False,
 ) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="marugoto-load-"))
     databases = Databases()
@@ -400,6 +474,7 @@ def run(
                     "like_client": like_client,
                     "start_at": start_at,
                     "model": "saturate" if rush is None else "rush",
+                    "lean": lean,
                     "window": 0.0 if rush is None else rush.window,
                     "day_visits": 0 if rush is None else rush.visits,
                 }
@@ -516,6 +591,7 @@ def main(
     households: int = 50,
     like_client: bool = False,
     rush: Rush | None = None,
+    lean: bool = False,
 ) -> None:
     if interval is None:
         interval = RUSH_INTERVAL if rush is not None else 1.0
@@ -534,11 +610,13 @@ def main(
         )
     print(
         f"  load, {model}, for {seconds:.0f} s, visits to {households} households, "
-        f"PostgreSQL, HTTPS on loopback (load before: {os.getloadavg()[0]:.1f})",
+        f"PostgreSQL, HTTPS on loopback, clients "
+        f"{'lean (http.client)' if lean else 'SyncClient (httpx)'} "
+        f"(load before: {os.getloadavg()[0]:.1f})",
         flush=True,
     )
     for count in servers:
-        r = run(devices, seconds, count, interval, households, like_client, rush)
+        r = run(devices, seconds, count, interval, households, like_client, rush, lean)
         print(
             f"    {count} server process{'es' if count > 1 else ''}: {r['requests']} requests "
             f"({r['rate']:.0f}/s, {r['requests'] / max(1, r['pushes']):.1f} per sync), "
@@ -598,6 +676,13 @@ if __name__ == "__main__":
         help="rush: the visits whose changes a device's push carries",
     )
     parser.add_argument(
+        "--client",
+        choices=("sync", "lean"),
+        default="sync",
+        help="the devices' HTTP: sync (the default), the app's SyncClient on httpx; lean, "
+        "http.client with the same requests, cheaper in CPU on the cores the server shares",
+    )
+    parser.add_argument(
         "--households", type=int, default=50, help="households the devices visit (at random)"
     )
     parser.add_argument(
@@ -618,4 +703,5 @@ if __name__ == "__main__":
             args.households,
             args.pull_like_client,
             Rush(args.window, args.day_visits) if args.model == "rush" else None,
+            args.client == "lean",
         )
