@@ -124,6 +124,18 @@ class StoreBase:
             with conn.begin():
                 yield conn
 
+    def _execute_alone(self, statement: Any, parameters: dict[str, Any]) -> None:
+        """One statement that is a transaction of its own. On PostgreSQL it runs in
+        autocommit mode, atomic as any statement is, without the round trips of BEGIN and
+        COMMIT around it (each also a wait for the GIL when the server is busy)."""
+        if not self._postgresql:
+            with self._write() as conn:
+                conn.execute(statement, parameters)
+            return
+        with self.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(statement, parameters)
+
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         """A read-only transaction that sees one snapshot (pulls need a consistent head)."""

@@ -91,6 +91,27 @@ IDENTITY = (
 )
 
 
+# The writes of a device's requests, each a transaction of its own (StoreBase._execute_alone),
+# built once: building a statement costs more than PostgreSQL spends running these.
+_DEVICE = devices.c.id == bindparam("device")
+_TOUCH = (
+    update(devices)
+    .where(_DEVICE)
+    .values(last_seen_at=bindparam("at"), app_version=bindparam("app_version"))
+)
+_PULLS_BEGIN = (
+    update(devices)
+    .where(_DEVICE, devices.c.pulling.is_(False))
+    .values(known_seq=devices.c.served_seq, pulling=True)
+)
+_PULLS_END = update(devices).where(_DEVICE, devices.c.pulling.is_(True)).values(pulling=False)
+_TRANSFER_SERVED = (
+    update(devices)
+    .where(_DEVICE, devices.c.served_seq < bindparam("upto"))
+    .values(served_seq=bindparam("upto"))
+)
+
+
 def identity_of(rows: Sequence[Sequence[Any]]) -> DeviceIdentity | None:
     """The identity in the rows of IDENTITY (None: no device has the token)."""
     if not rows:
@@ -149,12 +170,7 @@ class Devices(StoreBase):
 
     def touch_device(self, device_id: str, at: datetime, app_version: str) -> None:
         """Note a request of the device: when, and the app version it named."""
-        with self._write() as conn:
-            conn.execute(
-                update(devices)
-                .where(devices.c.id == device_id)
-                .values(last_seen_at=at, app_version=app_version)
-            )
+        self._execute_alone(_TOUCH, {"device": device_id, "at": at, "app_version": app_version})
 
     # How far a device's pulls brought it (tables.devices; storage.transfers reads it). A
     # pull writes only as a run of pulls begins (once a sync) and when a page carries a
@@ -163,32 +179,17 @@ class Devices(StoreBase):
     def pulls_begin(self, device_id: str) -> None:
         """A run of pulls begins (the device's first pull since its status or its push): what
         it had been served before is what it surely knew as it began."""
-        with self._write() as conn:
-            # Only the first pull of a run (pulls of one run may come at once).
-            conn.execute(
-                update(devices)
-                .where(devices.c.id == device_id, devices.c.pulling.is_(False))
-                .values(known_seq=devices.c.served_seq, pulling=True)
-            )
+        # Only the first pull of a run (pulls of one run may come at once).
+        self._execute_alone(_PULLS_BEGIN, {"device": device_id})
 
     def pulls_end(self, device_id: str) -> None:
         """A new sync begins (its status): the next pull begins a new run."""
-        with self._write() as conn:
-            conn.execute(
-                update(devices)
-                .where(devices.c.id == device_id, devices.c.pulling.is_(True))
-                .values(pulling=False)
-            )
+        self._execute_alone(_PULLS_END, {"device": device_id})
 
     def transfer_served(self, device_id: str, upto: int) -> None:
         """A page that carried a transfer (an `_area` entry) was served to the device: it may
         know of everything of its areas up to `upto`."""
-        with self._write() as conn:
-            conn.execute(
-                update(devices)
-                .where(devices.c.id == device_id, devices.c.served_seq < upto)
-                .values(served_seq=upto)
-            )
+        self._execute_alone(_TRANSFER_SERVED, {"device": device_id, "upto": upto})
 
     def devices(self) -> list[DeviceInfo]:
         with self._read() as conn:
