@@ -7,6 +7,10 @@ PostgreSQL) and three real client vaults, one per user:
   areas they have just lost (they do not know yet); they add members (persons) to households,
   rename and delete them, also while another laptop deletes the household; and they settle
   the conflicts their laptops show, either way;
+- they transfer households to the other area (転居・引継ぎ), also ones they hold in an area the
+  household has left (they do not know yet), and write them again at once (an edit, a member
+  added) before syncing; two laptops transfer the same household without seeing each other's
+  transfer, then sync in either order;
 - the administrator grants and withdraws areas, also while a laptop is in the middle of a sync;
 - the network drops a request before it reaches the server, or loses the answer after the
   server acted on it; a push is sent twice; a pull stops after a few entries;
@@ -18,10 +22,14 @@ Each step checks what it can see at once (what left an outbox was acknowledged; 
 never reached the server changed nothing; a laptop holds no area it lost; cursors only move
 forward). After full delivery with the grants as they stand, every laptop holds exactly the
 records and conflicts of its areas, equal to the server's, and only work of areas it may not
-write waits in its outbox. Then every user is granted everything again, and every replica must
-equal the server and each other; everything anyone wrote (held-back work included) is in the
-server's log unchanged but for its clocks; every acknowledged change is current, in the
-conflict log, or knowingly overwritten; replays change nothing. A member left live under a
+write waits in its outbox (with what was written after a transfer that waits). Then every user
+is granted everything again, and every replica must equal the server and each other;
+everything anyone wrote (held-back work included) is in the server's log unchanged but for its
+clocks (and its area, if its household had been transferred), or kept there, not applied, as
+the loser of a transfer_superseded or edit_after_transfer conflict (storage.transfers: the
+first transfer to reach the server stands; what an old area writes once it knew is kept for
+review); every acknowledged change is current, in the conflict log, or knowingly overwritten;
+replays change nothing. A member left live under a
 deleted household was flagged (parent_deleted), once per delete, and exactly where the merge
 rule says: the server's log, read in order, tells which conflicts there must be.
 
@@ -69,7 +77,14 @@ from marugoto_sync.changes import AREA, DELETED, PARENT, Change, change_from_wir
 from marugoto_sync.client import SyncClient, SyncError, SyncReport
 from marugoto_sync.hlc import MAX_CLOCK_AHEAD_MS, millis_of, wall_millis
 from marugoto_sync.log_page import read_page
-from marugoto_sync.merge import PARENT_DELETED, conflict_from_wire, conflict_id_for, wins
+from marugoto_sync.merge import (
+    EDIT_AFTER_TRANSFER,
+    PARENT_DELETED,
+    TRANSFER_SUPERSEDED,
+    conflict_from_wire,
+    conflict_id_for,
+    wins,
+)
 from marugoto_sync.server.app import create_app
 from marugoto_sync.server.passwords import Argon2Cost, hash_password
 from marugoto_sync.server.storage import Storage
@@ -411,16 +426,25 @@ def server_view(storage: Storage, areas: Iterable[str]) -> dict[str, Any]:
             fields,
             bool(state.get(DELETED, False)),
         )
-    log = storage.changes_page(sorted(visible), 0, ALL).items
+    log = storage.changes_page(AREAS, 0, ALL).items
     resolved = {item.get("resolves") for item in log if item["kind"] == "change"}
-    conflicts = {
-        item["change_id"]: (
-            conflict_from_wire(item["value"]).to_wire(),
-            "resolved" if item["change_id"] in resolved else "open",
-        )
-        for item in log
-        if item["kind"] == "conflict"
-    }
+    # A conflict moves with its household: a transfer logs a copy of it (the same conflict
+    # id) in the area the household went to, and the latest entry of each is where it is.
+    latest = {c["value"]["conflict_id"]: c for c in log if c["kind"] == "conflict"}
+    on_server = {row[0] for row in rows}
+    conflicts = {}
+    for conflict_id, item in latest.items():
+        conflict = conflict_from_wire(item["value"])
+        if conflict.area not in visible:
+            continue
+        if item["record_id"] not in on_server:
+            # A record created under a household in an area it had left, by a device that
+            # knew: kept only in the log, as this conflict (storage.transfers); no laptop
+            # holds the record, nor so its conflict (vault.replica._place_conflicts).
+            assert (conflict.kind, conflict.field) == (EDIT_AFTER_TRANSFER, PARENT), conflict
+            continue
+        status = "resolved" if conflict_id in resolved else "open"
+        conflicts[conflict_id] = (conflict.to_wire(), status)
     return {"records": held, "conflicts": conflicts}
 
 
@@ -741,6 +765,94 @@ class Convergence(RuleBasedStateMachine):
             if was_deleted:
                 tally(f"resolve: a member {'stays deleted' if member.deleted else 'comes back'}")
 
+    # -- transfers of households (転居・引継ぎ) --------------------------------------------------
+
+    def transfer_at(self, i: int, household: str) -> Change | None:
+        """Laptop `i` transfers the household to the other area, if it holds it live (also
+        in an area it has left: the laptop does not know yet); the transfer as written."""
+        laptop = self.laptops[i]
+        record = laptop.vault.get(household)
+        if record is None:
+            return None
+        assert record.area is not None
+        to = next(area for area in AREAS if area != record.area)
+        under = {m.id for m in members_of(laptop.vault, record)}
+        moved = laptop.vault.transfer(household, to)
+        assert moved[0].id == household and {r.id for r in moved[1:]} == under
+        assert all(r.area == to for r in moved)
+        [transfer] = [
+            c for c in laptop.pending().values() if c.record_id == household and c.field == AREA
+        ][-1:]
+        assert (transfer.area, transfer.value) == (record.area, to)
+        # One act: the household and what is under it are relabelled at once, or let go at
+        # once where the laptop does not sync both areas.
+        now = laptop.vault.get(household)
+        if {record.area, to} <= set(laptop.replica.synced_areas() or ()):
+            assert now is not None and now.area == to
+            tally("transfer written")
+        else:
+            assert laptop.vault.get(household, include_deleted=True) is None
+            tally("transfer written: let go at once (an area not synced here)")
+        return transfer
+
+    @rule(household=households, i=LAPTOP, then_sync=st.booleans())
+    def transfer(self, household: str, i: int, then_sync: bool) -> None:
+        """A laptop transfers a household it holds live to the other area, and may sync."""
+        if self.transfer_at(i, household) is not None and then_sync:
+            self.full_sync(i)
+
+    @rule(
+        target=members,
+        household=households,
+        i=LAPTOP,
+        then=st.sampled_from(["edit", "add a member", "edit and add a member", "delete"]),
+        status=st.sampled_from(STATUSES),
+    )
+    def transfer_then_write(self, household: str, i: int, then: str, status: str) -> Any:
+        """A laptop transfers a household and, before it syncs, writes it again: work
+        written right after a transfer (in the area it went to, where the laptop holds it
+        now). Returns the member added, if any."""
+        if self.transfer_at(i, household) is None:
+            return None
+        vault = self.laptops[i].vault
+        record = vault.get(household)
+        if record is None:  # let go: the laptop does not sync the area it went to
+            return None
+        tally(f"transfer, then {then}")
+        if then == "delete":
+            delete_household(vault, household)
+            return None
+        if "edit" in then:
+            self.save(i, record.with_fields(status=status, note="転居"))
+        if "add" in then:
+            return self.add_member_to(i, household)
+        return None
+
+    @rule(
+        household=households,
+        i=LAPTOP,
+        other=st.integers(1, LAPTOPS - 1),
+        first=st.sampled_from(["i", "j", "neither"]),
+    )
+    def transfer_concurrently(self, household: str, i: int, other: int, first: str) -> None:
+        """Two laptops transfer the same household before either has seen the other's
+        transfer; then they may sync, in either order."""
+        j = (i + other) % LAPTOPS
+        transfers = [self.transfer_at(k, household) for k in (i, j)]
+        if first == "neither":
+            return
+        for k in (i, j) if first == "i" else (j, i):
+            self.full_sync(k)
+        if None in transfers:
+            return
+        state = self.storage.field_state(household, AREA)
+        assert state is not None
+        synced = [t.change_id for t in transfers if t is not None]
+        if first == "j":
+            synced.reverse()
+        stands = {synced[0]: "the one synced first", synced[1]: "the one synced second"}
+        tally(f"transfers concurrently: {stands.get(state.change_id, 'neither')} stands")
+
     # -- what the administrator does ----------------------------------------------------------
 
     @rule(user=LAPTOP, area=st.sampled_from(AREAS))
@@ -995,24 +1107,67 @@ class Convergence(RuleBasedStateMachine):
         conflicts = [item for item in log if item["kind"] == "conflict"]
         logged = {c["change_id"]: c for c in changes}
 
+        # What the server kept without applying it (storage.transfers): a transfer written in
+        # an area its household had left (the first transfer to reach the server stands), or
+        # another change written there by a device that knew it had left. Each is the loser
+        # of its conflict, and nothing else: never logged as a change, never current.
+        kept: dict[str, Any] = {}
+        for item in conflicts:
+            conflict = conflict_from_wire(item["value"])
+            loser = conflict.loser.change_id
+            if conflict.kind in (TRANSFER_SUPERSEDED, EDIT_AFTER_TRANSFER) and loser not in logged:
+                kept[loser] = conflict
+                current = self.storage.field_state(conflict.record_id, conflict.field)
+                assert current is None or current.change_id != loser, conflict
+            elif conflict.kind in (TRANSFER_SUPERSEDED, EDIT_AFTER_TRANSFER):
+                copy = item["change_id"] != conflict.conflict_id
+                tally(f"at the end: {conflict.kind}, {'its copy' if copy else 'taken'}")
+        for conflict in kept.values():
+            tally(f"at the end: {conflict.kind}, kept, not applied ({conflict.field})")
+        # The households a transfer was written for (taken, or kept as a conflict).
+        transferred = {item["record_id"] for item in log if item["field"] == AREA}
+        for household in sorted(transferred):
+            for moved in self.storage.transfers_of(household):
+                what = "with what is under it" if moved.records > 1 else "alone"
+                tally(f"at the end: a household moved by a transfer, {what}")
+        home = {
+            record_id: record_id if parent is None else parent
+            for record_id, (_, _, parent, _, _) in expected["records"].items()
+        }
+
         # Everything anyone wrote reached the server, as written (re-stamping changes clocks
-        # only), and the server acknowledged it.
+        # only), and the server acknowledged it; or it was kept there, as written.
         for change_id, change in self.written.items():
+            if change_id in kept:
+                conflict = kept[change_id]
+                assert (conflict.record_id, conflict.field) == (change.record_id, change.field)
+                assert (conflict.loser.value, conflict.loser.site) == (change.value, change.site)
+                assert conflict.kind == (
+                    TRANSFER_SUPERSEDED if change.field == AREA else EDIT_AFTER_TRANSFER
+                )
+                continue
             assert change_id in logged, change
             entry = change_from_wire(wire(logged[change_id]))
-            assert (entry.type, entry.record_id, entry.area, entry.field, entry.value) == (
+            assert (entry.type, entry.record_id, entry.field, entry.value) == (
                 change.type,
                 change.record_id,
-                change.area,
                 change.field,
                 change.value,
             )
             assert entry.site == change.site
+            if entry.area != change.area:
+                # Written in an area its household had left, taken into the one it is in
+                # (storage.transfers), or labelled with the area of a transfer it waited
+                # with (vault: hold_with_transfers): its household was transferred.
+                assert home.get(entry.record_id) in transferred, (entry, change)
+                tally("at the end: written in an area its household left, logged where it is")
         assert set(self.written) <= self.acknowledged
 
         # Every acknowledged change is current, in the conflict log, or knowingly overwritten.
         losers = {c["value"]["loser"]["change_id"] for c in conflicts}
         for change_id in self.acknowledged:
+            if change_id in kept:
+                continue  # the loser of its conflict, not applied (above)
             assert change_id in logged
             acked = logged[change_id]
             record_id, name, hlc = acked["record_id"], acked["field"], acked["hlc"]
@@ -1060,7 +1215,14 @@ class Convergence(RuleBasedStateMachine):
         # Replays change nothing.
         head = self.storage.head()
         with self.laptops[0].client() as client:
-            every = [change_from_wire(wire(logged[cid])) for cid in sorted(self.acknowledged)]
+            # (What was kept as a conflict is not sent again: another device pushing it now
+            # knew where the household is, and it is kept again, or refused if its record
+            # is not on the server.)
+            every = [
+                change_from_wire(wire(logged[cid]))
+                for cid in sorted(self.acknowledged)
+                if cid not in kept
+            ]
             for start in range(0, len(every), 1000):
                 client.push(every[start : start + 1000])
         assert self.storage.head() == head
@@ -1072,8 +1234,10 @@ class Convergence(RuleBasedStateMachine):
         the server holds: checked before)."""
         state = server_view(self.storage, AREAS)["records"]
         expected, how = parent_deleted_model(log)
+        # By conflict id, the latest entry of each (a transfer logs copies of a household's
+        # conflicts in the area it goes to, under the same conflict id).
         flagged = {
-            item["change_id"]: conflict_from_wire(item["value"])
+            item["value"]["conflict_id"]: conflict_from_wire(item["value"])
             for item in log
             if item["kind"] == "conflict" and item["value"]["kind"] == PARENT_DELETED
         }
@@ -1176,8 +1340,10 @@ def test_replicas_converge(backend: str, fresh_postgresql_url: Callable[[], str]
             super().__init__()
             self.database_url = url()
 
+    # MARUGOTO_CONVERGENCE_EXAMPLES=n: n examples on each backend (a long run, one command).
+    examples = os.environ.get("MARUGOTO_CONVERGENCE_EXAMPLES")
     Machine.TestCase.settings = settings(
-        max_examples=40 if backend == "sqlite" else 12,
+        max_examples=int(examples) if examples else 40 if backend == "sqlite" else 12,
         stateful_step_count=40,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
