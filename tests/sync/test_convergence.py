@@ -381,9 +381,13 @@ def held_back(laptop: Laptop, granted: set[str]) -> set[str]:
     the household and of what is under it (it waits with the transfer)."""
     held: set[str] = set()
     waiting: set[str] = set()  # households whose transfer waits
-    for change_id, change in laptop.pending().items():  # in outbox order
+    pending = laptop.pending()
+    # A record whose creation waits here is under its household though the laptop holds
+    # neither (it let the household go): vault outbox.created_under.
+    created = {c.record_id: c.value for c in pending.values() if c.field == PARENT}
+    for change_id, change in pending.items():  # in outbox order
         record = laptop.vault.get(change.record_id, include_deleted=True)
-        home = record.parent_id if record is not None else None
+        home = record.parent_id if record is not None else created.get(change.record_id)
         if change.field == PARENT and isinstance(change.value, str):
             home = change.value
         if change.area is not None and change.area not in granted:
@@ -441,7 +445,10 @@ def server_view(storage: Storage, areas: Iterable[str]) -> dict[str, Any]:
             # A record created under a household in an area it had left, by a device that
             # knew: kept only in the log, as this conflict (storage.transfers); no laptop
             # holds the record, nor so its conflict (vault.replica._place_conflicts).
-            assert (conflict.kind, conflict.field) == (EDIT_AFTER_TRANSFER, PARENT), conflict
+            assert conflict.kind == EDIT_AFTER_TRANSFER, conflict
+            assert any(
+                c["record_id"] == item["record_id"] and c["field"] == PARENT for c in latest.values()
+            ), conflict
             continue
         status = "resolved" if conflict_id in resolved else "open"
         conflicts[conflict_id] = (conflict.to_wire(), status)
