@@ -447,7 +447,8 @@ def server_view(storage: Storage, areas: Iterable[str]) -> dict[str, Any]:
             # holds the record, nor so its conflict (vault.replica._place_conflicts).
             assert conflict.kind == EDIT_AFTER_TRANSFER, conflict
             assert any(
-                c["record_id"] == item["record_id"] and c["field"] == PARENT for c in latest.values()
+                c["record_id"] == item["record_id"] and c["field"] == PARENT
+                for c in latest.values()
             ), conflict
             continue
         status = "resolved" if conflict_id in resolved else "open"
@@ -1711,3 +1712,33 @@ def test_a_transfer_that_lost_leaves_the_conflicts_where_the_household_is(
     for laptop in (aiko, ken):
         held = {v.conflict.conflict_id: v.conflict.to_wire() for v in laptop.replica.conflicts()}
         assert held == latest
+
+
+def test_a_transfer_conflict_settled_where_the_household_had_left_stays_open(
+    office: Office,
+) -> None:
+    # Aiko and Ken both transfer a household from mure to shoga; Aiko's reaches the server
+    # first, Ken's is kept as a transfer_superseded conflict. Aiko then transfers it back to
+    # mure. Ken, not having seen that, settles the conflict (keep: it stays in shoga): a
+    # transfer written in shoga, which the household has left, so the server keeps it too,
+    # not applied; the conflict it settled stays open there, and so it must on his laptop.
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    aiko.vault.transfer(household.id, "shoga")
+    ken.vault.transfer(household.id, "shoga")
+    sync_over(aiko)
+    sync_over(ken)
+    [superseded] = [v.conflict for v in ken.replica.conflicts()]
+    assert superseded.kind == TRANSFER_SUPERSEDED
+    sync_over(aiko)
+    aiko.vault.transfer(household.id, "mure")
+    sync_over(aiko)
+    syncing.resolve_conflict(ken.vault, superseded.conflict_id, "keep")
+    for laptop in (ken, aiko, ken):
+        assert isinstance(sync_over(laptop), SyncReport)
+    expected = server_view(office.storage, AREAS)
+    assert expected["conflicts"][superseded.conflict_id][1] == "open"
+    for laptop in office.laptops:
+        assert snapshot(laptop.vault) == expected

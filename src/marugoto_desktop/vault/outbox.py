@@ -61,9 +61,10 @@ class Outbox:
         bases: Mapping[str, int],
         site: str,
         resolves: str | None = None,
-    ) -> None:
+    ) -> list[str]:
         """One change per field of `values`, all stamped `stamp` by `site`, each on the stamp
-        it replaces (`bases`); `resolves` marks them as settling that conflict."""
+        it replaces (`bases`); `resolves` marks them as settling that conflict. Returns their
+        ids."""
         rows = []
         for name, value in values.items():
             change_id = new_id()
@@ -79,6 +80,7 @@ class Outbox:
                          payload))  # fmt: skip
         self._conn.executemany(_INSERT, rows)
         self._counted(len(rows))
+        return [row[0] for row in rows]
 
     def add_replays(
         self, record: Record, values: Mapping[str, Any], clocks: Mapping[str, Any]

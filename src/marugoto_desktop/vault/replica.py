@@ -174,6 +174,8 @@ class VaultReplica:
             for conflict in conflicts:
                 tx.conflicts.add(conflict)
             tx.conflicts.resolve([r for r in page.resolves if r is not None])
+            # This device's resolutions the log shows: they settle their conflicts there too.
+            tx.conflicts_settled.taken([page.change_id[i] for i in page.change_rows()])
             kept = [c for c in conflicts if c.kind in (TRANSFER_SUPERSEDED, EDIT_AFTER_TRANSFER)]
             if kept:
                 self._take_what_holds(tx, kept, cursor_name)
@@ -232,6 +234,14 @@ class VaultReplica:
         server stands), or what it wrote there after it knew the household had left. The
         field takes the conflict's winner, the value that holds; a household goes where the
         winner put it, or is let go."""
+        # A resolution of this device's kept so settled nothing on the server: the conflict
+        # it settled is open there, and here again. (One the server applied was in the log
+        # before its conflict, and forgotten then: apply_page.)
+        settled = tx.conflicts_settled.kept(
+            [c.loser.change_id for c in conflicts if c.loser.site == tx.site]
+        )
+        if settled:
+            tx.conflicts.reopen(settled)
         held = tx.rows.stored_many({c.record_id for c in conflicts})
         moves = []
         for conflict in conflicts:

@@ -30,7 +30,7 @@ from .crypto import DataKey
 from .memory import Memory
 from .outbox import Outbox
 from .rows import Clocks, Rows, Stored
-from .sync_state import Conflicts, Meta, Settings, TransferNotes
+from .sync_state import Conflicts, Meta, Settings, SettledHere, TransferNotes
 
 
 class Tables:
@@ -42,6 +42,7 @@ class Tables:
         self.meta = Meta(conn)
         self.settings = Settings(conn, key)
         self.transfer_notes = TransferNotes(self.settings)
+        self.conflicts_settled = SettledHere(self.settings)
         self.conflicts = Conflicts(conn, key)
         self.audit = AuditTrail(conn, key)
         self._memory = memory
@@ -101,7 +102,9 @@ class Transaction(Tables):
         }
         for name in changed:
             clocks[name] = [stamp, self.site]
-        self.outbox.add(record, changed, stamp, bases, self.site, resolves)
+        written = self.outbox.add(record, changed, stamp, bases, self.site, resolves)
+        if resolves is not None:
+            self.conflicts_settled.remember(written, resolves)
         self.rows.put(record, clocks)
 
     def write(self, record: Record) -> Record:
