@@ -1742,3 +1742,54 @@ def test_a_transfer_conflict_settled_where_the_household_had_left_stays_open(
     assert expected["conflicts"][superseded.conflict_id][1] == "open"
     for laptop in office.laptops:
         assert snapshot(laptop.vault) == expected
+
+
+class PullAnswerLost(Network):
+    """A line on which the answer to the first pull is lost after the server served it."""
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        if url == "/v1/changes" and self.fail_at is None:
+            self.fail_at = self.requests
+            self.reached = True
+        return super().request(method, url, **kwargs)
+
+
+def test_a_member_created_where_its_household_had_left_is_held_nowhere(office: Office) -> None:
+    # Aiko transfers a household from mure to shoga. Ken's laptop is served the transfer
+    # twice, losing each answer: the server counts it known there, though his laptop still
+    # holds the household in mure. He adds a member (sent by itself), then deletes it, and
+    # syncs. The server keeps the member's creation only in the log (edit_after_transfer),
+    # and its delete with it (taken, it made a member without a household); Ken's laptop,
+    # told by the conflict that no parent holds, lets the member go: no replica holds it.
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    aiko.vault.transfer(household.id, "shoga")
+    sync_over(aiko)
+    for _ in range(2):
+        assert refusal(sync_over(ken, PullAnswerLost(office.http))) == "unreachable"
+    assert ken.held(household.id).area == "mure"
+    member = ken.vault.new_record("person", "mure", household.id, name="高松 一郎")
+    with ken.client() as client:
+        created = ken.vault.pending_changes(ALL)
+        ken.vault.acknowledge(client.push(created)["acknowledged"])
+    assert ken.vault.delete(member.id) == [member.id]
+    for laptop in (ken, aiko, ken):
+        assert isinstance(sync_over(laptop), SyncReport)
+    assert ken.vault.outbox_size() == 0
+    with office.storage.engine.connect() as conn:
+        found = conn.execute(select(records.c.record_id).where(records.c.record_id == member.id))
+        assert found.first() is None
+    kept = [
+        item["value"]
+        for item in office.storage.changes_page(AREAS, 0, ALL).items
+        if item["record_id"] == member.id
+    ]
+    assert {(c["kind"], c["field"]) for c in kept} == {
+        (EDIT_AFTER_TRANSFER, name) for name in (PARENT, "name", DELETED)
+    }
+    expected = server_view(office.storage, AREAS)
+    for laptop in office.laptops:
+        assert laptop.vault.get(member.id, include_deleted=True) is None
+        assert snapshot(laptop.vault) == expected

@@ -250,10 +250,23 @@ class VaultReplica:
             if (
                 stored is None
                 or loser.site != tx.site
-                or winner.change_id == loser.change_id  # taken: it holds
                 or stored.clocks.get(name) != [loser.hlc, loser.site]
             ):
                 continue
+            if name == PARENT and winner.value is None:
+                # A record this device created where its household had left, kept only in
+                # the log: the server holds no such record, nor so does this device.
+                gone = [
+                    stored.record,
+                    *(s.record for s in tx.rows.stored_children(stored.record.id)),
+                ]
+                tx.rows.remove(gone)
+                tx.conflicts.remove_records([r.id for r in gone])
+                tx.forget_decrypted()
+                held.pop(conflict.record_id)
+                continue
+            if winner.change_id == loser.change_id:
+                continue  # taken: it holds
             record, value = stored.record, winner.value
             if name == AREA:
                 if isinstance(value, str) and value != record.area:
