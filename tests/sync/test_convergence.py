@@ -29,9 +29,9 @@ clocks (and its area, if its household had been transferred), or kept there, not
 the loser of a transfer_superseded or edit_after_transfer conflict (storage.transfers: the
 first transfer to reach the server stands; what an old area writes once it knew is kept for
 review); every acknowledged change is current, in the conflict log, or knowingly overwritten;
-replays change nothing. A member left live under a
-deleted household was flagged (parent_deleted), once per delete, and exactly where the merge
-rule says: the server's log, read in order, tells which conflicts there must be.
+replays change nothing. A member left live under a deleted household was flagged
+(parent_deleted), once per delete, and exactly where the merge rule says: the server's log,
+read in order, tells which conflicts there must be.
 
 What the machine found is reproduced by hand at the end of this file.
 """
@@ -443,11 +443,14 @@ def server_view(storage: Storage, areas: Iterable[str]) -> dict[str, Any]:
             continue
         if item["record_id"] not in on_server:
             # A record created under a household in an area it had left, by a device that
-            # knew: kept only in the log, as this conflict (storage.transfers); no laptop
-            # holds the record, nor so its conflict (vault.replica._place_conflicts).
+            # knew: kept only in the log, as conflicts of its fields, that of its
+            # `_parent_id` saying that no parent holds (storage.transfers); no laptop holds
+            # the record, nor so its conflicts (vault.replica._place_conflicts).
             assert conflict.kind == EDIT_AFTER_TRANSFER, conflict
             assert any(
-                c["record_id"] == item["record_id"] and c["field"] == PARENT
+                c["record_id"] == item["record_id"]
+                and c["field"] == PARENT
+                and c["value"]["winner"]["value"] is None
                 for c in latest.values()
             ), conflict
             continue
@@ -1793,3 +1796,37 @@ def test_a_member_created_where_its_household_had_left_is_held_nowhere(office: O
     for laptop in office.laptops:
         assert laptop.vault.get(member.id, include_deleted=True) is None
         assert snapshot(laptop.vault) == expected
+
+
+def test_a_conflict_settled_before_its_household_moved_arrives_settled(
+    office: Office, tmp_path: Path
+) -> None:
+    # Aiko deletes a household while Ken adds a member to it (parent_deleted). Aiko settles
+    # the conflict by restoring the household, and transfers it to shoga. Sachi, who holds
+    # shoga alone, gets it by the transfer's copies, a few per page: the conflict must
+    # arrive settled (the copy of the restore that settled it must not come before it).
+    aiko, ken = office.laptops
+    office.storage.add_user(
+        "sachi", "consultant", ["shoga"], hash_password(PASSWORD, CHEAP), datetime.now(UTC)
+    )
+    sachi = Laptop(tmp_path / "sachi", office.http, "sachi")
+    household = aiko.vault.new_record(
+        "household", "mure", name="世帯", status="active", note="見守り"
+    )
+    sync_over(aiko)
+    sync_over(ken)
+    sync_over(sachi)
+    aiko.vault.delete(household.id)
+    member = ken.vault.new_record("person", "mure", household.id, name="高松 一郎")
+    for laptop in (aiko, ken, aiko):
+        sync_over(laptop)
+    [orphan] = [v.conflict for v in aiko.replica.conflicts()]
+    assert (orphan.kind, orphan.record_id) == (PARENT_DELETED, member.id)
+    syncing.resolve_conflict(aiko.vault, orphan.conflict_id, "other")
+    aiko.vault.transfer(household.id, "shoga")
+    sync_over(aiko)
+    sync_over(sachi)  # pages of 4: the restore's copy and the conflict's fall apart
+    expected = server_view(office.storage, ["shoga"])
+    assert expected["conflicts"][orphan.conflict_id][1] == "resolved"
+    assert snapshot(sachi.vault) == expected
+    sachi.vault.close()

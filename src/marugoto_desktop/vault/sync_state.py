@@ -140,7 +140,8 @@ class SettledHere:
         known = self._settings.get(self.KEY)
         if not known:
             return
-        left = {cid: settled for cid, settled in known.items() if cid not in set(change_ids)}
+        seen = set(change_ids)
+        left = {cid: settled for cid, settled in known.items() if cid not in seen}
         if len(left) != len(known):
             self._settings.put(self.KEY, left)
 
@@ -149,12 +150,10 @@ class SettledHere:
         known = self._settings.get(self.KEY)
         if not known:
             return []
-        found = [known[cid] for cid in change_ids if cid in known]
-        if found:
-            self._settings.put(
-                self.KEY, {cid: c for cid, c in known.items() if cid not in set(change_ids)}
-            )
-        return found
+        gone = set(change_ids) & set(known)
+        if gone:
+            self._settings.put(self.KEY, {cid: c for cid, c in known.items() if cid not in gone})
+        return [known[cid] for cid in sorted(gone)]
 
 
 class Conflicts:

@@ -558,10 +558,13 @@ class Transfers(StoreBase):
         # household is in lets it go on reading it, once the copies before it are in (the
         # copies span several pages; none of them may come after the household is let go).
         where = [cid for n, name, cid in winners if n == 0 and name == AREA]
+        # A current state that settled a conflict goes after the conflicts, with the other
+        # changes that settled them: a laptop that gets the copies over several pages would
+        # find nothing to settle, and then the conflict, open.
         copies = [
             self._copy(transfer_id, cid, entries[cid], to_area)
             for _, _, cid in winners
-            if cid not in where
+            if cid not in where and entries[cid]["resolves"] is None
         ]
         conflicts: dict[str, tuple[str, dict[str, Any]]] = {}
         settling: list[tuple[int, str, dict[str, Any]]] = []
