@@ -1830,3 +1830,36 @@ def test_a_conflict_settled_before_its_household_moved_arrives_settled(
     assert expected["conflicts"][orphan.conflict_id][1] == "resolved"
     assert snapshot(sachi.vault) == expected
     sachi.vault.close()
+
+
+def test_settling_a_live_members_conflict_under_a_deleted_household_flags_nothing_new(
+    office: Office,
+) -> None:
+    # Aiko transfers a household to shoga; Ken, not having seen it, adds a member to it in
+    # mure (taken, flagged edit_after_transfer). Aiko, not having seen the member, deletes
+    # the household: the member is left live under it (parent_deleted). She then settles
+    # the edit_after_transfer conflict, keep: the member stays as it is, live, which writes
+    # its `_deleted` false. That restores nothing (it was not deleted): no second
+    # parent_deleted conflict.
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    aiko.vault.transfer(household.id, "shoga")
+    sync_over(aiko)
+    member = ken.vault.new_record("person", "mure", household.id, name="高松 一郎")
+    sync_over(ken)
+    assert aiko.vault.delete(household.id) == [household.id]
+    sync_over(aiko)
+    kinds = {v.conflict.kind: v.conflict for v in aiko.replica.conflicts()}
+    assert set(kinds) == {EDIT_AFTER_TRANSFER, PARENT_DELETED}
+    assert kinds[EDIT_AFTER_TRANSFER].record_id == member.id
+    syncing.resolve_conflict(aiko.vault, kinds[EDIT_AFTER_TRANSFER].conflict_id, "keep")
+    sync_over(aiko)
+    log = office.storage.changes_page(AREAS, 0, ALL).items
+    flagged = {
+        c["value"]["conflict_id"]
+        for c in log
+        if c["kind"] == "conflict" and c["value"]["kind"] == PARENT_DELETED
+    }
+    assert flagged == {kinds[PARENT_DELETED].conflict_id}
