@@ -173,9 +173,11 @@ class VaultReplica:
             # Conflicts first: a resolution later in the same page must find its conflict.
             for conflict in conflicts:
                 tx.conflicts.add(conflict)
-            tx.conflicts.resolve([r for r in page.resolves if r is not None])
-            # This device's resolutions the log shows: they settle their conflicts there too.
-            tx.conflicts_settled.taken([page.change_id[i] for i in page.change_rows()])
+            settled = [r for r in page.resolves if r is not None]
+            tx.conflicts.resolve(settled)
+            # This device's resolutions the log shows, and conflicts the log shows settled:
+            # settled there too, whatever becomes of another resolution of this device's.
+            tx.conflicts_settled.taken([page.change_id[i] for i in page.change_rows()], settled)
             kept = [c for c in conflicts if c.kind in (TRANSFER_SUPERSEDED, EDIT_AFTER_TRANSFER)]
             if kept:
                 self._take_what_holds(tx, kept, cursor_name)

@@ -135,13 +135,14 @@ class SettledHere:
         known = self._settings.get(self.KEY) or {}
         self._settings.put(self.KEY, {**known, **dict.fromkeys(change_ids, conflict_id)})
 
-    def taken(self, change_ids: Iterable[str]) -> None:
-        """These changes are in the server's log: what they settle is settled there."""
+    def taken(self, change_ids: Iterable[str], settled: Iterable[str]) -> None:
+        """These changes are in the server's log, and these conflicts settled there (by
+        whoever): what was settled here of them is settled there."""
         known = self._settings.get(self.KEY)
         if not known:
             return
-        seen = set(change_ids)
-        left = {cid: settled for cid, settled in known.items() if cid not in seen}
+        seen, done = set(change_ids), set(settled)
+        left = {cid: c for cid, c in known.items() if cid not in seen and c not in done}
         if len(left) != len(known):
             self._settings.put(self.KEY, left)
 
