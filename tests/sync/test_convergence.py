@@ -1863,3 +1863,28 @@ def test_settling_a_live_members_conflict_under_a_deleted_household_flags_nothin
         if c["kind"] == "conflict" and c["value"]["kind"] == PARENT_DELETED
     }
     assert flagged == {kinds[PARENT_DELETED].conflict_id}
+
+
+def test_a_laptop_takes_no_late_change_of_a_household_it_let_go(office: Office) -> None:
+    # Aiko holds mure alone. She transfers a household to shoga: her laptop lets it go at
+    # once; the transfer waits to be sent. Ken deletes the household in mure meanwhile. A
+    # pull of Aiko's (after a push that failed, say) brings Ken's delete: it is not for her
+    # laptop, which must not make a household of it alone (no name, no status: she could
+    # not even save it again).
+    aiko, ken = office.laptops
+    office.storage.set_user_areas("user0", ["mure"])
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    aiko.vault.transfer(household.id, "shoga")
+    assert aiko.vault.get(household.id, include_deleted=True) is None
+    assert ken.vault.delete(household.id) == [household.id]
+    sync_over(ken)
+    with aiko.client() as client:
+        page = client.pull(aiko.replica.cursor(), 100)
+    aiko.replica.apply_page(read_page(page["log"]), int(page["next"]))
+    assert aiko.vault.get(household.id, include_deleted=True) is None
+    for laptop in (aiko, ken, aiko):
+        assert isinstance(sync_over(laptop), SyncReport)
+    assert snapshot(aiko.vault) == server_view(office.storage, ["mure"])
+    assert snapshot(ken.vault) == server_view(office.storage, AREAS)

@@ -128,6 +128,21 @@ class Outbox:
         found = zip([row[0] for row in rows], changes, strict=True)
         return [(seq, change) for seq, change in found if change.field == AREA]
 
+    def transferred(self, record_ids: Sequence[str], site: str) -> dict[str, Change]:
+        """Of these records, those whose transfer (`_area` change) by `site` waits here: the
+        latest of them."""
+        found: dict[str, Change] = {}
+        for start in range(0, len(record_ids), 500):
+            chunk = list(record_ids[start : start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._conn.execute(
+                "SELECT change_id, type, record_id, area, hlc, base_hlc, site, payload "
+                f"FROM outbox WHERE site = ? AND record_id IN ({marks}) ORDER BY seq",
+                [site, *chunk],
+            ).fetchall()
+            found.update((c.record_id, c) for c in self._rows_to_changes(rows) if c.field == AREA)
+        return found
+
     def created_under(self, parent_id: str) -> set[str]:
         """The records whose creation under `parent_id` (`_parent_id`) waits here."""
         return {c.record_id for c in self.pending(-1) if c.field == PARENT and c.value == parent_id}

@@ -182,6 +182,24 @@ class VaultReplica:
             if kept:
                 self._take_what_holds(tx, kept, cursor_name)
             stored = tx.rows.stored_many(by_record)
+            # A household this device let go, its own transfer of it to an area it does not
+            # hold waiting to be sent: the server still has it where the transfer found it,
+            # and what others write of it there is not for this device (taken, it would make a
+            # household of those fields alone). It comes back whole if the transfer loses
+            # (storage.transfers). (Written in another area, which the household has left,
+            # the transfer will move nothing: the household is for this device where it is.)
+            types = page.type
+            new = [
+                r
+                for r, rows in by_record.items()
+                if r not in stored and types[rows[0]] == "household"
+            ]
+            if new:
+                held = _held_areas(tx, cursor_name)
+                for record_id, transfer in tx.outbox.transferred(new, tx.site).items():
+                    there = page.area[by_record[record_id][0]]
+                    if transfer.value not in held and transfer.area == there:
+                        del by_record[record_id]
             merged = [
                 _merged(page, record_id, rows, stored.get(record_id))
                 for record_id, rows in by_record.items()
@@ -304,9 +322,7 @@ class VaultReplica:
         """Households whose `_area` a page changed move, with what is under them and their
         conflicts; out of the areas this device holds, they are dropped (unsent changes of
         them stay in the outbox, for the server to take after them)."""
-        held = set(tx.settings.get("synced_areas") or [])
-        if cursor_name.startswith("backfill:"):
-            held.add(cursor_name.removeprefix("backfill:"))
+        held = _held_areas(tx, cursor_name)
         for household_id, area in moves:
             tx.move_household(household_id, area)
             if area not in held:
@@ -557,6 +573,14 @@ class VaultReplica:
         the file system keeps cannot be decrypted.
         """
         self.vault.destroy()
+
+
+def _held_areas(tx: Transaction, cursor_name: str) -> set[str]:
+    """The areas this device holds, as a page on this cursor is applied."""
+    held = set(tx.settings.get("synced_areas") or [])
+    if cursor_name.startswith("backfill:"):
+        held.add(cursor_name.removeprefix("backfill:"))
+    return held
 
 
 def _orphan(record: Record) -> bool:
