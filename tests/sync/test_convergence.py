@@ -1888,3 +1888,30 @@ def test_a_laptop_takes_no_late_change_of_a_household_it_let_go(office: Office) 
         assert isinstance(sync_over(laptop), SyncReport)
     assert snapshot(aiko.vault) == server_view(office.storage, ["mure"])
     assert snapshot(ken.vault) == server_view(office.storage, AREAS)
+
+
+def test_a_conflict_settled_by_another_stays_settled_when_ones_own_settling_is_kept(
+    office: Office,
+) -> None:
+    # As above, but Aiko settles the same conflict too, where the household is: hers is
+    # taken and settles it on the server. Ken's, kept, must not open it again on his laptop.
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    aiko.vault.transfer(household.id, "shoga")
+    ken.vault.transfer(household.id, "shoga")
+    sync_over(aiko)
+    sync_over(ken)
+    [superseded] = [v.conflict for v in ken.replica.conflicts()]
+    sync_over(aiko)
+    aiko.vault.transfer(household.id, "mure")
+    syncing.resolve_conflict(aiko.vault, superseded.conflict_id, "keep")
+    sync_over(aiko)
+    syncing.resolve_conflict(ken.vault, superseded.conflict_id, "keep")
+    for laptop in (ken, aiko, ken):
+        assert isinstance(sync_over(laptop), SyncReport)
+    expected = server_view(office.storage, AREAS)
+    assert expected["conflicts"][superseded.conflict_id][1] == "resolved"
+    for laptop in office.laptops:
+        assert snapshot(laptop.vault) == expected
