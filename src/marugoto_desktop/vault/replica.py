@@ -189,14 +189,14 @@ class VaultReplica:
             # (storage.transfers). (Written in another area, which the household has left,
             # the transfer will move nothing: the household is for this device where it is.)
             types = page.type
-            new = [
+            unheld = [
                 r
                 for r, rows in by_record.items()
                 if r not in stored and types[rows[0]] == "household"
             ]
-            if new:
+            if unheld:
                 held = _held_areas(tx, cursor_name)
-                for record_id, transfer in tx.outbox.transferred(new, tx.site).items():
+                for record_id, transfer in tx.outbox.transferred(unheld, tx.site).items():
                     there = page.area[by_record[record_id][0]]
                     if transfer.value not in held and transfer.area == there:
                         del by_record[record_id]

@@ -270,6 +270,7 @@ class Transfers(StoreBase):
         for change in changes:
             place = where.get(change.record_id)
             if change.record_id in unborn:
+                assert place is not None
                 taken.append(replace(change, area=place[0]))
                 moved.add(change.change_id)
                 kept.add(change.change_id)
