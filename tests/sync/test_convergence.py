@@ -1915,3 +1915,32 @@ def test_a_conflict_settled_by_another_stays_settled_when_ones_own_settling_is_k
     assert expected["conflicts"][superseded.conflict_id][1] == "resolved"
     for laptop in office.laptops:
         assert snapshot(laptop.vault) == expected
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: hold_with_transfers takes a household let go by a later own transfer for "
+    "one held where an earlier waiting transfer put it, and relabels the later transfer",
+)
+def test_a_transfer_written_where_the_household_is_goes_though_an_earlier_one_waits(
+    office: Office,
+) -> None:
+    # Ken transfers a household from shoga to mure, then loses shoga: his transfer waits.
+    # Aiko transfers it to mure too, and syncs: Ken's laptop gets it in mure from her.
+    # Ken transfers it back to shoga (let go at once: he does not hold shoga). That
+    # transfer is written in mure, where the server has the household: it must go out and
+    # move it, though his first one (written in shoga, which it left) still waits.
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "shoga", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    ken.vault.transfer(household.id, "mure")
+    office.storage.set_user_areas("user1", ["mure"])
+    sync_over(ken)
+    aiko.vault.transfer(household.id, "mure")
+    sync_over(aiko)
+    sync_over(ken)
+    assert ken.held(household.id).area == "mure"
+    ken.vault.transfer(household.id, "shoga")
+    assert isinstance(sync_over(ken), SyncReport)
+    assert office.storage.field_state(household.id, AREA).value == "shoga"  # type: ignore[union-attr]
