@@ -52,6 +52,10 @@ class Tables:
         self._memory.forget()
 
 
+# Who had put each household this device let go by its own transfer where that transfer
+# found it: household -> the `_area` clock [hlc, site] then ([] if none).
+LET_GO_KEY = "sync.let_go"
+
 # One record's part in a delete or restore: the record as stored, the conflict it settles.
 _Act = tuple[Stored, str | None]
 
@@ -183,9 +187,21 @@ class Transaction(Tables):
     def held_by_own_transfer(self, transfer: Change) -> bool:
         """Whether this device holds the household where its own transfer (unsent) put it,
         or not at all; not when a later `_area` from the server placed it (the server has
-        it there: another's transfer sent it)."""
+        it there: another's transfer sent it). A household this device let go by a transfer
+        of its own is judged as it was then (let_go)."""
         found = self.rows.stored(transfer.record_id)
-        return found is None or list(found.clocks.get(AREA, [])) == [transfer.hlc, transfer.site]
+        if found is not None:
+            return list(found.clocks.get(AREA, [])) == [transfer.hlc, transfer.site]
+        placed = (self.settings.get(LET_GO_KEY) or {}).get(transfer.record_id)
+        return placed is None or list(placed) == [transfer.hlc, transfer.site]
+
+    def let_go(self, household_id: str, placed: list[Any]) -> None:
+        """Drop a household this device just transferred to an area it does not hold,
+        remembering who had put it where the transfer found it (the `_area` clock): an
+        earlier transfer of this device's that waits holds it only if that was the one."""
+        known = self.settings.get(LET_GO_KEY) or {}
+        self.settings.put(LET_GO_KEY, {**known, household_id: placed})
+        self.drop_household(household_id)
 
     def drop_household(self, household_id: str) -> list[str]:
         """Erase a household and every record under it, with their conflicts, from this
