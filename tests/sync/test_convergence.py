@@ -455,7 +455,7 @@ def server_view(storage: Storage, areas: Iterable[str]) -> dict[str, Any]:
             assert any(
                 c["record_id"] == item["record_id"]
                 and c["field"] == PARENT
-                and c["value"]["winner"]["value"] is None
+                and c["value"]["winner"]["hlc"] == 0
                 for c in latest.values()
             ), conflict
             continue
@@ -1945,3 +1945,27 @@ def test_a_transfer_written_where_the_household_is_goes_though_an_earlier_one_wa
     ken.vault.transfer(household.id, "shoga")
     assert isinstance(sync_over(ken), SyncReport)
     assert office.storage.field_state(household.id, AREA).value == "shoga"  # type: ignore[union-attr]
+
+
+def test_a_delete_kept_where_nothing_held_the_field_is_undone_on_its_laptop(
+    office: Office,
+) -> None:
+    # As above, Ken's laptop is served Aiko's transfer twice, losing each answer. He deletes
+    # the household, never deleted before: the server keeps his delete, not applied, and
+    # nothing holds `_deleted` there (the conflict's winner has no value, no clock). His
+    # laptop must not keep the household deleted.
+    aiko, ken = office.laptops
+    household = aiko.vault.new_record("household", "mure", name="世帯", status="active")
+    sync_over(aiko)
+    sync_over(ken)
+    aiko.vault.transfer(household.id, "shoga")
+    sync_over(aiko)
+    for _ in range(2):
+        assert refusal(sync_over(ken, PullAnswerLost(office.http))) == "unreachable"
+    assert ken.vault.delete(household.id) == [household.id]
+    for laptop in (ken, aiko, ken):
+        assert isinstance(sync_over(laptop), SyncReport)
+    assert ken.held(household.id).area == "shoga"
+    expected = server_view(office.storage, AREAS)
+    for laptop in office.laptops:
+        assert snapshot(laptop.vault) == expected

@@ -273,7 +273,20 @@ class VaultReplica:
                 or stored.clocks.get(name) != [loser.hlc, loser.site]
             ):
                 continue
-            if name == PARENT and winner.value is None:
+            if winner.hlc == 0 and name != PARENT:
+                # Kept where nothing holds the field: it holds nothing here either.
+                record = stored.record
+                if name == DELETED:
+                    record = replace(record, deleted=False)
+                else:
+                    record = replace(
+                        record, fields={k: v for k, v in record.fields.items() if k != name}
+                    )
+                clocks = {k: c for k, c in stored.clocks.items() if k != name}
+                tx.rows.put(record, clocks)
+                held[conflict.record_id] = Stored(record, clocks)
+                continue
+            if name == PARENT and winner.hlc == 0:
                 # A record this device created where its household had left, kept only in
                 # the log: the server holds no such record, nor so does this device.
                 gone = [

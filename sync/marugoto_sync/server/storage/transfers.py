@@ -37,10 +37,11 @@ author knew of the transfer from one written after. So it limits what such a cha
   that did not move the household, likewise after the conflict that told it. How
   far a device's pulls went is kept in `devices` (storage.devices). A later change is kept
   the same way, not applied: an edit_after_transfer conflict whose winner is the value that
-  holds (a record created so is kept only in the log: no laptop holds it; the conflict of
-  its `_parent_id` has no parent as its winner, so its author's laptop lets it go, and what
-  its author sends of it later is kept with it). Its push is answered as any other, so its
-  laptop is never blocked. A replay is taken as before.
+  holds, or where nothing holds the field, a winner without value or clock (a record created
+  so is kept only in the log: no laptop holds it; its author's laptop lets it go, told by
+  the conflict of its `_parent_id`, and what its author sends of it later is kept with it).
+  Its push is answered as any other, so its laptop is never blocked. A replay is taken as
+  before.
 
 So an old area cannot take a household back, nor read what the receiving area wrote since
 (nothing is copied to an area the pusher holds); it may write, flagged, only from a device
@@ -424,11 +425,12 @@ class Transfers(StoreBase):
                 continue
             key = (change.record_id, change.field)
             now = after.get(key)
-            if now is None and change.field == PARENT and change.change_id in rehomed.kept:
-                # A record created where its household had left, kept only in the log: it has
-                # no parent here (nothing holds). Its author's laptop, told so, lets it go
-                # (vault.replica).
-                now = FieldState(None, change.hlc, change.site, change.change_id)
+            if now is None and change.change_id in rehomed.kept:
+                # Kept, on a field nothing holds here (a record created where its household
+                # had left has no parent here, no state at all): the winner says so, with no
+                # clock, and its author's laptop lets the field go (vault.replica), or the
+                # record, for its `_parent_id`.
+                now = FieldState(None, 0, "", change.change_id)
             conflict = transfer_conflict(change, before.get(key), now, flagged)
             if conflict is None or self._entry_logged(conn, conflict.conflict_id):
                 continue
