@@ -190,10 +190,32 @@ class Transaction(Tables):
         it there: another's transfer sent it). A household this device let go by a transfer
         of its own is judged as it was then (let_go)."""
         found = self.rows.stored(transfer.record_id)
+        placed: list[Any] | None
         if found is not None:
-            return list(found.clocks.get(AREA, [])) == [transfer.hlc, transfer.site]
-        placed = (self.settings.get(LET_GO_KEY) or {}).get(transfer.record_id)
-        return placed is None or list(placed) == [transfer.hlc, transfer.site]
+            placed = found.clocks.get(AREA, [])
+        else:
+            placed = (self.settings.get(LET_GO_KEY) or {}).get(transfer.record_id)
+            if placed is None:
+                return True
+        return list(placed) in [[c.hlc, c.site] for c in self.own_transfers_after(transfer)]
+
+    def own_transfers_after(self, transfer: Change) -> list[Change]:
+        """The transfer and those of the same household this device wrote after it, each
+        where the one before sent it (they wait with it), in outbox order."""
+        chain = [transfer]
+        after = False
+        for change in self.outbox.pending(-1):
+            if change.change_id == transfer.change_id:
+                after = True
+            elif (
+                after
+                and change.record_id == transfer.record_id
+                and change.field == AREA
+                and change.site == self.site
+                and change.area == chain[-1].value
+            ):
+                chain.append(change)
+        return chain
 
     def let_go(self, household_id: str, placed: list[Any]) -> None:
         """Drop a household this device just transferred to an area it does not hold,
