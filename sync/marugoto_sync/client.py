@@ -255,12 +255,18 @@ class SyncClient:
         result: dict[str, Any] = self._call("GET", "/v1/status", params=params)
         return result
 
-    def retire(self, *, as_asked: bool = False) -> None:
+    def retire(self, *, as_asked: bool = False, successor: str | None = None) -> None:
         """Give up this device's token: from now on it opens nothing. `as_asked`: because
         the office asked; if it took the request back meanwhile, SyncError retire_cancelled
-        and the token stays valid."""
+        and the token stays valid. `successor`: the device this vault enrolled as again,
+        which takes over this one's place in the server's log."""
+        body: dict[str, Any] = {}
         if as_asked:
-            self._call("POST", "/v1/retire", json={"as_asked": True})
+            body["as_asked"] = True
+        if successor is not None:
+            body["successor"] = successor
+        if body:
+            self._call("POST", "/v1/retire", json=body)
         else:
             self._call("POST", "/v1/retire")
 

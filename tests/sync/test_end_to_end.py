@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, select
 
 from marugoto_desktop import __version__
 from marugoto_desktop.cli import describe_sync_error
@@ -42,6 +43,7 @@ from marugoto_sync.client import (
 )
 from marugoto_sync.hlc import millis_of, wall_millis
 from marugoto_sync.server.cli import main as sync_admin
+from marugoto_sync.server.tables import devices
 from marugoto_sync.trust import certificates_in
 
 from ..conftest import PASSPHRASE
@@ -462,6 +464,12 @@ def test_an_enrolled_vault_is_enrolled_again_only_when_asked_and_retires_its_old
     assert office.admin("device", "list", "--json") == 0
     statuses = {d["id"]: d["status"] for d in json.loads(capsys.readouterr().out)}
     assert statuses == {first: "retired", again.device_id: "active"}
+    # The new device stands in the old one's place in the log (storage.transfers).
+    engine = create_engine(office.database)
+    with engine.connect() as conn:
+        replaces = select(devices.c.replaces).where(devices.c.id == again.device_id)
+        assert conn.execute(replaces).scalar() == first
+    engine.dispose()
     old = SyncClient(office.url, token=old_token, ca_file=office.ca, app_version=__version__)
     with old, pytest.raises(DeviceRevoked) as refused:
         old.status()

@@ -155,6 +155,45 @@ def test_unsent_edits_of_the_sending_area_become_a_conflict_of_the_receiving_are
     assert VaultReplica(kenta).conflicts() == []
 
 
+@pytest.mark.parametrize("hands_over", [True, False])
+def test_a_vault_enrolled_again_sends_what_it_wrote_before_a_transfer_as_its_old_device_would(
+    office: Office, hands_over: bool
+) -> None:
+    # As above, but kumi's vault is enrolled again (enroll --replace) before it syncs: her
+    # new device stands in the old one's place, so her rename is taken and flagged, as it
+    # would have been from the old device. Without the hand-over the new device counts as
+    # enrolled after the transfer, and the rename is only kept for review, not applied.
+    aiko, kumi, kenta = (office.vaults[n] for n in ("aiko", "kumi", "kenta"))
+    household, member, _ = _household(aiko)
+    for name in ("aiko", "kumi", "kenta"):
+        office.sync(name)
+    renamed = kumi.get(member)
+    assert renamed is not None
+    kumi.put(renamed.with_fields(name="高松 一朗"))
+    aiko.transfer(household, "kagawa")
+    office.sync("aiko")
+    time.sleep(0.01)  # enrolled strictly after the transfer
+    old = SyncClient(
+        "http://testserver", token=office.tokens["kumi"], http=office.http, app_version="0.1.0"
+    )
+    again = SyncClient("http://testserver", http=office.http, app_version="0.1.0")
+    new = again.enroll("kumi", PASSWORD, "kumi again")
+    old.retire(successor=new.device_id if hands_over else None)
+    office.tokens["kumi"] = new.token
+    office.sync("kumi")
+    assert kumi.get(household) is None and kumi.outbox_size() == 0
+    office.sync("kenta")
+    got = kenta.get(member)
+    assert got is not None
+    [view] = VaultReplica(kenta).conflicts()
+    assert (view.conflict.kind, view.conflict.record_id) == ("edit_after_transfer", member)
+    if hands_over:
+        assert got.fields["name"] == "高松 一朗"
+    else:
+        assert got.fields["name"] == "高松 一郎"
+        assert view.conflict.loser.value == "高松 一朗"  # kept, for kagawa to take or leave
+
+
 def test_an_open_conflict_moves_with_its_household(office: Office) -> None:
     aiko, kumi, kenta = (office.vaults[n] for n in ("aiko", "kumi", "kenta"))
     household, _, _ = _household(aiko)

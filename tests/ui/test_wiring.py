@@ -113,16 +113,20 @@ def test_a_recorder_typed_when_no_name_is_known_is_kept_for_the_next_visit(windo
     assert workspace.settings.consultant.text() == "香川 太郎"
 
 
-def test_home_shows_the_last_sync_kept_in_the_vault(window):
+def test_home_shows_the_last_sync_kept_in_the_vault(window, qtbot):
+    # The pages fill in the background (home decrypts off the GUI thread): wait for the words
+    # rather than read them at once, which fails on a busy machine.
+    def shows(label, words: str) -> None:
+        qtbot.waitUntil(lambda: words in label.text(), timeout=10_000)
+
     summary = SyncSummary("2025-06-02T09:00:00+00:00", True, pushed=3, pulled=12, conflicts=1)
     VaultReplica(window.vault).set_setting(LAST_SYNC_KEY, asdict(summary))
     window.workspace.show_named("home")
-    text = window.workspace.home.last_sync.text()
-    assert "送信 3 件、受信 12 件、確認が必要 1 件" in text
+    shows(window.workspace.home.last_sync, "送信 3 件、受信 12 件、確認が必要 1 件")
     failed = SyncSummary("2025-06-03T09:00:00+00:00", False, error="unreachable")
     VaultReplica(window.vault).set_setting(LAST_SYNC_KEY, asdict(failed))
     window.workspace.show_named("sync")
-    assert "サーバーに接続できません" in window.workspace.sync.last_result.text()
+    shows(window.workspace.sync.last_result, "サーバーに接続できません")
     assert "監査記録" not in window.workspace.sync.last_result.text()
     # The records synced, but the server refused the laptop's audit trail: the office must know.
     refused = SyncSummary(
@@ -131,7 +135,7 @@ def test_home_shows_the_last_sync_kept_in_the_vault(window):
     VaultReplica(window.vault).set_setting(LAST_SYNC_KEY, asdict(refused))
     window.workspace.show_named("home")
     window.workspace.show_named("sync")
-    assert "監査記録を受け付けませんでした" in window.workspace.sync.last_result.text()
+    shows(window.workspace.sync.last_result, "監査記録を受け付けませんでした")
 
 
 def test_home_decrypts_every_activity_off_the_gui_thread(qtbot, town, monkeypatch):

@@ -220,7 +220,11 @@ def enroll(
             "ca_pem": ca_pem,
         },
     )
-    replaced = _retire_replaced(current) if current is not None else None
+    replaced = None
+    if current is not None:
+        # The new device takes the old one's place in the log if both are of one server.
+        same = current.get("server") == enrollment.server
+        replaced = _retire_replaced(current, enrollment.device_id if same else None)
     return Enrolled(
         enrollment.server,
         enrollment.device_id,
@@ -231,14 +235,26 @@ def enroll(
     )
 
 
-def _retire_replaced(old: dict[str, Any]) -> Replaced:
-    """Have the device a vault had give up its token (its own request, with its token)."""
+def _retire_replaced(old: dict[str, Any], successor: str | None) -> Replaced:
+    """Have the device a vault had give up its token (its own request, with its token), to
+    `successor`, the device the vault is now: it takes over the old one's place in the
+    server's log, so that what the vault wrote before it learnt of a household's transfer
+    is taken from it as it would have been from the old device."""
     device = (str(old.get("device_id")), str(old.get("server")), str(old.get("user")))
     try:
         with SyncClient(
             old["server"], token=old["token"], ca_pem=_kept_ca(old), app_version=__version__
         ) as client:
-            client.retire()
+            try:
+                client.retire(successor=successor)
+            except SyncError as exc:
+                if successor is None:
+                    raise
+                # A server older than `successor` (bad_request), or one that will not let the
+                # new device take over: the old one must end all the same.
+                if exc.code not in ("bad_request", "successor_refused"):
+                    raise
+                client.retire()
     except DeviceRevoked:  # revoked or retired already: not active either way
         return Replaced(*device, "ended")
     except (SyncError, CaCertificateUnusable) as exc:

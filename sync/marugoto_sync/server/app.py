@@ -41,7 +41,7 @@ from .models import (
     StatusResponse,
 )
 from .openapi_links import add_links
-from .storage import AreaForbidden, DeviceIdentity, LoginCandidate, Storage
+from .storage import AreaForbidden, DeviceIdentity, LoginCandidate, Storage, SuccessorRefused
 from .tokens import new_device_token, token_digest
 from .versions import (
     APP_HEADER,
@@ -296,10 +296,19 @@ def retire(
     sent everything first), or when its vault enrolled again as a new device (`enroll
     --replace`). From then on the token opens nothing (`device_retired`). One retiring as
     asked (`as_asked`) whose request the office took back meanwhile is not retired (409
-    `retire_cancelled`): it goes on as an active device."""
+    `retire_cancelled`): it goes on as an active device. The device its vault enrolled as
+    again may be named (`successor`): it takes over this one's place in the log; one that
+    cannot is refused (409 `successor_refused`) and nothing changes."""
     server = _server(request)
     as_asked = body is not None and body.as_asked
-    if not server.storage.retire_device(device.device_id, server.now(), as_asked=as_asked):
+    successor = body.successor if body is not None else None
+    try:
+        retired = server.storage.retire_device(
+            device.device_id, server.now(), as_asked=as_asked, successor=successor
+        )
+    except SuccessorRefused as e:
+        raise ApiError(409, "successor_refused", str(e)) from None
+    if not retired:
         raise ApiError(
             409,
             "retire_cancelled",

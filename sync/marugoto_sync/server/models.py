@@ -97,6 +97,17 @@ class RetireRequest(_Strict):
         "retired and the answer is 409 retire_cancelled. Without it (enroll --replace) the "
         "device retires in any case",
     )
+    successor: Annotated[
+        str | None,
+        Field(
+            pattern=ID_RE.pattern,
+            description="The device its vault enrolled as again (enroll --replace), of the same "
+            "user: it takes over this device's place in the log, so that what the vault wrote "
+            "before it learnt of a household's transfer is taken from it as from this device. "
+            "One of another user, or one that took over from a device already, is refused "
+            "(409 successor_refused) and nothing changes",
+        ),
+    ] = None
 
 
 class RetireResponse(BaseModel):

@@ -145,6 +145,9 @@ devices = Table(
     Column("served_seq", BigInteger, nullable=False, server_default="0"),
     Column("known_seq", BigInteger, nullable=False, server_default="0"),
     Column("pulling", Boolean, nullable=False, server_default=false()),
+    # The device this one took over from when its vault enrolled again (`enroll --replace`):
+    # it stands in that device's place in the log (storage.transfers).
+    Column("replaces", String(36)),
 )
 
 login_throttle = Table(

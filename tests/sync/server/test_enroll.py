@@ -115,6 +115,35 @@ def test_a_device_that_retires_gives_up_its_token_and_counts_no_more(api: Api) -
     assert new.get("/v1/status").json()["retiring"] is False
 
 
+def test_a_retiring_device_hands_its_place_only_to_an_active_device_of_its_user(
+    api: Api,
+) -> None:
+    api.add_user("aiko", ["mure"])
+    api.add_user("kumi", ["mure"])
+    old, new, other = api.enroll("aiko"), api.enroll("aiko"), api.enroll("kumi")
+
+    def replaces(device_id: str) -> str | None:
+        with api.storage.engine.connect() as conn:
+            found = conn.execute(select(devices.c.replaces).where(devices.c.id == device_id))
+            return found.scalar()
+
+    # Another user's device, itself, or one unknown: refused, and the device stays active.
+    for successor in (other.device_id, old.device_id, "01932b6e-7a40-7c1e-9d0a-3f1c2b4a5d6e"):
+        refused = old.post("/v1/retire", {"successor": successor})
+        assert_error(refused, 409, "successor_refused")
+        assert old.get("/v1/status").status_code == 200
+    assert replaces(other.device_id) is None
+    assert_error(old.post("/v1/retire", {"successor": "not an id"}), 400, "bad_request")
+    # Its vault's new device: it takes the old one's place.
+    assert old.post("/v1/retire", {"successor": new.device_id}).status_code == 200
+    assert replaces(new.device_id) == old.device_id
+    assert_error(old.get("/v1/status"), 401, "device_retired")
+    # One that took over already takes over from no other.
+    third = api.enroll("aiko")
+    assert_error(third.post("/v1/retire", {"successor": new.device_id}), 409, "successor_refused")
+    assert replaces(new.device_id) == old.device_id
+
+
 def test_repeated_failed_logins_are_slowed_down_and_a_success_resets(api: Api) -> None:
     api.add_user("aiko", ["mure"])
     for _ in range(5):

@@ -25,7 +25,7 @@ from .audit import (
 )
 from .authors import AuthorMap, Authors
 from .base import AreaForbidden, StorageError, UnknownDevice, UnknownUser, UserExists
-from .devices import DeviceEnded, DeviceIdentity, DeviceInfo, Devices
+from .devices import DeviceEnded, DeviceIdentity, DeviceInfo, Devices, SuccessorRefused
 from .postgresql import LOGIN_LOCK, PUSH_LOCK
 from .pull import Page, PullAnswer, Pulls
 from .push import Pushes, PushResult
@@ -58,6 +58,7 @@ __all__ = [
     "RestoreInfo",
     "Storage",
     "StorageError",
+    "SuccessorRefused",
     "TransferFilter",
     "TransferListed",
     "UnknownDevice",

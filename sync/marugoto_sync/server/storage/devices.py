@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, or_, select, update
 
 from ..tables import devices, user_areas, users
 from .base import StorageError, StoreBase, UnknownDevice, utc, utc_required
@@ -110,6 +110,11 @@ def identity_of(rows: Sequence[Sequence[Any]]) -> DeviceIdentity | None:
         retiring=row[6] is not None,
         pulling=bool(row[11]),
     )
+
+
+class SuccessorRefused(StorageError):
+    """The device named to take over from a retiring one is not an active device of the same
+    user, or took over from another device already."""
 
 
 class DeviceEnded(StorageError):
@@ -248,14 +253,21 @@ class Devices(StoreBase):
                 raise DeviceEnded(f"Device {after.id} ({after.name}) is {after.status} already.")
             return after, bool(cancelled)
 
-    def retire_device(self, device_id: str, at: datetime, *, as_asked: bool = False) -> bool:
+    def retire_device(
+        self, device_id: str, at: datetime, *, as_asked: bool = False, successor: str | None = None
+    ) -> bool:
         """The device gives up its token (its own request): from now on it opens nothing.
         `as_asked`: it retires because the office asked, so only while that request stands;
-        False if it was taken back (the device stays active)."""
+        False if it was taken back (the device stays active). `successor`: the device its
+        vault enrolled as again (`enroll --replace`), which takes over its place in the log
+        (storage.transfers); SuccessorRefused, and nothing changes, if that is not an active
+        device of the same user free to take over."""
         condition = [devices.c.id == device_id, devices.c.retired_at.is_(None)]
         if as_asked:
             condition.append(devices.c.retire_requested_at.is_not(None))
         with self._write() as conn:
+            if successor is not None:
+                self._take_over(conn, device_id, successor)
             if conn.execute(update(devices).where(*condition).values(retired_at=at)).rowcount:
                 return True
             # Retired already (a repeated request whose answer was lost): that stands.
@@ -263,6 +275,28 @@ class Devices(StoreBase):
                 select(devices.c.retired_at).where(devices.c.id == device_id)
             ).scalar()
             return retired is not None
+
+    @staticmethod
+    def _take_over(conn: Connection, device_id: str, successor: str) -> None:
+        """`successor` stands in the place of `device_id` from now on (devices.replaces)."""
+        user = select(devices.c.user_id).where(devices.c.id == device_id).scalar_subquery()
+        taken = conn.execute(
+            update(devices)
+            .where(
+                devices.c.id == successor,
+                devices.c.id != device_id,
+                devices.c.user_id == user,
+                devices.c.revoked_at.is_(None),
+                devices.c.retired_at.is_(None),
+                or_(devices.c.replaces.is_(None), devices.c.replaces == device_id),
+            )
+            .values(replaces=device_id)
+        ).rowcount
+        if not taken:
+            raise SuccessorRefused(
+                f"Device {successor} cannot take over from device {device_id}: it is not an "
+                "active device of the same user, or took over from another device already."
+            )
 
     def _device_row(self, conn: Connection, device_id: str) -> Sequence[Any]:
         row = conn.execute(self._device_query().where(devices.c.id == device_id)).first()

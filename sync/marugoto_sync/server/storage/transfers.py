@@ -34,12 +34,14 @@ author knew of the transfer from one written after. So it limits what such a cha
   served it back; another, enrolled before the transfer, until it begins to pull again after
   the pulls that served it the transfer (one sync of grace: an edit saved while a sync was
   between its push and its pull arrives at the next); for an area named by its own transfer
-  that did not move the household, likewise after the conflict that told it. How
-  far a device's pulls went is kept in `devices` (storage.devices). A later change is kept
-  the same way, not applied: an edit_after_transfer conflict whose winner is the value that
-  holds, or where nothing holds the field, a winner without value or clock (a record created
-  so is kept only in the log: no laptop holds it; its author's laptop lets it go, told by
-  the conflict of its `_parent_id`, and what its author sends of it later is kept with it).
+  that did not move the household, likewise after the conflict that told it. How far a
+  device's pulls went is kept in `devices` (storage.devices); a device that took over when
+  its vault enrolled again (`enroll --replace`) counts as the ones it replaced. A later
+  change is kept the same way, not applied: an edit_after_transfer conflict whose winner is
+  the value that holds, or where nothing holds the field, a winner without value or clock (a
+  record created so is kept only in the log: no laptop holds it; its author's laptop lets it
+  go, told by the conflict of its `_parent_id`, and what its author sends of it later is kept
+  with it).
   Its push is answered as any other, so its laptop is never blocked. A replay is taken as
   before.
 
@@ -121,11 +123,21 @@ class Rehomed:
     told_where_sent: frozenset[str] = frozenset()
 
 
+# How many devices back a vault's enrollments are followed (`enroll --replace`, each).
+MAX_PREDECESSORS = 16
+
+
 @dataclass(frozen=True)
 class _Progress:
-    """How far a device's pulls had brought it (tables.devices), and when it was enrolled."""
+    """How far a device's pulls had brought it (tables.devices), and when it was enrolled.
 
-    device_id: str
+    A device its vault enrolled as again (`enroll --replace`) stands in the place of the
+    devices it replaced (devices.replaces): the vault is the same, and what it wrote before
+    it learnt of a transfer may reach the server from the new device. So `devices` holds
+    them all, and the figures are theirs together: the first enrollment, the furthest pulls.
+    """
+
+    devices: frozenset[str]
     served: int
     known: int
     enrolled: datetime
@@ -164,13 +176,13 @@ class _Ways:
         departed = self.departures.get(area)
         if departed is not None:
             since, by, at = departed
-            if by == device.device_id:
+            if by in device.devices:
                 if device.served < since:
                     return True
             elif device.enrolled < at and device.known < since:
                 return True
         return any(
-            named == area and by == device.device_id and since < seq and device.known < seq
+            named == area and by in device.devices and since < seq and device.known < seq
             for named, seq, by in self.named
         )
 
@@ -355,14 +367,24 @@ class Transfers(StoreBase):
         }
 
     def _progress(self, conn: Connection, device_id: str) -> _Progress:
-        row = conn.execute(
-            select(devices.c.served_seq, devices.c.known_seq, devices.c.created_at).where(
-                devices.c.id == device_id
-            )
-        ).first()
+        query = select(
+            devices.c.served_seq, devices.c.known_seq, devices.c.created_at, devices.c.replaces
+        )
+        row = conn.execute(query.where(devices.c.id == device_id)).first()
         if row is None:  # no device the server knows (a push made by hand): it knew it all
-            return _Progress(device_id, MAX_SEQ, MAX_SEQ, datetime.max.replace(tzinfo=UTC))
-        return _Progress(device_id, int(row[0]), int(row[1]), utc_required(row[2]))
+            return _Progress(
+                frozenset([device_id]), MAX_SEQ, MAX_SEQ, datetime.max.replace(tzinfo=UTC)
+            )
+        chain = [device_id]
+        served, known, enrolled = int(row[0]), int(row[1]), utc_required(row[2])
+        while row[3] is not None and row[3] not in chain and len(chain) <= MAX_PREDECESSORS:
+            chain.append(row[3])
+            row = conn.execute(query.where(devices.c.id == row[3])).first()
+            if row is None:
+                break
+            served, known = max(served, int(row[0])), max(known, int(row[1]))
+            enrolled = min(enrolled, utc_required(row[2]))
+        return _Progress(frozenset(chain), served, known, enrolled)
 
     def _ways(self, conn: Connection, households: Sequence[str]) -> dict[str, _Ways]:
         """Each household's transfers out of an area, and its other `_area` entries."""
