@@ -61,9 +61,10 @@ class Outbox:
         bases: Mapping[str, int],
         site: str,
         resolves: str | None = None,
-    ) -> None:
+    ) -> list[str]:
         """One change per field of `values`, all stamped `stamp` by `site`, each on the stamp
-        it replaces (`bases`); `resolves` marks them as settling that conflict."""
+        it replaces (`bases`); `resolves` marks them as settling that conflict. Returns their
+        ids."""
         rows = []
         for name, value in values.items():
             change_id = new_id()
@@ -79,6 +80,7 @@ class Outbox:
                          payload))  # fmt: skip
         self._conn.executemany(_INSERT, rows)
         self._counted(len(rows))
+        return [row[0] for row in rows]
 
     def add_replays(
         self, record: Record, values: Mapping[str, Any], clocks: Mapping[str, Any]
@@ -125,6 +127,21 @@ class Outbox:
         changes = self._rows_to_changes([row[1:] for row in rows])
         found = zip([row[0] for row in rows], changes, strict=True)
         return [(seq, change) for seq, change in found if change.field == AREA]
+
+    def transferred(self, record_ids: Sequence[str], site: str) -> dict[str, Change]:
+        """Of these records, those whose transfer (`_area` change) by `site` waits here: the
+        latest of them."""
+        found: dict[str, Change] = {}
+        for start in range(0, len(record_ids), 500):
+            chunk = list(record_ids[start : start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._conn.execute(
+                "SELECT change_id, type, record_id, area, hlc, base_hlc, site, payload "
+                f"FROM outbox WHERE site = ? AND record_id IN ({marks}) ORDER BY seq",
+                [site, *chunk],
+            ).fetchall()
+            found.update((c.record_id, c) for c in self._rows_to_changes(rows) if c.field == AREA)
+        return found
 
     def created_under(self, parent_id: str) -> set[str]:
         """The records whose creation under `parent_id` (`_parent_id`) waits here."""

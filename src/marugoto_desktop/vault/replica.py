@@ -173,11 +173,33 @@ class VaultReplica:
             # Conflicts first: a resolution later in the same page must find its conflict.
             for conflict in conflicts:
                 tx.conflicts.add(conflict)
-            tx.conflicts.resolve([r for r in page.resolves if r is not None])
+            settled = [r for r in page.resolves if r is not None]
+            tx.conflicts.resolve(settled)
+            # This device's resolutions the log shows, and conflicts the log shows settled:
+            # settled there too, whatever becomes of another resolution of this device's.
+            tx.conflicts_settled.taken([page.change_id[i] for i in page.change_rows()], settled)
             kept = [c for c in conflicts if c.kind in (TRANSFER_SUPERSEDED, EDIT_AFTER_TRANSFER)]
             if kept:
                 self._take_what_holds(tx, kept, cursor_name)
             stored = tx.rows.stored_many(by_record)
+            # A household this device let go, its own transfer of it to an area it does not
+            # hold waiting to be sent: the server still has it where the transfer found it,
+            # and what others write of it there is not for this device (taken, it would make a
+            # household of those fields alone). It comes back whole if the transfer loses
+            # (storage.transfers). (Written in another area, which the household has left,
+            # the transfer will move nothing: the household is for this device where it is.)
+            types = page.type
+            unheld = [
+                r
+                for r, rows in by_record.items()
+                if r not in stored and types[rows[0]] == "household"
+            ]
+            if unheld:
+                held = _held_areas(tx, cursor_name)
+                for record_id, transfer in tx.outbox.transferred(unheld, tx.site).items():
+                    there = page.area[by_record[record_id][0]]
+                    if transfer.value not in held and transfer.area == there:
+                        del by_record[record_id]
             merged = [
                 _merged(page, record_id, rows, stored.get(record_id))
                 for record_id, rows in by_record.items()
@@ -232,6 +254,14 @@ class VaultReplica:
         server stands), or what it wrote there after it knew the household had left. The
         field takes the conflict's winner, the value that holds; a household goes where the
         winner put it, or is let go."""
+        # A resolution of this device's kept so settled nothing on the server: the conflict
+        # it settled is open there, and here again. (One the server applied was in the log
+        # before its conflict, and forgotten then: apply_page.)
+        settled = tx.conflicts_settled.kept(
+            [c.loser.change_id for c in conflicts if c.loser.site == tx.site]
+        )
+        if settled:
+            tx.conflicts.reopen(settled)
         held = tx.rows.stored_many({c.record_id for c in conflicts})
         moves = []
         for conflict in conflicts:
@@ -240,10 +270,36 @@ class VaultReplica:
             if (
                 stored is None
                 or loser.site != tx.site
-                or winner.change_id == loser.change_id  # taken: it holds
                 or stored.clocks.get(name) != [loser.hlc, loser.site]
             ):
                 continue
+            if winner.hlc == 0 and name != PARENT:
+                # Kept where nothing holds the field: it holds nothing here either.
+                record = stored.record
+                if name == DELETED:
+                    record = replace(record, deleted=False)
+                else:
+                    record = replace(
+                        record, fields={k: v for k, v in record.fields.items() if k != name}
+                    )
+                clocks = {k: c for k, c in stored.clocks.items() if k != name}
+                tx.rows.put(record, clocks)
+                held[conflict.record_id] = Stored(record, clocks)
+                continue
+            if name == PARENT and winner.hlc == 0:
+                # A record this device created where its household had left, kept only in
+                # the log: the server holds no such record, nor so does this device.
+                gone = [
+                    stored.record,
+                    *(s.record for s in tx.rows.stored_children(stored.record.id)),
+                ]
+                tx.rows.remove(gone)
+                tx.conflicts.remove_records([r.id for r in gone])
+                tx.forget_decrypted()
+                held.pop(conflict.record_id)
+                continue
+            if winner.change_id == loser.change_id:
+                continue  # taken: it holds
             record, value = stored.record, winner.value
             if name == AREA:
                 if isinstance(value, str) and value != record.area:
@@ -279,9 +335,7 @@ class VaultReplica:
         """Households whose `_area` a page changed move, with what is under them and their
         conflicts; out of the areas this device holds, they are dropped (unsent changes of
         them stay in the outbox, for the server to take after them)."""
-        held = set(tx.settings.get("synced_areas") or [])
-        if cursor_name.startswith("backfill:"):
-            held.add(cursor_name.removeprefix("backfill:"))
+        held = _held_areas(tx, cursor_name)
         for household_id, area in moves:
             tx.move_household(household_id, area)
             if area not in held:
@@ -532,6 +586,14 @@ class VaultReplica:
         the file system keeps cannot be decrypted.
         """
         self.vault.destroy()
+
+
+def _held_areas(tx: Transaction, cursor_name: str) -> set[str]:
+    """The areas this device holds, as a page on this cursor is applied."""
+    held = set(tx.settings.get("synced_areas") or [])
+    if cursor_name.startswith("backfill:"):
+        held.add(cursor_name.removeprefix("backfill:"))
+    return held
 
 
 def _orphan(record: Record) -> bool:

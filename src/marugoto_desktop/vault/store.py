@@ -566,6 +566,7 @@ class Vault:
             with self.transaction() as tx:
                 stored = tx.rows.stored(household_id)
                 assert stored is not None
+                placed = list(stored.clocks.get(AREA, []))  # who put it where it is
                 stamp = tx.clock.tick()  # one act: one stamp
                 for child in tx.rows.stored_children(household_id):
                     # Activities keep the area they were recorded in (the annual figures).
@@ -585,7 +586,7 @@ class Vault:
                     # Handed over to an area this device does not sync, or out of one it no
                     # longer syncs (the transfer cannot go out until it is granted again):
                     # it lets the household go now, as its next sync would.
-                    tx.drop_household(household_id)
+                    tx.let_go(household_id, placed)
             return moved
 
     def delete(self, record_id: str) -> list[str]:

@@ -118,6 +118,45 @@ class TransferNotes:
         ]
 
 
+class SettledHere:
+    """Which conflict each resolution written here settles, by change id, until the server's
+    log shows what became of it (a setting, sealed: resolutions are few).
+
+    The server may keep a resolution without applying it (a transfer, or a change, written in
+    an area its household had left: marugoto_sync storage.transfers); the conflict it settled
+    then stays open there, and must be open again here (vault.replica)."""
+
+    KEY = "sync.settled_here"
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def remember(self, change_ids: Sequence[str], conflict_id: str) -> None:
+        known = self._settings.get(self.KEY) or {}
+        self._settings.put(self.KEY, {**known, **dict.fromkeys(change_ids, conflict_id)})
+
+    def taken(self, change_ids: Iterable[str], settled: Iterable[str]) -> None:
+        """These changes are in the server's log, and these conflicts settled there (by
+        whoever): what was settled here of them is settled there."""
+        known = self._settings.get(self.KEY)
+        if not known:
+            return
+        seen, done = set(change_ids), set(settled)
+        left = {cid: c for cid, c in known.items() if cid not in seen and c not in done}
+        if len(left) != len(known):
+            self._settings.put(self.KEY, left)
+
+    def kept(self, change_ids: Iterable[str]) -> list[str]:
+        """These changes were kept, not applied: the conflicts they settled (forgotten)."""
+        known = self._settings.get(self.KEY)
+        if not known:
+            return []
+        gone = set(change_ids) & set(known)
+        if gone:
+            self._settings.put(self.KEY, {cid: c for cid, c in known.items() if cid not in gone})
+        return [known[cid] for cid in sorted(gone)]
+
+
 class Conflicts:
     """Conflicts the server's log recorded, open or resolved, each sealed whole."""
 
@@ -142,6 +181,12 @@ class Conflicts:
     def resolve(self, conflict_ids: list[str]) -> None:
         self._conn.executemany(
             "UPDATE conflicts SET status = 'resolved' WHERE conflict_id = ?",
+            [(cid,) for cid in conflict_ids],
+        )
+
+    def reopen(self, conflict_ids: list[str]) -> None:
+        self._conn.executemany(
+            "UPDATE conflicts SET status = 'open' WHERE conflict_id = ?",
             [(cid,) for cid in conflict_ids],
         )
 

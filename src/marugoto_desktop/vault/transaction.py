@@ -30,7 +30,7 @@ from .crypto import DataKey
 from .memory import Memory
 from .outbox import Outbox
 from .rows import Clocks, Rows, Stored
-from .sync_state import Conflicts, Meta, Settings, TransferNotes
+from .sync_state import Conflicts, Meta, Settings, SettledHere, TransferNotes
 
 
 class Tables:
@@ -42,6 +42,7 @@ class Tables:
         self.meta = Meta(conn)
         self.settings = Settings(conn, key)
         self.transfer_notes = TransferNotes(self.settings)
+        self.conflicts_settled = SettledHere(self.settings)
         self.conflicts = Conflicts(conn, key)
         self.audit = AuditTrail(conn, key)
         self._memory = memory
@@ -50,6 +51,10 @@ class Tables:
         """Drop every decrypted copy (records erased underneath them, say)."""
         self._memory.forget()
 
+
+# Who had put each household this device let go by its own transfer where that transfer
+# found it: household -> the `_area` clock [hlc, site] then ([] if none).
+LET_GO_KEY = "sync.let_go"
 
 # One record's part in a delete or restore: the record as stored, the conflict it settles.
 _Act = tuple[Stored, str | None]
@@ -101,7 +106,9 @@ class Transaction(Tables):
         }
         for name in changed:
             clocks[name] = [stamp, self.site]
-        self.outbox.add(record, changed, stamp, bases, self.site, resolves)
+        written = self.outbox.add(record, changed, stamp, bases, self.site, resolves)
+        if resolves is not None:
+            self.conflicts_settled.remember(written, resolves)
         self.rows.put(record, clocks)
 
     def write(self, record: Record) -> Record:
@@ -180,9 +187,43 @@ class Transaction(Tables):
     def held_by_own_transfer(self, transfer: Change) -> bool:
         """Whether this device holds the household where its own transfer (unsent) put it,
         or not at all; not when a later `_area` from the server placed it (the server has
-        it there: another's transfer sent it)."""
+        it there: another's transfer sent it). A household this device let go by a transfer
+        of its own is judged as it was then (let_go)."""
         found = self.rows.stored(transfer.record_id)
-        return found is None or list(found.clocks.get(AREA, [])) == [transfer.hlc, transfer.site]
+        placed: list[Any] | None
+        if found is not None:
+            placed = found.clocks.get(AREA, [])
+        else:
+            placed = (self.settings.get(LET_GO_KEY) or {}).get(transfer.record_id)
+            if placed is None:
+                return True
+        return list(placed) in [[c.hlc, c.site] for c in self.own_transfers_after(transfer)]
+
+    def own_transfers_after(self, transfer: Change) -> list[Change]:
+        """The transfer and those of the same household this device wrote after it, each
+        where the one before sent it (they wait with it), in outbox order."""
+        chain = [transfer]
+        after = False
+        for change in self.outbox.pending(-1):
+            if change.change_id == transfer.change_id:
+                after = True
+            elif (
+                after
+                and change.record_id == transfer.record_id
+                and change.field == AREA
+                and change.site == self.site
+                and change.area == chain[-1].value
+            ):
+                chain.append(change)
+        return chain
+
+    def let_go(self, household_id: str, placed: list[Any]) -> None:
+        """Drop a household this device just transferred to an area it does not hold,
+        remembering who had put it where the transfer found it (the `_area` clock): an
+        earlier transfer of this device's that waits holds it only if that was the one."""
+        known = self.settings.get(LET_GO_KEY) or {}
+        self.settings.put(LET_GO_KEY, {**known, household_id: placed})
+        self.drop_household(household_id)
 
     def drop_household(self, household_id: str) -> list[str]:
         """Erase a household and every record under it, with their conflicts, from this

@@ -430,7 +430,10 @@ class Pushes(Transfers):
                 if change.field == PARENT:
                     record.parent, record.dirty = parent, True
                 elif change.field == DELETED and change.value is False:
-                    parent = record.parent  # a restore: is its parent deleted?
+                    # A restore: is its parent deleted? (Of a record that was not deleted,
+                    # it restores nothing: how it came to be live there was judged then.)
+                    restores = deleted_before is not None and deleted_before.value is True
+                    parent = record.parent if restores else None
                 if parent is not None:
                     parent_deleted = self._deleted_state(conn, batch, parent)
                     found.append(parent_conflict(change, parent_deleted))

@@ -38,7 +38,10 @@ author knew of the transfer from one written after. So it limits what such a cha
   device's pulls went is kept in `devices` (storage.devices); a device that took over when
   its vault enrolled again (`enroll --replace`) counts as the ones it replaced. A later
   change is kept the same way, not applied: an edit_after_transfer conflict whose winner is
-  the value that holds (a record created so is kept only in the log: no laptop holds it).
+  the value that holds, or where nothing holds the field, a winner without value or clock (a
+  record created so is kept only in the log: no laptop holds it; its author's laptop lets it
+  go, told by the conflict of its `_parent_id`, and what its author sends of it later is kept
+  with it).
   Its push is answered as any other, so its laptop is never blocked. A replay is taken as
   before.
 
@@ -65,7 +68,8 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from ...changes import AREA, DELETED, PARENT, Change
-from ...merge import FieldState, transfer_conflict
+from ...merge import EDIT_AFTER_TRANSFER, FieldState, transfer_conflict
+from ...record_types import RECORD_TYPES
 from ..log_entries import conflict_row, to_json
 from ..tables import devices, field_state, log, records, transfers
 from .base import StoreBase, chunks, utc_required
@@ -246,6 +250,19 @@ class Transfers(StoreBase):
             parent = stored.get(change.value) if isinstance(change.value, str) else None
             if parent is not None:
                 where[change.record_id] = (parent[1], str(change.value))
+        # Records whose creation was kept only in the log: what follows it is kept with it
+        # (taken, it would make a record without its parent).
+        unborn = self._unborn(
+            conn,
+            sorted(
+                {
+                    c.record_id
+                    for c in changes
+                    if c.record_id not in where and RECORD_TYPES[c.type].parent_type is not None
+                }
+            ),
+        )
+        where.update(unborn)
         leaving = {
             (home, change.area)
             for change in changes
@@ -254,7 +271,7 @@ class Transfers(StoreBase):
             and where[change.record_id][0] not in (None, change.area)
             for home in [where[change.record_id][1]]
         }
-        if not leaving:
+        if not leaving and not unborn:
             return Rehomed(list(changes), frozenset())
         ways = self._ways(conn, sorted({home for home, _ in leaving}))
         device = self._progress(conn, device_id)
@@ -265,6 +282,13 @@ class Transfers(StoreBase):
         told: set[str] = set()
         for change in changes:
             place = where.get(change.record_id)
+            if change.record_id in unborn:
+                assert place is not None
+                taken.append(replace(change, area=place[0]))
+                moved.add(change.change_id)
+                kept.add(change.change_id)
+                flagged.add(change.change_id)
+                continue
             if place is None or place[0] is None or place[0] == change.area:
                 taken.append(change)
                 continue
@@ -307,6 +331,40 @@ class Transfers(StoreBase):
         return Rehomed(
             taken, frozenset(moved), frozenset(flagged), frozenset(kept), frozenset(told)
         )
+
+    def _unborn(
+        self, conn: Connection, record_ids: Sequence[str]
+    ) -> dict[str, tuple[str | None, str]]:
+        """Of these records the server does not hold, those whose creation it kept only in
+        the log (an edit_after_transfer conflict of their `_parent_id`): record -> (area of
+        its household now, household)."""
+        named: dict[str, str] = {}
+        for chunk in chunks(record_ids):
+            query = select(log.c.record_id, log.c.value).where(
+                log.c.record_id.in_(chunk), log.c.kind == "conflict", log.c.field == PARENT
+            )
+            for record_id, value in conn.execute(query):
+                wire = json.loads(value)
+                household = wire["loser"]["value"]
+                if wire["kind"] == EDIT_AFTER_TRANSFER and isinstance(household, str):
+                    named[record_id] = household
+        if not named:
+            return {}
+        held = set()
+        for chunk in chunks(sorted(named)):
+            query = select(records.c.record_id).where(records.c.record_id.in_(chunk))
+            held |= {row[0] for row in conn.execute(query)}
+        areas: dict[str, str | None] = {}
+        for chunk in chunks(sorted(set(named.values()))):
+            query = select(records.c.record_id, records.c.area).where(
+                records.c.record_id.in_(chunk)
+            )
+            areas.update((row[0], row[1]) for row in conn.execute(query))
+        return {
+            record_id: (areas.get(household), household)
+            for record_id, household in named.items()
+            if record_id not in held and household in areas
+        }
 
     def _progress(self, conn: Connection, device_id: str) -> _Progress:
         query = select(
@@ -388,7 +446,14 @@ class Transfers(StoreBase):
             if not flagged and change.field != AREA:
                 continue
             key = (change.record_id, change.field)
-            conflict = transfer_conflict(change, before.get(key), after.get(key), flagged)
+            now = after.get(key)
+            if now is None and change.change_id in rehomed.kept:
+                # Kept, on a field nothing holds here (a record created where its household
+                # had left has no parent here, no state at all): the winner says so, with no
+                # clock, and its author's laptop lets the field go (vault.replica), or the
+                # record, for its `_parent_id`.
+                now = FieldState(None, 0, "", change.change_id)
+            conflict = transfer_conflict(change, before.get(key), now, flagged)
             if conflict is None or self._entry_logged(conn, conflict.conflict_id):
                 continue
             if change.change_id in rehomed.told_where_sent:
@@ -518,10 +583,13 @@ class Transfers(StoreBase):
         # household is in lets it go on reading it, once the copies before it are in (the
         # copies span several pages; none of them may come after the household is let go).
         where = [cid for n, name, cid in winners if n == 0 and name == AREA]
+        # A current state that settled a conflict goes after the conflicts, with the other
+        # changes that settled them: a laptop that gets the copies over several pages would
+        # find nothing to settle, and then the conflict, open.
         copies = [
             self._copy(transfer_id, cid, entries[cid], to_area)
             for _, _, cid in winners
-            if cid not in where
+            if cid not in where and entries[cid]["resolves"] is None
         ]
         conflicts: dict[str, tuple[str, dict[str, Any]]] = {}
         settling: list[tuple[int, str, dict[str, Any]]] = []
