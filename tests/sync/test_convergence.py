@@ -1374,10 +1374,14 @@ def test_replicas_converge(backend: str, fresh_postgresql_url: Callable[[], str]
             super().__init__()
             self.database_url = url()
 
-    # MARUGOTO_CONVERGENCE_EXAMPLES=n: n examples on each backend (a long run, one command).
+    # MARUGOTO_CONVERGENCE_EXAMPLES=n: n examples on each backend (a long run, one command),
+    # new ones at every run. Without it (make test, CI) the examples are the same at every run
+    # (derandomize): the suite gates what lands, and the machine still finds things (see the
+    # xfail below) that a longer run is for.
     examples = os.environ.get("MARUGOTO_CONVERGENCE_EXAMPLES")
     Machine.TestCase.settings = settings(
         max_examples=int(examples) if examples else 40 if backend == "sqlite" else 12,
+        derandomize=not examples,
         stateful_step_count=40,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -2022,3 +2026,73 @@ def test_a_transfer_written_after_an_own_transfer_that_waits_waits_with_it(
     assert kinds.count(TRANSFER_SUPERSEDED) == 1
     for laptop in office.laptops:
         assert snapshot(laptop.vault) == expected
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RecordInvalid,
+    reason="open (issue 11): a laptop that let a household go takes a later change of it and "
+    "holds a household without its name; the machine found it at 100 examples on SQLite",
+)
+@pytest.mark.usefixtures("_quick_machine")
+def test_a_laptop_that_let_a_household_go_does_not_take_half_of_it_back() -> None:
+    """The machine's program, step by step (invariants after each, as Hypothesis runs them):
+    at its last step a laptop holds the household without its name, and cannot save it."""
+
+    class Machine(Convergence):
+        database_url = f"sqlite:///{tempfile.mkdtemp(prefix='marugoto-sm-db-')}/server.db"
+
+    machine = Machine()
+    households_0, households_1 = machine.start().values
+    try:
+        for step in _steps(machine, households_0, households_1):
+            step()
+            machine.cursors_only_move_forward()
+            machine.note_written()
+        machine.deliver_everything_and_check()
+    finally:
+        for laptop in machine.laptops:
+            if laptop.vault.is_open:
+                laptop.vault.close()
+        machine.http.__exit__(None, None, None)
+        machine.storage.close()
+
+
+def _steps(machine: Convergence, households_0: str, households_1: str) -> list[Callable[[], None]]:
+    return [
+        lambda: machine.transfer_concurrently(first="i", household=households_1, i=1, other=2),
+        lambda: machine.crash(i=0),
+        lambda: machine.transfer_concurrently(
+            first="neither", household=households_0, i=2, other=2
+        ),
+        lambda: machine.crash(i=0),
+        lambda: machine.interrupted_sync(fail_at=0, i=1, power_cut=False, reached=False),
+        lambda: machine.edit_with_clock_off(
+            household=households_0, i=1, offset=8048660, status="suspended"
+        ),
+        lambda: machine.edit_concurrently(household=households_0, i=2, j=2),
+        lambda: machine.withdraw_then_grant_again(area="mure", user=0),
+        lambda: machine.interrupted_sync(fail_at=3, i=1, power_cut=True, reached=True),
+        lambda: machine.edit(household=households_1, i=1, note="受診同行", status="closed"),
+        lambda: machine.edit_concurrently(household=households_1, i=2, j=1),
+        lambda: machine.transfer_concurrently(first="j", household=households_0, i=1, other=2),
+        lambda: machine.edit(household=households_0, i=1, note="", status="active"),
+        lambda: machine.withdraw_then_grant_again(area="shoga", user=0),
+        lambda: machine.sync_while_areas_change(
+            areas=frozenset(["shoga", "mure"]), at=1, i=0, undone_after=3
+        ),
+        lambda: machine.clock_set_right(i=2),
+        lambda: machine.grant_or_withdraw(area="shoga", user=2),
+        lambda: machine.edit(household=households_0, i=0, note="見守り継続", status="suspended"),
+        lambda: machine.transfer(household=households_0, i=2, then_sync=True),
+        lambda: machine.resolve(choice="other", i=2, members_first=True, pick=7),
+        lambda: machine.transfer(household=households_1, i=1, then_sync=True),
+        lambda: machine.sync_while_areas_change(
+            areas=frozenset(["mure"]), at=1, i=2, undone_after=None
+        ),
+        lambda: machine.clock_set_right(i=0),
+        lambda: machine.recreate(household=households_0, i=1),
+        lambda: machine.crash(i=0),
+        lambda: machine.crash(i=2),
+        lambda: machine.edit_concurrently(household=households_0, i=0, j=2),
+    ]
