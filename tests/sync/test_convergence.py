@@ -2028,16 +2028,28 @@ def test_a_transfer_written_after_an_own_transfer_that_waits_waits_with_it(
         assert snapshot(laptop.vault) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecordInvalid,
-    reason="open (issue 11): a laptop that let a household go takes a later change of it and "
-    "holds a household without its name; the machine found it at 100 examples on SQLite",
-)
-@pytest.mark.usefixtures("_quick_machine")
-def test_a_laptop_that_let_a_household_go_does_not_take_half_of_it_back() -> None:
-    """The machine's program, step by step (invariants after each, as Hypothesis runs them):
-    at its last step a laptop holds the household without its name, and cannot save it."""
+class _Stepping:
+    """A machine driven by hand through a program Hypothesis printed: each rule called as
+    printed, then the invariants, as Hypothesis runs them."""
+
+    def __init__(self, machine: Convergence) -> None:
+        self.machine = machine
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        rule = getattr(self.machine, name)
+
+        def step(**arguments: Any) -> Any:
+            result = rule(**arguments)
+            self.machine.cursors_only_move_forward()
+            self.machine.note_written()
+            return result
+
+        return step
+
+
+@contextmanager
+def _replayed() -> Iterator[tuple[_Stepping, str, str]]:
+    """A machine on SQLite, started; checked at the end as after any run (teardown)."""
 
     class Machine(Convergence):
         database_url = f"sqlite:///{tempfile.mkdtemp(prefix='marugoto-sm-db-')}/server.db"
@@ -2045,10 +2057,7 @@ def test_a_laptop_that_let_a_household_go_does_not_take_half_of_it_back() -> Non
     machine = Machine()
     households_0, households_1 = machine.start().values
     try:
-        for step in _steps(machine, households_0, households_1):
-            step()
-            machine.cursors_only_move_forward()
-            machine.note_written()
+        yield _Stepping(machine), households_0, households_1
         machine.deliver_everything_and_check()
     finally:
         for laptop in machine.laptops:
@@ -2058,41 +2067,100 @@ def test_a_laptop_that_let_a_household_go_does_not_take_half_of_it_back() -> Non
         machine.storage.close()
 
 
-def _steps(machine: Convergence, households_0: str, households_1: str) -> list[Callable[[], None]]:
-    return [
-        lambda: machine.transfer_concurrently(first="i", household=households_1, i=1, other=2),
-        lambda: machine.crash(i=0),
-        lambda: machine.transfer_concurrently(
-            first="neither", household=households_0, i=2, other=2
-        ),
-        lambda: machine.crash(i=0),
-        lambda: machine.interrupted_sync(fail_at=0, i=1, power_cut=False, reached=False),
-        lambda: machine.edit_with_clock_off(
-            household=households_0, i=1, offset=8048660, status="suspended"
-        ),
-        lambda: machine.edit_concurrently(household=households_0, i=2, j=2),
-        lambda: machine.withdraw_then_grant_again(area="mure", user=0),
-        lambda: machine.interrupted_sync(fail_at=3, i=1, power_cut=True, reached=True),
-        lambda: machine.edit(household=households_1, i=1, note="受診同行", status="closed"),
-        lambda: machine.edit_concurrently(household=households_1, i=2, j=1),
-        lambda: machine.transfer_concurrently(first="j", household=households_0, i=1, other=2),
-        lambda: machine.edit(household=households_0, i=1, note="", status="active"),
-        lambda: machine.withdraw_then_grant_again(area="shoga", user=0),
-        lambda: machine.sync_while_areas_change(
-            areas=frozenset(["shoga", "mure"]), at=1, i=0, undone_after=3
-        ),
-        lambda: machine.clock_set_right(i=2),
-        lambda: machine.grant_or_withdraw(area="shoga", user=2),
-        lambda: machine.edit(household=households_0, i=0, note="見守り継続", status="suspended"),
-        lambda: machine.transfer(household=households_0, i=2, then_sync=True),
-        lambda: machine.resolve(choice="other", i=2, members_first=True, pick=7),
-        lambda: machine.transfer(household=households_1, i=1, then_sync=True),
-        lambda: machine.sync_while_areas_change(
-            areas=frozenset(["mure"]), at=1, i=2, undone_after=None
-        ),
-        lambda: machine.clock_set_right(i=0),
-        lambda: machine.recreate(household=households_0, i=1),
-        lambda: machine.crash(i=0),
-        lambda: machine.crash(i=2),
-        lambda: machine.edit_concurrently(household=households_0, i=0, j=2),
-    ]
+# Still open (issue 11), each found by the machine and replayed here step by step: strict, so
+# that a fix shows as XPASS and the test becomes a plain one.
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RecordInvalid,
+    reason="open (issue 11): a laptop that let a household go takes a later change of it and "
+    "holds a household without its name; the machine found it at 100 examples on SQLite",
+)
+@pytest.mark.usefixtures("_quick_machine")
+def test_a_laptop_that_let_a_household_go_does_not_take_half_of_it_back() -> None:
+    """At its last step a laptop holds the household without its name, and cannot save it."""
+    with _replayed() as (state, households_0, households_1):
+        state.transfer_concurrently(first="i", household=households_1, i=1, other=2)
+        state.crash(i=0)
+        state.transfer_concurrently(first="neither", household=households_0, i=2, other=2)
+        state.crash(i=0)
+        state.interrupted_sync(fail_at=0, i=1, power_cut=False, reached=False)
+        state.edit_with_clock_off(household=households_0, i=1, offset=8048660, status="suspended")
+        state.edit_concurrently(household=households_0, i=2, j=2)
+        state.withdraw_then_grant_again(area="mure", user=0)
+        state.interrupted_sync(fail_at=3, i=1, power_cut=True, reached=True)
+        state.edit(household=households_1, i=1, note="受診同行", status="closed")
+        state.edit_concurrently(household=households_1, i=2, j=1)
+        state.transfer_concurrently(first="j", household=households_0, i=1, other=2)
+        state.edit(household=households_0, i=1, note="", status="active")
+        state.withdraw_then_grant_again(area="shoga", user=0)
+        state.sync_while_areas_change(areas=frozenset(["shoga", "mure"]), at=1, i=0, undone_after=3)
+        state.clock_set_right(i=2)
+        state.grant_or_withdraw(area="shoga", user=2)
+        state.edit(household=households_0, i=0, note="見守り継続", status="suspended")
+        state.transfer(household=households_0, i=2, then_sync=True)
+        state.resolve(choice="other", i=2, members_first=True, pick=7)
+        state.transfer(household=households_1, i=1, then_sync=True)
+        state.sync_while_areas_change(areas=frozenset(["mure"]), at=1, i=2, undone_after=None)
+        state.clock_set_right(i=0)
+        state.recreate(household=households_0, i=1)
+        state.crash(i=0)
+        state.crash(i=2)
+        state.edit_concurrently(household=households_0, i=0, j=2)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="open (issue 11): after transfers and areas withdrawn and granted again, a laptop "
+    "lacks a household of its area that the server holds (and its conflict); the machine "
+    "found it at 100 examples on PostgreSQL, and it replays on SQLite",
+)
+@pytest.mark.usefixtures("_quick_machine")
+def test_a_laptop_ends_with_every_household_of_its_areas_after_transfers() -> None:
+    """At the end a laptop's replica differs from the server's view of its areas."""
+    with _replayed() as (state, households_0, households_1):
+        state.edit_concurrently(household=households_1, i=0, j=0)
+        state.interrupted_sync(fail_at=0, i=0, power_cut=False, reached=False)
+        state.edit_concurrently(household=households_0, i=0, j=1)
+        state.transfer_concurrently(first="i", household=households_0, i=0, other=1)
+        state.resolve(choice="keep", i=0, members_first=True, pick=0)
+        state.clock_jump(i=1, offset=315539)
+        state.edit(household=households_1, i=0, note="", status="active")
+        state.sync_while_areas_change(areas=frozenset(), at=0, i=0, undone_after=None)
+        state.grant_or_withdraw(area="mure", user=2)
+        state.transfer_concurrently(first="j", household=households_0, i=0, other=2)
+        state.edit_with_clock_off(household=households_1, i=2, offset=1462512, status="watching")
+        state.crash(i=0)
+        members_0 = state.transfer_then_write(
+            household=households_1, i=2, status="closed", then="edit"
+        )
+        state.delete_member(i=1, member=members_0)
+        state.delete_member(i=2, member=members_0)
+        state.delete(household=households_1, i=2)
+        state.transfer_then_write(household=households_1, i=2, status="watching", then="edit")
+        state.resolve(choice="keep", i=0, members_first=False, pick=2)
+        state.delete_member(i=1, member=members_0)
+        state.partial_pull(i=2, limit=2)
+        state.partial_pull(i=0, limit=2)
+        state.rename_member(i=0, member=members_0, name="高松 花子")
+        state.resolve(choice="keep", i=0, members_first=True, pick=7)
+        state.rename_member(i=2, member=members_0, name="高松 一郎")
+        state.partial_pull(i=2, limit=5)
+        state.resolve(choice="keep", i=2, members_first=True, pick=0)
+        state.transfer_concurrently(first="j", household=households_1, i=2, other=2)
+        state.resolve(choice="keep", i=1, members_first=True, pick=4)
+        state.transfer_then_write(household=households_0, i=1, status="active", then="delete")
+        state.withdraw_then_grant_again(area="shoga", user=1)
+        state.sync_while_areas_change(
+            areas=frozenset(["mure", "shoga"]), at=2, i=0, undone_after=None
+        )
+        households_2 = state.create(area="mure", i=1, status="active")
+        state.grant_or_withdraw(area="shoga", user=1)
+        state.transfer_then_write(household=households_1, i=1, status="closed", then="delete")
+        state.delete(household=households_0, i=1)
+        state.withdraw_then_grant_again(area="shoga", user=0)
+        state.delete(household=households_2, i=1)
+        state.interrupted_sync(fail_at=3, i=1, power_cut=True, reached=False)
+        state.sync_while_areas_change(areas=frozenset(), at=2, i=1, undone_after=3)
