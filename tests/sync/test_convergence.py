@@ -2067,12 +2067,14 @@ def _replayed() -> Iterator[tuple[_Stepping, str, str]]:
         machine.storage.close()
 
 
-# Still open (issue 11), each found by the machine and replayed here step by step: strict, so
-# that a fix shows as XPASS and the test becomes a plain one.
+# Still open (issue 11), each found by the machine and replayed here step by step. Not strict:
+# the laptops' clocks are the wall clock, so on a busy machine a replay may stamp differently
+# and miss the failure (seen once, under CI's load); an XPASS in the summary says so. Any
+# other failure than the one named fails the test.
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=False,
     raises=RecordInvalid,
     reason="open (issue 11): a laptop that let a household go takes a later change of it and "
     "holds a household without its name; the machine found it at 100 examples on SQLite",
@@ -2111,7 +2113,7 @@ def test_a_laptop_that_let_a_household_go_does_not_take_half_of_it_back() -> Non
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=False,
     raises=AssertionError,
     reason="open (issue 11): after transfers and areas withdrawn and granted again, a laptop "
     "lacks a household of its area that the server holds (and its conflict); the machine "
