@@ -128,19 +128,26 @@ def test_the_receiving_area_gets_the_household_whole_and_the_sending_area_drops_
         assert vault.get(visit).fields["kind"] == "outreach.home_visit"  # type: ignore[union-attr]
 
 
-def test_unsent_edits_of_the_sending_area_become_a_conflict_of_the_receiving_area(
-    office: Office,
-) -> None:
-    aiko, kumi, kenta = (office.vaults[n] for n in ("aiko", "kumi", "kenta"))
+def _renamed_while_transferred(office: Office) -> tuple[str, str]:
+    """Kumi renames a member offline; meanwhile aiko transfers its household from mure to
+    kagawa and syncs. The household's and the member's ids."""
+    aiko, kumi = office.vaults["aiko"], office.vaults["kumi"]
     household, member, _ = _household(aiko)
     for name in ("aiko", "kumi", "kenta"):
         office.sync(name)
-    # Kumi renames the member offline; meanwhile aiko transfers the household to kagawa.
     renamed = kumi.get(member)
     assert renamed is not None
     kumi.put(renamed.with_fields(name="高松 一朗"))
     aiko.transfer(household, "kagawa")
     office.sync("aiko")
+    return household, member
+
+
+def test_unsent_edits_of_the_sending_area_become_a_conflict_of_the_receiving_area(
+    office: Office,
+) -> None:
+    kumi, kenta = office.vaults["kumi"], office.vaults["kenta"]
+    household, member = _renamed_while_transferred(office)
     office.sync("kumi")  # her laptop drops the household, and sends her rename after it
     assert kumi.get(household) is None and kumi.outbox_size() == 0
     assert VaultReplica(kumi).conflicts() == []
@@ -163,15 +170,8 @@ def test_a_vault_enrolled_again_sends_what_it_wrote_before_a_transfer_as_its_old
     # new device stands in the old one's place, so her rename is taken and flagged, as it
     # would have been from the old device. Without the hand-over the new device counts as
     # enrolled after the transfer, and the rename is only kept for review, not applied.
-    aiko, kumi, kenta = (office.vaults[n] for n in ("aiko", "kumi", "kenta"))
-    household, member, _ = _household(aiko)
-    for name in ("aiko", "kumi", "kenta"):
-        office.sync(name)
-    renamed = kumi.get(member)
-    assert renamed is not None
-    kumi.put(renamed.with_fields(name="高松 一朗"))
-    aiko.transfer(household, "kagawa")
-    office.sync("aiko")
+    kumi, kenta = office.vaults["kumi"], office.vaults["kenta"]
+    household, member = _renamed_while_transferred(office)
     time.sleep(0.01)  # enrolled strictly after the transfer
     old = SyncClient(
         "http://testserver", token=office.tokens["kumi"], http=office.http, app_version="0.1.0"

@@ -104,7 +104,8 @@ _PULLS_BEGIN = (
     .where(_DEVICE, devices.c.pulling.is_(False))
     .values(known_seq=devices.c.served_seq, pulling=True)
 )
-_PULLS_END = update(devices).where(_DEVICE, devices.c.pulling.is_(True)).values(pulling=False)
+# Also run inside a push's transaction (storage.push): a push ends its device's run too.
+PULLS_END = update(devices).where(_DEVICE, devices.c.pulling.is_(True)).values(pulling=False)
 _TRANSFER_SERVED = (
     update(devices)
     .where(_DEVICE, devices.c.served_seq < bindparam("upto"))
@@ -184,7 +185,7 @@ class Devices(StoreBase):
 
     def pulls_end(self, device_id: str) -> None:
         """A new sync begins (its status): the next pull begins a new run."""
-        self._execute_alone(_PULLS_END, {"device": device_id})
+        self._execute_alone(PULLS_END, {"device": device_id})
 
     def transfer_served(self, device_id: str, upto: int) -> None:
         """A page that carried a transfer (an `_area` entry) was served to the device: it may

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, select
 
 from ...changes import AREA, DELETED, ID_RE, PARENT, Change
 from ...merge import (
@@ -35,9 +35,9 @@ from ...merge import (
 )
 from ...record_types import RECORD_TYPES, SHARED_TYPES
 from ..log_entries import change_row, conflict_row, to_json
-from ..tables import devices, field_state, log, records
+from ..tables import field_state, log, records
 from .base import RECORD_READ, STATE_READ, AreaForbidden, chunks
-from .devices import IDENTITY, DeviceIdentity, identity_of
+from .devices import IDENTITY, PULLS_END, DeviceIdentity, identity_of
 from .postgresql import (
     LOCK_ALL_RECORDS,
     LOOKUPS,
@@ -87,12 +87,6 @@ _UNREAD = _Unread()
 # Who is behind a token and, in the same statement, when the latest restore was recorded.
 _PUSH_START = IDENTITY.add_columns(LAST_RESTORE)
 _RESTORED = len(IDENTITY.selected_columns)
-# A push ends its device's run of pulls (storage.transfers reads how far its pulls went).
-_END_PULLS = (
-    update(devices)
-    .where(devices.c.id == bindparam("device"), devices.c.pulling.is_(True))
-    .values(pulling=False)
-)
 
 
 @dataclass(frozen=True)
@@ -196,7 +190,7 @@ class Pushes(Transfers):
                 )
             # A push ends the device's run of pulls: its next pull begins another
             # (storage.transfers reads how far its pulls went).
-            conn.execute(_END_PULLS, {"device": device_id})
+            conn.execute(PULLS_END, {"device": device_id})
             locked = self._lock_records(conn, changes, extra)
             # Read under the locks: a push of the same changes that went ahead has committed.
             acknowledged = list(dict.fromkeys(c.change_id for c in changes))
